@@ -1,0 +1,34 @@
+package io.zferry.snapshot.host;
+
+import java.time.Duration;
+
+/**
+ * A machine that runs commands given as argument lists: this node ({@link LocalHost}) or a peer
+ * reached over SSH. Implementations never pass a command through a shell string unquoted.
+ */
+public interface Host extends AutoCloseable {
+  /** A short name for messages, e.g. the node name. */
+  String name();
+
+  /** Starts a command with streaming standard input and output. */
+  RunningCommand start(Command command);
+
+  /**
+   * Runs a command to completion with no input, collecting its output. Does not throw for a
+   * non-zero exit; see {@link CommandResult#requireSuccess()}.
+   */
+  default CommandResult run(Command command, Duration timeout) {
+    try (RunningCommand running = start(command)) {
+      running.stdin().close();
+      OutputCollector stdout = OutputCollector.drain(running.stdout(), name() + " stdout");
+      CommandResult result = running.await(timeout);
+      return new CommandResult(
+          result.host(), command, result.exitCode(), stdout.awaitText(), result.stderr());
+    } catch (java.io.IOException e) {
+      throw new HostException(name(), "could not run '" + command + "': " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,35 @@
+package io.zferry.snapshot.zfs;
+
+/**
+ * What the ZFS implementation on a host can do, detected once per host. OpenZFS 2.x has all of it;
+ * zfs-fuse 0.7 has none, and zferry falls back to what it offers.
+ *
+ * @param implementation a human-readable description, e.g. "OpenZFS 2.1.11" or "zfs-fuse"
+ * @param listParsable {@code zfs list -p} (exact numbers; without it GUIDs print abbreviated)
+ * @param sendCompressed {@code zfs send -c}
+ * @param sendRaw {@code zfs send -w}
+ * @param resumableReceive {@code zfs receive -s} and {@code zfs send -t}
+ * @param receiveNoMount {@code zfs receive -u}
+ * @param bookmarks {@code zfs bookmark}
+ * @param holds {@code zfs hold}, {@code zfs release} and {@code zfs holds}
+ * @param sendSizeEstimate {@code zfs send -nP}
+ */
+public record Capabilities(
+    String implementation,
+    boolean listParsable,
+    boolean sendCompressed,
+    boolean sendRaw,
+    boolean resumableReceive,
+    boolean receiveNoMount,
+    boolean bookmarks,
+    boolean holds,
+    boolean sendSizeEstimate) {
+
+  public static Capabilities zfsFuse() {
+    return new Capabilities("zfs-fuse", false, false, false, false, false, false, false, false);
+  }
+
+  public static Capabilities openZfs(String version) {
+    return new Capabilities("OpenZFS " + version, true, true, true, true, true, true, true, true);
+  }
+}

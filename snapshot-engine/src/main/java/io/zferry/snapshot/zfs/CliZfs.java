@@ -1,0 +1,292 @@
+package io.zferry.snapshot.zfs;
+
+import io.zferry.snapshot.host.Command;
+import io.zferry.snapshot.host.CommandResult;
+import io.zferry.snapshot.host.Host;
+import io.zferry.snapshot.host.RunningCommand;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link Zfs} over the {@code zfs} command line of a {@link Host}. */
+public final class CliZfs implements Zfs {
+  private static final Logger log = LoggerFactory.getLogger(CliZfs.class);
+  private static final Pattern OPENZFS_VERSION =
+      Pattern.compile("zfs-(?:kmod-)?(\\d+\\.\\d+[.\\d]*)");
+
+  /** zfs-fuse answers "dataset is busy" to a destroy that races its own unmount; see lab notes. */
+  private static final int BUSY_RETRIES = 10;
+
+  private static final Duration BUSY_RETRY_DELAY = Duration.ofMillis(100);
+
+  private final Host host;
+  private final String zfsProgram;
+  private final Duration commandTimeout;
+  private volatile Capabilities capabilities;
+
+  public CliZfs(Host host) {
+    this(host, "zfs", Duration.ofMinutes(10));
+  }
+
+  public CliZfs(Host host, String zfsProgram, Duration commandTimeout) {
+    this.host = host;
+    this.zfsProgram = zfsProgram;
+    this.commandTimeout = commandTimeout;
+  }
+
+  @Override
+  public String hostName() {
+    return host.name();
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    Capabilities known = capabilities;
+    if (known == null) {
+      known = detectCapabilities();
+      capabilities = known;
+      log.info("{}: ZFS implementation {}", host.name(), known);
+    }
+    return known;
+  }
+
+  private Capabilities detectCapabilities() {
+    CommandResult version = host.run(zfs("version"), commandTimeout);
+    if (version.succeeded()) {
+      Matcher matcher = OPENZFS_VERSION.matcher(version.stdout());
+      if (matcher.find()) {
+        return Capabilities.openZfs(matcher.group(1));
+      }
+    }
+    CommandResult parsableList = host.run(zfs("list", "-H", "-p", "-o", "name"), commandTimeout);
+    if (parsableList.succeeded()) {
+      return Capabilities.openZfs("(version unknown)");
+    }
+    String stderr = parsableList.stderr();
+    if (ZfsCommandException.classify(stderr) == ZfsCommandException.Reason.ZFS_UNAVAILABLE) {
+      throw failure(parsableList);
+    }
+    return Capabilities.zfsFuse();
+  }
+
+  @Override
+  public SnapshotListing listSnapshots(DatasetName root) {
+    if (capabilities().listParsable()) {
+      String out =
+          runZfs(
+              "list",
+              "-H",
+              "-p",
+              "-r",
+              "-t",
+              "snapshot",
+              "-o",
+              "name,guid,createtxg,creation",
+              root.toString());
+      return SnapshotListing.fromList(out);
+    }
+    String out =
+        runZfs(
+            "get",
+            "-H",
+            "-p",
+            "-r",
+            "-o",
+            "name,property,value",
+            "guid,createtxg,creation",
+            root.toString());
+    return SnapshotListing.fromGet(out);
+  }
+
+  @Override
+  public List<DatasetName> listDatasets(DatasetName root) {
+    String out =
+        runZfs("list", "-H", "-r", "-t", "filesystem,volume", "-o", "name", root.toString());
+    List<DatasetName> datasets = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      if (!line.isBlank()) {
+        datasets.add(DatasetName.of(line.strip()));
+      }
+    }
+    return datasets;
+  }
+
+  @Override
+  public boolean exists(DatasetName dataset) {
+    CommandResult result =
+        host.run(zfs("list", "-H", "-o", "name", dataset.toString()), commandTimeout);
+    if (result.succeeded()) {
+      return true;
+    }
+    ZfsCommandException failure = failure(result);
+    if (failure.reason() == ZfsCommandException.Reason.NOT_FOUND) {
+      return false;
+    }
+    throw failure;
+  }
+
+  @Override
+  public void createFilesystem(DatasetName dataset) {
+    runZfs("create", dataset.toString());
+  }
+
+  @Override
+  public SnapshotName snapshot(DatasetName dataset, String shortName, boolean recursive) {
+    SnapshotName name = dataset.snapshot(shortName);
+    if (recursive) {
+      runZfs("snapshot", "-r", name.toString());
+    } else {
+      runZfs("snapshot", name.toString());
+    }
+    return name;
+  }
+
+  @Override
+  public void destroySnapshot(SnapshotName snapshot) {
+    runRetryingWhenBusy(zfs("destroy", snapshot.toString()));
+  }
+
+  @Override
+  public void destroyDataset(DatasetName dataset, boolean recursive) {
+    if (dataset.isPool()) {
+      throw new IllegalArgumentException(
+          "refusing to destroy the root dataset of pool " + dataset + "; destroy its children");
+    }
+    runRetryingWhenBusy(
+        recursive ? zfs("destroy", "-r", dataset.toString()) : zfs("destroy", dataset.toString()));
+  }
+
+  @Override
+  public void rename(DatasetName from, DatasetName to) {
+    runRetryingWhenBusy(zfs("rename", from.toString(), to.toString()));
+  }
+
+  @Override
+  public void rollback(SnapshotName snapshot, boolean destroyLater) {
+    if (destroyLater) {
+      runZfs("rollback", "-r", snapshot.toString());
+    } else {
+      runZfs("rollback", snapshot.toString());
+    }
+  }
+
+  @Override
+  public Optional<String> getProperty(DatasetName dataset, PropertyName property) {
+    String out = runZfs("get", "-H", "-p", "-o", "value", property.toString(), dataset.toString());
+    String value = out.strip();
+    return value.equals("-") || value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
+  @Override
+  public void setProperty(DatasetName dataset, PropertyName property, String value) {
+    if (value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new IllegalArgumentException(
+          "property value for " + property + " must be non-empty printable text");
+    }
+    runZfs("set", property + "=" + value, dataset.toString());
+  }
+
+  @Override
+  public RunningCommand send(SendSpec spec) {
+    SendFlags wanted = spec.flags();
+    SendFlags possible = wanted.supportedBy(capabilities());
+    if (!possible.equals(wanted)) {
+      throw new IllegalArgumentException(
+          host.name() + " (" + capabilities().implementation() + ") cannot send with " + wanted);
+    }
+    return host.start(zfs(spec.arguments()));
+  }
+
+  @Override
+  public RunningCommand receive(ReceiveSpec spec) {
+    if (!spec.supportedBy(capabilities()).equals(spec)) {
+      throw new IllegalArgumentException(
+          host.name() + " (" + capabilities().implementation() + ") cannot receive with " + spec);
+    }
+    return host.start(zfs(spec.arguments()));
+  }
+
+  @Override
+  public OptionalLong estimateSendSize(SendSpec spec) {
+    if (capabilities().sendSizeEstimate()) {
+      List<String> args = new ArrayList<>(spec.arguments());
+      args.add(1, "-n");
+      args.add(2, "-P");
+      CommandResult result = host.run(zfs(args), commandTimeout);
+      if (!result.succeeded()) {
+        return OptionalLong.empty();
+      }
+      return parseSizeEstimate(result.stdout() + "\n" + result.stderr());
+    }
+    if (spec instanceof SendSpec.Full full && !full.flags().replicate()) {
+      return getProperty(full.to().dataset(), PropertyName.of("referenced"))
+          .map(v -> OptionalLong.of(Long.parseLong(v)))
+          .orElse(OptionalLong.empty());
+    }
+    return OptionalLong.empty();
+  }
+
+  static OptionalLong parseSizeEstimate(String output) {
+    for (String line : output.split("\n")) {
+      String[] fields = line.strip().split("\\s+");
+      if (fields.length == 2 && fields[0].equals("size")) {
+        return OptionalLong.of(Long.parseLong(fields[1]));
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  private String runZfs(String... args) {
+    CommandResult result = host.run(zfs(args), commandTimeout);
+    if (!result.succeeded()) {
+      throw failure(result);
+    }
+    return result.stdout();
+  }
+
+  private void runRetryingWhenBusy(Command command) {
+    for (int attempt = 1; ; attempt++) {
+      CommandResult result = host.run(command, commandTimeout);
+      if (result.succeeded()) {
+        return;
+      }
+      ZfsCommandException failure = failure(result);
+      if (failure.reason() != ZfsCommandException.Reason.BUSY || attempt >= BUSY_RETRIES) {
+        throw failure;
+      }
+      log.debug("{}: '{}' busy, retrying ({}/{})", host.name(), command, attempt, BUSY_RETRIES);
+      sleep(BUSY_RETRY_DELAY);
+    }
+  }
+
+  private ZfsCommandException failure(CommandResult result) {
+    return new ZfsCommandException(
+        result.host(), result.command(), result.exitCode(), result.stderr());
+  }
+
+  private Command zfs(String... args) {
+    return zfs(List.of(args));
+  }
+
+  private Command zfs(List<String> args) {
+    List<String> argv = new ArrayList<>(args.size() + 1);
+    argv.add(zfsProgram);
+    argv.addAll(args);
+    return new Command(argv);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.zferry.snapshot.zfs;
+
+import io.zferry.snapshot.host.RunningCommand;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Typed ZFS operations on one host. Every name is validated before it reaches a command; every
+ * failure is a {@link ZfsCommandException} carrying argv, exit code and stderr.
+ */
+public interface Zfs {
+  /** The host these operations run on, for messages. */
+  String hostName();
+
+  /** Detected once, then remembered. */
+  Capabilities capabilities();
+
+  /** All snapshots of {@code root} and of every dataset below it, in one command, oldest first. */
+  SnapshotListing listSnapshots(DatasetName root);
+
+  /** {@code root} and every filesystem and volume below it. */
+  List<DatasetName> listDatasets(DatasetName root);
+
+  boolean exists(DatasetName dataset);
+
+  void createFilesystem(DatasetName dataset);
+
+  /** Takes {@code dataset@shortName}, atomically for the whole tree when {@code recursive}. */
+  SnapshotName snapshot(DatasetName dataset, String shortName, boolean recursive);
+
+  void destroySnapshot(SnapshotName snapshot);
+
+  /** Destroys a dataset (with {@code recursive}, its children and snapshots too). */
+  void destroyDataset(DatasetName dataset, boolean recursive);
+
+  void rename(DatasetName from, DatasetName to);
+
+  /** Rolls back to {@code snapshot}; {@code destroyLater} ({@code -r}) drops newer snapshots. */
+  void rollback(SnapshotName snapshot, boolean destroyLater);
+
+  Optional<String> getProperty(DatasetName dataset, PropertyName property);
+
+  void setProperty(DatasetName dataset, PropertyName property, String value);
+
+  /** Starts {@code zfs send}; the stream is on the returned command's stdout. */
+  RunningCommand send(SendSpec spec);
+
+  /** Starts {@code zfs receive}; write the stream to the returned command's stdin. */
+  RunningCommand receive(ReceiveSpec spec);
+
+  /** The size of a send stream in bytes, if the implementation can estimate it. */
+  OptionalLong estimateSendSize(SendSpec spec);
+}
