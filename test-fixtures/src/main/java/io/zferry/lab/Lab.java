@@ -1,0 +1,169 @@
+package io.zferry.lab;
+
+import io.zferry.snapshot.host.Command;
+import io.zferry.snapshot.host.CommandResult;
+import io.zferry.snapshot.host.HostException;
+import io.zferry.snapshot.host.LocalHost;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The two-node lab of {@code test-fixtures/bin/lab}: node-a and node-b with their own zfs-fuse
+ * pool {@code tank} and sshd, and a client namespace on the same bridge. This class only drives
+ * the script and reads the {@code lab.env} it writes; the script is the single source of truth
+ * about namespaces, addresses and keys.
+ */
+public final class Lab implements AutoCloseable {
+  /** Where the script is; the build sets it, a developer may override it. */
+  public static final String SCRIPT_PROPERTY = "zferry.lab.script";
+
+  private static final Duration UP_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(3);
+
+  private final Path script;
+  private final Map<String, String> env;
+
+  private Lab(Path script, Map<String, String> env) {
+    this.script = script;
+    this.env = env;
+  }
+
+  /** Brings the lab up (a no-op if it is up already) and describes it. */
+  public static Lab up() {
+    Path script = locateScript();
+    run(script, UP_TIMEOUT, "up");
+    return new Lab(script, readEnv());
+  }
+
+  /** Removes the lab; it must leave nothing behind. */
+  public void down() {
+    run(script, DOWN_TIMEOUT, "down");
+  }
+
+  @Override
+  public void close() {
+    if (!Boolean.getBoolean("zferry.lab.keep")) {
+      down();
+    }
+  }
+
+  public LabNode nodeA() {
+    return node("node-a");
+  }
+
+  public LabNode nodeB() {
+    return node("node-b");
+  }
+
+  public LabNode client() {
+    return node("client");
+  }
+
+  public LabNode node(String name) {
+    String key =
+        switch (name) {
+          case "node-a" -> "NODE_A";
+          case "node-b" -> "NODE_B";
+          case "client" -> "CLIENT";
+          default -> throw new IllegalArgumentException("the lab has no node " + name);
+        };
+    String port = env.getOrDefault(key + "_SSH_PORT", "0");
+    return new LabNode(
+        name,
+        required(key + "_ADDR"),
+        Integer.parseInt(port),
+        Path.of(required("CLIENT_KEY")),
+        Path.of(required("KNOWN_HOSTS")),
+        Arrays.asList(required(key + "_NSENTER").trim().split("\\s+")));
+  }
+
+  public Path directory() {
+    return Path.of(required("LAB_DIR"));
+  }
+
+  /** Runs a lab subcommand such as {@code kill node-a}. */
+  public CommandResult command(String... args) {
+    return run(script, UP_TIMEOUT, args);
+  }
+
+  private String required(String key) {
+    String value = env.get(key);
+    if (value == null || value.isEmpty()) {
+      throw new IllegalStateException("lab.env has no " + key + "; is the lab script current?");
+    }
+    return value;
+  }
+
+  private static Path locateScript() {
+    String configured = System.getProperty(SCRIPT_PROPERTY);
+    Path script =
+        configured != null ? Path.of(configured) : Path.of("..", "test-fixtures", "bin", "lab");
+    if (!Files.isExecutable(script)) {
+      throw new IllegalStateException(
+          "lab script not found at " + script.toAbsolutePath() + "; set -D" + SCRIPT_PROPERTY);
+    }
+    return script.toAbsolutePath().normalize();
+  }
+
+  private static CommandResult run(Path script, Duration timeout, String... args) {
+    String[] argv = new String[args.length + 1];
+    argv[0] = script.toString();
+    System.arraycopy(args, 0, argv, 1, args.length);
+    CommandResult result = new LocalHost("lab").run(Command.of(argv), timeout);
+    if (!result.succeeded()) {
+      throw new HostException(
+          "lab",
+          "'" + String.join(" ", argv) + "' failed with " + result.exitCode() + ":\n"
+              + result.stdout() + result.stderr());
+    }
+    return result;
+  }
+
+  private static Map<String, String> readEnv() {
+    String labDir = System.getenv().getOrDefault("ZFERRY_LAB_DIR", "/var/tmp/zferry-lab");
+    String out;
+    try {
+      out = Files.readString(Path.of(labDir, "lab.env"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the lab is up but " + labDir + "/lab.env is unreadable", e);
+    }
+    Map<String, String> env = new HashMap<>();
+    for (String line : out.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0 && !line.startsWith("#")) {
+        env.put(line.substring(0, eq).trim(), unquote(line.substring(eq + 1).trim()));
+      }
+    }
+    return env;
+  }
+
+  private static String unquote(String value) {
+    if (value.length() >= 2
+        && (value.startsWith("\"") && value.endsWith("\"")
+            || value.startsWith("'") && value.endsWith("'"))) {
+      return value.substring(1, value.length() - 1);
+    }
+    return value;
+  }
+
+  /** Reads a file of the lab directory, e.g. for diagnostics in a failing test. */
+  public String readFile(String relative) {
+    try {
+      return Files.readString(directory().resolve(relative));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Lab" + List.of(env.getOrDefault("LAB_DIR", "?"));
+  }
+}
