@@ -1,0 +1,146 @@
+package io.zferry.sync.plan;
+
+import io.zferry.snapshot.zfs.Snapshot;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the passive must do to mirror one dataset of the active, decided from the two snapshot
+ * lists alone. Snapshots are matched by GUID: a name can be reused, a GUID cannot.
+ */
+public sealed interface Plan {
+  /**
+   * Target snapshots whose GUID the source no longer has and that are older than the newest
+   * common snapshot: the source's retention removed them, so the target removes them too.
+   */
+  List<Snapshot> expire();
+
+  /** The newest snapshot both sides hold, if any. */
+  Optional<Snapshot> newestCommon();
+
+  /** A one-line reason, for logs and the status. */
+  String describe();
+
+  /** The source has no snapshot yet; nothing can be sent. */
+  record NothingToSend(List<Snapshot> expire) implements Plan {
+    public NothingToSend {
+      expire = List.copyOf(expire);
+    }
+
+    @Override
+    public Optional<Snapshot> newestCommon() {
+      return Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+      return "the source has no snapshot yet";
+    }
+  }
+
+  /** The target holds the source's newest snapshot. */
+  record UpToDate(Snapshot latest, List<Snapshot> expire) implements Plan {
+    public UpToDate {
+      expire = List.copyOf(expire);
+    }
+
+    @Override
+    public Optional<Snapshot> newestCommon() {
+      return Optional.of(latest);
+    }
+
+    @Override
+    public String describe() {
+      return "up to date at " + latest.name().shortName();
+    }
+  }
+
+  /**
+   * Send everything from {@code common} to {@code latest} ({@code zfs send -I}), so the
+   * intermediate snapshots arrive too and stay available as rollback points.
+   */
+  record Incremental(Snapshot common, Snapshot latest, List<Snapshot> missing, List<Snapshot> expire)
+      implements Plan {
+    public Incremental {
+      missing = List.copyOf(missing);
+      expire = List.copyOf(expire);
+    }
+
+    @Override
+    public Optional<Snapshot> newestCommon() {
+      return Optional.of(common);
+    }
+
+    @Override
+    public String describe() {
+      return "incremental from "
+          + common.name().shortName()
+          + " to "
+          + latest.name().shortName()
+          + " ("
+          + missing.size()
+          + " snapshot"
+          + (missing.size() == 1 ? "" : "s")
+          + ")";
+    }
+  }
+
+  /**
+   * No GUID is shared: the target must be rebuilt from a full stream of {@code snapshot}. Whatever
+   * the target holds ({@code targetSnapshots}) is to be set aside first, never silently destroyed.
+   */
+  record Bootstrap(Snapshot snapshot, List<Snapshot> targetSnapshots) implements Plan {
+    public Bootstrap {
+      targetSnapshots = List.copyOf(targetSnapshots);
+    }
+
+    @Override
+    public List<Snapshot> expire() {
+      return List.of();
+    }
+
+    @Override
+    public Optional<Snapshot> newestCommon() {
+      return Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+      return "full send of "
+          + snapshot.name().shortName()
+          + (targetSnapshots.isEmpty()
+              ? ""
+              : "; no common snapshot with the " + targetSnapshots.size() + " on the target");
+    }
+  }
+
+  /**
+   * The target has snapshots after the newest common one that the source lacks: writes happened on
+   * both sides. Nothing is sent; resolving it discards one side's writes and is an operator's call.
+   */
+  record Diverged(
+      Snapshot common, List<Snapshot> sourceOnly, List<Snapshot> targetOnly, List<Snapshot> expire)
+      implements Plan {
+    public Diverged {
+      sourceOnly = List.copyOf(sourceOnly);
+      targetOnly = List.copyOf(targetOnly);
+      expire = List.copyOf(expire);
+    }
+
+    @Override
+    public Optional<Snapshot> newestCommon() {
+      return Optional.of(common);
+    }
+
+    @Override
+    public String describe() {
+      return "diverged after "
+          + common.name().shortName()
+          + ": the target alone has "
+          + targetOnly.stream().map(s -> s.name().shortName()).toList()
+          + ", the source alone has "
+          + sourceOnly.size()
+          + " newer snapshot(s)";
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.zferry.sync.plan;
+
+import io.zferry.snapshot.zfs.Guid;
+import io.zferry.snapshot.zfs.Snapshot;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides how to bring a target dataset level with its source, from the two snapshot lists of that
+ * dataset. Pure: no ZFS, no clock. Each list is ordered by creation txg (the order of its own pool).
+ */
+public final class ReplicationPlanner {
+  private ReplicationPlanner() {}
+
+  public static Plan plan(List<Snapshot> source, List<Snapshot> target) {
+    List<Snapshot> sourceOrdered = source.stream().sorted(Snapshot.BY_CREATION).toList();
+    List<Snapshot> targetOrdered = target.stream().sorted(Snapshot.BY_CREATION).toList();
+    Set<Guid> sourceGuids = guids(sourceOrdered);
+    Set<Guid> targetGuids = guids(targetOrdered);
+
+    Optional<Snapshot> newestCommonOnTarget =
+        lastMatching(targetOrdered, s -> sourceGuids.contains(s.guid()));
+
+    if (newestCommonOnTarget.isEmpty()) {
+      if (sourceOrdered.isEmpty()) {
+        return new Plan.NothingToSend(List.of());
+      }
+      return new Plan.Bootstrap(sourceOrdered.get(sourceOrdered.size() - 1), targetOrdered);
+    }
+
+    Guid commonGuid = newestCommonOnTarget.get().guid();
+    int commonOnSource = indexOf(sourceOrdered, commonGuid);
+    int commonOnTarget = indexOf(targetOrdered, commonGuid);
+    Snapshot common = sourceOrdered.get(commonOnSource);
+
+    List<Snapshot> expire = new ArrayList<>();
+    for (Snapshot s : targetOrdered.subList(0, commonOnTarget)) {
+      if (!sourceGuids.contains(s.guid())) {
+        expire.add(s);
+      }
+    }
+    List<Snapshot> targetOnly = targetOrdered.subList(commonOnTarget + 1, targetOrdered.size());
+    List<Snapshot> sourceNewer = new ArrayList<>();
+    for (Snapshot s : sourceOrdered.subList(commonOnSource + 1, sourceOrdered.size())) {
+      if (!targetGuids.contains(s.guid())) {
+        sourceNewer.add(s);
+      }
+    }
+
+    if (!targetOnly.isEmpty()) {
+      return new Plan.Diverged(common, sourceNewer, targetOnly, expire);
+    }
+    if (sourceNewer.isEmpty()) {
+      return new Plan.UpToDate(common, expire);
+    }
+    return new Plan.Incremental(common, sourceNewer.get(sourceNewer.size() - 1), sourceNewer, expire);
+  }
+
+  private static Set<Guid> guids(List<Snapshot> snapshots) {
+    Set<Guid> guids = new HashSet<>();
+    snapshots.forEach(s -> guids.add(s.guid()));
+    return guids;
+  }
+
+  private static Optional<Snapshot> lastMatching(
+      List<Snapshot> snapshots, java.util.function.Predicate<Snapshot> predicate) {
+    for (int i = snapshots.size() - 1; i >= 0; i--) {
+      if (predicate.test(snapshots.get(i))) {
+        return Optional.of(snapshots.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static int indexOf(List<Snapshot> snapshots, Guid guid) {
+    for (int i = 0; i < snapshots.size(); i++) {
+      if (snapshots.get(i).guid().equals(guid)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("GUID " + guid + " vanished while planning");
+  }
+}

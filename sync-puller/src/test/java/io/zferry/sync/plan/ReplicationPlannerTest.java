@@ -1,0 +1,161 @@
+package io.zferry.sync.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.snapshot.zfs.Guid;
+import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotName;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ReplicationPlannerTest {
+  /** {@code "@name,guid"} entries in creation order; createtxg grows with the position. */
+  static List<Snapshot> snaps(String... entries) {
+    List<Snapshot> snapshots = new ArrayList<>();
+    for (int i = 0; i < entries.length; i++) {
+      String[] parts = entries[i].split(",");
+      snapshots.add(
+          new Snapshot(
+              SnapshotName.parse("tank" + parts[0]),
+              new Guid(Long.parseLong(parts[1])),
+              10L * (i + 1),
+              Instant.ofEpochSecond(1_795_000_000L + 60L * i)));
+    }
+    return snapshots;
+  }
+
+  /** A compact rendering of a plan: kind, key snapshots, expire list. */
+  static String render(Plan plan) {
+    String body;
+    if (plan instanceof Plan.NothingToSend) {
+      body = "nothing";
+    } else if (plan instanceof Plan.UpToDate p) {
+      body = "uptodate " + p.latest().name().shortName();
+    } else if (plan instanceof Plan.Incremental p) {
+      body =
+          "incremental "
+              + p.common().name().shortName()
+              + ".."
+              + p.latest().name().shortName()
+              + " "
+              + shortNames(p.missing());
+    } else if (plan instanceof Plan.Bootstrap p) {
+      body =
+          "bootstrap " + p.snapshot().name().shortName() + " aside " + shortNames(p.targetSnapshots());
+    } else {
+      Plan.Diverged p = (Plan.Diverged) plan;
+      body =
+          "diverged "
+              + p.common().name().shortName()
+              + " sourceOnly "
+              + shortNames(p.sourceOnly())
+              + " targetOnly "
+              + shortNames(p.targetOnly());
+    }
+    return plan.expire().isEmpty() ? body : body + " expire " + shortNames(plan.expire());
+  }
+
+  private static String shortNames(List<Snapshot> snapshots) {
+    return snapshots.stream().map(s -> s.name().shortName()).toList().toString();
+  }
+
+  static Stream<Arguments> table() {
+    return Stream.of(
+        Arguments.of("both empty", snaps(), snaps(), "nothing"),
+        Arguments.of("first snapshot", snaps("@a,1"), snaps(), "bootstrap a aside []"),
+        Arguments.of(
+            "bootstrap sends the newest", snaps("@a,1", "@b,2", "@c,3"), snaps(), "bootstrap c aside []"),
+        Arguments.of("equal", snaps("@a,1", "@b,2"), snaps("@a,1", "@b,2"), "uptodate b"),
+        Arguments.of(
+            "one behind", snaps("@a,1", "@b,2"), snaps("@a,1"), "incremental a..b [b]"),
+        Arguments.of(
+            "several behind, intermediates come along",
+            snaps("@a,1", "@b,2", "@c,3", "@d,4"),
+            snaps("@a,1", "@b,2"),
+            "incremental b..d [c, d]"),
+        Arguments.of(
+            "source retention expired old snapshots",
+            snaps("@c,3", "@d,4"),
+            snaps("@a,1", "@b,2", "@c,3"),
+            "incremental c..d [d] expire [a, b]"),
+        Arguments.of(
+            "up to date and expiring",
+            snaps("@c,3"),
+            snaps("@a,1", "@c,3"),
+            "uptodate c expire [a]"),
+        Arguments.of(
+            "the common snapshot is the newest shared, not the first",
+            snaps("@a,1", "@b,2", "@c,3", "@e,5"),
+            snaps("@a,1", "@c,3"),
+            "incremental c..e [e]"),
+        Arguments.of(
+            "target kept a snapshot the source expired, between common ones",
+            snaps("@a,1", "@c,3", "@d,4"),
+            snaps("@a,1", "@b,2", "@c,3"),
+            "incremental c..d [d] expire [b]"),
+        Arguments.of(
+            "no common snapshot left: bootstrap, setting the target aside",
+            snaps("@x,10", "@y,11"),
+            snaps("@a,1", "@b,2"),
+            "bootstrap y aside [a, b]"),
+        Arguments.of(
+            "equal names but different GUIDs are not common",
+            snaps("@a,1", "@b,2"),
+            snaps("@a,91", "@b,92"),
+            "bootstrap b aside [a, b]"),
+        Arguments.of(
+            "a renamed snapshot is still common by GUID",
+            snaps("@a,1", "@b-renamed,2", "@c,3"),
+            snaps("@a,1", "@b,2"),
+            "incremental b-renamed..c [c]"),
+        Arguments.of(
+            "equal name after the common one with another GUID diverges",
+            snaps("@a,1", "@b,2"),
+            snaps("@a,1", "@b,99"),
+            "diverged a sourceOnly [b] targetOnly [b]"),
+        Arguments.of(
+            "target wrote snapshots of its own after failover",
+            snaps("@a,1", "@b,2", "@c,3"),
+            snaps("@a,1", "@b,2", "@t1,50", "@t2,51"),
+            "diverged b sourceOnly [c] targetOnly [t1, t2]"),
+        Arguments.of(
+            "diverged with nothing new on the source",
+            snaps("@a,1", "@b,2"),
+            snaps("@a,1", "@b,2", "@t1,50"),
+            "diverged b sourceOnly [] targetOnly [t1]"),
+        Arguments.of(
+            "source lost every snapshot: nothing to send, the target is kept",
+            snaps(),
+            snaps("@a,1"),
+            "nothing"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("table")
+  void plans(String description, List<Snapshot> source, List<Snapshot> target, String expected) {
+    assertThat(render(ReplicationPlanner.plan(source, target))).isEqualTo(expected);
+  }
+
+  @Test
+  void inputOrderDoesNotMatterOnlyCreationTxg() {
+    List<Snapshot> source = new ArrayList<>(snaps("@a,1", "@b,2", "@c,3"));
+    List<Snapshot> target = new ArrayList<>(snaps("@a,1", "@b,2"));
+    java.util.Collections.reverse(source);
+    java.util.Collections.reverse(target);
+    assertThat(render(ReplicationPlanner.plan(source, target))).isEqualTo("incremental b..c [c]");
+  }
+
+  @Test
+  void everyPlanExplainsItself() {
+    assertThat(ReplicationPlanner.plan(snaps("@a,1", "@b,2"), snaps("@a,1")).describe())
+        .isEqualTo("incremental from a to b (1 snapshot)");
+    assertThat(ReplicationPlanner.plan(snaps("@a,1", "@b,2"), snaps("@a,1", "@t,9")).describe())
+        .isEqualTo("diverged after a: the target alone has [t], the source alone has 1 newer snapshot(s)");
+  }
+}
