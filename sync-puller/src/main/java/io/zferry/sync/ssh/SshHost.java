@@ -1,0 +1,338 @@
+package io.zferry.sync.ssh;
+
+import io.zferry.snapshot.host.Command;
+import io.zferry.snapshot.host.Host;
+import io.zferry.snapshot.host.HostException;
+import io.zferry.snapshot.host.RunningCommand;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.Optional;
+import net.schmizz.keepalive.KeepAlive;
+import net.schmizz.keepalive.KeepAliveRunner;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.SSHRuntimeException;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.transport.NegotiatedAlgorithms;
+import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A peer node reached over SSH with sshj. Commands are argv lists; each argument is validated and
+ * single-quoted by {@link RemoteArguments} before anything touches the network, so an argument that
+ * could mean something to the peer's shell is refused without even connecting.
+ *
+ * <p>One SSH connection per instance, opened on first use and re-opened if it dropped (keepalive
+ * requests detect a vanished peer); each command gets its own session channel on it, so several
+ * commands may run at once, up to the server's {@code MaxSessions} (OpenSSH default 10).
+ * Thread-safe. Host keys are checked by {@link PinnedHostKeyVerifier}, authentication is by the
+ * endpoint's private key only.
+ *
+ * <p>Channel windows are never auto-expanded: sshj's auto-expansion hung about one bulk transfer in
+ * 23 in the lab (server out of window). The window is re-opened as the caller reads.
+ */
+public final class SshHost implements Host {
+  private static final Logger log = LoggerFactory.getLogger(SshHost.class);
+
+  static {
+    SshjSetup.ensureConfigured();
+  }
+
+  private final SshEndpoint endpoint;
+  private final SshSettings settings;
+  private final Object connectLock = new Object();
+  private SSHClient client; // guarded by connectLock
+  private boolean closed; // guarded by connectLock
+  private volatile NegotiatedAlgorithms negotiated;
+
+  public SshHost(SshEndpoint endpoint) {
+    this(endpoint, SshSettings.defaults());
+  }
+
+  public SshHost(SshEndpoint endpoint, SshSettings settings) {
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  @Override
+  public String name() {
+    return endpoint.nodeName();
+  }
+
+  public SshEndpoint endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Starts a command on the peer. Its stdout and stdin are the channel's streams; closing stdin
+   * sends EOF. A command that ends without an exit status (killed by a signal, connection lost)
+   * reports exit code -1.
+   *
+   * @throws InvalidRemoteArgumentException if an argument does not fit the remote grammar; nothing
+   *     was sent and no connection was opened
+   * @throws RemoteHostException if the peer cannot be reached, trusted or authenticated to
+   */
+  @Override
+  public RunningCommand start(Command command) {
+    String line = RemoteArguments.commandLine(command);
+    SSHClient connection = connection();
+    Session session;
+    try {
+      session = connection.startSession();
+    } catch (IOException | SSHRuntimeException e) {
+      if (connection.isConnected()) {
+        throw new RemoteHostException(
+            endpoint,
+            "could not open a session for '"
+                + command
+                + "': "
+                + describe(e)
+                + " (too many concurrent commands for the server's MaxSessions?)",
+            e);
+      }
+      // The connection died since it was last checked; opening a session has no effect on the
+      // peer, so retrying once on a fresh connection is safe.
+      log.info("{}: SSH connection was lost ({}), reconnecting", name(), describe(e));
+      connection = reconnect(connection);
+      session = openSession(connection, command);
+    }
+    SSHClient sessionConnection = connection;
+    try {
+      session.setAutoExpand(false);
+      log.debug("{}: exec {}", name(), line);
+      Session.Command channel = session.exec(line);
+      return new SshRunningCommand(name(), command, channel, sessionConnection::isConnected);
+    } catch (IOException | SSHRuntimeException e) {
+      closeQuietly(session);
+      throw new RemoteHostException(
+          endpoint, "could not start '" + command + "': " + describe(e), e);
+    }
+  }
+
+  private Session openSession(SSHClient connection, Command command) {
+    try {
+      return connection.startSession();
+    } catch (IOException | SSHRuntimeException e) {
+      throw new RemoteHostException(
+          endpoint, "could not open a session for '" + command + "': " + describe(e), e);
+    }
+  }
+
+  /** Whether a connection is currently open; does not connect. */
+  public boolean isConnected() {
+    synchronized (connectLock) {
+      return client != null && client.isConnected() && client.isAuthenticated();
+    }
+  }
+
+  /** The algorithms of the latest connection attempt (for logs and tests), if any. */
+  public Optional<String> negotiatedAlgorithms() {
+    NegotiatedAlgorithms algorithms = negotiated;
+    return Optional.ofNullable(algorithms).map(NegotiatedAlgorithms::toString);
+  }
+
+  /** The cipher the server sends with, e.g. {@code aes128-gcm@openssh.com}, if ever connected. */
+  public Optional<String> negotiatedCipher() {
+    NegotiatedAlgorithms algorithms = negotiated;
+    return Optional.ofNullable(algorithms)
+        .map(NegotiatedAlgorithms::getServer2ClientCipherAlgorithm);
+  }
+
+  /** Disconnects; running commands end with exit status -1. Later {@link #start} calls fail. */
+  @Override
+  public void close() {
+    synchronized (connectLock) {
+      closed = true;
+      if (client != null) {
+        disconnectQuietly(client);
+        client = null;
+      }
+    }
+  }
+
+  /** Drops the connection as if the network had (tests of reconnection). */
+  void dropConnectionForTest() {
+    synchronized (connectLock) {
+      if (client != null) {
+        disconnectQuietly(client);
+      }
+    }
+  }
+
+  private SSHClient connection() {
+    synchronized (connectLock) {
+      requireOpen();
+      if (client != null && client.isConnected() && client.isAuthenticated()) {
+        return client;
+      }
+      if (client != null) {
+        log.info("{}: SSH connection to {} was lost, reconnecting", name(), endpoint.hostPort());
+        disconnectQuietly(client);
+        client = null;
+      }
+      client = connect();
+      return client;
+    }
+  }
+
+  /** Replaces {@code broken} unless another thread already did. */
+  private SSHClient reconnect(SSHClient broken) {
+    synchronized (connectLock) {
+      requireOpen();
+      if (client == broken) {
+        disconnectQuietly(broken);
+        client = null;
+      }
+      return connection();
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new HostException(name(), "SSH host " + endpoint.hostPort() + " was closed");
+    }
+  }
+
+  private SSHClient connect() {
+    PinnedHostKeyVerifier verifier = PinnedHostKeyVerifier.load(endpoint);
+    SSHClient ssh = new SSHClient(SshjSetup.config(verifier.pinnedKeyTypes(), settings));
+    ssh.setSocketFactory(new SshjSetup.TunedSocketFactory(settings));
+    ssh.setConnectTimeout((int) settings.connectTimeout().toMillis());
+    // The socket read timeout stays 0: sshj's reader thread would die on an idle connection;
+    // liveness is the keepalive's job, and every wait below has its own timeout.
+    ssh.getTransport().setTimeoutMs((int) settings.operationTimeout().toMillis());
+    ssh.getConnection().setTimeoutMs((int) settings.operationTimeout().toMillis());
+    ssh.getConnection().setWindowSize(settings.windowSize());
+    KeepAlive keepAlive = ssh.getConnection().getKeepAlive();
+    keepAlive.setKeepAliveInterval((int) settings.keepAliveInterval().toSeconds());
+    if (keepAlive instanceof KeepAliveRunner runner) {
+      runner.setMaxAliveCount(settings.keepAliveMaxMissed());
+    }
+    ssh.addHostKeyVerifier(verifier);
+    ssh.getTransport()
+        .addAlgorithmsVerifier(
+            algorithms -> {
+              negotiated = algorithms;
+              return true;
+            });
+    try {
+      ssh.connect(endpoint.address(), endpoint.port());
+    } catch (IOException | SSHRuntimeException e) {
+      disconnectQuietly(ssh);
+      Optional<RemoteHostException> refusal = verifier.lastVerdict().flatMap(verifier::refusal);
+      if (refusal.isPresent()) {
+        throw refusal.get();
+      }
+      throw new RemoteHostException(endpoint, connectFailure(e), e);
+    }
+    try {
+      KeyProvider key = ssh.loadKeys(endpoint.privateKey().toString());
+      ssh.authPublickey(endpoint.user(), key);
+    } catch (UserAuthException e) {
+      disconnectQuietly(ssh);
+      throw new RemoteHostException(
+          endpoint,
+          "the peer refused key authentication as "
+              + endpoint.user()
+              + " with "
+              + endpoint.privateKey()
+              + " ("
+              + describe(e)
+              + "); add "
+              + endpoint.privateKey()
+              + ".pub to "
+              + endpoint.user()
+              + "'s authorized_keys on "
+              + endpoint.nodeName(),
+          e);
+    } catch (IOException | SSHRuntimeException e) {
+      disconnectQuietly(ssh);
+      throw new RemoteHostException(
+          endpoint,
+          "could not authenticate with private key "
+              + endpoint.privateKey()
+              + ": "
+              + describe(e)
+              + " (the key must exist, be readable and not need a passphrase)",
+          e);
+    }
+    log.info(
+        "{}: SSH connected to {}@{} ({})",
+        name(),
+        endpoint.user(),
+        endpoint.hostPort(),
+        negotiatedCipher().orElse("cipher unknown"));
+    return ssh;
+  }
+
+  private String connectFailure(Exception e) {
+    Throwable root = rootCause(e);
+    if (root instanceof ConnectException
+        || root instanceof NoRouteToHostException
+        || root instanceof SocketTimeoutException
+        || root instanceof UnknownHostException) {
+      return "cannot connect: "
+          + describe(e)
+          + "; check that the peer is up, that its sshd listens on "
+          + endpoint.hostPort()
+          + " and that the address and port in the configuration are right";
+    }
+    return "SSH handshake failed: " + describe(e);
+  }
+
+  /** The causal chain's messages, most specific last, without repeating itself. */
+  static String describe(Throwable e) {
+    StringBuilder out = new StringBuilder();
+    String previous = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage();
+      String text =
+          message == null || message.isBlank()
+              ? t.getClass().getSimpleName()
+              : t.getClass().getSimpleName() + ": " + message;
+      if (previous != null && message != null && previous.contains(message)) {
+        continue;
+      }
+      if (out.length() > 0) {
+        out.append(" <- ");
+      }
+      out.append(text);
+      previous = message;
+    }
+    return out.toString();
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static void disconnectQuietly(SSHClient ssh) {
+    try {
+      ssh.disconnect();
+    } catch (IOException | RuntimeException ignored) {
+      // Already broken; nothing left to release.
+    }
+  }
+
+  private static void closeQuietly(Session session) {
+    try {
+      session.close();
+    } catch (IOException | RuntimeException ignored) {
+      // The channel is unusable either way.
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SshHost[" + name() + " " + endpoint.user() + "@" + endpoint.hostPort() + "]";
+  }
+}
