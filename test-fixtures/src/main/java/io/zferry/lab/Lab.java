@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two-node lab of {@code test-fixtures/bin/lab}: node-a and node-b with their own zfs-fuse
- * pool {@code tank} and sshd, and a client namespace on the same bridge. This class only drives
- * the script and reads the {@code lab.env} it writes; the script is the single source of truth
- * about namespaces, addresses and keys.
+ * The two-node lab of {@code test-fixtures/bin/lab}: node-a and node-b with their own zfs-fuse pool
+ * {@code tank} and sshd, and a client namespace on the same bridge. This class only drives the
+ * script and reads the {@code lab.env} it writes; the script is the single source of truth about
+ * namespaces, addresses and keys.
  */
 public final class Lab implements AutoCloseable {
   /** Where the script is; the build sets it, a developer may override it. */
@@ -120,8 +120,13 @@ public final class Lab implements AutoCloseable {
     if (!result.succeeded()) {
       throw new HostException(
           "lab",
-          "'" + String.join(" ", argv) + "' failed with " + result.exitCode() + ":\n"
-              + result.stdout() + result.stderr());
+          "'"
+              + String.join(" ", argv)
+              + "' failed with "
+              + result.exitCode()
+              + ":\n"
+              + result.stdout()
+              + result.stderr());
     }
     return result;
   }

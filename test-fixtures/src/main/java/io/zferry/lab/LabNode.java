@@ -54,6 +54,24 @@ public record LabNode(
     return exec("sh", "-c", script).requireSuccess();
   }
 
+  /**
+   * Returns pool {@code tank} to its freshly created state: children, snapshots and files of the
+   * root dataset are gone and it is writable. For tests that replicate the whole pool.
+   */
+  public void resetPool() {
+    shell(
+        String.join(
+            "\n",
+            "set -e",
+            "zfs inherit readonly tank",
+            "for fs in $(zfs list -H -o name -r -t filesystem,volume tank | tail -n +2 | sort -r); do",
+            "  i=0; until zfs destroy -r \"$fs\" 2>/dev/null; do",
+            "    i=$((i+1)); [ $i -lt 20 ] || zfs destroy -r \"$fs\"; sleep 0.2; done",
+            "done",
+            "for snap in $(zfs list -H -o name -t snapshot -r tank); do zfs destroy \"$snap\"; done",
+            "find /tank -mindepth 1 -maxdepth 1 -exec rm -rf {} +"));
+  }
+
   /** The SHA-256 of a file as the node sees it through its own ZFS mount. */
   public String sha256(String path) {
     String out = exec("sha256sum", path).requireSuccess().stdout();

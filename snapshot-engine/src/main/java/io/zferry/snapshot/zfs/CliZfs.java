@@ -164,7 +164,23 @@ public final class CliZfs implements Zfs {
 
   @Override
   public void rename(DatasetName from, DatasetName to) {
-    runRetryingWhenBusy(zfs("rename", from.toString(), to.toString()));
+    Command rename = zfs("rename", from.toString(), to.toString());
+    CommandResult first = host.run(rename, commandTimeout);
+    if (first.succeeded()) {
+      return;
+    }
+    ZfsCommandException failure = failure(first);
+    if (failure.reason() != ZfsCommandException.Reason.BUSY) {
+      throw failure;
+    }
+    // zfs-fuse renames a mounted filesystem only after unmounting it, and reports "busy" when
+    // that races with its own FUSE teardown; unmounting first avoids the race, and the dataset is
+    // mounted again at its new place.
+    boolean unmounted = host.run(zfs("unmount", from.toString()), commandTimeout).succeeded();
+    runRetryingWhenBusy(rename);
+    if (unmounted) {
+      host.run(zfs("mount", to.toString()), commandTimeout);
+    }
   }
 
   @Override

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the passive must do to mirror one dataset of the active, decided from the two snapshot
- * lists alone. Snapshots are matched by GUID: a name can be reused, a GUID cannot.
+ * What the passive must do to mirror one dataset of the active, decided from the two snapshot lists
+ * alone. Snapshots are matched by GUID: a name can be reused, a GUID cannot.
  */
 public sealed interface Plan {
   /**
-   * Target snapshots whose GUID the source no longer has and that are older than the newest
-   * common snapshot: the source's retention removed them, so the target removes them too.
+   * Target snapshots whose GUID the source no longer has and that are older than the newest common
+   * snapshot: the source's retention removed them, so the target removes them too.
    */
   List<Snapshot> expire();
 
@@ -59,7 +59,8 @@ public sealed interface Plan {
    * Send everything from {@code common} to {@code latest} ({@code zfs send -I}), so the
    * intermediate snapshots arrive too and stay available as rollback points.
    */
-  record Incremental(Snapshot common, Snapshot latest, List<Snapshot> missing, List<Snapshot> expire)
+  record Incremental(
+      Snapshot common, Snapshot latest, List<Snapshot> missing, List<Snapshot> expire)
       implements Plan {
     public Incremental {
       missing = List.copyOf(missing);

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Decides how to bring a target dataset level with its source, from the two snapshot lists of that
- * dataset. Pure: no ZFS, no clock. Each list is ordered by creation txg (the order of its own pool).
+ * dataset. Pure: no ZFS, no clock. Each list is ordered by creation txg (the order of its own
+ * pool).
  */
 public final class ReplicationPlanner {
   private ReplicationPlanner() {}
@@ -56,7 +57,8 @@ public final class ReplicationPlanner {
     if (sourceNewer.isEmpty()) {
       return new Plan.UpToDate(common, expire);
     }
-    return new Plan.Incremental(common, sourceNewer.get(sourceNewer.size() - 1), sourceNewer, expire);
+    return new Plan.Incremental(
+        common, sourceNewer.get(sourceNewer.size() - 1), sourceNewer, expire);
   }
 
   private static Set<Guid> guids(List<Snapshot> snapshots) {

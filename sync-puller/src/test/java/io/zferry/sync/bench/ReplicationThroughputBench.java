@@ -25,8 +25,8 @@ import java.util.List;
 /**
  * One pull of a snapshot the way the passive's puller does it: {@code zfs send} on the peer over
  * zferry's {@link SshHost}, {@link StreamTransfer} into a local {@code zfs recv}. Run inside a lab
- * node by {@code bench/replication-throughput}; writes {@code seconds}, {@code bytes}, {@code
- * heap} and {@code cipher} lines to the report file.
+ * node by {@code bench/replication-throughput}; writes {@code seconds}, {@code bytes}, {@code heap}
+ * and {@code cipher} lines to the report file.
  */
 public final class ReplicationThroughputBench {
   private ReplicationThroughputBench() {}

@@ -32,7 +32,11 @@ final class LabPeers {
 
   /** Pulls {@code send} from the peer (over SSH) into {@code target} on the receiving node. */
   static TransferResult pull(
-      SshHost peer, LabNode receiver, SendSpec send, ReceiveSpec receive, ProgressListener listener) {
+      SshHost peer,
+      LabNode receiver,
+      SendSpec send,
+      ReceiveSpec receive,
+      ProgressListener listener) {
     Zfs source = new CliZfs(peer);
     Zfs target = receiver.zfs();
     try (RunningCommand sender = source.send(send);

@@ -69,7 +69,11 @@ class ReplicationTransferIT {
 
     TransferResult full =
         LabPeers.pull(
-            peerA, nodeB, new SendSpec.Full(s1, SendFlags.PLAIN), ReceiveSpec.into(TARGET), progress::add);
+            peerA,
+            nodeB,
+            new SendSpec.Full(s1, SendFlags.PLAIN),
+            ReceiveSpec.into(TARGET),
+            progress::add);
 
     assertThat(full.bytes()).isGreaterThan(3_000_000);
     assertThat(progress).isNotEmpty();
@@ -110,11 +114,16 @@ class ReplicationTransferIT {
   void replicationStreamCarriesChildDatasets() {
     DatasetName child = SOURCE.child("child");
     zfsA.createFilesystem(child);
-    nodeA.shell("echo parent > /tank/xfer-src/p; head -c 500000 /dev/urandom > /tank/xfer-src/child/c");
+    nodeA.shell(
+        "echo parent > /tank/xfer-src/p; head -c 500000 /dev/urandom > /tank/xfer-src/child/c");
     SnapshotName r1 = zfsA.snapshot(SOURCE, "r1", true);
 
     LabPeers.pull(
-        peerA, nodeB, new SendSpec.Full(r1, SendFlags.REPLICATE), ReceiveSpec.into(TARGET), p -> {});
+        peerA,
+        nodeB,
+        new SendSpec.Full(r1, SendFlags.REPLICATE),
+        ReceiveSpec.into(TARGET),
+        p -> {});
     assertSameData("/tank/xfer-src/child/c", "/tank/xfer-dst/child/c");
 
     zfsA.createFilesystem(child.child("grandchild"));

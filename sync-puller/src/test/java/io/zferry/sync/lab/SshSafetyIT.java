@@ -98,8 +98,7 @@ class SshSafetyIT {
     Files.write(knownHosts, tampered);
 
     try (SshHost peer = new SshHost(LabPeers.endpoint(nodeA, knownHosts))) {
-      assertThatThrownBy(
-              () -> peer.run(Command.of("touch", MARKER), Duration.ofSeconds(30)))
+      assertThatThrownBy(() -> peer.run(Command.of("touch", MARKER), Duration.ofSeconds(30)))
           .isInstanceOfSatisfying(
               HostKeyMismatchException.class,
               e -> {

@@ -74,7 +74,8 @@ class ZfsOnLabIT {
 
   @Test
   void listsAThousandSnapshots() {
-    node.shell("for i in $(seq 1 1000); do echo \"tank/zfs-it@s$i\"; done | xargs -n 1 zfs snapshot");
+    node.shell(
+        "for i in $(seq 1 1000); do echo \"tank/zfs-it@s$i\"; done | xargs -n 1 zfs snapshot");
 
     long start = System.nanoTime();
     List<Snapshot> snapshots = zfs.listSnapshots(root).snapshots();

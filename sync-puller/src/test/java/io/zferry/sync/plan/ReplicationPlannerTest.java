@@ -47,7 +47,10 @@ class ReplicationPlannerTest {
               + shortNames(p.missing());
     } else if (plan instanceof Plan.Bootstrap p) {
       body =
-          "bootstrap " + p.snapshot().name().shortName() + " aside " + shortNames(p.targetSnapshots());
+          "bootstrap "
+              + p.snapshot().name().shortName()
+              + " aside "
+              + shortNames(p.targetSnapshots());
     } else {
       Plan.Diverged p = (Plan.Diverged) plan;
       body =
@@ -70,10 +73,12 @@ class ReplicationPlannerTest {
         Arguments.of("both empty", snaps(), snaps(), "nothing"),
         Arguments.of("first snapshot", snaps("@a,1"), snaps(), "bootstrap a aside []"),
         Arguments.of(
-            "bootstrap sends the newest", snaps("@a,1", "@b,2", "@c,3"), snaps(), "bootstrap c aside []"),
+            "bootstrap sends the newest",
+            snaps("@a,1", "@b,2", "@c,3"),
+            snaps(),
+            "bootstrap c aside []"),
         Arguments.of("equal", snaps("@a,1", "@b,2"), snaps("@a,1", "@b,2"), "uptodate b"),
-        Arguments.of(
-            "one behind", snaps("@a,1", "@b,2"), snaps("@a,1"), "incremental a..b [b]"),
+        Arguments.of("one behind", snaps("@a,1", "@b,2"), snaps("@a,1"), "incremental a..b [b]"),
         Arguments.of(
             "several behind, intermediates come along",
             snaps("@a,1", "@b,2", "@c,3", "@d,4"),
@@ -156,6 +161,7 @@ class ReplicationPlannerTest {
     assertThat(ReplicationPlanner.plan(snaps("@a,1", "@b,2"), snaps("@a,1")).describe())
         .isEqualTo("incremental from a to b (1 snapshot)");
     assertThat(ReplicationPlanner.plan(snaps("@a,1", "@b,2"), snaps("@a,1", "@t,9")).describe())
-        .isEqualTo("diverged after a: the target alone has [t], the source alone has 1 newer snapshot(s)");
+        .isEqualTo(
+            "diverged after a: the target alone has [t], the source alone has 1 newer snapshot(s)");
   }
 }

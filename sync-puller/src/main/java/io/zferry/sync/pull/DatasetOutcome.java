@@ -1,0 +1,54 @@
+package io.zferry.sync.pull;
+
+import io.zferry.snapshot.zfs.DatasetName;
+
+/** What one pull cycle did for one dataset. */
+public sealed interface DatasetOutcome {
+  DatasetName dataset();
+
+  /** One line for logs and the status. */
+  String describe();
+
+  /** Snapshots arrived: a full stream (bootstrap) or an incremental one. */
+  record Received(DatasetName dataset, String plan, long bytes) implements DatasetOutcome {
+    @Override
+    public String describe() {
+      return dataset + ": " + plan + ", " + bytes + " bytes";
+    }
+  }
+
+  /** Nothing to send. */
+  record Current(DatasetName dataset, String plan) implements DatasetOutcome {
+    @Override
+    public String describe() {
+      return dataset + ": " + plan;
+    }
+  }
+
+  /**
+   * Both sides wrote after their newest common snapshot; nothing was sent. Resolving it discards
+   * one side's writes, which is an operator's decision.
+   */
+  record Diverged(DatasetName dataset, String plan) implements DatasetOutcome {
+    @Override
+    public String describe() {
+      return dataset + ": " + plan;
+    }
+  }
+
+  /** Not attempted because its parent could not be brought up to date. */
+  record Skipped(DatasetName dataset, String reason) implements DatasetOutcome {
+    @Override
+    public String describe() {
+      return dataset + ": skipped, " + reason;
+    }
+  }
+
+  /** The attempt failed; the dataset stays at its last complete snapshot. */
+  record Failed(DatasetName dataset, String plan, String error) implements DatasetOutcome {
+    @Override
+    public String describe() {
+      return dataset + ": " + plan + " failed: " + error;
+    }
+  }
+}

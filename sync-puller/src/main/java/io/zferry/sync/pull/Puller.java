@@ -1,0 +1,391 @@
+package io.zferry.sync.pull;
+
+import io.zferry.snapshot.host.RunningCommand;
+import io.zferry.snapshot.zfs.Capabilities;
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.PropertyName;
+import io.zferry.snapshot.zfs.ReceiveSpec;
+import io.zferry.snapshot.zfs.SendFlags;
+import io.zferry.snapshot.zfs.SendSpec;
+import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotListing;
+import io.zferry.snapshot.zfs.SnapshotName;
+import io.zferry.snapshot.zfs.Zfs;
+import io.zferry.snapshot.zfs.ZfsCommandException;
+import io.zferry.sync.plan.Plan;
+import io.zferry.sync.plan.ReplicationPlanner;
+import io.zferry.sync.transfer.StreamTransfer;
+import io.zferry.sync.transfer.TransferOptions;
+import io.zferry.sync.transfer.TransferProgress;
+import io.zferry.sync.transfer.TransferResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pull cycle of a pool, run on the passive: list both sides once, plan each dataset with the
+ * {@link ReplicationPlanner}, and carry the plans out parent first.
+ *
+ * <p>Datasets are replicated one by one ({@code zfs send -p [-I]}), not as one {@code -R} stream:
+ * {@code zfs recv -F} of a replication stream destroys whatever the target has that the source
+ * lacks, and zferry must never destroy target data it has not decided to destroy. Expiry is
+ * explicit ({@link Plan#expire()}); data a bootstrap replaces is set aside first.
+ *
+ * <p>Datasets whose name has a component starting with {@value #SET_ASIDE_PREFIX} hold data set
+ * aside on one node; they are never replicated in either direction.
+ */
+public final class Puller {
+  private static final Logger log = LoggerFactory.getLogger(Puller.class);
+
+  public static final String SET_ASIDE_PREFIX = "zferry-aside-";
+  private static final PropertyName READONLY = PropertyName.of("readonly");
+  private static final PropertyName AVAILABLE = PropertyName.of("available");
+  private static final PropertyName REFERENCED = PropertyName.of("referenced");
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  private static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
+
+  /** Headroom kept free when copying data aside, so the copy cannot fill the pool. */
+  private static final double SET_ASIDE_HEADROOM = 1.1;
+
+  private static final long SET_ASIDE_MIN_FREE = 64L * 1024 * 1024;
+
+  private final Zfs source;
+  private final Zfs target;
+  private final DatasetName pool;
+  private final Clock clock;
+  private final TransferOptions transferOptions;
+  private final TransferActivity.Listener activity;
+
+  public Puller(
+      Zfs source,
+      Zfs target,
+      DatasetName pool,
+      Clock clock,
+      TransferOptions transferOptions,
+      TransferActivity.Listener activity) {
+    if (!pool.isPool()) {
+      throw new IllegalArgumentException("a pull replicates a whole pool, not " + pool);
+    }
+    this.source = source;
+    this.target = target;
+    this.pool = pool;
+    this.clock = clock;
+    this.transferOptions = transferOptions;
+    this.activity = activity;
+  }
+
+  public PullReport pullOnce() {
+    Instant started = clock.instant();
+    Cycle cycle = new Cycle();
+    SnapshotListing sourceListing = source.listSnapshots(pool);
+    SnapshotListing targetListing = target.listSnapshots(pool);
+    if (!sourceListing.refusedNames().isEmpty()) {
+      cycle.notes.add(
+          "snapshots on "
+              + source.hostName()
+              + " with names zferry does not accept are ignored: "
+              + sourceListing.refusedNames());
+    }
+    Map<DatasetName, List<Snapshot>> onSource = byDataset(sourceListing.snapshots());
+    Map<DatasetName, List<Snapshot>> onTarget = byDataset(targetListing.snapshots());
+
+    Set<DatasetName> notCurrent = new HashSet<>();
+    for (DatasetName dataset : parentFirst(onSource.keySet())) {
+      Optional<DatasetName> blockedAncestor =
+          notCurrent.stream().filter(a -> a.contains(dataset)).findFirst();
+      if (blockedAncestor.isPresent()) {
+        cycle.outcomes.add(
+            new DatasetOutcome.Skipped(
+                dataset, "its parent " + blockedAncestor.get() + " is not up to date"));
+        notCurrent.add(dataset);
+        continue;
+      }
+      Plan plan =
+          ReplicationPlanner.plan(
+              onSource.getOrDefault(dataset, List.of()), onTarget.getOrDefault(dataset, List.of()));
+      DatasetOutcome outcome = carryOut(cycle, dataset, plan);
+      cycle.outcomes.add(outcome);
+      if (!(outcome instanceof DatasetOutcome.Received
+          || outcome instanceof DatasetOutcome.Current)) {
+        notCurrent.add(dataset);
+      }
+    }
+    keepTargetReadOnly(cycle);
+
+    Optional<Snapshot> newestApplied = newestApplied();
+    PullReport report =
+        new PullReport(
+            pool,
+            started,
+            clock.instant(),
+            cycle.outcomes,
+            newestApplied,
+            cycle.setAside,
+            cycle.expired,
+            cycle.notes);
+    log.info("pull {}", report.summary());
+    return report;
+  }
+
+  private DatasetOutcome carryOut(Cycle cycle, DatasetName dataset, Plan plan) {
+    String description = plan.describe();
+    try {
+      DatasetOutcome outcome;
+      if (plan instanceof Plan.NothingToSend || plan instanceof Plan.UpToDate) {
+        outcome = new DatasetOutcome.Current(dataset, description);
+      } else if (plan instanceof Plan.Diverged) {
+        log.warn("{}: {}; nothing is sent until an operator resolves it", dataset, description);
+        return new DatasetOutcome.Diverged(dataset, description);
+      } else if (plan instanceof Plan.Incremental incremental) {
+        makeWritableForThisCycle(cycle);
+        SendSpec send =
+            new SendSpec.Incremental(
+                incremental.common().name(), incremental.latest().name(), true, sendFlags());
+        long bytes = transfer(dataset, description, send, ReceiveSpec.into(dataset).forced());
+        outcome = new DatasetOutcome.Received(dataset, description, bytes);
+      } else {
+        makeWritableForThisCycle(cycle);
+        long bytes = bootstrap(cycle, dataset, (Plan.Bootstrap) plan, description);
+        outcome = new DatasetOutcome.Received(dataset, description, bytes);
+      }
+      expire(cycle, plan.expire());
+      return outcome;
+    } catch (RuntimeException e) {
+      log.warn("{}: {} failed: {}", dataset, description, e.getMessage());
+      return new DatasetOutcome.Failed(dataset, description, e.getMessage());
+    }
+  }
+
+  /**
+   * Replaces the target's copy of {@code dataset} with a full stream. Whatever the target held is
+   * kept: a child dataset is renamed aside (free), the pool's root dataset (which cannot be
+   * renamed) is copied aside if the pool has room, and otherwise the loss is reported.
+   */
+  private long bootstrap(
+      Cycle cycle, DatasetName dataset, Plan.Bootstrap plan, String description) {
+    ReceiveSpec receive = ReceiveSpec.into(dataset);
+    if (target.exists(dataset)) {
+      String stamp = STAMP.format(clock.instant());
+      if (dataset.isPool()) {
+        setAsideRootByCopy(cycle, dataset, stamp);
+        for (Snapshot old : target.listSnapshots(dataset).snapshots()) {
+          if (old.dataset().equals(dataset)) {
+            target.destroySnapshot(old.name());
+          }
+        }
+        receive = receive.forced();
+      } else {
+        DatasetName parent =
+            DatasetName.of(dataset.value().substring(0, dataset.value().lastIndexOf('/')));
+        DatasetName aside = unusedName(parent, SET_ASIDE_PREFIX + stamp + "-" + leaf(dataset));
+        target.rename(dataset, aside);
+        cycle.setAside.add(aside);
+        log.warn(
+            "{}: no common snapshot with {}; its previous data is kept as {}",
+            dataset,
+            source.hostName(),
+            aside);
+      }
+    }
+    SendSpec send = new SendSpec.Full(plan.snapshot().name(), sendFlags());
+    return transfer(dataset, description, send, receive);
+  }
+
+  private void setAsideRootByCopy(Cycle cycle, DatasetName root, String stamp) {
+    DatasetName aside = unusedName(root, SET_ASIDE_PREFIX + stamp);
+    long referenced = longProperty(root, REFERENCED);
+    long available = longProperty(root, AVAILABLE);
+    if (available < referenced * SET_ASIDE_HEADROOM + SET_ASIDE_MIN_FREE) {
+      String note =
+          root
+              + " on "
+              + target.hostName()
+              + " had no snapshot in common with "
+              + source.hostName()
+              + "; its previous data ("
+              + referenced
+              + " bytes) could not be set aside, only "
+              + available
+              + " bytes are free, and is replaced";
+      log.error(note);
+      cycle.notes.add(note);
+      return;
+    }
+    SnapshotName point = target.snapshot(root, leaf(aside), false);
+    try (RunningCommand send = target.send(new SendSpec.Full(point, SendFlags.PLAIN));
+        RunningCommand receive = target.receive(ReceiveSpec.into(aside))) {
+      new StreamTransfer(clock, transferOptions, progress -> {}).run(send, receive);
+    }
+    cycle.setAside.add(aside);
+    log.warn(
+        "{}: no common snapshot with {}; its previous data is kept as {}",
+        root,
+        source.hostName(),
+        aside);
+  }
+
+  private long transfer(
+      DatasetName dataset, String description, SendSpec send, ReceiveSpec receive) {
+    OptionalLong estimate = estimate(send);
+    TransferOptions options =
+        estimate.isPresent()
+            ? transferOptions.withEstimatedTotalBytes(estimate.getAsLong())
+            : transferOptions;
+    ProgressLog progressLog = new ProgressLog(dataset, description);
+    log.info("{}: {}", dataset, description);
+    try (RunningCommand sender = source.send(send);
+        RunningCommand receiver = target.receive(receive.supportedBy(target.capabilities()))) {
+      TransferResult result = new StreamTransfer(clock, options, progressLog).run(sender, receiver);
+      return result.bytes();
+    }
+  }
+
+  private OptionalLong estimate(SendSpec send) {
+    try {
+      return source.estimateSendSize(send);
+    } catch (RuntimeException e) {
+      log.debug("no size estimate for {}: {}", send.to(), e.getMessage());
+      return OptionalLong.empty();
+    }
+  }
+
+  private void expire(Cycle cycle, List<Snapshot> snapshots) {
+    for (Snapshot snapshot : snapshots) {
+      try {
+        target.destroySnapshot(snapshot.name());
+        cycle.expired.add(snapshot.name());
+      } catch (ZfsCommandException e) {
+        if (e.reason() == ZfsCommandException.Reason.NOT_FOUND) {
+          // zfs recv -F of an -I stream already dropped it, as planned (zfs-fuse sends -I as a
+          // package stream, and receiving one with -F removes what the source no longer has).
+          cycle.expired.add(snapshot.name());
+        } else {
+          cycle.notes.add("could not expire " + snapshot.name() + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  /**
+   * Receiving a new dataset, or renaming one aside, creates a mountpoint directory in its parent,
+   * which a read-only parent refuses; the cycle makes the pool read-only again at its end.
+   */
+  private void makeWritableForThisCycle(Cycle cycle) {
+    if (!cycle.madeWritable) {
+      target.setProperty(pool, READONLY, "off");
+      cycle.madeWritable = true;
+    }
+  }
+
+  /** Clients must not write to the passive's copy: a write would block the next incremental. */
+  private void keepTargetReadOnly(Cycle cycle) {
+    try {
+      // Set unconditionally: a received stream with properties clears local ones, and zfs-fuse
+      // shows readonly as "off (temporary)" even while it enforces it.
+      target.setProperty(pool, READONLY, "on");
+    } catch (RuntimeException e) {
+      cycle.notes.add(
+          "could not make " + pool + " read-only on " + target.hostName() + ": " + e.getMessage());
+    }
+  }
+
+  private Optional<Snapshot> newestApplied() {
+    List<Snapshot> root =
+        byDataset(target.listSnapshots(pool).snapshots()).getOrDefault(pool, List.of());
+    return root.isEmpty() ? Optional.empty() : Optional.of(root.get(root.size() - 1));
+  }
+
+  private SendFlags sendFlags() {
+    Capabilities sourceCaps = source.capabilities();
+    Capabilities targetCaps = target.capabilities();
+    boolean compressed = sourceCaps.sendCompressed() && targetCaps.sendCompressed();
+    return new SendFlags(false, true, compressed, false);
+  }
+
+  private long longProperty(DatasetName dataset, PropertyName property) {
+    return target.getProperty(dataset, property).map(Long::parseLong).orElse(0L);
+  }
+
+  /** Snapshots grouped by dataset, each group oldest first, set-aside datasets left out. */
+  static Map<DatasetName, List<Snapshot>> byDataset(List<Snapshot> snapshots) {
+    Map<DatasetName, List<Snapshot>> grouped = new LinkedHashMap<>();
+    snapshots.stream()
+        .sorted(Snapshot.BY_CREATION)
+        .filter(s -> !isSetAside(s.dataset()))
+        .forEach(s -> grouped.computeIfAbsent(s.dataset(), k -> new ArrayList<>()).add(s));
+    return grouped;
+  }
+
+  static boolean isSetAside(DatasetName dataset) {
+    return dataset.components().stream().anyMatch(c -> c.startsWith(SET_ASIDE_PREFIX));
+  }
+
+  static List<DatasetName> parentFirst(Set<DatasetName> datasets) {
+    return datasets.stream()
+        .sorted(
+            Comparator.comparingInt((DatasetName d) -> d.components().size())
+                .thenComparing(DatasetName::value))
+        .toList();
+  }
+
+  /** {@code parent/base}, or with a counter appended if that exists (two bootstraps a second). */
+  private DatasetName unusedName(DatasetName parent, String base) {
+    DatasetName candidate = parent.child(base);
+    for (int n = 2; target.exists(candidate); n++) {
+      candidate = parent.child(base + "-" + n);
+    }
+    return candidate;
+  }
+
+  private static String leaf(DatasetName dataset) {
+    List<String> components = dataset.components();
+    return components.get(components.size() - 1);
+  }
+
+  /** What one cycle accumulates besides the per-dataset outcomes. */
+  private static final class Cycle {
+    final List<DatasetOutcome> outcomes = new ArrayList<>();
+    final List<DatasetName> setAside = new ArrayList<>();
+    final List<SnapshotName> expired = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    boolean madeWritable;
+  }
+
+  /** Forwards progress to the listener and logs it now and then. */
+  private final class ProgressLog implements io.zferry.sync.transfer.ProgressListener {
+    private final DatasetName dataset;
+    private final String description;
+    private Instant lastLogged;
+
+    ProgressLog(DatasetName dataset, String description) {
+      this.dataset = dataset;
+      this.description = description;
+    }
+
+    @Override
+    public void onProgress(TransferProgress progress) {
+      activity.onActivity(new TransferActivity(dataset, description, progress));
+      Instant now = clock.instant();
+      if (progress.finished()
+          || lastLogged == null
+          || Duration.between(lastLogged, now).compareTo(PROGRESS_LOG_INTERVAL) >= 0) {
+        lastLogged = now;
+        log.info("{}: {}", dataset, progress);
+      }
+    }
+  }
+}
