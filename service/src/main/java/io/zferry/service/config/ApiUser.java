@@ -1,0 +1,52 @@
+package io.zferry.service.config;
+
+import io.zferry.snapshot.zfs.ZfsNames;
+import java.util.regex.Pattern;
+
+/**
+ * A person allowed to log in to the GUI.
+ *
+ * @param name the login name
+ * @param passwordHash the password's hash in PHC string format ({@code $algorithm$...}, which also
+ *     covers bcrypt's {@code $2b$...}); never the password itself
+ */
+public record ApiUser(String name, String passwordHash) {
+  static final String NAME_RULE =
+      "1 to 64 letters, digits, '_', '.', '@' or '-', starting with a letter or a digit";
+  static final String HASH_FIX =
+      "store a password hash in PHC string format, such as $argon2id$v=19$..., $pbkdf2-sha256$..."
+          + " or $2b$12$...; never the password itself";
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
+  private static final Pattern PHC = Pattern.compile("\\$[a-z0-9-]{1,32}\\$[A-Za-z0-9$./+=,-]+");
+
+  public ApiUser {
+    requireName("name", name);
+    requirePasswordHash("passwordHash", passwordHash);
+  }
+
+  static String requireName(String key, String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new ConfigValueException(
+          key, ZfsNames.printable(name) + " is not a valid user name", "use " + NAME_RULE);
+    }
+    return name;
+  }
+
+  /**
+   * Returns the hash if it has the PHC shape. The value is not echoed in the message: if an
+   * operator pasted a password by mistake, it must not end up in the journal.
+   */
+  static String requirePasswordHash(String key, String hash) {
+    if (hash == null || !PHC.matcher(hash).matches()) {
+      throw new ConfigValueException(key, "the value is not a password hash", HASH_FIX);
+    }
+    return hash;
+  }
+
+  /** Leaves the hash out, so that logging a configuration does not publish it. */
+  @Override
+  public String toString() {
+    return "ApiUser[name=" + name + ", passwordHash=(hidden)]";
+  }
+}
