@@ -1,0 +1,49 @@
+package io.zferry.service.status;
+
+import java.util.List;
+
+/**
+ * The JSON shapes of {@code GET /api/v1/status}: plain values only (instants as ISO-8601 text,
+ * absent values as null), so the CLI, the GUI and the peer read them without extra modules.
+ */
+public final class StatusViews {
+  private StatusViews() {}
+
+  /** One node's view of the cluster. */
+  public record NodeStatus(String node, String cluster, String time, List<ServiceStatus> services) {}
+
+  /** One service as seen from this node. */
+  public record ServiceStatus(
+      String name,
+      String pool,
+      String activeNode,
+      String role,
+      long epoch,
+      boolean syncLocked,
+      Long lagSeconds,
+      SnapshotView lastAppliedSnapshot,
+      SnapshotView lastSnapshot,
+      List<String> vips,
+      TransferView transfer,
+      RunView lastRun,
+      String nextSnapshot,
+      SettingsView settings) {}
+
+  public record SnapshotView(String name, String guid, String creation) {}
+
+  /** The running transfer; null fields are unknown. */
+  public record TransferView(
+      String dataset,
+      String plan,
+      long bytesDone,
+      Long totalBytesEstimate,
+      double bytesPerSecond,
+      Long etaSeconds,
+      boolean finished) {}
+
+  public record RunView(
+      String started, String finished, long bytes, String result, String summary, String error) {}
+
+  public record SettingsView(
+      String snapshotInterval, int retentionCount, String pullInterval, String rollbackWindow) {}
+}
