@@ -1,8 +1,6 @@
 package io.zferry.lockstate;
 
 import io.zferry.lockstate.StateStoreException.Reason;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,8 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteOpenMode;
 
 /**
  * The {@link StateStore} in one SQLite file, by default {@code /var/lib/zferry/state.db}.
@@ -42,15 +38,6 @@ public final class SqliteStateStore implements StateStore {
    * every event query slow or fill the disk with copies of itself.
    */
   static final int MAX_TEXT_LENGTH = 16 * 1024;
-
-  /**
-   * Up to this size the full {@code integrity_check} runs at open (it also verifies indexes); above
-   * it the linear {@code quick_check}, so that a large history does not delay a failover.
-   */
-  static final long INTEGRITY_CHECK_MAX_BYTES = 16L * 1024 * 1024;
-
-  /** How many problems an integrity check reports at most; the first few say enough. */
-  private static final int INTEGRITY_PROBLEMS_SHOWN = 5;
 
   private static final String INTERRUPTED_RUN_ERROR =
       "interrupted: zferryd stopped before the run finished";
@@ -167,12 +154,12 @@ public final class SqliteStateStore implements StateStore {
     boolean created = DatabaseFile.prepare(absolute, mode);
     DatabaseFile.requireSqliteHeader(absolute);
     SqliteErrors errors = new SqliteErrors(absolute, settings.busyTimeout());
-    Connection connection = connect(absolute, settings, errors);
+    Connection connection = SqliteSetup.connect(absolute, settings.busyTimeout(), errors);
     try {
       // Read-only checks first: nothing is written to a file that is refused.
-      checkIntegrity(connection, absolute, errors);
-      checkIdentity(connection, absolute, errors, schema.size());
-      configure(connection, absolute, errors);
+      SqliteSetup.requireIntact(connection, absolute, errors);
+      SqliteSetup.requireZferrySchema(connection, absolute, errors, schema.size());
+      SqliteSetup.configure(connection, absolute, errors);
       SqliteStateStore store = new SqliteStateStore(absolute, clock, settings, connection);
       store.migrate(schema);
       store.recoverAndPrune();
@@ -186,115 +173,6 @@ public final class SqliteStateStore implements StateStore {
     } catch (RuntimeException e) {
       closeQuietly(connection, absolute);
       throw e;
-    }
-  }
-
-  private static Connection connect(Path file, Settings settings, SqliteErrors errors) {
-    SQLiteConfig config = new SQLiteConfig();
-    // DatabaseFile.prepare() made the file (owner-only) if it was allowed to; SQLite must never
-    // create one, least of all when the caller said it must exist.
-    config.resetOpenMode(SQLiteOpenMode.CREATE);
-    config.setBusyTimeout((int) settings.busyTimeout().toMillis());
-    // Writes take the write lock at BEGIN, so a busy database fails before anything is read and
-    // a read-then-write transaction cannot be refused halfway by a stale snapshot.
-    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    try {
-      return config.createConnection("jdbc:sqlite:" + file);
-    } catch (SQLException e) {
-      throw errors.translate(e, "opening it");
-    }
-  }
-
-  private static void checkIntegrity(Connection connection, Path file, SqliteErrors errors) {
-    String pragma;
-    try {
-      pragma = Files.size(file) <= INTEGRITY_CHECK_MAX_BYTES ? "integrity_check" : "quick_check";
-    } catch (IOException e) {
-      throw SqliteErrors.access(file, "cannot read its size: " + e, e);
-    }
-    List<String> problems = new ArrayList<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rows =
-            statement.executeQuery("PRAGMA " + pragma + "(" + INTEGRITY_PROBLEMS_SHOWN + ")")) {
-      while (rows.next()) {
-        String row = rows.getString(1);
-        if (!"ok".equals(row)) {
-          problems.add(row);
-        }
-      }
-    } catch (SQLException e) {
-      throw errors.translate(e, "checking its integrity");
-    }
-    if (!problems.isEmpty()) {
-      throw SqliteErrors.corrupt(
-          file, "PRAGMA " + pragma + " found: " + String.join("; ", problems), null);
-    }
-  }
-
-  private static void checkIdentity(
-      Connection connection, Path file, SqliteErrors errors, int knownVersion) {
-    int applicationId;
-    int version;
-    List<String> tables = new ArrayList<>();
-    try (Statement statement = connection.createStatement()) {
-      applicationId = intPragma(statement, "application_id");
-      version = intPragma(statement, "user_version");
-      try (ResultSet rows =
-          statement.executeQuery(
-              "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 5")) {
-        while (rows.next()) {
-          tables.add(rows.getString(1));
-        }
-      }
-    } catch (SQLException e) {
-      throw errors.translate(e, "reading its schema version");
-    }
-    if (applicationId != Schema.APPLICATION_ID && applicationId != 0) {
-      throw SqliteErrors.notZferry(
-          file, String.format("its application_id is 0x%08x", applicationId));
-    }
-    // Migration 1 sets the application id in the same transaction that creates the tables, so a
-    // file with tables but no id was made by something else.
-    if (applicationId == 0 && (version != 0 || !tables.isEmpty())) {
-      throw SqliteErrors.notZferry(
-          file,
-          "it has no zferry application_id but has schema version "
-              + version
-              + " and tables "
-              + tables);
-    }
-    if (version > knownVersion) {
-      throw SqliteErrors.newerSchema(file, version, knownVersion);
-    }
-  }
-
-  private static void configure(Connection connection, Path file, SqliteErrors errors) {
-    try (Statement statement = connection.createStatement()) {
-      String journalMode;
-      try (ResultSet rows = statement.executeQuery("PRAGMA journal_mode = WAL")) {
-        journalMode = rows.next() ? rows.getString(1) : "unknown";
-      }
-      if (!"wal".equalsIgnoreCase(journalMode)) {
-        // Only a file system without shared memory support (some network ones) refuses WAL; the
-        // rollback journal is as durable, it just blocks readers during writes.
-        log.warn(
-            "State database {} stays in journal mode {}: this file system does not support WAL",
-            file,
-            journalMode);
-      }
-      statement.execute("PRAGMA synchronous = FULL");
-      statement.execute("PRAGMA foreign_keys = ON");
-      if (intPragma(statement, "foreign_keys") != 1) {
-        throw new StateStoreException(
-            file,
-            Reason.FAILED,
-            "state database "
-                + file
-                + ": this SQLite build does not enforce foreign keys. Fix: use the sqlite-jdbc"
-                + " version pinned in zferry's build.");
-      }
-    } catch (SQLException e) {
-      throw errors.translate(e, "configuring the connection");
     }
   }
 
@@ -1209,13 +1087,7 @@ public final class SqliteStateStore implements StateStore {
 
   private static int userVersion(Connection c) throws SQLException {
     try (Statement statement = c.createStatement()) {
-      return intPragma(statement, "user_version");
-    }
-  }
-
-  private static int intPragma(Statement statement, String pragma) throws SQLException {
-    try (ResultSet rows = statement.executeQuery("PRAGMA " + pragma)) {
-      return rows.next() ? rows.getInt(1) : 0;
+      return SqliteSetup.intPragma(statement, "user_version");
     }
   }
 
