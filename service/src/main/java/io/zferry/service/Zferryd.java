@@ -65,7 +65,8 @@ public final class Zferryd implements Callable<Integer> {
         return 0;
       }
       store =
-          SqliteStateStore.open(config.state().database(), OpenMode.CREATE_IF_MISSING, Clock.systemUTC());
+          SqliteStateStore.open(
+              config.state().database(), OpenMode.CREATE_IF_MISSING, Clock.systemUTC());
     } catch (ConfigException | StateStoreException | IllegalArgumentException e) {
       System.err.println("zferryd: " + e.getMessage());
       return 1;

@@ -56,19 +56,25 @@ public record LabNode(
 
   /**
    * Returns pool {@code tank} to its freshly created state: children, snapshots and files of the
-   * root dataset are gone and it is writable. For tests that replicate the whole pool.
+   * root dataset are gone and it is writable. For tests that replicate the whole pool. zfs-fuse
+   * keeps a snapshot busy for seconds while its daemon winds down a send whose client was killed,
+   * hence the patient retries.
    */
   public void resetPool() {
     shell(
         String.join(
             "\n",
             "set -e",
+            "pkill -9 --ns $$ --nslist net -f '^zfs (send|receive|recv)' || true",
             "zfs inherit readonly tank",
             "for fs in $(zfs list -H -o name -r -t filesystem,volume tank | tail -n +2 | sort -r); do",
             "  i=0; until zfs destroy -r \"$fs\" 2>/dev/null; do",
-            "    i=$((i+1)); [ $i -lt 20 ] || zfs destroy -r \"$fs\"; sleep 0.2; done",
+            "    i=$((i+1)); [ $i -lt 60 ] || zfs destroy -r \"$fs\"; sleep 0.25; done",
             "done",
-            "for snap in $(zfs list -H -o name -t snapshot -r tank); do zfs destroy \"$snap\"; done",
+            "for snap in $(zfs list -H -o name -t snapshot -r tank); do",
+            "  i=0; until zfs destroy \"$snap\" 2>/dev/null; do",
+            "    i=$((i+1)); [ $i -lt 60 ] || zfs destroy \"$snap\"; sleep 0.25; done",
+            "done",
             "find /tank -mindepth 1 -maxdepth 1 -exec rm -rf {} +"));
   }
 

@@ -22,7 +22,12 @@ import picocli.CommandLine.Option;
     name = "status",
     mixinStandardHelpOptions = true,
     description = "Show this node's view of every service.",
-    footer = {"", "Examples:", "  zferry status", "  zferry status --json | jq '.services[0].lagSeconds'"})
+    footer = {
+      "",
+      "Examples:",
+      "  zferry status",
+      "  zferry status --json | jq '.services[0].lagSeconds'"
+    })
 final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the API's JSON unchanged.")
   boolean json;
@@ -51,7 +56,11 @@ final class StatusCommand implements Callable<Integer> {
       body = response.body();
     } catch (IOException e) {
       System.err.println(
-          "zferry: no zferryd answers at " + api + " (" + e.getMessage() + "); is it running? (systemctl status zferryd)");
+          "zferry: no zferryd answers at "
+              + api
+              + " ("
+              + e.getMessage()
+              + "); is it running? (systemctl status zferryd)");
       return ZferryCli.FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -342,12 +342,26 @@ public final class ConfigLoader {
               "stallTimeout", base.stallTimeout(), Values.duration(Settings.STALL_TIMEOUT_RANGE));
       Long bandwidthLimit =
           s.optional("bandwidthLimit", base.bandwidthLimitBytesPerSecond(), Values.byteRate());
+      Duration passiveHold =
+          s.optional(
+              "passiveHold", base.passiveHold(), Values.duration(Settings.PASSIVE_HOLD_RANGE));
       s.finish();
-      return present(snapshotInterval, retentionCount, pullInterval, stallTimeout, bandwidthLimit)
+      return present(
+              snapshotInterval,
+              retentionCount,
+              pullInterval,
+              stallTimeout,
+              bandwidthLimit,
+              passiveHold)
           ? s.build(
               () ->
                   new Settings(
-                      snapshotInterval, retentionCount, pullInterval, stallTimeout, bandwidthLimit))
+                      snapshotInterval,
+                      retentionCount,
+                      pullInterval,
+                      stallTimeout,
+                      bandwidthLimit,
+                      passiveHold))
           : null;
     }
 

@@ -18,7 +18,12 @@ final class ConfigSchema {
   /** The keys of {@code defaults} and of each {@code services[].settings}. */
   static final List<String> SETTINGS_KEYS =
       List.of(
-          "snapshotInterval", "retentionCount", "pullInterval", "stallTimeout", "bandwidthLimit");
+          "snapshotInterval",
+          "retentionCount",
+          "pullInterval",
+          "stallTimeout",
+          "bandwidthLimit",
+          "passiveHold");
 
   static final List<String> KEYS = keys();
 

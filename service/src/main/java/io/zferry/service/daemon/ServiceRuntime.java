@@ -125,10 +125,14 @@ public final class ServiceRuntime implements AutoCloseable {
             clock,
             () -> new RetentionPolicy(config.settings().retentionCount()),
             this::passiveApplied);
-    scheduler.schedule(name(), settings.snapshotInterval(), firstRoundDelay(settings), () -> {
-      SnapshotRound.Result result = round.run();
-      result.taken().ifPresent(s -> event(EventKind.SNAPSHOT, "took " + s));
-    });
+    scheduler.schedule(
+        name(),
+        settings.snapshotInterval(),
+        firstRoundDelay(settings),
+        () -> {
+          SnapshotRound.Result result = round.run();
+          result.taken().ifPresent(s -> event(EventKind.SNAPSHOT, "took " + s));
+        });
   }
 
   /** Keeps the cadence across restarts: the next round is due an interval after the newest one. */
@@ -143,17 +147,20 @@ public final class ServiceRuntime implements AutoCloseable {
       if (newest.isEmpty()) {
         return Duration.ZERO;
       }
-      Duration due = Duration.between(clock.instant(), newest.get().plus(settings.snapshotInterval()));
+      Duration due =
+          Duration.between(clock.instant(), newest.get().plus(settings.snapshotInterval()));
       return due.isNegative() ? Duration.ZERO : due;
     } catch (RuntimeException e) {
-      log.warn("{}: could not list snapshots to schedule the first round: {}", name(), e.getMessage());
+      log.warn(
+          "{}: could not list snapshots to schedule the first round: {}", name(), e.getMessage());
       return Duration.ZERO;
     }
   }
 
   /**
-   * The GUID the passive reported as applied: asked from the peer now, remembered in the state
-   * store, so retention protects it even while the peer is down.
+   * The GUID the passive reported as applied: asked from the peer now and remembered in the state
+   * store, so retention spares it while the peer is down, for at most {@code passiveHold} after the
+   * peer last reported it.
    */
   private Optional<Guid> passiveApplied() {
     Optional<SnapshotView> reported =
@@ -163,7 +170,11 @@ public final class ServiceRuntime implements AutoCloseable {
       store.recordApplied(name(), peer.value(), applied.name(), applied.guid());
       return Optional.of(Guid.parse(applied.guid()));
     }
-    return store.lastApplied(name(), peer.value()).map(a -> Guid.parse(a.guid()));
+    Duration hold = config.settings().passiveHold();
+    return store
+        .lastApplied(name(), peer.value())
+        .filter(a -> !a.appliedAt().plus(hold).isBefore(clock.instant()))
+        .map(a -> Guid.parse(a.guid()));
   }
 
   private Optional<ServiceStatus> serviceOf(NodeStatus status) {
@@ -186,7 +197,12 @@ public final class ServiceRuntime implements AutoCloseable {
               .withBandwidthLimit(settings.bandwidthLimitBytesPerSecond());
       Puller puller =
           new Puller(
-              peerZfs, localZfs, pool(), clock, options, activity -> transfer = Optional.of(activity));
+              peerZfs,
+              localZfs,
+              pool(),
+              clock,
+              options,
+              activity -> transfer = Optional.of(activity));
       PullReport report = puller.pullOnce();
       lastPull = Optional.of(report);
       report
@@ -197,12 +213,17 @@ public final class ServiceRuntime implements AutoCloseable {
                 store.recordApplied(name(), self.value(), s.name().toString(), s.guid().toString());
               });
       for (var aside : report.setAside()) {
-        event(EventKind.REPLICATION_ERROR, "previous data kept as " + aside + " (no common snapshot)");
+        event(
+            EventKind.REPLICATION_ERROR,
+            "previous data kept as " + aside + " (no common snapshot)");
       }
       report.notes().forEach(note -> event(EventKind.REPLICATION_ERROR, note));
       RunResult result =
-          report.diverged() ? RunResult.DIVERGED : report.succeeded() ? RunResult.OK : RunResult.FAILED;
-      store.finishRun(runId, report.bytes(), result, Optional.of(report.summary()), report.firstError());
+          report.diverged()
+              ? RunResult.DIVERGED
+              : report.succeeded() ? RunResult.OK : RunResult.FAILED;
+      store.finishRun(
+          runId, report.bytes(), result, Optional.of(report.summary()), report.firstError());
     } catch (RuntimeException e) {
       // One failed cycle (peer away, pool busy) must not stop the next one.
       log.warn("{}: pull cycle failed: {}", name(), e.getMessage());
@@ -217,7 +238,8 @@ public final class ServiceRuntime implements AutoCloseable {
 
   private void finishFailed(long runId, RuntimeException e) {
     try {
-      store.finishRun(runId, 0, RunResult.FAILED, Optional.empty(), Optional.ofNullable(e.getMessage()));
+      store.finishRun(
+          runId, 0, RunResult.FAILED, Optional.empty(), Optional.ofNullable(e.getMessage()));
     } catch (RuntimeException storeFailure) {
       log.error("{}: could not record the failed run: {}", name(), storeFailure.getMessage());
     }
@@ -234,10 +256,17 @@ public final class ServiceRuntime implements AutoCloseable {
     Optional<SnapshotView> appliedView = applied.map(ServiceRuntime::view);
     Long lag =
         role == Role.PASSIVE
-            ? applied.map(s -> Duration.between(s.creation(), clock.instant()).toSeconds()).orElse(null)
-            : peerClient.lastKnown().flatMap(this::serviceOf).map(ServiceStatus::lagSeconds).orElse(null);
+            ? applied
+                .map(s -> Duration.between(s.creation(), clock.instant()).toSeconds())
+                .orElse(null)
+            : peerClient
+                .lastKnown()
+                .flatMap(this::serviceOf)
+                .map(ServiceStatus::lagSeconds)
+                .orElse(null);
     if (role == Role.ACTIVE) {
-      appliedView = peerClient.lastKnown().flatMap(this::serviceOf).map(ServiceStatus::lastAppliedSnapshot);
+      appliedView =
+          peerClient.lastKnown().flatMap(this::serviceOf).map(ServiceStatus::lastAppliedSnapshot);
     }
     return new ServiceStatus(
         name(),
@@ -252,7 +281,9 @@ public final class ServiceRuntime implements AutoCloseable {
         config.vips().stream().map(Vip::cidr).toList(),
         transfer.map(ServiceRuntime::view).orElse(null),
         lastRun().orElse(null),
-        role == Role.ACTIVE ? scheduler.nextRound(name()).map(Instant::toString).orElse(null) : null,
+        role == Role.ACTIVE
+            ? scheduler.nextRound(name()).map(Instant::toString).orElse(null)
+            : null,
         new SettingsView(
             DurationText.format(settings.snapshotInterval()),
             settings.retentionCount(),

@@ -10,7 +10,8 @@ public final class StatusViews {
   private StatusViews() {}
 
   /** One node's view of the cluster. */
-  public record NodeStatus(String node, String cluster, String time, List<ServiceStatus> services) {}
+  public record NodeStatus(
+      String node, String cluster, String time, List<ServiceStatus> services) {}
 
   /** One service as seen from this node. */
   public record ServiceStatus(

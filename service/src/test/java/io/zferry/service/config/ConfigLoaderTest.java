@@ -76,7 +76,12 @@ class ConfigLoaderTest {
     assertThat(config.defaults())
         .isEqualTo(
             new Settings(
-                Duration.ofMinutes(15), 40, Duration.ofMinutes(3), Duration.ofMinutes(2), 0));
+                Duration.ofMinutes(15),
+                40,
+                Duration.ofMinutes(3),
+                Duration.ofMinutes(2),
+                0,
+                Duration.ofDays(7)));
     assertThat(config.defaults().rollbackWindow()).isEqualTo(Duration.ofHours(10));
     assertThat(config.api())
         .isEqualTo(

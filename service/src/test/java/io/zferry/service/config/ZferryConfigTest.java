@@ -86,7 +86,12 @@ class ZferryConfigTest {
     assertThatThrownBy(
             () ->
                 new Settings(
-                    Duration.ofMinutes(15), 40, Duration.ofMinutes(3), Duration.ofMinutes(2), -1))
+                    Duration.ofMinutes(15),
+                    40,
+                    Duration.ofMinutes(3),
+                    Duration.ofMinutes(2),
+                    -1,
+                    Duration.ofDays(7)))
         .hasMessageStartingWith("bandwidthLimit: -1 is negative");
     assertThatThrownBy(() -> service("tank", "tank/data", "node-a"))
         .hasMessageStartingWith("pool: 'tank/data' is a dataset inside a pool, not a pool");

@@ -37,13 +37,12 @@ public record RetentionPolicy(int keep) {
     if (own.size() <= keep) {
       return List.of();
     }
-    List<Snapshot> expired = new ArrayList<>();
-    for (Snapshot candidate : own.subList(0, own.size() - keep)) {
-      if (passiveApplied.isPresent() && passiveApplied.get().equals(candidate.guid())) {
-        continue;
+    int firstSpared = own.size() - keep;
+    for (int i = 0; i < own.size(); i++) {
+      if (passiveApplied.isPresent() && passiveApplied.get().equals(own.get(i).guid())) {
+        firstSpared = Math.min(firstSpared, i);
       }
-      expired.add(candidate);
     }
-    return expired;
+    return new ArrayList<>(own.subList(0, firstSpared));
   }
 }

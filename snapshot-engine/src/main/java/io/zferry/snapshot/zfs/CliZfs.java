@@ -6,9 +6,11 @@ import io.zferry.snapshot.host.Host;
 import io.zferry.snapshot.host.RunningCommand;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -184,6 +186,22 @@ public final class CliZfs implements Zfs {
   }
 
   @Override
+  public void unmount(DatasetName dataset) {
+    CommandResult result = host.run(zfs("unmount", dataset.toString()), commandTimeout);
+    if (!result.succeeded() && !result.stderr().contains("not currently mounted")) {
+      throw failure(result);
+    }
+  }
+
+  @Override
+  public void mount(DatasetName dataset) {
+    CommandResult result = host.run(zfs("mount", dataset.toString()), commandTimeout);
+    if (!result.succeeded() && !result.stderr().contains("already mounted")) {
+      throw failure(result);
+    }
+  }
+
+  @Override
   public void rollback(SnapshotName snapshot, boolean destroyLater) {
     if (destroyLater) {
       runZfs("rollback", "-r", snapshot.toString());
@@ -226,6 +244,47 @@ public final class CliZfs implements Zfs {
           host.name() + " (" + capabilities().implementation() + ") cannot receive with " + spec);
     }
     return host.start(zfs(spec.arguments()));
+  }
+
+  @Override
+  public boolean hasOwnFiles(DatasetName dataset) {
+    String out =
+        runZfs(
+            "list",
+            "-H",
+            "-r",
+            "-t",
+            "filesystem",
+            "-o",
+            "name,mounted,mountpoint",
+            dataset.toString());
+    String ownMountpoint = null;
+    Set<String> childMountpoints = new HashSet<>();
+    for (String line : out.split("\n")) {
+      String[] fields = line.split("\t");
+      if (fields.length != 3) {
+        continue;
+      }
+      if (fields[0].equals(dataset.value())) {
+        if (!fields[1].equals("yes") || !fields[2].startsWith("/")) {
+          return true;
+        }
+        ownMountpoint = fields[2];
+      } else {
+        childMountpoints.add(fields[2]);
+      }
+    }
+    if (ownMountpoint == null) {
+      return true;
+    }
+    CommandResult entries =
+        host.run(
+            new Command(List.of("find", ownMountpoint, "-mindepth", "1", "-maxdepth", "1")),
+            commandTimeout);
+    if (!entries.succeeded()) {
+      return true;
+    }
+    return entries.stdout().lines().anyMatch(path -> !childMountpoints.contains(path));
   }
 
   @Override

@@ -36,6 +36,12 @@ public interface Zfs {
 
   void rename(DatasetName from, DatasetName to);
 
+  /** Unmounts a filesystem; one that is not mounted is left as it is. */
+  void unmount(DatasetName dataset);
+
+  /** Mounts a filesystem at its mountpoint; one that is mounted already is left as it is. */
+  void mount(DatasetName dataset);
+
   /** Rolls back to {@code snapshot}; {@code destroyLater} ({@code -r}) drops newer snapshots. */
   void rollback(SnapshotName snapshot, boolean destroyLater);
 
@@ -48,6 +54,13 @@ public interface Zfs {
 
   /** Starts {@code zfs receive}; write the stream to the returned command's stdin. */
   RunningCommand receive(ReceiveSpec spec);
+
+  /**
+   * Whether the mounted filesystem holds any file or directory of its own (mountpoints of child
+   * datasets do not count). An unmounted dataset is assumed to hold files: the answer decides
+   * whether data is kept before it is replaced, so doubt must err towards keeping it.
+   */
+  boolean hasOwnFiles(DatasetName dataset);
 
   /** The size of a send stream in bytes, if the implementation can estimate it. */
   OptionalLong estimateSendSize(SendSpec spec);

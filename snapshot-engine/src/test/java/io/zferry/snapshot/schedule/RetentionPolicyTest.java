@@ -57,11 +57,26 @@ class RetentionPolicyTest {
   }
 
   @Test
-  void keepsWhatThePassiveLastAppliedWhileItIsBehind() {
-    List<Snapshot> all = snaps("0", "15", "30", "45");
+  void sparesWhatThePassiveLastAppliedAndEverythingAfterIt() {
+    List<Snapshot> all = snaps("0", "15", "30", "45", "60");
     Guid appliedByPassive = all.get(1).guid();
     assertThat(names(new RetentionPolicy(2).expired(all, Optional.of(appliedByPassive))))
+        .as("15 was reported; 30 may have been applied since, unreported")
         .containsExactly("zferry-20261122-100000");
+  }
+
+  @Test
+  void aCurrentPassiveChangesNothing() {
+    List<Snapshot> all = snaps("0", "15", "30", "45");
+    assertThat(names(new RetentionPolicy(2).expired(all, Optional.of(all.get(3).guid()))))
+        .containsExactly("zferry-20261122-100000", "zferry-20261122-101500");
+  }
+
+  @Test
+  void aReportedSnapshotThatIsGoneSparesNothingExtra() {
+    List<Snapshot> all = snaps("0", "15", "30");
+    assertThat(names(new RetentionPolicy(1).expired(all, Optional.of(new Guid(999)))))
+        .containsExactly("zferry-20261122-100000", "zferry-20261122-101500");
   }
 
   @Test

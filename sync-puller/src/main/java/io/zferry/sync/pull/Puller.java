@@ -62,6 +62,7 @@ public final class Puller {
   private static final double SET_ASIDE_HEADROOM = 1.1;
 
   private static final long SET_ASIDE_MIN_FREE = 64L * 1024 * 1024;
+  private static final Duration TRANSIENT_RETRY_DELAY = Duration.ofSeconds(2);
 
   private final Zfs source;
   private final Zfs target;
@@ -181,7 +182,9 @@ public final class Puller {
     if (target.exists(dataset)) {
       String stamp = STAMP.format(clock.instant());
       if (dataset.isPool()) {
-        setAsideRootByCopy(cycle, dataset, stamp);
+        if (!plan.targetSnapshots().isEmpty() || target.hasOwnFiles(dataset)) {
+          setAsideRootByCopy(cycle, dataset, stamp);
+        }
         for (Snapshot old : target.listSnapshots(dataset).snapshots()) {
           if (old.dataset().equals(dataset)) {
             target.destroySnapshot(old.name());
@@ -202,7 +205,34 @@ public final class Puller {
       }
     }
     SendSpec send = new SendSpec.Full(plan.snapshot().name(), sendFlags());
-    return transfer(dataset, description, send, receive);
+    long bytes = transfer(dataset, description, send, receive);
+    if (dataset.isPool()) {
+      remountTree(cycle, dataset);
+    }
+    return bytes;
+  }
+
+  /**
+   * A full receive replaces the root dataset under its mount; zfs-fuse can keep serving the old
+   * (read-only) mount, and the children's mounts end up under the new root's. Unmount the tree
+   * deepest first and mount it again root first, so every path shows what was received.
+   */
+  private void remountTree(Cycle cycle, DatasetName root) {
+    List<DatasetName> tree = parentFirst(new HashSet<>(target.listDatasets(root)));
+    for (int i = tree.size() - 1; i >= 0; i--) {
+      try {
+        target.unmount(tree.get(i));
+      } catch (RuntimeException e) {
+        log.debug("unmount {}: {}", tree.get(i), e.getMessage());
+      }
+    }
+    for (DatasetName dataset : tree) {
+      try {
+        target.mount(dataset);
+      } catch (RuntimeException e) {
+        cycle.notes.add("could not mount " + dataset + " again: " + e.getMessage());
+      }
+    }
   }
 
   private void setAsideRootByCopy(Cycle cycle, DatasetName root, String stamp) {

@@ -92,6 +92,20 @@ class PullerIT {
   }
 
   @Test
+  void aFreshPassiveNeedsNothingSetAside() {
+    nodeA.shell("echo data > /tank/f");
+    zfsA.createFilesystem(TANK.child("child"));
+    zfsA.snapshot(TANK, "zferry-20261122-100000", true);
+    zfsB.createFilesystem(TANK.child("empty-child-mountpoint-only"));
+
+    PullReport report = puller.pullOnce();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(report.setAside()).isEmpty();
+    assertThat(nodeB.exec("cat", "/tank/f").stdout()).isEqualTo("data\n");
+  }
+
+  @Test
   void incrementalPullsBringNewChildDatasetsAndExpireWhatTheSourceDropped() {
     nodeA.shell("echo one > /tank/f");
     zfsA.snapshot(TANK, "zferry-20261122-100000", true);

@@ -1,0 +1,227 @@
+package io.zferry.service.lab;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zferry.lab.Lab;
+import io.zferry.lab.LabNode;
+import io.zferry.service.status.StatusViews.NodeStatus;
+import io.zferry.service.status.StatusViews.ServiceStatus;
+import io.zferry.snapshot.host.CommandResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Real zferryd processes inside the lab's node-a and node-b, started from this checkout's
+ * bin/zferryd with a generated configuration; status is read with the real CLI inside each node.
+ */
+final class LabCluster implements AutoCloseable {
+  private final Lab lab;
+  private final Path repo;
+  private final Path dir;
+  private final String settings;
+
+  /**
+   * @param settingsYaml the {@code defaults:} block's keys, e.g. {@code "snapshotInterval: 5s"}
+   */
+  LabCluster(Lab lab, String name, List<String> settingsYaml) {
+    this.lab = lab;
+    this.repo =
+        Path.of(System.getProperty(Lab.SCRIPT_PROPERTY)).getParent().getParent().getParent();
+    this.dir = lab.directory().resolve("it-" + name);
+    this.settings = String.join("\n", settingsYaml.stream().map(l -> "  " + l).toList());
+  }
+
+  /** Fresh pools and state on both nodes, then both daemons. */
+  void startFresh() {
+    stop("node-a");
+    stop("node-b");
+    resetPool("node-a");
+    resetPool("node-b");
+    try {
+      Files.createDirectories(dir);
+      for (String node : List.of("node-a", "node-b")) {
+        Files.deleteIfExists(stateDb(node));
+        Files.deleteIfExists(Path.of(stateDb(node) + "-wal"));
+        Files.deleteIfExists(Path.of(stateDb(node) + "-shm"));
+        Files.writeString(config(node), configYaml(node));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    start("node-a");
+    start("node-b");
+  }
+
+  /**
+   * zfs-fuse can keep a snapshot busy for good when the client of a send was killed mid-stream (its
+   * daemon keeps the send); a reboot of the node, as after a power loss, releases it.
+   */
+  private void resetPool(String node) {
+    try {
+      lab.node(node).resetPool();
+    } catch (RuntimeException busy) {
+      lab.command("kill", node);
+      lab.command("start", node);
+      lab.node(node).resetPool();
+    }
+  }
+
+  Path config(String node) {
+    return dir.resolve(node + ".yaml");
+  }
+
+  Path stateDb(String node) {
+    return dir.resolve(node + "-state.db");
+  }
+
+  Path log(String node) {
+    return dir.resolve(node + "-zferryd.log");
+  }
+
+  private String configYaml(String node) {
+    return String.join(
+        "\n",
+        "cluster:",
+        "  name: it",
+        "ssh:",
+        "  privateKey: /root/.ssh/id_ed25519",
+        "  knownHosts: /root/.ssh/known_hosts",
+        "nodes:",
+        "  - name: node-a",
+        "    address: " + lab.nodeA().address(),
+        "  - name: node-b",
+        "    address: " + lab.nodeB().address(),
+        "defaults:",
+        settings,
+        "services:",
+        "  - name: tank",
+        "    pool: tank",
+        "    preferredNode: node-a",
+        "state:",
+        "  database: " + stateDb(node),
+        "");
+  }
+
+  /** Starts zferryd in the node, detached; its output goes to {@link #log}. */
+  void start(String node) {
+    LabNode labNode = lab.node(node);
+    List<String> argv = new ArrayList<>(labNode.nsenterPrefix());
+    argv.addAll(
+        List.of(
+            "setsid",
+            repo.resolve("bin/zferryd").toString(),
+            "--config",
+            config(node).toString(),
+            "--node",
+            node));
+    try {
+      new ProcessBuilder(argv)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log(node).toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    awaitStatus(node, Duration.ofSeconds(60), s -> true, "zferryd to answer");
+  }
+
+  /** Ends the node's zferryd (SIGKILL: no clean shutdown, like a crash). */
+  void stop(String node) {
+    lab.node(node)
+        .exec("sh", "-c", "pkill -9 --ns $$ --nslist net -f io.zferry.service.Zferryd; true");
+  }
+
+  /** The status the node's daemon reports, through the real CLI inside the node. */
+  Optional<ServiceStatus> status(String node) {
+    CommandResult result =
+        lab.node(node).exec(repo.resolve("bin/zferry").toString(), "status", "--json");
+    if (!result.succeeded()) {
+      return Optional.empty();
+    }
+    try {
+      NodeStatus status =
+          new ObjectMapper()
+              .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+              .readValue(result.stdout(), NodeStatus.class);
+      return status.services().stream().filter(s -> s.name().equals("tank")).findFirst();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  ServiceStatus awaitStatus(
+      String node, Duration timeout, Predicate<ServiceStatus> condition, String what) {
+    Instant deadline = Instant.now().plus(timeout);
+    Optional<ServiceStatus> last = Optional.empty();
+    while (Instant.now().isBefore(deadline)) {
+      last = status(node);
+      if (last.isPresent() && condition.test(last.get())) {
+        return last.get();
+      }
+      sleep(Duration.ofMillis(500));
+    }
+    throw new AssertionError(
+        "timed out after "
+            + timeout
+            + " waiting on "
+            + node
+            + " for "
+            + what
+            + "; last status "
+            + last
+            + "\nlog tail:\n"
+            + tail(log(node)));
+  }
+
+  /** Waits until {@code check} holds, polling; fails with {@code what} and both daemons' logs. */
+  void await(Duration timeout, String what, java.util.function.BooleanSupplier check) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!check.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(
+            "timed out after "
+                + timeout
+                + " waiting for "
+                + what
+                + "\nnode-a log tail:\n"
+                + tail(log("node-a"))
+                + "\nnode-b log tail:\n"
+                + tail(log("node-b")));
+      }
+      sleep(Duration.ofMillis(500));
+    }
+  }
+
+  static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    stop("node-a");
+    stop("node-b");
+  }
+}

@@ -1,0 +1,118 @@
+package io.zferry.snapshot.schedule;
+
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Guid;
+import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotName;
+import io.zferry.snapshot.zfs.Zfs;
+import io.zferry.snapshot.zfs.ZfsCommandException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One round of the active's snapshot engine for a pool: a recursive snapshot named by the clock,
+ * then retention on every dataset of the pool.
+ *
+ * <p>The passive reports the GUID of the newest root snapshot it applied; that snapshot (and its
+ * namesakes on the child datasets, which a recursive snapshot created together) survives retention
+ * so the passive can continue incrementally after a short absence.
+ */
+public final class SnapshotRound {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotRound.class);
+
+  /** What a round did. */
+  public record Result(
+      Optional<SnapshotName> taken, List<SnapshotName> destroyed, List<String> problems) {
+    public Result {
+      destroyed = List.copyOf(destroyed);
+      problems = List.copyOf(problems);
+    }
+  }
+
+  private final Zfs zfs;
+  private final DatasetName pool;
+  private final Clock clock;
+  private final Supplier<RetentionPolicy> retention;
+  private final Supplier<Optional<Guid>> passiveApplied;
+
+  public SnapshotRound(
+      Zfs zfs,
+      DatasetName pool,
+      Clock clock,
+      Supplier<RetentionPolicy> retention,
+      Supplier<Optional<Guid>> passiveApplied) {
+    this.zfs = zfs;
+    this.pool = pool;
+    this.clock = clock;
+    this.retention = retention;
+    this.passiveApplied = passiveApplied;
+  }
+
+  public Result run() {
+    List<String> problems = new ArrayList<>();
+    Optional<SnapshotName> taken = Optional.empty();
+    String shortName = SnapshotNaming.shortNameAt(clock.instant());
+    try {
+      taken = Optional.of(zfs.snapshot(pool, shortName, true));
+      log.info("snapshot {}", taken.get());
+    } catch (ZfsCommandException e) {
+      if (e.reason() != ZfsCommandException.Reason.ALREADY_EXISTS) {
+        throw e;
+      }
+      // Only if the clock stepped back or two rounds share a second: never overwrite, skip.
+      problems.add(pool + "@" + shortName + " exists already; no snapshot this round");
+      log.warn(problems.get(problems.size() - 1));
+    }
+    List<SnapshotName> destroyed = applyRetention(problems);
+    return new Result(taken, destroyed, problems);
+  }
+
+  private List<SnapshotName> applyRetention(List<String> problems) {
+    RetentionPolicy policy = retention.get();
+    Map<DatasetName, List<Snapshot>> byDataset = new LinkedHashMap<>();
+    for (Snapshot s : zfs.listSnapshots(pool).snapshots()) {
+      byDataset.computeIfAbsent(s.dataset(), k -> new ArrayList<>()).add(s);
+    }
+    Optional<String> protectedShortName =
+        passiveApplied
+            .get()
+            .flatMap(
+                guid ->
+                    byDataset.getOrDefault(pool, List.of()).stream()
+                        .filter(s -> s.guid().equals(guid))
+                        .map(s -> s.name().shortName())
+                        .findFirst());
+
+    List<SnapshotName> destroyed = new ArrayList<>();
+    byDataset.forEach(
+        (dataset, snapshots) -> {
+          Optional<Guid> keep =
+              protectedShortName.flatMap(
+                  name ->
+                      snapshots.stream()
+                          .filter(s -> s.name().shortName().equals(name))
+                          .map(Snapshot::guid)
+                          .findFirst());
+          for (Snapshot expired : policy.expired(snapshots, keep)) {
+            try {
+              zfs.destroySnapshot(expired.name());
+              destroyed.add(expired.name());
+            } catch (ZfsCommandException e) {
+              problems.add("could not destroy " + expired.name() + ": " + e.getMessage());
+              log.warn(problems.get(problems.size() - 1));
+            }
+          }
+        });
+    if (!destroyed.isEmpty()) {
+      log.info("retention destroyed {} snapshot(s) of {}", destroyed.size(), pool);
+    }
+    return destroyed;
+  }
+}
