@@ -270,6 +270,35 @@ public final class Puller {
 
   private long transfer(
       DatasetName dataset, String description, SendSpec send, ReceiveSpec receive) {
+    try {
+      return transferOnce(dataset, description, send, receive);
+    } catch (TransferFailedException e) {
+      if (e.side() != TransferFailedException.Side.RECEIVER || !isTransient(e.stderr())) {
+        throw e;
+      }
+      // zfs recv is atomic, so nothing of the failed attempt remains; zfs-fuse reports a mount it
+      // is still releasing (a dataset destroyed or renamed a moment ago) as busy or I/O error.
+      log.info("{}: receive failed ({}), retrying once", dataset, e.stderr().strip());
+      sleep(TRANSIENT_RETRY_DELAY);
+      return transferOnce(dataset, description, send, receive);
+    }
+  }
+
+  private static boolean isTransient(String stderr) {
+    return stderr.contains("I/O error") || stderr.contains("busy");
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private long transferOnce(
+      DatasetName dataset, String description, SendSpec send, ReceiveSpec receive) {
     OptionalLong estimate = estimate(send);
     TransferOptions options =
         estimate.isPresent()
