@@ -15,6 +15,7 @@ import io.zferry.snapshot.zfs.ZfsCommandException;
 import io.zferry.sync.plan.Plan;
 import io.zferry.sync.plan.ReplicationPlanner;
 import io.zferry.sync.transfer.StreamTransfer;
+import io.zferry.sync.transfer.TransferFailedException;
 import io.zferry.sync.transfer.TransferOptions;
 import io.zferry.sync.transfer.TransferProgress;
 import io.zferry.sync.transfer.TransferResult;
