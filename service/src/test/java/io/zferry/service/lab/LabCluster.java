@@ -39,18 +39,21 @@ final class LabCluster implements AutoCloseable {
     this.settings = String.join("\n", settingsYaml.stream().map(l -> "  " + l).toList());
   }
 
-  /** Fresh pools and state on both nodes, then both daemons. */
+  /**
+   * A freshly booted lab, fresh state, then both daemons. The lab is rebuilt rather than cleaned:
+   * zfs-fuse can keep a snapshot busy, or a mount stale, after a scenario that killed a process in
+   * the middle of a transfer, and what one scenario leaves must not decide the next one's outcome.
+   */
   void startFresh() {
-    stop("node-a");
-    stop("node-b");
-    resetPool("node-a");
-    resetPool("node-b");
+    lab.down();
+    lab.command("up");
     try {
       Files.createDirectories(dir);
       for (String node : List.of("node-a", "node-b")) {
         Files.deleteIfExists(stateDb(node));
         Files.deleteIfExists(Path.of(stateDb(node) + "-wal"));
         Files.deleteIfExists(Path.of(stateDb(node) + "-shm"));
+        Files.deleteIfExists(log(node));
         Files.writeString(config(node), configYaml(node));
       }
     } catch (IOException e) {
@@ -58,20 +61,6 @@ final class LabCluster implements AutoCloseable {
     }
     start("node-a");
     start("node-b");
-  }
-
-  /**
-   * zfs-fuse can keep a snapshot busy for good when the client of a send was killed mid-stream (its
-   * daemon keeps the send); a reboot of the node, as after a power loss, releases it.
-   */
-  private void resetPool(String node) {
-    try {
-      lab.node(node).resetPool();
-    } catch (RuntimeException busy) {
-      lab.command("kill", node);
-      lab.command("start", node);
-      lab.node(node).resetPool();
-    }
   }
 
   Path config(String node) {
