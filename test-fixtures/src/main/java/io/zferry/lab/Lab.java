@@ -158,15 +158,6 @@ public final class Lab implements AutoCloseable {
     return value;
   }
 
-  /** Reads a file of the lab directory, e.g. for diagnostics in a failing test. */
-  public String readFile(String relative) {
-    try {
-      return Files.readString(directory().resolve(relative));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Override
   public String toString() {
     return "Lab" + List.of(env.getOrDefault("LAB_DIR", "?"));

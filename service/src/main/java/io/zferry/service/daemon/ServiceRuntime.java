@@ -1,6 +1,5 @@
 package io.zferry.service.daemon;
 
-import io.zferry.lockstate.AppliedSnapshot;
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.RunResult;
 import io.zferry.lockstate.ServiceState;
@@ -63,7 +62,6 @@ public final class ServiceRuntime implements AutoCloseable {
 
   private volatile Role role;
   private volatile Optional<TransferActivity> transfer = Optional.empty();
-  private volatile Optional<PullReport> lastPull = Optional.empty();
   private volatile Optional<Snapshot> lastApplied = Optional.empty();
 
   public ServiceRuntime(
@@ -204,7 +202,6 @@ public final class ServiceRuntime implements AutoCloseable {
               options,
               activity -> transfer = Optional.of(activity));
       PullReport report = puller.pullOnce();
-      lastPull = Optional.of(report);
       report
           .newestApplied()
           .ifPresent(
@@ -227,7 +224,6 @@ public final class ServiceRuntime implements AutoCloseable {
     } catch (RuntimeException e) {
       // One failed cycle (peer away, pool busy) must not stop the next one.
       log.warn("{}: pull cycle failed: {}", name(), e.getMessage());
-      lastPull = Optional.empty();
       if (runId > 0) {
         finishFailed(runId, e);
       }
@@ -252,21 +248,22 @@ public final class ServiceRuntime implements AutoCloseable {
   public ServiceStatus status() {
     ServiceState state = store.serviceState(name()).orElseThrow();
     Settings settings = config.settings();
-    Optional<Snapshot> applied = role == Role.PASSIVE ? appliedHere() : Optional.empty();
-    Optional<SnapshotView> appliedView = applied.map(ServiceRuntime::view);
-    Long lag =
-        role == Role.PASSIVE
-            ? applied
-                .map(s -> Duration.between(s.creation(), clock.instant()).toSeconds())
-                .orElse(null)
-            : peerClient
-                .lastKnown()
-                .flatMap(this::serviceOf)
-                .map(ServiceStatus::lagSeconds)
-                .orElse(null);
-    if (role == Role.ACTIVE) {
-      appliedView =
-          peerClient.lastKnown().flatMap(this::serviceOf).map(ServiceStatus::lastAppliedSnapshot);
+    Optional<Snapshot> newestLocal = newestLocal();
+    Long lag;
+    SnapshotView applied;
+    if (role == Role.PASSIVE) {
+      // What this node applied: known from the last pull, or after a restart its newest snapshot.
+      Optional<Snapshot> appliedHere = lastApplied.isPresent() ? lastApplied : newestLocal;
+      lag =
+          appliedHere
+              .map(s -> Duration.between(s.creation(), clock.instant()).toSeconds())
+              .orElse(null);
+      applied = appliedHere.map(ServiceRuntime::view).orElse(null);
+    } else {
+      // The active knows the passive's progress from the passive's own status.
+      Optional<ServiceStatus> peerView = peerClient.lastKnown().flatMap(this::serviceOf);
+      lag = peerView.map(ServiceStatus::lagSeconds).orElse(null);
+      applied = peerView.map(ServiceStatus::lastAppliedSnapshot).orElse(null);
     }
     return new ServiceStatus(
         name(),
@@ -276,8 +273,8 @@ public final class ServiceRuntime implements AutoCloseable {
         state.epoch(),
         state.lock().isPresent(),
         lag,
-        appliedView.orElse(null),
-        newestLocal().map(ServiceRuntime::view).orElse(null),
+        applied,
+        newestLocal.map(ServiceRuntime::view).orElse(null),
         config.vips().stream().map(Vip::cidr).toList(),
         transfer.map(ServiceRuntime::view).orElse(null),
         lastRun().orElse(null),
@@ -289,13 +286,6 @@ public final class ServiceRuntime implements AutoCloseable {
             settings.retentionCount(),
             DurationText.format(settings.pullInterval()),
             DurationText.format(settings.rollbackWindow())));
-  }
-
-  private Optional<Snapshot> appliedHere() {
-    if (lastApplied.isPresent()) {
-      return lastApplied;
-    }
-    return newestLocal();
   }
 
   private Optional<Snapshot> newestLocal() {
@@ -348,10 +338,5 @@ public final class ServiceRuntime implements AutoCloseable {
   public void close() {
     scheduler.unschedule(name());
     pullThread.shutdownNow();
-  }
-
-  /** For tests and the status of an active: what the peer last said it applied. */
-  public Optional<AppliedSnapshot> peerApplied() {
-    return store.lastApplied(name(), peer.value());
   }
 }

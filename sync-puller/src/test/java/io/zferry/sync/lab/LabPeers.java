@@ -17,15 +17,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /** Helpers for lab tests: reaching a node over real SSH from the test JVM, pulling a stream. */
-final class LabPeers {
+public final class LabPeers {
   private LabPeers() {}
 
   /** node's sshd through its loopback forward, host key checked under the node's name. */
-  static SshEndpoint endpoint(LabNode node) {
+  public static SshEndpoint endpoint(LabNode node) {
     return endpoint(node, node.knownHosts());
   }
 
-  static SshEndpoint endpoint(LabNode node, Path knownHosts) {
+  public static SshEndpoint endpoint(LabNode node, Path knownHosts) {
     return new SshEndpoint(
         node.name(), "127.0.0.1", node.forwardedSshPort(), "root", node.clientKey(), knownHosts);
   }

@@ -12,7 +12,7 @@ import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
-import io.zferry.sync.ssh.SshEndpoint;
+import io.zferry.sync.lab.LabPeers;
 import io.zferry.sync.ssh.SshHost;
 import io.zferry.sync.transfer.TransferOptions;
 import java.time.Clock;
@@ -44,15 +44,7 @@ class PullerIT {
     nodeB.resetPool();
     zfsA = nodeA.zfs();
     zfsB = nodeB.zfs();
-    peerA =
-        new SshHost(
-            new SshEndpoint(
-                "node-a",
-                "127.0.0.1",
-                nodeA.forwardedSshPort(),
-                "root",
-                nodeA.clientKey(),
-                nodeA.knownHosts()));
+    peerA = new SshHost(LabPeers.endpoint(nodeA));
     puller =
         new Puller(
             new CliZfs(peerA),
