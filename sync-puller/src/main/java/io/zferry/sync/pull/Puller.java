@@ -128,7 +128,11 @@ public final class Puller {
     }
     keepTargetReadOnly(cycle);
 
-    Optional<Snapshot> newestApplied = newestApplied();
+    // One listing per side while idle; the target is listed again only if the cycle changed it.
+    Optional<Snapshot> newestApplied =
+        cycle.changedTarget()
+            ? newestOnTarget(byDataset(target.listSnapshots(pool).snapshots()))
+            : newestOnTarget(onTarget);
     PullReport report =
         new PullReport(
             pool,
@@ -157,7 +161,14 @@ public final class Puller {
         SendSpec send =
             new SendSpec.Incremental(
                 incremental.common().name(), incremental.latest().name(), true, sendFlags());
-        long bytes = transfer(dataset, description, send, ReceiveSpec.into(dataset).forced());
+        long bytes =
+            transfer(
+                cycle,
+                dataset,
+                description,
+                send,
+                ReceiveSpec.into(dataset).forced(),
+                incremental.latest());
         outcome = new DatasetOutcome.Received(dataset, description, bytes);
       } else {
         makeWritableForThisCycle(cycle);
@@ -206,7 +217,7 @@ public final class Puller {
       }
     }
     SendSpec send = new SendSpec.Full(plan.snapshot().name(), sendFlags());
-    long bytes = transfer(dataset, description, send, receive);
+    long bytes = transfer(cycle, dataset, description, send, receive, plan.snapshot());
     if (dataset.isPool()) {
       remountTree(cycle, dataset);
     }
@@ -269,20 +280,51 @@ public final class Puller {
         aside);
   }
 
+  /**
+   * Runs one send into one receive. A receiver's failure is checked against the target itself:
+   * zfs-fuse can commit a received snapshot and then fail to mount the result (reported as "I/O
+   * error"), which leaves the old mount in place. If {@code expected} arrived, the data is there:
+   * the tree is mounted again and the transfer counts as done. Otherwise a failure zfs-fuse gives
+   * while it still releases a mount (busy, I/O error) is retried once; zfs recv is atomic, so a
+   * failed attempt left nothing behind.
+   */
   private long transfer(
-      DatasetName dataset, String description, SendSpec send, ReceiveSpec receive) {
+      Cycle cycle,
+      DatasetName dataset,
+      String description,
+      SendSpec send,
+      ReceiveSpec receive,
+      Snapshot expected) {
     try {
       return transferOnce(dataset, description, send, receive);
     } catch (TransferFailedException e) {
-      if (e.side() != TransferFailedException.Side.RECEIVER || !isTransient(e.stderr())) {
+      if (e.side() != TransferFailedException.Side.RECEIVER) {
         throw e;
       }
-      // zfs recv is atomic, so nothing of the failed attempt remains; zfs-fuse reports a mount it
-      // is still releasing (a dataset destroyed or renamed a moment ago) as busy or I/O error.
+      if (targetHolds(dataset, expected)) {
+        log.warn(
+            "{}: {} arrived, but zfs reported '{}'; mounting it again",
+            dataset,
+            expected.name().shortName(),
+            e.stderr().strip());
+        remountTree(cycle, dataset);
+        return e.bytesDone();
+      }
+      if (!isTransient(e.stderr())) {
+        throw e;
+      }
       log.info("{}: receive failed ({}), retrying once", dataset, e.stderr().strip());
       sleep(TRANSIENT_RETRY_DELAY);
       return transferOnce(dataset, description, send, receive);
     }
+  }
+
+  private boolean targetHolds(DatasetName dataset, Snapshot expected) {
+    if (!target.exists(dataset)) {
+      return false;
+    }
+    return target.listSnapshots(dataset).snapshots().stream()
+        .anyMatch(s -> s.dataset().equals(dataset) && s.guid().equals(expected.guid()));
   }
 
   private static boolean isTransient(String stderr) {
@@ -363,9 +405,8 @@ public final class Puller {
     }
   }
 
-  private Optional<Snapshot> newestApplied() {
-    List<Snapshot> root =
-        byDataset(target.listSnapshots(pool).snapshots()).getOrDefault(pool, List.of());
+  private Optional<Snapshot> newestOnTarget(Map<DatasetName, List<Snapshot>> onTarget) {
+    List<Snapshot> root = onTarget.getOrDefault(pool, List.of());
     return root.isEmpty() ? Optional.empty() : Optional.of(root.get(root.size() - 1));
   }
 
@@ -423,6 +464,11 @@ public final class Puller {
     final List<SnapshotName> expired = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     boolean madeWritable;
+
+    /** Whether anything was received, renamed or destroyed on the target. */
+    boolean changedTarget() {
+      return madeWritable || !expired.isEmpty();
+    }
   }
 
   /** Forwards progress to the listener and logs it now and then. */
