@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.Javalin;
+import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -15,7 +16,11 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
 
-  public ApiServer(String bindAddress, int port, Supplier<NodeStatus> status) {
+  public ApiServer(
+      String bindAddress,
+      int port,
+      Supplier<NodeStatus> status,
+      Supplier<HeartbeatView> heartbeat) {
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     app =
         Javalin.create(
@@ -26,6 +31,9 @@ public final class ApiServer implements AutoCloseable {
               config.routes.get(
                   "/api/v1/status",
                   ctx -> ctx.contentType("application/json").result(write(json, status.get())));
+              config.routes.get(
+                  "/api/v1/heartbeat",
+                  ctx -> ctx.contentType("application/json").result(write(json, heartbeat.get())));
             });
   }
 

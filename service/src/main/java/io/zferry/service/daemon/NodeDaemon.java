@@ -6,7 +6,12 @@ import io.zferry.service.api.ApiServer;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
+import io.zferry.service.failover.PeerWatch;
+import io.zferry.service.failover.PingTargets;
+import io.zferry.service.failover.SshBannerProbe;
+import io.zferry.service.failover.VipControl;
 import io.zferry.service.model.NodeName;
+import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
@@ -18,6 +23,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +42,9 @@ public final class NodeDaemon implements AutoCloseable {
   private final SnapshotScheduler scheduler = new SnapshotScheduler();
   private final List<ServiceRuntime> services = new ArrayList<>();
   private final ApiServer api;
+  private final PeerWatch peerWatch;
+  private final ScheduledExecutorService heartbeat;
+  private final List<ScheduledExecutorService> controls = new ArrayList<>();
 
   public NodeDaemon(ZferryConfig config, NodeName self, StateStore store, Clock clock) {
     this.config = config;
@@ -54,12 +65,47 @@ public final class NodeDaemon implements AutoCloseable {
     Zfs localZfs = new CliZfs(new LocalHost(self.value()));
     Zfs peerZfs = new CliZfs(peerHost);
     PeerClient peerClient = new PeerClient(peer.address(), peer.apiPort(), PEER_API_TIMEOUT, clock);
+    Duration interval = config.cluster().heartbeatInterval();
+    // A heartbeat must come back before the next one is due, or answers would queue up.
+    Duration heartbeatTimeout = min(PEER_API_TIMEOUT, interval.multipliedBy(2));
+    SshBannerProbe sshProbe = new SshBannerProbe(peer.address(), peer.sshPort(), heartbeatTimeout);
+    this.peerWatch =
+        new PeerWatch(() -> peerClient.heartbeat(heartbeatTimeout), sshProbe::answers, clock);
+    PingTargets pingTargets =
+        new PingTargets(new LocalHost(self.value()), config.cluster().pingTargets());
     for (ServiceConfig service : config.services()) {
       services.add(
           new ServiceRuntime(
-              self, peer.name(), service, store, localZfs, peerZfs, peerClient, scheduler, clock));
+              self,
+              peer,
+              service,
+              store,
+              localZfs,
+              peerZfs,
+              peerClient,
+              peerWatch,
+              pingTargets::check,
+              config.cluster().heartbeatTimeout(),
+              VipControl.NONE,
+              scheduler,
+              clock));
     }
-    this.api = new ApiServer(config.api().bindAddress(), me.apiPort(), this::status);
+    this.heartbeat = singleThread("heartbeat");
+    this.api =
+        new ApiServer(config.api().bindAddress(), me.apiPort(), this::status, this::heartbeat);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static ScheduledExecutorService singleThread(String name) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread thread = new Thread(r, name);
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   public void start() {
@@ -68,6 +114,17 @@ public final class NodeDaemon implements AutoCloseable {
       service.start();
     }
     api.start();
+    long every = config.cluster().heartbeatInterval().toMillis();
+    heartbeat.scheduleWithFixedDelay(
+        () -> guarded("heartbeat", peerWatch::beat), 0, every, TimeUnit.MILLISECONDS);
+    for (ServiceRuntime service : services) {
+      // One control thread per service: a slow hook or fence command of one service must not
+      // delay the others' failover.
+      ScheduledExecutorService control = singleThread("control-" + service.name());
+      controls.add(control);
+      control.scheduleWithFixedDelay(
+          () -> guarded(service.name(), service::tick), every, every, TimeUnit.MILLISECONDS);
+    }
     log.info("zferryd on {} serving {} service(s)", self.value(), services.size());
   }
 
@@ -79,12 +136,31 @@ public final class NodeDaemon implements AutoCloseable {
         services.stream().map(ServiceRuntime::status).toList());
   }
 
+  /** This node's claims, for the peer: read from the state store only, so always quick. */
+  public HeartbeatView heartbeat() {
+    return new HeartbeatView(
+        self.value(),
+        clock.instant().toString(),
+        services.stream().map(ServiceRuntime::claim).toList());
+  }
+
+  /** A scheduled task that throws is never run again; one failed step must not end failover. */
+  private static void guarded(String what, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      log.error("{}: {}", what, e.toString(), e);
+    }
+  }
+
   public int apiPort() {
     return api.port();
   }
 
   @Override
   public void close() {
+    heartbeat.shutdownNow();
+    controls.forEach(ScheduledExecutorService::shutdownNow);
     api.close();
     services.forEach(ServiceRuntime::close);
     scheduler.close();

@@ -2,6 +2,7 @@ package io.zferry.service.daemon;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import java.io.IOException;
 import java.net.URI;
@@ -24,6 +25,7 @@ public final class PeerClient {
   private static final Duration CACHE_FOR = Duration.ofSeconds(2);
 
   private final URI statusUri;
+  private final URI heartbeatUri;
   private final Duration timeout;
   private final Clock clock;
   private final HttpClient http;
@@ -36,6 +38,7 @@ public final class PeerClient {
   public PeerClient(String address, int port, Duration timeout, Clock clock) {
     String host = address.contains(":") ? "[" + address + "]" : address;
     this.statusUri = URI.create("http://" + host + ":" + port + "/api/v1/status");
+    this.heartbeatUri = URI.create("http://" + host + ":" + port + "/api/v1/heartbeat");
     this.timeout = timeout;
     this.clock = clock;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -51,6 +54,24 @@ public final class PeerClient {
     cachedAt = now;
     cached.ifPresent(s -> lastKnown = cached);
     return cached;
+  }
+
+  /** The peer's heartbeat, fetched now; empty if it does not answer within {@code timeout}. */
+  public Optional<HeartbeatView> heartbeat(Duration timeout) {
+    HttpRequest request = HttpRequest.newBuilder(heartbeatUri).timeout(timeout).GET().build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        log.debug("peer {} answered {}", heartbeatUri, response.statusCode());
+        return Optional.empty();
+      }
+      return Optional.of(json.readValue(response.body(), HeartbeatView.class));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   /** The last status the peer gave, however old. */

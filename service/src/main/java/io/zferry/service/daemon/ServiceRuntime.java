@@ -1,15 +1,38 @@
 package io.zferry.service.daemon;
 
+import io.zferry.lockstate.AppliedSnapshot;
+import io.zferry.lockstate.EpochConflictException;
 import io.zferry.lockstate.EventKind;
-import io.zferry.lockstate.RunResult;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.StateStore;
+import io.zferry.lockstate.SyncLock;
+import io.zferry.service.actions.Fencer;
+import io.zferry.service.actions.HookRunner;
+import io.zferry.service.actions.LocalProgram;
 import io.zferry.service.config.DurationText;
+import io.zferry.service.config.FencingPolicy;
+import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.Settings;
 import io.zferry.service.config.Vip;
+import io.zferry.service.failover.Decision;
+import io.zferry.service.failover.FailoverDecider;
+import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.PeerView;
+import io.zferry.service.failover.PeerWatch;
+import io.zferry.service.failover.Situation;
+import io.zferry.service.failover.VipControl;
 import io.zferry.service.model.NodeName;
+import io.zferry.service.operations.ActionReport;
+import io.zferry.service.operations.OperationException;
+import io.zferry.service.operations.PeerCommands;
+import io.zferry.service.operations.ResyncResult;
+import io.zferry.service.operations.Steps;
+import io.zferry.service.status.HeartbeatView.AppliedView;
+import io.zferry.service.status.HeartbeatView.LockView;
+import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.service.status.Role;
+import io.zferry.service.status.StatusViews.HookView;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.RunView;
 import io.zferry.service.status.StatusViews.ServiceStatus;
@@ -22,96 +45,346 @@ import io.zferry.snapshot.schedule.SnapshotRound;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
+import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.PullReport;
 import io.zferry.sync.pull.Puller;
 import io.zferry.sync.pull.TransferActivity;
-import io.zferry.sync.transfer.TransferOptions;
 import io.zferry.sync.transfer.TransferProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One clustered service on this node: on the active, snapshot rounds; on the passive, pull cycles.
- * The role comes from the state store (the owner recorded there), never from the config alone, so a
- * restarted node resumes the role it had.
+ * One clustered service on this node. Each tick it looks at its stored record and at the peer, lets
+ * {@link FailoverDecider} say what the failover rules allow, and converges on it: on the active, a
+ * writable pool, start hooks, VIPs and snapshot rounds; on the passive, a read-only pool and pull
+ * cycles. Every change of owner is written to the state store before anything else is touched
+ * (design §5 rule 1), so a restarted node resumes from its record.
  */
 public final class ServiceRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
+  private static final PropertyName READONLY = PropertyName.of("readonly");
+
+  /** A failed start hook or fence command is retried no more often than this. */
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(30);
+
+  /** How often an unchanged report of the passive's applied snapshot is written again. */
+  private static final Duration APPLIED_REFRESH = Duration.ofMinutes(1);
+
+  /** How long a switchover waits for the passive to apply the final snapshot. */
+  private static final Duration CATCH_UP_LIMIT = Duration.ofMinutes(30);
+
+  /** What this node currently does for the service. */
+  enum Mode {
+    STARTING,
+    ACTIVE,
+    PASSIVE,
+    HOLDING
+  }
 
   private final NodeName self;
-  private final NodeName peer;
+  private final NodeConfig peerNode;
   private final ServiceConfig config;
   private final StateStore store;
   private final Zfs localZfs;
-  private final Zfs peerZfs;
   private final PeerClient peerClient;
+  private final PeerWatch peerWatch;
+  private final Supplier<Isolation> isolation;
+  private final Duration heartbeatTimeout;
+  private final VipControl vips;
+  private final HookRunner hooks;
   private final SnapshotScheduler scheduler;
+  private final PullLoop pullLoop;
   private final Clock clock;
-  private final ScheduledExecutorService pullThread;
 
-  private volatile Role role;
-  private volatile Optional<TransferActivity> transfer = Optional.empty();
-  private volatile Optional<Snapshot> lastApplied = Optional.empty();
+  // Changed by the control thread only (tick and operator actions are synchronized).
+  private Mode mode = Mode.STARTING;
+  private boolean startHooksDone;
+  private Instant nextStartHookAttempt = Instant.EPOCH;
+  private Instant nextFenceAttempt = Instant.EPOCH;
+  private boolean operatorConfirmed;
+  private volatile Decision decision = new Decision.Unchanged("the first tick");
+  private volatile List<String> vipProblems = List.of();
+  private volatile Steps currentAction;
 
   public ServiceRuntime(
       NodeName self,
-      NodeName peer,
+      NodeConfig peerNode,
       ServiceConfig config,
       StateStore store,
       Zfs localZfs,
       Zfs peerZfs,
       PeerClient peerClient,
+      PeerWatch peerWatch,
+      Supplier<Isolation> isolation,
+      Duration heartbeatTimeout,
+      VipControl vips,
       SnapshotScheduler scheduler,
       Clock clock) {
     this.self = self;
-    this.peer = peer;
+    this.peerNode = peerNode;
     this.config = config;
     this.store = store;
     this.localZfs = localZfs;
-    this.peerZfs = peerZfs;
     this.peerClient = peerClient;
+    this.peerWatch = peerWatch;
+    this.isolation = isolation;
+    this.heartbeatTimeout = heartbeatTimeout;
+    this.vips = vips;
+    this.hooks = new HookRunner(config, self, clock);
     this.scheduler = scheduler;
     this.clock = clock;
-    this.pullThread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "pull-" + config.name().value());
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.pullLoop =
+        new PullLoop(
+            name(),
+            self,
+            peerNode.name(),
+            config.pool(),
+            config::settings,
+            store,
+            peerZfs,
+            localZfs,
+            clock);
   }
 
   public String name() {
     return config.name().value();
   }
 
-  /** Reads the recorded owner and starts what this node's role needs. */
+  /** Registers the service (first start) and starts the pull schedule, disabled until a tick. */
   public void start() {
     ServiceState state = store.initialiseService(name(), config.preferredNode().value());
-    role = state.activeNode().equals(self.value()) ? Role.ACTIVE : Role.PASSIVE;
-    log.info("{}: {} (owner {}, epoch {})", name(), role.json(), state.activeNode(), state.epoch());
-    if (role == Role.ACTIVE) {
-      startSnapshotEngine();
-    } else {
-      store
-          .lastApplied(name(), self.value())
-          .ifPresent(a -> log.info("{}: last applied {} ({})", name(), a.snapshotName(), a.guid()));
-      Duration interval = config.settings().pullInterval();
-      pullThread.scheduleWithFixedDelay(
-          this::pullCycle, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-      log.info("{}: pulling from {} every {}", name(), peer.value(), DurationText.format(interval));
+    log.info(
+        "{}: recorded owner {} at epoch {}{}",
+        name(),
+        state.activeNode(),
+        state.epoch(),
+        state.lock().map(l -> ", sync locked: " + l.reason()).orElse(""));
+    pullLoop.start();
+  }
+
+  /** One control step: decide from the stored record and the peer's view, then converge. */
+  public synchronized void tick() {
+    ServiceState local = store.serviceState(name()).orElseThrow();
+    notePassiveApplied();
+    Decision next = decide(local);
+    if (next instanceof Decision.AdoptPeer adopt) {
+      local = adopt(adopt.peer());
+      next = decide(local);
     }
+    if (!next.equals(decision)) {
+      log.info("{}: {}", name(), next.describe());
+    }
+    decision = next;
+    apply(next, local);
+  }
+
+  private Decision decide(ServiceState local) {
+    PeerView peer = peerWatch.view(name(), heartbeatTimeout);
+    boolean suspected =
+        peer instanceof PeerView.Silent silent
+            && silent.hostSilentFor().compareTo(heartbeatTimeout) >= 0;
+    return FailoverDecider.decide(
+        new Situation(
+            self.value(),
+            local,
+            peer,
+            suspected ? isolation.get() : Isolation.NOT_CHECKED,
+            config.fencing(),
+            heartbeatTimeout,
+            operatorConfirmed));
+  }
+
+  private ServiceState adopt(PeerView.PeerServiceState theirs) {
+    Optional<SyncLock> lock =
+        peerWatch
+            .lastHeartbeat()
+            .flatMap(h -> h.services().stream().filter(c -> c.name().equals(name())).findFirst())
+            .map(ServiceClaim::lock)
+            .map(ServiceRuntime::syncLock);
+    ServiceState adopted =
+        store.adoptPeerState(
+            name(), theirs.activeNode(), theirs.epoch(), lock, peerNode.name().value());
+    log.warn(
+        "{}: adopted the peer's record: owner {} at epoch {}{}",
+        name(),
+        adopted.activeNode(),
+        adopted.epoch(),
+        adopted.isLocked() ? ", sync locked" : "");
+    return adopted;
+  }
+
+  private static SyncLock syncLock(LockView view) {
+    SyncLock lock = SyncLock.of(view.reason(), Instant.parse(view.since()), view.lockedBy());
+    if (view.lastCommonSnapshot() != null && view.lastCommonGuid() != null) {
+      lock = lock.withLastCommon(view.lastCommonSnapshot(), view.lastCommonGuid());
+    }
+    return lock;
+  }
+
+  private void apply(Decision next, ServiceState local) {
+    if (next instanceof Decision.Serve) {
+      serve();
+    } else if (next instanceof Decision.Follow follow) {
+      follow(follow.pull(), Mode.PASSIVE);
+    } else if (next instanceof Decision.Hold) {
+      follow(false, Mode.HOLDING);
+    } else if (next instanceof Decision.TakeOver takeOver) {
+      takeOver(takeOver, local);
+    }
+    // Unchanged: leave everything as it is until the peer has had a chance to answer.
+  }
+
+  private void serve() {
+    if (mode != Mode.ACTIVE) {
+      pullLoop.stopAndWait();
+      setReadOnly(false);
+      mode = Mode.ACTIVE;
+      startHooksDone = false;
+      nextStartHookAttempt = Instant.EPOCH;
+      startSnapshotEngine();
+      event(EventKind.ROLE_CHANGE, "serving " + config.pool() + " as the active node");
+    }
+    if (!startHooksDone && !clock.instant().isBefore(nextStartHookAttempt)) {
+      HookRunner.PhaseResult result = hooks.run(HookRunner.Phase.START);
+      startHooksDone = result.succeeded();
+      if (!startHooksDone) {
+        nextStartHookAttempt = clock.instant().plus(RETRY_PAUSE);
+        event(EventKind.OPERATOR_ACTION, result.summary() + "; VIPs stay down until it succeeds");
+      } else if (!result.runs().isEmpty()) {
+        event(EventKind.OPERATOR_ACTION, result.summary());
+      }
+    }
+    // Clients must not reach a service whose start hooks failed.
+    convergeVips(startHooksDone);
+  }
+
+  private void follow(boolean pull, Mode newMode) {
+    if (mode == Mode.ACTIVE) {
+      relinquish();
+    }
+    if (mode != Mode.PASSIVE && mode != Mode.HOLDING) {
+      setReadOnly(true);
+    }
+    convergeVips(false);
+    mode = newMode;
+    pullLoop.enable(pull);
+  }
+
+  /** The active's side of stepping down: VIPs first, then stop hooks, then no more snapshots. */
+  private void relinquish() {
+    convergeVips(false);
+    if (startHooksDone) {
+      HookRunner.PhaseResult stop = hooks.run(HookRunner.Phase.STOP);
+      event(EventKind.OPERATOR_ACTION, stop.summary());
+    }
+    startHooksDone = false;
+    scheduler.unschedule(name());
+    event(EventKind.ROLE_CHANGE, "no longer the active node");
+  }
+
+  private void takeOver(Decision.TakeOver takeOver, ServiceState local) {
+    if (takeOver.fenceFirst() && !fencePeer()) {
+      follow(false, Mode.HOLDING);
+      return;
+    }
+    pullLoop.stopAndWait();
+    ServiceState owned;
+    try {
+      owned =
+          store.changeOwner(
+              name(),
+              local.epoch(),
+              self.value(),
+              StateStore.SYSTEM_ACTOR,
+              "automatic failover: " + takeOver.reason(),
+              true);
+    } catch (EpochConflictException e) {
+      log.warn("{}: takeover skipped, the record changed meanwhile: {}", name(), e.getMessage());
+      return;
+    }
+    log.warn(
+        "{}: took over at epoch {} ({}); sync is locked until an operator runs"
+            + " mark-sync-as-fixed",
+        name(),
+        owned.epoch(),
+        takeOver.reason());
+    rollBackToLastApplied();
+    serve();
+  }
+
+  /** Runs the fence command; false (and a loud report) unless it succeeded. */
+  private boolean fencePeer() {
+    Instant now = clock.instant();
+    if (now.isBefore(nextFenceAttempt)) {
+      return false;
+    }
+    FencingPolicy.Command policy = (FencingPolicy.Command) config.fencing();
+    LocalProgram.Outcome outcome = Fencer.fence(policy, peerNode, name());
+    if (outcome.succeeded()) {
+      event(EventKind.FENCE, "fenced " + peerNode.name().value() + ": " + outcome.summary());
+      return true;
+    }
+    nextFenceAttempt = now.plus(RETRY_PAUSE);
+    log.error(
+        "{}: fencing {} failed ({}); NOT taking over, the peer may still be writing",
+        name(),
+        peerNode.name().value(),
+        outcome.summary());
+    event(
+        EventKind.FENCE,
+        "fencing " + peerNode.name().value() + " failed: " + outcome.summary() + "; no takeover");
+    return false;
+  }
+
+  /**
+   * The copy becomes writable exactly as last received: anything after the newest snapshot of each
+   * dataset (nothing, normally, since the passive is read-only) is discarded.
+   */
+  private void rollBackToLastApplied() {
+    try {
+      Map<DatasetName, Snapshot> newest = new java.util.TreeMap<>();
+      for (Snapshot snapshot : localZfs.listSnapshots(pool()).snapshots()) {
+        if (!Puller.isSetAside(snapshot.dataset())) {
+          newest.put(snapshot.dataset(), snapshot);
+        }
+      }
+      for (Snapshot snapshot : newest.values()) {
+        localZfs.rollback(snapshot.name(), false);
+      }
+    } catch (RuntimeException e) {
+      log.warn("{}: could not roll back to the last applied snapshots: {}", name(), e.getMessage());
+    }
+  }
+
+  private void setReadOnly(boolean readOnly) {
+    try {
+      localZfs.setProperty(pool(), READONLY, readOnly ? "on" : "off");
+    } catch (RuntimeException e) {
+      log.warn(
+          "{}: could not make {} {}: {}",
+          name(),
+          pool(),
+          readOnly ? "read-only" : "writable",
+          e.getMessage());
+    }
+  }
+
+  private void convergeVips(boolean hold) {
+    List<String> problems = vips.converge(hold);
+    if (!problems.isEmpty() && !problems.equals(vipProblems)) {
+      problems.forEach(p -> log.error("{}: {}", name(), p));
+    }
+    vipProblems = problems;
   }
 
   private void startSnapshotEngine() {
@@ -156,21 +429,43 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   /**
-   * The GUID the passive reported as applied: asked from the peer now and remembered in the state
-   * store, so retention spares it while the peer is down, for at most {@code passiveHold} after the
-   * peer last reported it.
+   * Remembers what the passive reports as applied in its heartbeats, so that retention spares it
+   * while the passive is down. Written when it changes, and refreshed now and then so the hold
+   * counts from the passive's last report.
+   */
+  private void notePassiveApplied() {
+    if (!(peerWatch.view(name(), heartbeatTimeout) instanceof PeerView.Answering)) {
+      return;
+    }
+    Optional<AppliedView> reported =
+        peerWatch
+            .lastHeartbeat()
+            .flatMap(h -> h.services().stream().filter(c -> c.name().equals(name())).findFirst())
+            .map(ServiceClaim::lastApplied);
+    if (reported.isEmpty()) {
+      return;
+    }
+    AppliedView applied = reported.get();
+    String peer = peerNode.name().value();
+    Optional<AppliedSnapshot> stored = store.lastApplied(name(), peer);
+    boolean stale =
+        stored.isEmpty()
+            || !stored.get().guid().equals(applied.guid())
+            || stored.get().appliedAt().plus(APPLIED_REFRESH).isBefore(clock.instant());
+    if (stale) {
+      store.recordApplied(name(), peer, applied.name(), applied.guid());
+    }
+  }
+
+  /**
+   * The GUID the passive last reported as applied, for at most {@code passiveHold} after it last
+   * reported it.
    */
   private Optional<Guid> passiveApplied() {
-    Optional<SnapshotView> reported =
-        peerClient.status().flatMap(s -> serviceOf(s)).map(ServiceStatus::lastAppliedSnapshot);
-    if (reported.isPresent() && reported.get() != null) {
-      SnapshotView applied = reported.get();
-      store.recordApplied(name(), peer.value(), applied.name(), applied.guid());
-      return Optional.of(Guid.parse(applied.guid()));
-    }
+    notePassiveApplied();
     Duration hold = config.settings().passiveHold();
     return store
-        .lastApplied(name(), peer.value())
+        .lastApplied(name(), peerNode.name().value())
         .filter(a -> !a.appliedAt().plus(hold).isBefore(clock.instant()))
         .map(a -> Guid.parse(a.guid()));
   }
@@ -179,80 +474,433 @@ public final class ServiceRuntime implements AutoCloseable {
     return status.services().stream().filter(s -> s.name().equals(name())).findFirst();
   }
 
-  private void pullCycle() {
-    long runId = -1;
-    try {
-      ServiceState state = store.serviceState(name()).orElseThrow();
-      if (state.lock().isPresent()) {
-        log.info("{}: sync is locked ({}); not pulling", name(), state.lock().get().reason());
-        return;
-      }
-      runId = store.startRun(name(), peer.value(), self.value(), Optional.empty());
-      Settings settings = config.settings();
-      TransferOptions options =
-          TransferOptions.defaults()
-              .withStallTimeout(settings.stallTimeout())
-              .withBandwidthLimit(settings.bandwidthLimitBytesPerSecond());
-      Puller puller =
-          new Puller(
-              peerZfs,
-              localZfs,
-              pool(),
-              clock,
-              options,
-              activity -> transfer = Optional.of(activity));
-      PullReport report = puller.pullOnce();
-      report
-          .newestApplied()
-          .ifPresent(
-              s -> {
-                lastApplied = Optional.of(s);
-                store.recordApplied(name(), self.value(), s.name().toString(), s.guid().toString());
-              });
-      for (var aside : report.setAside()) {
-        event(
-            EventKind.REPLICATION_ERROR,
-            "previous data kept as " + aside + " (no common snapshot)");
-      }
-      report.notes().forEach(note -> event(EventKind.REPLICATION_ERROR, note));
-      RunResult result =
-          report.diverged()
-              ? RunResult.DIVERGED
-              : report.succeeded() ? RunResult.OK : RunResult.FAILED;
-      store.finishRun(
-          runId, report.bytes(), result, Optional.of(report.summary()), report.firstError());
-    } catch (RuntimeException e) {
-      // One failed cycle (peer away, pool busy) must not stop the next one.
-      log.warn("{}: pull cycle failed: {}", name(), e.getMessage());
-      if (runId > 0) {
-        finishFailed(runId, e);
-      }
-    } finally {
-      transfer = Optional.empty();
-    }
-  }
-
-  private void finishFailed(long runId, RuntimeException e) {
-    try {
-      store.finishRun(
-          runId, 0, RunResult.FAILED, Optional.empty(), Optional.ofNullable(e.getMessage()));
-    } catch (RuntimeException storeFailure) {
-      log.error("{}: could not record the failed run: {}", name(), storeFailure.getMessage());
-    }
-  }
-
   private void event(EventKind kind, String message) {
-    store.recordEvent(kind, name(), self.value(), "zferryd", message);
+    store.recordEvent(kind, name(), self.value(), StateStore.SYSTEM_ACTOR, message);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operator actions. Each is synchronized with tick(), so the control loop never acts on a
+  // half-done action.
+
+  /** The multi-step action under way (a switchover), for a live view; empty when none runs. */
+  public Optional<Steps> currentAction() {
+    return Optional.ofNullable(currentAction);
+  }
+
+  /**
+   * Switchover from this node (the active) to its peer, losing nothing (design §5 rule 6): VIPs
+   * down, stop hooks, no more writes, final snapshot, the peer pulls it, roles swap (epoch+1 on
+   * both), the peer starts and raises the VIPs, this node pulls from it. Any failure before the
+   * swap restores this node as active; a failure of the peer to start after the swap takes the
+   * service back (epoch+2).
+   */
+  public synchronized ActionReport switchover(String actor, PeerCommands peer) {
+    ServiceState local = store.serviceState(name()).orElseThrow();
+    String to = peerNode.name().value();
+    requireSwitchoverPossible(local);
+    Steps steps = new Steps("switchover of " + name() + " to " + to, clock, s -> {});
+    currentAction = steps;
+    event(EventKind.OPERATOR_ACTION, actor + " started a switchover to " + to);
+    try {
+      try {
+        steps.run("VIPs down", () -> convergeVips(false));
+        steps.run(
+            "stop hooks",
+            () -> {
+              HookRunner.PhaseResult stop = hooks.run(HookRunner.Phase.STOP);
+              if (!stop.succeeded()) {
+                throw new OperationException(OperationException.Kind.FAILED, stop.summary());
+              }
+              return stop.summary();
+            });
+        startHooksDone = false;
+        steps.run(
+            "stop writes and snapshots",
+            () -> {
+              scheduler.unschedule(name());
+              setReadOnly(true);
+            });
+        Snapshot last = steps.run("final snapshot", this::finalSnapshot);
+        steps.run(
+            to + " pulls the final snapshot",
+            () -> peer.catchUp(name(), last.name().toString(), last.guid().toString()));
+      } catch (RuntimeException e) {
+        steps.run("restore " + self.value() + " as active", this::restoreActive);
+        return report(steps, false, "switchover failed at a step; " + self.value() + " is active");
+      }
+      ServiceState swapped =
+          steps.run(
+              "record " + to + " as owner",
+              () ->
+                  store.changeOwner(
+                      name(), local.epoch(), to, actor, "switchover to " + to, false));
+      mode = Mode.PASSIVE;
+      try {
+        steps.run(to + " starts the service", () -> peer.promote(name(), swapped.epoch(), actor));
+      } catch (RuntimeException e) {
+        steps.run(
+            "take the service back",
+            () -> {
+              store.changeOwner(
+                  name(),
+                  swapped.epoch(),
+                  self.value(),
+                  actor,
+                  "switchover to " + to + " failed: " + e.getMessage(),
+                  false);
+              restoreActive();
+            });
+        return report(
+            steps,
+            false,
+            to + " could not start the service; " + self.value() + " is active again");
+      }
+      pullLoop.enable(true);
+      decision = new Decision.Follow(true);
+      ActionReport report = report(steps, true, "switchover to " + to + " done");
+      event(EventKind.ROLE_CHANGE, report.summary() + " in " + report.millis() + " ms");
+      return report;
+    } finally {
+      currentAction = null;
+    }
+  }
+
+  private void requireSwitchoverPossible(ServiceState local) {
+    if (!local.isActive(self.value())) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          name()
+              + " is not active on "
+              + self.value()
+              + "; ask its active node, "
+              + local.activeNode());
+    }
+    if (local.isLocked()) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          "the sync of "
+              + name()
+              + " is locked since a failover; resolve it with mark-sync-as-fixed before switching over");
+    }
+    PeerView peer = peerWatch.view(name(), heartbeatTimeout);
+    if (!(peer instanceof PeerView.Answering answering) || answering.service().isEmpty()) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          peerNode.name().value()
+              + " does not answer; a switchover needs both nodes (if it is down, it is not a"
+              + " switchover: see `zferry failover --force` on it when it is back)");
+    }
+    PeerView.PeerServiceState theirs = answering.service().get();
+    if (theirs.epoch() != local.epoch()
+        || !theirs.activeNode().equals(self.value())
+        || theirs.locked()) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          peerNode.name().value()
+              + " does not agree on "
+              + name()
+              + " yet (its record: owner "
+              + theirs.activeNode()
+              + ", epoch "
+              + theirs.epoch()
+              + "); try again in a few seconds");
+    }
+    if (mode != Mode.ACTIVE) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT, name() + " is not running as active here yet");
+    }
+  }
+
+  private Snapshot finalSnapshot() {
+    String shortName = SnapshotNaming.shortNameAt(clock.instant());
+    if (localZfs.listSnapshots(pool()).snapshots().stream()
+        .anyMatch(s -> s.dataset().equals(pool()) && s.name().shortName().equals(shortName))) {
+      // A scheduled round took one this very second: it is final too, nothing was written since.
+    } else {
+      localZfs.snapshot(pool(), shortName, true);
+    }
+    return localZfs.listSnapshots(pool()).snapshots().stream()
+        .filter(s -> s.dataset().equals(pool()) && s.name().shortName().equals(shortName))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalStateException("the final snapshot " + shortName + " is missing"));
+  }
+
+  /** Back to serving as before an interrupted switchover. */
+  private void restoreActive() {
+    mode = Mode.STARTING;
+    decision = new Decision.Serve();
+    serve();
+  }
+
+  private ActionReport report(Steps steps, boolean ok, String summary) {
+    ActionReport report =
+        new ActionReport(steps.action(), ok, steps.elapsed().toMillis(), steps.done(), summary);
+    if (!ok) {
+      event(EventKind.OPERATOR_ACTION, summary);
+    }
+    return report;
+  }
+
+  /** The passive's part of a switchover: pull until the final snapshot is applied. */
+  public String catchUp(String snapshotName, String guid) {
+    Instant deadline = clock.instant().plus(CATCH_UP_LIMIT);
+    String last = "no pull yet";
+    while (clock.instant().isBefore(deadline)) {
+      Optional<PullReport> report = pullLoop.runNow();
+      if (report.isPresent()) {
+        last = report.get().summary();
+        if (report
+            .get()
+            .newestApplied()
+            .map(s -> s.guid().toString())
+            .filter(guid::equals)
+            .isPresent()) {
+          return "applied " + snapshotName;
+        }
+      }
+      sleepQuietly(Duration.ofSeconds(1));
+    }
+    throw new OperationException(
+        OperationException.Kind.FAILED,
+        self.value()
+            + " could not apply "
+            + snapshotName
+            + " within "
+            + DurationText.format(CATCH_UP_LIMIT)
+            + "; last pull: "
+            + last);
+  }
+
+  /**
+   * The passive's part of a switchover after the old active recorded it as owner: adopt that
+   * record, then start as active (hooks, VIPs) before answering.
+   */
+  public synchronized String promote(long epoch, String actor) {
+    store.adoptPeerState(name(), self.value(), epoch, Optional.empty(), actor);
+    operatorConfirmed = true;
+    decision = new Decision.Serve();
+    serve();
+    if (!startHooksDone) {
+      throw new OperationException(
+          OperationException.Kind.FAILED,
+          "start hooks failed on "
+              + self.value()
+              + ": "
+              + hooks.last().map(HookRunner.PhaseResult::summary).orElse("unknown"));
+    }
+    return self.value() + " is active at epoch " + epoch;
+  }
+
+  /**
+   * {@code zferry failover SERVICE --force} on this node: become active without the peer's consent,
+   * for when the operator knows the peer is down (manual policy, or a node restarted alone). Locks
+   * the sync, as after an automatic failover: the peer may hold writes this node lacks.
+   */
+  public synchronized String forceActive(String actor) {
+    PeerView peer = peerWatch.view(name(), heartbeatTimeout);
+    if (peer instanceof PeerView.Answering) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          peerNode.name().value()
+              + " answers, so forcing is refused; run a switchover instead (`zferry failover "
+              + name()
+              + " --to "
+              + self.value()
+              + "`)");
+    }
+    ServiceState local = store.serviceState(name()).orElseThrow();
+    pullLoop.stopAndWait();
+    ServiceState owned =
+        store.changeOwner(
+            name(),
+            local.epoch(),
+            self.value(),
+            actor,
+            "forced by " + actor + " while " + peerNode.name().value() + " did not answer",
+            true);
+    operatorConfirmed = true;
+    if (mode != Mode.ACTIVE) {
+      rollBackToLastApplied();
+    }
+    decision = new Decision.Serve();
+    serve();
+    return self.value()
+        + " is active for "
+        + name()
+        + " at epoch "
+        + owned.epoch()
+        + "; sync is locked";
+  }
+
+  /**
+   * mark-sync-as-fixed, from either node: the old active (the node that is not the owner) keeps
+   * what it holds after the last common snapshot aside, rolls back and pulls; then the lock is
+   * cleared on both nodes and replication resumes from the owner.
+   */
+  public synchronized ActionReport markSyncAsFixed(
+      java.util.Set<String> nodes, boolean discardIfNoRoom, String actor, PeerCommands peer) {
+    java.util.Set<String> cluster = java.util.Set.of(self.value(), peerNode.name().value());
+    for (String node : nodes) {
+      if (!cluster.contains(node)) {
+        throw new OperationException(
+            OperationException.Kind.INVALID,
+            "'"
+                + node
+                + "' is not a node of this cluster; name both nodes: "
+                + String.join(" ", cluster));
+      }
+    }
+    if (!nodes.equals(cluster)) {
+      throw new OperationException(
+          OperationException.Kind.INVALID,
+          "name both nodes of the cluster: " + String.join(" ", cluster));
+    }
+    ServiceState local = store.serviceState(name()).orElseThrow();
+    PeerView view = peerWatch.view(name(), heartbeatTimeout);
+    if (!(view instanceof PeerView.Answering answering) || answering.service().isEmpty()) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          peerNode.name().value() + " does not answer; mark-sync-as-fixed needs both nodes up");
+    }
+    PeerView.PeerServiceState theirs = answering.service().get();
+    if (theirs.epoch() != local.epoch() || !theirs.activeNode().equals(local.activeNode())) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          "the nodes do not agree on "
+              + name()
+              + " yet (here: owner "
+              + local.activeNode()
+              + " at epoch "
+              + local.epoch()
+              + "; "
+              + peerNode.name().value()
+              + ": owner "
+              + theirs.activeNode()
+              + " at epoch "
+              + theirs.epoch()
+              + "); try again in a few seconds");
+    }
+    if (!local.isLocked() && !theirs.locked()) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          "the sync of " + name() + " is not locked; nothing to fix");
+    }
+    Puller.Divergence how =
+        discardIfNoRoom
+            ? Puller.Divergence.DISCARD_AND_RESYNC
+            : Puller.Divergence.KEEP_ASIDE_AND_RESYNC;
+    Steps steps = new Steps("mark-sync-as-fixed of " + name(), clock, s -> {});
+    boolean ownerHere = local.isActive(self.value());
+    String oldSide = ownerHere ? peerNode.name().value() : self.value();
+    ResyncResult resync =
+        steps.run(
+            oldSide + " keeps its divergent data aside, rolls back and pulls",
+            () -> ownerHere ? peer.resync(name(), how, actor) : resync(how, actor));
+    String reason = "mark-sync-as-fixed by " + actor + ": " + describe(resync);
+    steps.run(
+        "unlock " + local.activeNode(),
+        () ->
+            ownerHere
+                ? unlock(local.epoch(), actor, reason)
+                : peer.unlock(name(), local.epoch(), actor, reason));
+    ActionReport report = report(steps, true, describe(resync));
+    event(EventKind.OPERATOR_ACTION, reason);
+    return report;
+  }
+
+  private static String describe(ResyncResult resync) {
+    String kept =
+        resync.keptAside().isEmpty()
+            ? "nothing diverged on " + resync.node()
+            : resync.node()
+                + "'s data after the last common snapshot is kept as "
+                + String.join(", ", resync.keptAside())
+                + " on "
+                + resync.node();
+    return kept + (resync.notes().isEmpty() ? "" : "; " + String.join("; ", resync.notes()));
+  }
+
+  /** The old active's half of mark-sync-as-fixed. */
+  public synchronized ResyncResult resync(Puller.Divergence how, String actor) {
+    ServiceState local = store.serviceState(name()).orElseThrow();
+    if (local.isActive(self.value())) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          self.value() + " owns " + name() + "; the node to resync is the other one");
+    }
+    PullReport report =
+        pullLoop
+            .resolveDivergence(how)
+            .orElseThrow(
+                () ->
+                    new OperationException(
+                        OperationException.Kind.FAILED,
+                        "the pull from "
+                            + peerNode.name().value()
+                            + " failed; see `zferry status` on "
+                            + self.value()));
+    if (report.diverged() || !report.succeeded()) {
+      throw new OperationException(
+          OperationException.Kind.FAILED,
+          "the sync stays locked: "
+              + report.summary()
+              + report.notes().stream().map(n -> "; " + n).reduce("", String::concat)
+              + (report.diverged() && how != Puller.Divergence.DISCARD_AND_RESYNC
+                  ? "; to roll back without keeping a copy, add --discard-divergent"
+                  : ""));
+    }
+    unlock(local.epoch(), actor, "mark-sync-as-fixed by " + actor);
+    return new ResyncResult(
+        self.value(),
+        report.setAside().stream().map(DatasetName::value).toList(),
+        report.notes(),
+        report.summary());
+  }
+
+  /** Clears this node's sync lock, if the record is still at {@code epoch}. */
+  public synchronized String unlock(long epoch, String actor, String reason) {
+    try {
+      store.unlockSync(name(), epoch, actor, reason);
+    } catch (EpochConflictException e) {
+      throw new OperationException(OperationException.Kind.CONFLICT, e.getMessage(), e);
+    }
+    return "unlocked on " + self.value();
+  }
+
+  private static void sleepQuietly(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OperationException(OperationException.Kind.FAILED, "interrupted", e);
+    }
+  }
+
+  /** This node's claim on the service, for the peer's heartbeat: the state store only. */
+  public ServiceClaim claim() {
+    ServiceState state = store.serviceState(name()).orElseThrow();
+    return new ServiceClaim(
+        name(),
+        state.activeNode(),
+        state.epoch(),
+        state.lock().map(ServiceRuntime::view).orElse(null),
+        store
+            .lastApplied(name(), self.value())
+            .map(a -> new AppliedView(a.snapshotName(), a.guid()))
+            .orElse(null));
   }
 
   public ServiceStatus status() {
     ServiceState state = store.serviceState(name()).orElseThrow();
+    Role role = state.isActive(self.value()) ? Role.ACTIVE : Role.PASSIVE;
     Settings settings = config.settings();
     Optional<Snapshot> newestLocal = newestLocal();
     Long lag;
     SnapshotView applied;
     if (role == Role.PASSIVE) {
       // What this node applied: known from the last pull, or after a restart its newest snapshot.
+      Optional<Snapshot> lastApplied = pullLoop.lastApplied();
       Optional<Snapshot> appliedHere = lastApplied.isPresent() ? lastApplied : newestLocal;
       lag =
           appliedHere
@@ -276,7 +924,7 @@ public final class ServiceRuntime implements AutoCloseable {
         applied,
         newestLocal.map(ServiceRuntime::view).orElse(null),
         config.vips().stream().map(Vip::cidr).toList(),
-        transfer.map(ServiceRuntime::view).orElse(null),
+        pullLoop.transfer().map(ServiceRuntime::view).orElse(null),
         lastRun().orElse(null),
         role == Role.ACTIVE
             ? scheduler.nextRound(name()).map(Instant::toString).orElse(null)
@@ -285,7 +933,27 @@ public final class ServiceRuntime implements AutoCloseable {
             DurationText.format(settings.snapshotInterval()),
             settings.retentionCount(),
             DurationText.format(settings.pullInterval()),
-            DurationText.format(settings.rollbackWindow())));
+            DurationText.format(settings.rollbackWindow())),
+        decision.describe(),
+        state.lock().map(ServiceRuntime::view).orElse(null),
+        vips.held(),
+        vipProblems,
+        hooks.last().map(ServiceRuntime::view).orElse(null));
+  }
+
+  private static LockView view(SyncLock lock) {
+    return new LockView(
+        lock.reason(),
+        lock.since().toString(),
+        lock.lockedBy(),
+        lock.lastCommonSnapshot().orElse(null),
+        lock.lastCommonGuid().orElse(null));
+  }
+
+  private static HookView view(HookRunner.PhaseResult result) {
+    HookRunner.HookRun last = result.runs().get(result.runs().size() - 1);
+    return new HookView(
+        result.phase().argument(), last.at().toString(), result.succeeded(), result.summary());
   }
 
   private Optional<Snapshot> newestLocal() {
@@ -337,6 +1005,6 @@ public final class ServiceRuntime implements AutoCloseable {
   @Override
   public void close() {
     scheduler.unschedule(name());
-    pullThread.shutdownNow();
+    pullLoop.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.zferry.service.status;
 
+import io.zferry.service.status.HeartbeatView.LockView;
 import java.util.List;
 
 /**
@@ -28,7 +29,22 @@ public final class StatusViews {
       TransferView transfer,
       RunView lastRun,
       String nextSnapshot,
-      SettingsView settings) {}
+      SettingsView settings,
+      String state,
+      LockView lock,
+      List<String> vipsHeld,
+      List<String> vipProblems,
+      HookView lastHooks) {}
+
+  /**
+   * The last hook phase that ran on this node.
+   *
+   * @param phase start or stop
+   * @param at when its last hook started
+   * @param ok whether every hook succeeded
+   * @param summary what happened, naming a failing hook
+   */
+  public record HookView(String phase, String at, boolean ok, String summary) {}
 
   public record SnapshotView(String name, String guid, String creation) {}
 

@@ -1,5 +1,7 @@
 package io.zferry.service.lab;
 
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zferry.lab.Lab;
@@ -27,16 +29,42 @@ final class LabCluster implements AutoCloseable {
   private final Path repo;
   private final Path dir;
   private final String settings;
+  private final String clusterExtras;
+  private final String serviceExtras;
 
   /**
    * @param settingsYaml the {@code defaults:} block's keys, e.g. {@code "snapshotInterval: 5s"}
    */
   LabCluster(Lab lab, String name, List<String> settingsYaml) {
+    this(lab, name, settingsYaml, List.of(), List.of());
+  }
+
+  /**
+   * @param clusterYaml more keys of the {@code cluster:} block, e.g. {@code "heartbeatTimeout: 3s"}
+   * @param serviceYaml more keys of service tank, e.g. {@code "fencing: {policy: ignore}"}
+   */
+  LabCluster(
+      Lab lab,
+      String name,
+      List<String> settingsYaml,
+      List<String> clusterYaml,
+      List<String> serviceYaml) {
     this.lab = lab;
     this.repo =
         Path.of(System.getProperty(Lab.SCRIPT_PROPERTY)).getParent().getParent().getParent();
     this.dir = lab.directory().resolve("it-" + name);
-    this.settings = String.join("\n", settingsYaml.stream().map(l -> "  " + l).toList());
+    this.settings = indented("  ", settingsYaml);
+    this.clusterExtras = indented("  ", clusterYaml);
+    this.serviceExtras = indented("    ", serviceYaml);
+  }
+
+  private static String indented(String indent, List<String> lines) {
+    return String.join("", lines.stream().map(l -> indent + l + "\n").toList());
+  }
+
+  /** This checkout, as seen from inside the nodes too (they share the host's root). */
+  Path repo() {
+    return repo;
   }
 
   /**
@@ -80,6 +108,7 @@ final class LabCluster implements AutoCloseable {
         "\n",
         "cluster:",
         "  name: it",
+        clusterExtras.stripTrailing(),
         "ssh:",
         "  privateKey: /root/.ssh/id_ed25519",
         "  knownHosts: /root/.ssh/known_hosts",
@@ -94,6 +123,7 @@ final class LabCluster implements AutoCloseable {
         "  - name: tank",
         "    pool: tank",
         "    preferredNode: node-a",
+        serviceExtras.stripTrailing(),
         "state:",
         "  database: " + stateDb(node),
         "");
@@ -205,6 +235,32 @@ final class LabCluster implements AutoCloseable {
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * Copies both daemons' logs and each node's datasets and mounts under {@code target/lab-logs/},
+   * because the next scenario's fresh lab removes them and a failure is diagnosed from them.
+   */
+  void saveEvidence(String scenario) {
+    Path out = Path.of("target", "lab-logs", scenario);
+    try {
+      Files.createDirectories(out);
+      for (String node : List.of("node-a", "node-b")) {
+        if (Files.exists(log(node))) {
+          Files.copy(log(node), out.resolve(node + "-zferryd.log"), REPLACE_EXISTING);
+        }
+        CommandResult state =
+            lab.node(node)
+                .exec(
+                    "sh",
+                    "-c",
+                    "zfs list -t all -o name,guid,mountpoint,mounted,readonly -r tank 2>&1;"
+                        + " grep fuse /proc/self/mountinfo");
+        Files.writeString(out.resolve(node + "-zfs.txt"), state.stdout() + state.stderr());
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("could not save the lab evidence of " + scenario + ": " + e);
     }
   }
 

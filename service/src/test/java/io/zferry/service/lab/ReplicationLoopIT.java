@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -53,7 +54,8 @@ class ReplicationLoopIT {
   }
 
   @AfterEach
-  void stopDaemons() {
+  void stopDaemons(TestInfo test) {
+    cluster.saveEvidence(test.getTestMethod().map(m -> m.getName()).orElse("unknown"));
     cluster.close();
     lab.command("start", "node-b"); // idempotent: boots node-b only if a test powered it off
   }
@@ -109,6 +111,27 @@ class ReplicationLoopIT {
     // aside: an empty list shows the catch-up was incremental.
     assertThat(setAsideOnB()).as("an incremental catch-up sets nothing aside").isEmpty();
     assertThat(b.lastRun().result()).isEqualTo("ok");
+  }
+
+  @Test
+  void aPassiveDownPastItsHoldBootstrapsAndKeepsItsOldCopyAside() {
+    nodeA.shell("echo old > /tank/f");
+    cluster.await(CYCLE_BUDGET, "first sync", () -> sameText("/tank/f", "old\n"));
+    awaitApplied();
+
+    lab.command("kill", "node-b");
+    // Past the 30 s hold and the 15 s rollback window: node-a expires node-b's last snapshot.
+    LabCluster.sleep(Duration.ofSeconds(45));
+    nodeA.shell("echo new > /tank/f");
+    lab.command("start", "node-b");
+    cluster.start("node-b");
+
+    cluster.await(Duration.ofSeconds(90), "bootstrap", () -> sameText("/tank/f", "new\n"));
+    List<String> aside = setAsideOnB();
+    assertThat(aside).as("node-b's previous copy is kept, not destroyed").hasSize(1);
+    String mountpoint =
+        nodeB.exec("zfs", "get", "-H", "-o", "value", "mountpoint", aside.get(0)).stdout().strip();
+    assertThat(nodeB.exec("cat", mountpoint + "/f").stdout()).isEqualTo("old\n");
   }
 
   /**

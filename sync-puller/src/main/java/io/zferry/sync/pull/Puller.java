@@ -15,6 +15,7 @@ import io.zferry.snapshot.zfs.ZfsCommandException;
 import io.zferry.sync.plan.Plan;
 import io.zferry.sync.plan.ReplicationPlanner;
 import io.zferry.sync.transfer.StreamTransfer;
+import io.zferry.sync.transfer.TransferException;
 import io.zferry.sync.transfer.TransferFailedException;
 import io.zferry.sync.transfer.TransferOptions;
 import io.zferry.sync.transfer.TransferProgress;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,8 @@ public final class Puller {
 
   private static final long SET_ASIDE_MIN_FREE = 64L * 1024 * 1024;
   private static final Duration TRANSIENT_RETRY_DELAY = Duration.ofSeconds(2);
+  private static final int UNMOUNT_ATTEMPTS = 20;
+  private static final Duration UNMOUNT_RETRY_DELAY = Duration.ofMillis(250);
 
   private final Zfs source;
   private final Zfs target;
@@ -71,6 +75,9 @@ public final class Puller {
   private final Clock clock;
   private final TransferOptions transferOptions;
   private final TransferActivity.Listener activity;
+  private final Divergence divergence;
+  private final Set<RunningCommand> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean cancelled;
 
   public Puller(
       Zfs source,
@@ -79,6 +86,17 @@ public final class Puller {
       Clock clock,
       TransferOptions transferOptions,
       TransferActivity.Listener activity) {
+    this(source, target, pool, clock, transferOptions, activity, Divergence.REPORT);
+  }
+
+  private Puller(
+      Zfs source,
+      Zfs target,
+      DatasetName pool,
+      Clock clock,
+      TransferOptions transferOptions,
+      TransferActivity.Listener activity,
+      Divergence divergence) {
     if (!pool.isPool()) {
       throw new IllegalArgumentException("a pull replicates a whole pool, not " + pool);
     }
@@ -88,9 +106,45 @@ public final class Puller {
     this.clock = clock;
     this.transferOptions = transferOptions;
     this.activity = activity;
+    this.divergence = divergence;
+  }
+
+  /** What a pull does with a dataset whose target holds snapshots after the newest common one. */
+  public enum Divergence {
+    /** Report it and send nothing: the normal cycle, since only an operator may decide. */
+    REPORT,
+    /** Copy the target's data aside, roll back to the common snapshot, then pull. */
+    KEEP_ASIDE_AND_RESYNC,
+    /** As above, but roll back even when the pool has no room for the copy. */
+    DISCARD_AND_RESYNC
+  }
+
+  /** The same puller, resolving divergence as an operator decided ({@code mark-sync-as-fixed}). */
+  public Puller resolvingDivergence(Divergence how) {
+    return new Puller(source, target, pool, clock, transferOptions, activity, how);
+  }
+
+  /**
+   * Stops this puller for good: the transfer under way is killed on both sides and the cycle ends
+   * with {@link PullCancelledException}. Called from another thread, such as a takeover that must
+   * not wait for a stall timeout on a dead peer. zfs recv is atomic, so the target keeps its last
+   * complete snapshot.
+   */
+  public void cancel() {
+    cancelled = true;
+    for (RunningCommand command : running) {
+      command.close();
+    }
+  }
+
+  private void checkNotCancelled() {
+    if (cancelled) {
+      throw new PullCancelledException(pool);
+    }
   }
 
   public PullReport pullOnce() {
+    checkNotCancelled();
     Instant started = clock.instant();
     Cycle cycle = new Cycle();
     SnapshotListing sourceListing = source.listSnapshots(pool);
@@ -107,6 +161,7 @@ public final class Puller {
 
     Set<DatasetName> notCurrent = new HashSet<>();
     for (DatasetName dataset : parentFirst(onSource.keySet())) {
+      checkNotCancelled();
       Optional<DatasetName> blockedAncestor =
           notCurrent.stream().filter(a -> a.contains(dataset)).findFirst();
       if (blockedAncestor.isPresent()) {
@@ -153,9 +208,32 @@ public final class Puller {
       DatasetOutcome outcome;
       if (plan instanceof Plan.NothingToSend || plan instanceof Plan.UpToDate) {
         outcome = new DatasetOutcome.Current(dataset, description);
-      } else if (plan instanceof Plan.Diverged) {
-        log.warn("{}: {}; nothing is sent until an operator resolves it", dataset, description);
-        return new DatasetOutcome.Diverged(dataset, description);
+      } else if (plan instanceof Plan.Diverged diverged) {
+        if (divergence == Divergence.REPORT) {
+          log.warn("{}: {}; nothing is sent until an operator resolves it", dataset, description);
+          return new DatasetOutcome.Diverged(dataset, description);
+        }
+        Optional<DatasetOutcome> unresolved = resolve(cycle, dataset, diverged, description);
+        if (unresolved.isPresent()) {
+          return unresolved.get();
+        }
+        outcome =
+            diverged.sourceOnly().isEmpty()
+                ? new DatasetOutcome.Current(dataset, description)
+                : new DatasetOutcome.Received(
+                    dataset,
+                    description,
+                    transfer(
+                        cycle,
+                        dataset,
+                        description,
+                        new SendSpec.Incremental(
+                            diverged.common().name(),
+                            last(diverged.sourceOnly()).name(),
+                            true,
+                            sendFlags()),
+                        ReceiveSpec.into(dataset).forced(),
+                        last(diverged.sourceOnly())));
       } else if (plan instanceof Plan.Incremental incremental) {
         makeWritableForThisCycle(cycle);
         SendSpec send =
@@ -177,10 +255,48 @@ public final class Puller {
       }
       expire(cycle, plan.expire());
       return outcome;
+    } catch (PullCancelledException e) {
+      throw e;
     } catch (RuntimeException e) {
       log.warn("{}: {} failed: {}", dataset, description, e.getMessage());
       return new DatasetOutcome.Failed(dataset, description, e.getMessage());
     }
+  }
+
+  /**
+   * An operator's resolution of a divergence ({@code mark-sync-as-fixed}): what the target holds
+   * after the newest common snapshot, including writes never snapshotted, is copied aside, then the
+   * target rolls back to the common snapshot. Returns the outcome if the dataset stays diverged,
+   * because there was no room for the copy and discarding was not allowed.
+   */
+  private Optional<DatasetOutcome> resolve(
+      Cycle cycle, DatasetName dataset, Plan.Diverged diverged, String description) {
+    makeWritableForThisCycle(cycle);
+    String stamp = STAMP.format(clock.instant());
+    String why = "diverged from " + source.hostName() + " after " + diverged.common().name();
+    boolean kept = setAsideByCopy(cycle, dataset, stamp, why);
+    if (!kept && divergence != Divergence.DISCARD_AND_RESYNC) {
+      return Optional.of(
+          new DatasetOutcome.Diverged(
+              dataset,
+              description
+                  + "; not enough free space to keep what "
+                  + target.hostName()
+                  + " holds after the common snapshot, so nothing was rolled back"));
+    }
+    target.rollback(diverged.common().name(), true);
+    log.warn(
+        "{}: rolled back to {} on {} ({} snapshot(s) after it dropped{})",
+        dataset,
+        diverged.common().name().shortName(),
+        target.hostName(),
+        diverged.targetOnly().size(),
+        kept ? ", kept aside first" : ", discarded by the operator's choice");
+    return Optional.empty();
+  }
+
+  private static Snapshot last(List<Snapshot> snapshots) {
+    return snapshots.get(snapshots.size() - 1);
   }
 
   /**
@@ -195,7 +311,8 @@ public final class Puller {
       String stamp = STAMP.format(clock.instant());
       if (dataset.isPool()) {
         if (!plan.targetSnapshots().isEmpty() || target.hasOwnFiles(dataset)) {
-          setAsideRootByCopy(cycle, dataset, stamp);
+          setAsideByCopy(
+              cycle, dataset, stamp, "had no snapshot in common with " + source.hostName());
         }
         for (Snapshot old : target.listSnapshots(dataset).snapshots()) {
           if (old.dataset().equals(dataset)) {
@@ -232,11 +349,7 @@ public final class Puller {
   private void remountTree(Cycle cycle, DatasetName root) {
     List<DatasetName> tree = parentFirst(new HashSet<>(target.listDatasets(root)));
     for (int i = tree.size() - 1; i >= 0; i--) {
-      try {
-        target.unmount(tree.get(i));
-      } catch (RuntimeException e) {
-        log.debug("unmount {}: {}", tree.get(i), e.getMessage());
-      }
+      unmountPatiently(cycle, tree.get(i));
     }
     for (DatasetName dataset : tree) {
       try {
@@ -247,37 +360,71 @@ public final class Puller {
     }
   }
 
-  private void setAsideRootByCopy(Cycle cycle, DatasetName root, String stamp) {
-    DatasetName aside = unusedName(root, SET_ASIDE_PREFIX + stamp);
-    long referenced = longProperty(root, REFERENCED);
-    long available = longProperty(root, AVAILABLE);
+  /**
+   * zfs-fuse answers "busy" for a moment after the last access to a mount; a mount left in place
+   * would go on showing the replaced data, so the unmount is retried, and a failure is reported.
+   */
+  private void unmountPatiently(Cycle cycle, DatasetName dataset) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < UNMOUNT_ATTEMPTS; attempt++) {
+      try {
+        target.unmount(dataset);
+        return;
+      } catch (RuntimeException e) {
+        last = e;
+        sleep(UNMOUNT_RETRY_DELAY);
+      }
+    }
+    log.warn("{}: could not unmount to show the received data: {}", dataset, last.getMessage());
+    cycle.notes.add(
+        "could not unmount "
+            + dataset
+            + " to show the received data; its mount may show the previous data until it is"
+            + " mounted again: "
+            + last.getMessage());
+  }
+
+  /**
+   * Copies the dataset's current state (a snapshot taken now, so unsnapshotted writes are kept too)
+   * to a set-aside dataset: {@code <pool>/zferry-aside-<stamp>} for the pool's root, {@code
+   * <parent>/zferry-aside-<stamp>-<name>} for a child. Returns false, with a note, if the pool
+   * lacks the room.
+   */
+  private boolean setAsideByCopy(Cycle cycle, DatasetName dataset, String stamp, String why) {
+    DatasetName aside =
+        dataset.isPool()
+            ? unusedName(dataset, SET_ASIDE_PREFIX + stamp)
+            : unusedName(parentOf(dataset), SET_ASIDE_PREFIX + stamp + "-" + leaf(dataset));
+    long referenced = longProperty(dataset, REFERENCED);
+    long available = longProperty(dataset, AVAILABLE);
     if (available < referenced * SET_ASIDE_HEADROOM + SET_ASIDE_MIN_FREE) {
       String note =
-          root
+          dataset
               + " on "
               + target.hostName()
-              + " had no snapshot in common with "
-              + source.hostName()
-              + "; its previous data ("
+              + " "
+              + why
+              + "; its data ("
               + referenced
               + " bytes) could not be set aside, only "
               + available
-              + " bytes are free, and is replaced";
+              + " bytes are free";
       log.error(note);
       cycle.notes.add(note);
-      return;
+      return false;
     }
-    SnapshotName point = target.snapshot(root, leaf(aside), false);
+    SnapshotName point = target.snapshot(dataset, leaf(aside), false);
     try (RunningCommand send = target.send(new SendSpec.Full(point, SendFlags.PLAIN));
         RunningCommand receive = target.receive(ReceiveSpec.into(aside))) {
       new StreamTransfer(clock, transferOptions, progress -> {}).run(send, receive);
     }
     cycle.setAside.add(aside);
-    log.warn(
-        "{}: no common snapshot with {}; its previous data is kept as {}",
-        root,
-        source.hostName(),
-        aside);
+    log.warn("{}: {}; its data is kept as {}", dataset, why, aside);
+    return true;
+  }
+
+  private static DatasetName parentOf(DatasetName dataset) {
+    return DatasetName.of(dataset.value().substring(0, dataset.value().lastIndexOf('/')));
   }
 
   /**
@@ -298,6 +445,7 @@ public final class Puller {
     try {
       return transferOnce(dataset, description, send, receive);
     } catch (TransferFailedException e) {
+      checkNotCancelled();
       if (e.side() != TransferFailedException.Side.RECEIVER) {
         throw e;
       }
@@ -349,10 +497,25 @@ public final class Puller {
             : transferOptions;
     ProgressLog progressLog = new ProgressLog(dataset, description);
     log.info("{}: {}", dataset, description);
+    checkNotCancelled();
     try (RunningCommand sender = source.send(send);
         RunningCommand receiver = target.receive(receive.supportedBy(target.capabilities()))) {
-      TransferResult result = new StreamTransfer(clock, options, progressLog).run(sender, receiver);
-      return result.bytes();
+      running.add(sender);
+      running.add(receiver);
+      try {
+        if (cancelled) {
+          throw new PullCancelledException(pool);
+        }
+        TransferResult result =
+            new StreamTransfer(clock, options, progressLog).run(sender, receiver);
+        return result.bytes();
+      } catch (TransferException e) {
+        checkNotCancelled();
+        throw e;
+      } finally {
+        running.remove(sender);
+        running.remove(receiver);
+      }
     }
   }
 
@@ -431,7 +594,7 @@ public final class Puller {
     return grouped;
   }
 
-  static boolean isSetAside(DatasetName dataset) {
+  public static boolean isSetAside(DatasetName dataset) {
     return dataset.components().stream().anyMatch(c -> c.startsWith(SET_ASIDE_PREFIX));
   }
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PullerIT {
   private static final DatasetName TANK = DatasetName.of("tank");
 
+  private Lab lab;
   private LabNode nodeA;
   private LabNode nodeB;
   private Zfs zfsA;
@@ -38,6 +39,7 @@ class PullerIT {
 
   @BeforeEach
   void cleanPools(Lab lab) {
+    this.lab = lab;
     nodeA = lab.nodeA();
     nodeB = lab.nodeB();
     nodeA.resetPool();
@@ -188,6 +190,94 @@ class PullerIT {
     assertThat(zfsB.listSnapshots(TANK).snapshots())
         .extracting(s -> s.name().shortName())
         .contains("zferry-20261122-100700");
+  }
+
+  @Test
+  void anOperatorsResolutionKeepsTheDivergentDataAsideThenResyncs() {
+    nodeA.shell("zfs create tank/child && echo one > /tank/f && echo c1 > /tank/child/g");
+    zfsA.snapshot(TANK, "zferry-20261122-100000", true);
+    assertThat(puller.pullOnce().succeeded()).isTrue();
+
+    // After a takeover node-b wrote, snapshotted and wrote again; node-a went on too.
+    zfsB.setProperty(TANK, PropertyName.of("readonly"), "off");
+    nodeB.shell("echo written-on-b > /tank/f && echo child-on-b > /tank/child/g");
+    zfsB.snapshot(TANK, "zferry-20261122-100700", true);
+    nodeB.shell("echo never-snapshotted > /tank/late");
+    nodeA.shell("echo written-on-a > /tank/f");
+    zfsA.snapshot(TANK, "zferry-20261122-100500", true);
+
+    PullReport report =
+        puller.resolvingDivergence(Puller.Divergence.KEEP_ASIDE_AND_RESYNC).pullOnce();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(report.diverged()).isFalse();
+    assertThat(nodeB.exec("cat", "/tank/f").stdout()).isEqualTo("written-on-a\n");
+    assertThat(nodeB.exec("test", "-e", "/tank/late").succeeded()).isFalse();
+    assertThat(guidsOf(zfsB)).isEqualTo(guidsOf(zfsA));
+    // Both divergent datasets are kept, with the writes never snapshotted.
+    assertThat(report.setAside()).hasSize(2);
+    DatasetName rootAside =
+        report.setAside().stream().filter(d -> d.value().split("/").length == 2).findFirst().get();
+    String rootMount = mountpointOf(rootAside);
+    assertThat(nodeB.exec("cat", rootMount + "/f").stdout()).isEqualTo("written-on-b\n");
+    assertThat(nodeB.exec("cat", rootMount + "/late").stdout()).isEqualTo("never-snapshotted\n");
+    DatasetName childAside =
+        report.setAside().stream().filter(d -> d.value().endsWith("-child")).findFirst().get();
+    assertThat(nodeB.exec("cat", mountpointOf(childAside) + "/g").stdout())
+        .isEqualTo("child-on-b\n");
+    assertClientsCannotWriteOnB("/tank/client-write");
+  }
+
+  @Test
+  void cancellingEndsTheTransferAndKeepsTheLastCompleteSnapshot() throws Exception {
+    nodeA.shell("echo one > /tank/f");
+    zfsA.snapshot(TANK, "zferry-20261122-100000", true);
+    assertThat(puller.pullOnce().succeeded()).isTrue();
+    nodeA.shell("head -c 300000000 /dev/urandom > /tank/big && sync");
+    zfsA.snapshot(TANK, "zferry-20261122-100500", true);
+
+    Puller slow =
+        new Puller(
+            new CliZfs(peerA),
+            zfsB,
+            TANK,
+            Clock.systemUTC(),
+            TransferOptions.defaults().withBandwidthLimit(20_000_000),
+            activity::add);
+    var result = new java.util.concurrent.CompletableFuture<Object>();
+    Thread pulling =
+        new Thread(
+            () -> {
+              try {
+                result.complete(slow.pullOnce());
+              } catch (RuntimeException e) {
+                result.complete(e);
+              }
+            });
+    pulling.start();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (activity.stream().noneMatch(a -> a.progress().bytesDone() > 5_000_000)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    long cancelledAt = System.nanoTime();
+    slow.cancel();
+
+    Object outcome = result.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    // zfs-fuse keeps the snapshot whose send was killed busy until its daemon restarts: reboot
+    // node-a so the clean-up can destroy it.
+    lab.command("kill", "node-a");
+    lab.command("start", "node-a");
+    assertThat(outcome).isInstanceOf(PullCancelledException.class);
+    assertThat((System.nanoTime() - cancelledAt) / 1_000_000_000L).isLessThan(20);
+    assertThat(zfsB.listSnapshots(TANK).snapshots())
+        .extracting(s -> s.name().shortName())
+        .containsExactly("zferry-20261122-100000");
+    assertThat(nodeB.exec("cat", "/tank/f").stdout()).isEqualTo("one\n");
+  }
+
+  private String mountpointOf(DatasetName dataset) {
+    return zfsB.getProperty(dataset, PropertyName.of("mountpoint")).orElseThrow();
   }
 
   /**

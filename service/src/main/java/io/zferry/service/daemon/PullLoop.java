@@ -1,0 +1,241 @@
+package io.zferry.service.daemon;
+
+import io.zferry.lockstate.EventKind;
+import io.zferry.lockstate.RunResult;
+import io.zferry.lockstate.ServiceState;
+import io.zferry.lockstate.StateStore;
+import io.zferry.service.config.DurationText;
+import io.zferry.service.config.Settings;
+import io.zferry.service.model.NodeName;
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.Zfs;
+import io.zferry.sync.pull.PullCancelledException;
+import io.zferry.sync.pull.PullReport;
+import io.zferry.sync.pull.Puller;
+import io.zferry.sync.pull.TransferActivity;
+import io.zferry.sync.transfer.TransferOptions;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The passive's pull cycles for one service, every pull interval while enabled. Every run is
+ * recorded in the state store. A takeover stops the loop and waits for the cycle under way, whose
+ * transfer it cancels rather than letting it run into a stall timeout on a dead peer.
+ */
+final class PullLoop implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PullLoop.class);
+
+  private final String service;
+  private final NodeName self;
+  private final NodeName peer;
+  private final DatasetName pool;
+  private final Supplier<Settings> settings;
+  private final StateStore store;
+  private final Zfs peerZfs;
+  private final Zfs localZfs;
+  private final Clock clock;
+  private final ScheduledExecutorService thread;
+  private final ReentrantLock cycleLock = new ReentrantLock();
+
+  private volatile boolean enabled;
+  private volatile Optional<Puller> current = Optional.empty();
+  private volatile Optional<TransferActivity> transfer = Optional.empty();
+  private volatile Optional<Snapshot> lastApplied = Optional.empty();
+
+  PullLoop(
+      String service,
+      NodeName self,
+      NodeName peer,
+      DatasetName pool,
+      Supplier<Settings> settings,
+      StateStore store,
+      Zfs peerZfs,
+      Zfs localZfs,
+      Clock clock) {
+    this.service = service;
+    this.self = self;
+    this.peer = peer;
+    this.pool = pool;
+    this.settings = settings;
+    this.store = store;
+    this.peerZfs = peerZfs;
+    this.localZfs = localZfs;
+    this.clock = clock;
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pull-" + service);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void start() {
+    long every = settings.get().pullInterval().toMillis();
+    thread.scheduleWithFixedDelay(this::scheduledCycle, 0, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Turns the periodic pulls on or off; off also cancels the transfer under way. */
+  void enable(boolean on) {
+    if (on && !enabled) {
+      log.info(
+          "{}: pulling from {} every {}",
+          service,
+          peer.value(),
+          DurationText.format(settings.get().pullInterval()));
+    }
+    if (!on && enabled) {
+      log.info("{}: pulling stopped", service);
+      current.ifPresent(Puller::cancel);
+    }
+    enabled = on;
+  }
+
+  /** Disables the loop, cancels the transfer under way and returns once no cycle runs. */
+  void stopAndWait() {
+    enable(false);
+    current.ifPresent(Puller::cancel);
+    cycleLock.lock();
+    cycleLock.unlock();
+  }
+
+  /**
+   * One cycle now, whatever the schedule, waiting for a cycle under way to end first (a
+   * switchover's catch-up).
+   */
+  Optional<PullReport> runNow() {
+    cycleLock.lock();
+    try {
+      return cycle(Puller.Divergence.REPORT);
+    } finally {
+      cycleLock.unlock();
+    }
+  }
+
+  /**
+   * One cycle that resolves divergence as the operator chose, although the sync is still locked: it
+   * is the operator's resolution of that lock (mark-sync-as-fixed).
+   */
+  Optional<PullReport> resolveDivergence(Puller.Divergence how) {
+    cycleLock.lock();
+    try {
+      return cycle(how);
+    } finally {
+      cycleLock.unlock();
+    }
+  }
+
+  Optional<TransferActivity> transfer() {
+    return transfer;
+  }
+
+  Optional<Snapshot> lastApplied() {
+    return lastApplied;
+  }
+
+  private void scheduledCycle() {
+    if (!enabled || !cycleLock.tryLock()) {
+      return;
+    }
+    try {
+      if (enabled) {
+        cycle(Puller.Divergence.REPORT);
+      }
+    } finally {
+      cycleLock.unlock();
+    }
+  }
+
+  private Optional<PullReport> cycle(Puller.Divergence divergence) {
+    long runId = -1;
+    try {
+      ServiceState state = store.serviceState(service).orElseThrow();
+      if (state.lock().isPresent() && divergence == Puller.Divergence.REPORT) {
+        log.info("{}: sync is locked ({}); not pulling", service, state.lock().get().reason());
+        return Optional.empty();
+      }
+      runId = store.startRun(service, peer.value(), self.value(), Optional.empty());
+      Settings now = settings.get();
+      TransferOptions options =
+          TransferOptions.defaults()
+              .withStallTimeout(now.stallTimeout())
+              .withBandwidthLimit(now.bandwidthLimitBytesPerSecond());
+      Puller puller =
+          new Puller(
+                  peerZfs,
+                  localZfs,
+                  pool,
+                  clock,
+                  options,
+                  activity -> transfer = Optional.of(activity))
+              .resolvingDivergence(divergence);
+      current = Optional.of(puller);
+      PullReport report = puller.pullOnce();
+      record(runId, report);
+      return Optional.of(report);
+    } catch (PullCancelledException e) {
+      log.info("{}: {}", service, e.getMessage());
+      finishFailed(runId, e);
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      // One failed cycle (peer away, pool busy) must not stop the next one.
+      log.warn("{}: pull cycle failed: {}", service, e.getMessage());
+      finishFailed(runId, e);
+      return Optional.empty();
+    } finally {
+      current = Optional.empty();
+      transfer = Optional.empty();
+    }
+  }
+
+  private void record(long runId, PullReport report) {
+    report
+        .newestApplied()
+        .ifPresent(
+            s -> {
+              lastApplied = Optional.of(s);
+              store.recordApplied(service, self.value(), s.name().toString(), s.guid().toString());
+            });
+    for (var aside : report.setAside()) {
+      event("previous data kept as " + aside + " (no common snapshot)");
+    }
+    report.notes().forEach(this::event);
+    RunResult result =
+        report.diverged()
+            ? RunResult.DIVERGED
+            : report.succeeded() ? RunResult.OK : RunResult.FAILED;
+    store.finishRun(
+        runId, report.bytes(), result, Optional.of(report.summary()), report.firstError());
+  }
+
+  private void finishFailed(long runId, RuntimeException e) {
+    if (runId <= 0) {
+      return;
+    }
+    try {
+      store.finishRun(
+          runId, 0, RunResult.FAILED, Optional.empty(), Optional.ofNullable(e.getMessage()));
+    } catch (RuntimeException storeFailure) {
+      log.error("{}: could not record the failed run: {}", service, storeFailure.getMessage());
+    }
+  }
+
+  private void event(String message) {
+    store.recordEvent(
+        EventKind.REPLICATION_ERROR, service, self.value(), StateStore.SYSTEM_ACTOR, message);
+  }
+
+  @Override
+  public void close() {
+    enable(false);
+    thread.shutdownNow();
+  }
+}

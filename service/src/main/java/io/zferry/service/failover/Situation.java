@@ -1,0 +1,36 @@
+package io.zferry.service.failover;
+
+import io.zferry.lockstate.ServiceState;
+import io.zferry.service.config.FencingPolicy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the failover rules look at for one service on one node, as plain values.
+ *
+ * @param self this node's name
+ * @param local this node's stored record of the service
+ * @param peer what the heartbeats say about the peer
+ * @param isolation whether this node reaches its ping targets
+ * @param fencing the service's fencing policy
+ * @param heartbeatTimeout silence on every channel for this long makes the peer suspected
+ * @param operatorConfirmed an operator forced this node active since the daemon started, which
+ *     stands in for the peer's confirmation that rule 5 otherwise requires
+ */
+public record Situation(
+    String self,
+    ServiceState local,
+    PeerView peer,
+    Isolation isolation,
+    FencingPolicy fencing,
+    Duration heartbeatTimeout,
+    boolean operatorConfirmed) {
+  public Situation {
+    Objects.requireNonNull(self, "self");
+    Objects.requireNonNull(local, "local");
+    Objects.requireNonNull(peer, "peer");
+    Objects.requireNonNull(isolation, "isolation");
+    Objects.requireNonNull(fencing, "fencing");
+    Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
+  }
+}

@@ -1,0 +1,36 @@
+package io.zferry.service.status;
+
+import java.util.List;
+
+/**
+ * The JSON of {@code GET /api/v1/heartbeat}: a node's claims about each service, read from its
+ * state store only, so that it answers at once even while ZFS is busy.
+ *
+ * @param node the answering node
+ * @param time its clock, ISO-8601
+ * @param services its record of every service it runs
+ */
+public record HeartbeatView(String node, String time, List<ServiceClaim> services) {
+
+  /**
+   * @param lock null when the sync is not locked
+   * @param lastApplied the snapshot this node last received as passive, null if none; the active
+   *     spares it from retention so the passive can resume incrementally
+   */
+  public record ServiceClaim(
+      String name, String activeNode, long epoch, LockView lock, AppliedView lastApplied) {}
+
+  /**
+   * @param name full snapshot name
+   * @param guid unsigned decimal
+   */
+  public record AppliedView(String name, String guid) {}
+
+  /** A sync lock; the last common snapshot fields are null when unknown. */
+  public record LockView(
+      String reason,
+      String since,
+      String lockedBy,
+      String lastCommonSnapshot,
+      String lastCommonGuid) {}
+}

@@ -1,0 +1,253 @@
+package io.zferry.service.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.lab.Lab;
+import io.zferry.lab.LabExtension;
+import io.zferry.lab.LabNode;
+import io.zferry.service.status.StatusViews.ServiceStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Automatic failover between real zferryd processes (design §5 rules 2 to 5): heartbeats every 500
+ * ms, a peer silent for 3 s is suspected. Each scenario boots a fresh lab.
+ */
+@ExtendWith(LabExtension.class)
+class FailoverIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+  /** Detection, fencing and the takeover steps, with room for a slow machine. */
+  private static final Duration TAKEOVER_BUDGET = Duration.ofSeconds(30);
+
+  private Lab lab;
+  private LabNode nodeA;
+  private LabNode nodeB;
+  private LabCluster cluster;
+
+  @BeforeEach
+  void lab(Lab lab) {
+    this.lab = lab;
+    this.nodeA = lab.nodeA();
+    this.nodeB = lab.nodeB();
+  }
+
+  @AfterEach
+  void stop(TestInfo test) {
+    if (cluster != null) {
+      cluster.saveEvidence("failover-" + test.getTestMethod().map(m -> m.getName()).orElse("?"));
+      cluster.close();
+    }
+  }
+
+  private void startCluster(String... serviceYaml) {
+    startCluster(List.of(), serviceYaml);
+  }
+
+  private void startCluster(List<String> clusterYaml, String... serviceYaml) {
+    List<String> clusterLines = new ArrayList<>(List.of("heartbeatInterval: 500ms"));
+    clusterLines.add("heartbeatTimeout: " + TIMEOUT.toSeconds() + "s");
+    clusterLines.addAll(clusterYaml);
+    cluster =
+        new LabCluster(
+            lab,
+            "failover",
+            List.of("snapshotInterval: 5s", "pullInterval: 2s", "retentionCount: 5"),
+            clusterLines,
+            List.of(serviceYaml));
+    cluster.startFresh();
+  }
+
+  private String fenceCommand() {
+    return "fencing: {policy: command, command: ["
+        + cluster.repo().resolve("test-fixtures/bin/lab")
+        + ", fence], timeout: 30s}";
+  }
+
+  @Test
+  void killingTheActiveMovesTheServiceToThePassiveLockedAndTheOldActiveComesBackPassive() {
+    startCluster(fenceCommand());
+    nodeA.shell("echo replicated > /tank/f");
+    awaitReplicated("/tank/f", "replicated\n");
+
+    lab.command("kill", "node-a");
+
+    ServiceStatus b =
+        cluster.awaitStatus(
+            "node-b",
+            TAKEOVER_BUDGET,
+            s -> s.role().equals("active") && "active".equals(s.state()),
+            "node-b to take over");
+    assertThat(b.activeNode()).isEqualTo("node-b");
+    assertThat(b.epoch()).isEqualTo(1);
+    assertThat(b.syncLocked()).isTrue();
+    assertThat(b.lock().reason()).contains("automatic failover");
+    assertThat(b.lock().lastCommonSnapshot()).isNotNull();
+    // Serving the copy it had: the replicated data, now writable.
+    assertThat(nodeB.exec("cat", "/tank/f").stdout()).isEqualTo("replicated\n");
+    nodeB.shell("echo written-on-b > /tank/after-failover");
+
+    lab.command("start", "node-a");
+    cluster.start("node-a");
+    ServiceStatus a =
+        cluster.awaitStatus(
+            "node-a",
+            TAKEOVER_BUDGET,
+            s -> s.activeNode().equals("node-b"),
+            "node-a to adopt node-b's epoch");
+    assertThat(a.role()).isEqualTo("passive");
+    assertThat(a.epoch()).isEqualTo(1);
+    assertThat(a.syncLocked()).isTrue();
+    // Locked: nothing is pulled, so node-b's new file never reaches node-a...
+    LabCluster.sleep(Duration.ofSeconds(6));
+    assertThat(nodeA.exec("test", "-e", "/tank/after-failover").succeeded()).isFalse();
+    // ...and node-a's own copy stays readable for the operator, but read-only.
+    assertThat(nodeA.exec("cat", "/tank/f").stdout()).isEqualTo("replicated\n");
+    assertThat(nodeA.exec("sh", "-c", "echo x > /tank/new-on-a").succeeded()).isFalse();
+    ServiceStatus bAfter = cluster.status("node-b").orElseThrow();
+    assertThat(bAfter.role()).isEqualTo("active");
+    assertThat(bAfter.epoch()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailingFenceCommandMeansNoTakeover() {
+    startCluster("fencing: {policy: command, command: [/bin/false], timeout: 5s}");
+    awaitReplicated();
+
+    lab.command("kill", "node-a");
+
+    ServiceStatus b =
+        cluster.awaitStatus(
+            "node-b",
+            TAKEOVER_BUDGET,
+            s -> s.state() != null && s.state().startsWith("holding"),
+            "node-b to give up after the failed fence");
+    assertThat(b.role()).isEqualTo("passive");
+    assertThat(b.activeNode()).isEqualTo("node-a");
+    assertThat(b.epoch()).isZero();
+    assertThat(b.syncLocked()).isFalse();
+    LabCluster.sleep(Duration.ofSeconds(5));
+    assertThat(cluster.status("node-b").orElseThrow().role()).isEqualTo("passive");
+    assertThat(nodeB.exec("sh", "-c", "echo x > /tank/x").succeeded())
+        .as("the unfenced passive's copy stays read-only")
+        .isFalse();
+  }
+
+  @Test
+  void withTheManualPolicyAPartitionedPassiveWaitsForAnOperator() {
+    startCluster("fencing: {policy: manual}");
+    awaitReplicated();
+
+    switchPort("vA", false);
+    try {
+      ServiceStatus b =
+          cluster.awaitStatus(
+              "node-b",
+              TAKEOVER_BUDGET,
+              s -> s.state() != null && s.state().contains("manual"),
+              "node-b to report the manual policy");
+      assertThat(b.state()).contains("zferry failover tank --force");
+      assertThat(b.role()).isEqualTo("passive");
+      ServiceStatus a = cluster.status("node-a").orElseThrow();
+      assertThat(a.role()).isEqualTo("active");
+      assertThat(a.state()).isEqualTo("active");
+    } finally {
+      switchPort("vA", true);
+    }
+    cluster.awaitStatus(
+        "node-b", TAKEOVER_BUDGET, s -> "passive".equals(s.state()), "node-b to follow again");
+  }
+
+  @Test
+  void anIsolatedPassiveDoesNotTakeOver() {
+    startCluster(
+        List.of("pingTargets: [" + lab.client().address() + "]"), "fencing: {policy: ignore}");
+    awaitReplicated();
+
+    // node-b loses its link: it hears neither node-a nor the ping target.
+    switchPort("vB", false);
+    try {
+      ServiceStatus b =
+          cluster.awaitStatus(
+              "node-b",
+              TAKEOVER_BUDGET,
+              s -> s.state() != null && s.state().contains("ping targets"),
+              "node-b to find itself isolated");
+      assertThat(b.role()).isEqualTo("passive");
+      assertThat(b.epoch()).isZero();
+    } finally {
+      switchPort("vB", true);
+    }
+    assertThat(cluster.status("node-a").orElseThrow().role()).isEqualTo("active");
+  }
+
+  @Test
+  void neitherNodeServesAloneAfterBothWereDown() {
+    startCluster("fencing: {policy: ignore}");
+    awaitReplicated();
+
+    cluster.close();
+    lab.command("kill", "node-a");
+    lab.command("kill", "node-b");
+
+    // The passive returns first: its peer is silent, but it never saw it since its start.
+    lab.command("start", "node-b");
+    cluster.start("node-b");
+    LabCluster.sleep(TIMEOUT.plusSeconds(4));
+    ServiceStatus b = cluster.status("node-b").orElseThrow();
+    assertThat(b.role()).isEqualTo("passive");
+    assertThat(b.state()).contains("since this node started");
+
+    cluster.stop("node-b");
+    lab.command("kill", "node-b");
+    // The old active returns alone: it may have been taken over meanwhile, so it serves nothing.
+    lab.command("start", "node-a");
+    cluster.start("node-a");
+    ServiceStatus a =
+        cluster.awaitStatus(
+            "node-a",
+            TAKEOVER_BUDGET,
+            s -> s.state() != null && s.state().startsWith("holding"),
+            "node-a to hold");
+    assertThat(a.state()).contains("restarted without reaching the peer");
+    assertThat(nodeA.exec("sh", "-c", "echo x > /tank/x").succeeded())
+        .as("a holding node's pool is read-only")
+        .isFalse();
+
+    lab.command("start", "node-b");
+    cluster.start("node-b");
+    cluster.awaitStatus(
+        "node-a", TAKEOVER_BUDGET, s -> "active".equals(s.state()), "node-a to serve again");
+    cluster.awaitStatus(
+        "node-b", TAKEOVER_BUDGET, s -> "passive".equals(s.state()), "node-b to follow");
+    nodeA.shell("echo after-reunion > /tank/g");
+    awaitReplicated("/tank/g", "after-reunion\n");
+  }
+
+  /** A node's port on the lab switch: down cuts the node off without stopping it (a partition). */
+  private void switchPort(String port, boolean up) {
+    lab.command("exec", "switch", "--", "ip", "link", "set", port, up ? "up" : "down")
+        .requireSuccess();
+  }
+
+  private void awaitReplicated() {
+    nodeA.shell("echo base > /tank/base");
+    awaitReplicated("/tank/base", "base\n");
+  }
+
+  private void awaitReplicated(String path, String text) {
+    cluster.await(
+        Duration.ofSeconds(40),
+        path + " on node-b",
+        () -> {
+          var result = nodeB.exec("cat", path);
+          return result.succeeded() && result.stdout().equals(text);
+        });
+  }
+}
