@@ -2,7 +2,12 @@ package io.zferry.service.daemon;
 
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.StateStore;
+import io.zferry.service.api.ApiClient;
 import io.zferry.service.api.ApiServer;
+import io.zferry.service.api.Authentication;
+import io.zferry.service.api.BearerTokenAuthenticator;
+import io.zferry.service.api.auth.ApiTokens;
+import io.zferry.service.api.auth.FailureRateLimiter;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
@@ -26,6 +31,9 @@ public final class NodeDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeDaemon.class);
   private static final Duration PEER_API_TIMEOUT = Duration.ofSeconds(2);
 
+  /** The label of the token a node sends to its peer, if the tokens file has one. */
+  public static final String PEER_TOKEN_LABEL = "peer";
+
   private final ZferryConfig config;
   private final NodeName self;
   private final StateStore store;
@@ -35,7 +43,12 @@ public final class NodeDaemon implements AutoCloseable {
   private final List<ServiceRuntime> services = new ArrayList<>();
   private final ApiServer api;
 
-  public NodeDaemon(ZferryConfig config, NodeName self, StateStore store, Clock clock) {
+  /**
+   * @param tokens the API tokens (from {@code api.tokensFile}): what the API accepts, and where the
+   *     token sent to the peer comes from
+   */
+  public NodeDaemon(
+      ZferryConfig config, NodeName self, StateStore store, ApiTokens tokens, Clock clock) {
     this.config = config;
     this.self = self;
     this.store = store;
@@ -53,13 +66,28 @@ public final class NodeDaemon implements AutoCloseable {
                 config.ssh().knownHosts()));
     Zfs localZfs = new CliZfs(new LocalHost(self.value()));
     Zfs peerZfs = new CliZfs(peerHost);
-    PeerClient peerClient = new PeerClient(peer.address(), peer.apiPort(), PEER_API_TIMEOUT, clock);
+    PeerClient peerClient =
+        new PeerClient(
+            new ApiClient(
+                ApiClient.httpUrl(peer.address(), peer.apiPort()),
+                tokens.forClient(PEER_TOKEN_LABEL),
+                PEER_API_TIMEOUT,
+                PEER_API_TIMEOUT),
+            clock);
     for (ServiceConfig service : config.services()) {
       services.add(
           new ServiceRuntime(
               self, peer.name(), service, store, localZfs, peerZfs, peerClient, scheduler, clock));
     }
-    this.api = new ApiServer(config.api().bindAddress(), me.apiPort(), this::status);
+    Authentication authentication =
+        new Authentication(
+            List.of(new BearerTokenAuthenticator(tokens)), FailureRateLimiter.withDefaults(clock));
+    this.api =
+        new ApiServer(
+            config.api().bindAddress(),
+            me.apiPort(),
+            authentication,
+            routes -> routes.get("/status", request -> status()));
   }
 
   public void start() {
