@@ -4,6 +4,9 @@ import io.zferry.lockstate.OpenMode;
 import io.zferry.lockstate.SqliteStateStore;
 import io.zferry.lockstate.StateStore;
 import io.zferry.lockstate.StateStoreException;
+import io.zferry.service.api.auth.ApiTokens;
+import io.zferry.service.api.auth.TokenFile;
+import io.zferry.service.api.auth.TokenFileException;
 import io.zferry.service.config.ConfigException;
 import io.zferry.service.config.ConfigLoader;
 import io.zferry.service.config.ZferryConfig;
@@ -55,23 +58,39 @@ public final class Zferryd implements Callable<Integer> {
   public Integer call() throws Exception {
     ZferryConfig config;
     NodeName self;
+    ApiTokens tokens;
     StateStore store;
     try {
       config = ConfigLoader.load(configFile);
       self = new NodeName(node != null ? node : hostName());
       config.node(self);
+      // Before anything else starts: an API nobody can authenticate to is not worth running.
+      tokens = TokenFile.read(config.api().tokensFile());
       if (checkOnly) {
-        System.out.println(configFile + ": valid for node " + self.value());
+        System.out.println(
+            configFile
+                + ": valid for node "
+                + self.value()
+                + "; "
+                + config.api().tokensFile()
+                + ": "
+                + tokens.size()
+                + " API token(s)");
         return 0;
       }
       store =
           SqliteStateStore.open(
               config.state().database(), OpenMode.CREATE_IF_MISSING, Clock.systemUTC());
-    } catch (ConfigException | StateStoreException | IllegalArgumentException e) {
+    } catch (ConfigException
+        | TokenFileException
+        | StateStoreException
+        | IllegalArgumentException e) {
       System.err.println("zferryd: " + e.getMessage());
       return 1;
     }
-    NodeDaemon daemon = new NodeDaemon(config, self, store, Clock.systemUTC());
+    log.info(
+        "API tokens from {}: {}", config.api().tokensFile(), String.join(", ", tokens.labels()));
+    NodeDaemon daemon = new NodeDaemon(config, self, store, tokens, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

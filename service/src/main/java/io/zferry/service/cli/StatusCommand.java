@@ -1,89 +1,66 @@
 package io.zferry.service.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zferry.service.api.ApiCallException;
+import io.zferry.service.api.ApiClient;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.service.status.StatusViews.TransferView;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code zferry status}: what the local daemon reports, as text or JSON. */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = "Show this node's view of every service.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the status was printed",
+      "1:the daemon did not answer, or refused the request",
+      "2:wrong usage, or no readable token file (or configuration naming it)"
+    },
     footer = {
+      "",
+      "The token comes from the tokens file named in the configuration, which root on a node"
+          + " can read; elsewhere pass --token-file and --api.",
       "",
       "Examples:",
       "  zferry status",
-      "  zferry status --json | jq '.services[0].lagSeconds'"
+      "  zferry status --json | jq '.services[0].lagSeconds'",
+      "  zferry status --api http://10.0.0.2:8330 --token-file ./api-tokens"
     })
 final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the API's JSON unchanged.")
   boolean json;
 
-  @Option(
-      names = "--api",
-      paramLabel = "URL",
-      description = "The daemon's API (default: ${DEFAULT-VALUE}).")
-  URI api = URI.create("http://127.0.0.1:8330");
+  @Mixin ApiOptions apiOptions;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    String body;
+    ApiClient client = apiOptions.client();
+    PrintWriter out = spec.commandLine().getOut();
     try {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(api.resolve("/api/v1/status"))
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        System.err.println("zferry: the daemon at " + api + " answered " + response.statusCode());
-        return ZferryCli.FAILED;
+      if (json) {
+        out.println(client.get("/status", String.class));
+      } else {
+        print(client.get("/status", NodeStatus.class), out);
       }
-      body = response.body();
-    } catch (IOException e) {
-      System.err.println(
-          "zferry: no zferryd answers at "
-              + api
-              + " ("
-              + e.getMessage()
-              + "); is it running? (systemctl status zferryd)");
-      return ZferryCli.FAILED;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return ZferryCli.FAILED;
+    } catch (ApiCallException e) {
+      throw ApiOptions.failure(e);
     }
-    if (json) {
-      System.out.println(body);
-      return ZferryCli.OK;
-    }
-    try {
-      NodeStatus status =
-          new ObjectMapper()
-              .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-              .readValue(body, NodeStatus.class);
-      print(status, System.out);
-      return ZferryCli.OK;
-    } catch (IOException e) {
-      System.err.println("zferry: the daemon's answer is not a status: " + e.getMessage());
-      return ZferryCli.FAILED;
-    }
+    out.flush();
+    return ZferryCli.OK;
   }
 
-  static void print(NodeStatus status, PrintStream out) {
+  static void print(NodeStatus status, PrintWriter out) {
     out.printf("node %s, cluster %s, at %s%n", status.node(), status.cluster(), status.time());
     for (ServiceStatus s : status.services()) {
       out.printf(

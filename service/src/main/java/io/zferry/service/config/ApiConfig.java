@@ -15,8 +15,9 @@ import java.util.Optional;
  * @param port the TCP port every node's API listens on unless the node sets its own {@code apiPort}
  * @param bindAddress the local IP address to listen on; {@code 0.0.0.0} for every IPv4 address
  * @param tls the HTTPS certificate; empty serves plain HTTP
- * @param tokensFile the file holding the API tokens that the CLI and the peer node authenticate
- *     with
+ * @param tokensFile the file holding the API tokens that the CLI, the GUI and the peer node
+ *     authenticate with, the same on both nodes; read and checked by {@code
+ *     io.zferry.service.api.auth.TokenFile} when zferryd starts
  * @param users who may log in to the GUI
  */
 public record ApiConfig(

@@ -2,7 +2,13 @@ package io.zferry.service.daemon;
 
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.StateStore;
+import io.zferry.service.api.ApiClient;
 import io.zferry.service.api.ApiServer;
+import io.zferry.service.api.Authentication;
+import io.zferry.service.api.BearerTokenAuthenticator;
+import io.zferry.service.api.auth.ApiToken;
+import io.zferry.service.api.auth.ApiTokens;
+import io.zferry.service.api.auth.FailureRateLimiter;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
@@ -11,6 +17,7 @@ import io.zferry.service.failover.PingTargets;
 import io.zferry.service.failover.SshBannerProbe;
 import io.zferry.service.failover.VipControl;
 import io.zferry.service.model.NodeName;
+import io.zferry.service.operations.HttpPeerCommands;
 import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.snapshot.host.LocalHost;
@@ -19,10 +26,12 @@ import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.ssh.SshEndpoint;
 import io.zferry.sync.ssh.SshHost;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +42,11 @@ import org.slf4j.LoggerFactory;
 public final class NodeDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeDaemon.class);
   private static final Duration PEER_API_TIMEOUT = Duration.ofSeconds(2);
+  // A switchover's catch-up pull and a resync run inside one request to the peer.
+  private static final Duration PEER_ACTION_TIMEOUT = Duration.ofMinutes(35);
+
+  /** The label of the token a node sends to its peer, if the tokens file has one. */
+  public static final String PEER_TOKEN_LABEL = "peer";
 
   private final ZferryConfig config;
   private final NodeName self;
@@ -43,10 +57,16 @@ public final class NodeDaemon implements AutoCloseable {
   private final List<ServiceRuntime> services = new ArrayList<>();
   private final ApiServer api;
   private final PeerWatch peerWatch;
+  private final HttpPeerCommands peerCommands;
   private final ScheduledExecutorService heartbeat;
   private final List<ScheduledExecutorService> controls = new ArrayList<>();
 
-  public NodeDaemon(ZferryConfig config, NodeName self, StateStore store, Clock clock) {
+  /**
+   * @param tokens the API tokens (from {@code api.tokensFile}): what the API accepts, and where the
+   *     token sent to the peer comes from
+   */
+  public NodeDaemon(
+      ZferryConfig config, NodeName self, StateStore store, ApiTokens tokens, Clock clock) {
     this.config = config;
     this.self = self;
     this.store = store;
@@ -64,13 +84,22 @@ public final class NodeDaemon implements AutoCloseable {
                 config.ssh().knownHosts()));
     Zfs localZfs = new CliZfs(new LocalHost(self.value()));
     Zfs peerZfs = new CliZfs(peerHost);
-    PeerClient peerClient = new PeerClient(peer.address(), peer.apiPort(), PEER_API_TIMEOUT, clock);
     Duration interval = config.cluster().heartbeatInterval();
     // A heartbeat must come back before the next one is due, or answers would queue up.
     Duration heartbeatTimeout = min(PEER_API_TIMEOUT, interval.multipliedBy(2));
+    URI peerUrl = ApiClient.httpUrl(peer.address(), peer.apiPort());
+    ApiToken peerToken = tokens.forClient(PEER_TOKEN_LABEL);
+    PeerClient peerClient =
+        new PeerClient(
+            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT),
+            new ApiClient(peerUrl, peerToken, heartbeatTimeout, heartbeatTimeout),
+            clock);
+    this.peerCommands =
+        new HttpPeerCommands(
+            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_ACTION_TIMEOUT),
+            peer.name().value());
     SshBannerProbe sshProbe = new SshBannerProbe(peer.address(), peer.sshPort(), heartbeatTimeout);
-    this.peerWatch =
-        new PeerWatch(() -> peerClient.heartbeat(heartbeatTimeout), sshProbe::answers, clock);
+    this.peerWatch = new PeerWatch(peerClient::heartbeat, sshProbe::answers, clock);
     PingTargets pingTargets =
         new PingTargets(new LocalHost(self.value()), config.cluster().pingTargets());
     for (ServiceConfig service : config.services()) {
@@ -91,8 +120,15 @@ public final class NodeDaemon implements AutoCloseable {
               clock));
     }
     this.heartbeat = singleThread("heartbeat");
+    Authentication authentication =
+        new Authentication(
+            List.of(new BearerTokenAuthenticator(tokens)), FailureRateLimiter.withDefaults(clock));
     this.api =
-        new ApiServer(config.api().bindAddress(), me.apiPort(), this::status, this::heartbeat);
+        new ApiServer(
+            config.api().bindAddress(),
+            me.apiPort(),
+            authentication,
+            routes -> new Endpoints(this).register(routes));
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -151,6 +187,22 @@ public final class NodeDaemon implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("{}: {}", what, e.toString(), e);
     }
+  }
+
+  Optional<ServiceRuntime> service(String name) {
+    return services.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  NodeName self() {
+    return self;
+  }
+
+  NodeName peer() {
+    return config.peerOf(self).name();
+  }
+
+  HttpPeerCommands peerCommands() {
+    return peerCommands;
   }
 
   public int apiPort() {

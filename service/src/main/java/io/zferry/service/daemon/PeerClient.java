@@ -1,14 +1,10 @@
 package io.zferry.service.daemon;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zferry.service.api.ApiCallException;
+import io.zferry.service.api.ApiClient;
+import io.zferry.service.api.ApiException;
 import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.StatusViews.NodeStatus;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,24 +20,31 @@ public final class PeerClient {
   private static final Logger log = LoggerFactory.getLogger(PeerClient.class);
   private static final Duration CACHE_FOR = Duration.ofSeconds(2);
 
-  private final URI statusUri;
-  private final URI heartbeatUri;
-  private final Duration timeout;
+  private final ApiClient api;
+  private final ApiClient heartbeatApi;
   private final Clock clock;
-  private final HttpClient http;
-  private final ObjectMapper json =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private Optional<NodeStatus> cached = Optional.empty();
   private Instant cachedAt = Instant.EPOCH;
   private volatile Optional<NodeStatus> lastKnown = Optional.empty();
+  private boolean refusedLogged;
 
-  public PeerClient(String address, int port, Duration timeout, Clock clock) {
-    String host = address.contains(":") ? "[" + address + "]" : address;
-    this.statusUri = URI.create("http://" + host + ":" + port + "/api/v1/status");
-    this.heartbeatUri = URI.create("http://" + host + ":" + port + "/api/v1/heartbeat");
-    this.timeout = timeout;
+  /**
+   * @param api the peer's API, with the token this node authenticates with
+   * @param heartbeatApi the same API with the short timeout of a heartbeat
+   */
+  public PeerClient(ApiClient api, ApiClient heartbeatApi, Clock clock) {
+    this.api = api;
+    this.heartbeatApi = heartbeatApi;
     this.clock = clock;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  /** The peer's heartbeat, fetched now; empty if it does not answer in time or refuses. */
+  public Optional<HeartbeatView> heartbeat() {
+    try {
+      return Optional.of(heartbeatApi.get("/heartbeat", HeartbeatView.class));
+    } catch (ApiCallException e) {
+      return Optional.empty();
+    }
   }
 
   /** The peer's status now, or empty if it does not answer within the timeout. */
@@ -56,43 +59,30 @@ public final class PeerClient {
     return cached;
   }
 
-  /** The peer's heartbeat, fetched now; empty if it does not answer within {@code timeout}. */
-  public Optional<HeartbeatView> heartbeat(Duration timeout) {
-    HttpRequest request = HttpRequest.newBuilder(heartbeatUri).timeout(timeout).GET().build();
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        log.debug("peer {} answered {}", heartbeatUri, response.statusCode());
-        return Optional.empty();
-      }
-      return Optional.of(json.readValue(response.body(), HeartbeatView.class));
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
-  }
-
   /** The last status the peer gave, however old. */
   public Optional<NodeStatus> lastKnown() {
     return lastKnown;
   }
 
   private Optional<NodeStatus> fetch() {
-    HttpRequest request = HttpRequest.newBuilder(statusUri).timeout(timeout).GET().build();
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        log.debug("peer {} answered {}", statusUri, response.statusCode());
-        return Optional.empty();
+      NodeStatus status = api.get("/status", NodeStatus.class);
+      refusedLogged = false;
+      return Optional.of(status);
+    } catch (ApiException e) {
+      // A peer that answers but refuses is misconfigured, not down: say so once, loudly.
+      if (!refusedLogged && (e.status() == 401 || e.status() == 429)) {
+        log.warn(
+            "peer API {} refused this node: {}; both nodes must hold the same API tokens file",
+            api.baseUrl(),
+            e.getMessage());
+        refusedLogged = true;
+      } else {
+        log.debug("peer API {}: {}", api.baseUrl(), e.getMessage());
       }
-      return Optional.of(json.readValue(response.body(), NodeStatus.class));
-    } catch (IOException e) {
-      log.debug("peer {} unreachable: {}", statusUri, e.getMessage());
       return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } catch (ApiCallException e) {
+      log.debug("peer API {} unreachable: {}", api.baseUrl(), e.getMessage());
       return Optional.empty();
     }
   }

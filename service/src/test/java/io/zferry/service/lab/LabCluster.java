@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zferry.lab.Lab;
 import io.zferry.lab.LabNode;
+import io.zferry.service.api.auth.TokenFile;
+import io.zferry.service.api.auth.TokenFileException;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.snapshot.host.CommandResult;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +25,8 @@ import java.util.function.Predicate;
 
 /**
  * Real zferryd processes inside the lab's node-a and node-b, started from this checkout's
- * bin/zferryd with a generated configuration; status is read with the real CLI inside each node.
+ * bin/zferryd with a generated configuration and one API tokens file for both, as in production;
+ * status is read with the real CLI inside each node, which takes its token from that file.
  */
 final class LabCluster implements AutoCloseable {
   private final Lab lab;
@@ -77,6 +81,9 @@ final class LabCluster implements AutoCloseable {
     lab.command("up");
     try {
       Files.createDirectories(dir);
+      Files.deleteIfExists(tokensFile());
+      TokenFile.add(tokensFile(), "peer", new SecureRandom());
+      TokenFile.add(tokensFile(), "cli", new SecureRandom());
       for (String node : List.of("node-a", "node-b")) {
         Files.deleteIfExists(stateDb(node));
         Files.deleteIfExists(Path.of(stateDb(node) + "-wal"));
@@ -86,6 +93,8 @@ final class LabCluster implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (TokenFileException e) {
+      throw new IllegalStateException(e);
     }
     start("node-a");
     start("node-b");
@@ -93,6 +102,11 @@ final class LabCluster implements AutoCloseable {
 
   Path config(String node) {
     return dir.resolve(node + ".yaml");
+  }
+
+  /** The API tokens of both nodes (labels peer and cli), mode 0600. */
+  Path tokensFile() {
+    return dir.resolve("api-tokens");
   }
 
   Path stateDb(String node) {
@@ -124,6 +138,8 @@ final class LabCluster implements AutoCloseable {
         "    pool: tank",
         "    preferredNode: node-a",
         serviceExtras.stripTrailing(),
+        "api:",
+        "  tokensFile: " + tokensFile(),
         "state:",
         "  database: " + stateDb(node),
         "");
@@ -159,10 +175,19 @@ final class LabCluster implements AutoCloseable {
         .exec("sh", "-c", "pkill -9 --ns $$ --nslist net -f io.zferry.service.Zferryd; true");
   }
 
-  /** The status the node's daemon reports, through the real CLI inside the node. */
+  /**
+   * The status the node's daemon reports, through the real CLI inside the node: its API address and
+   * token come from the node's configuration, as root's on a node do from /etc/zferry.
+   */
   Optional<ServiceStatus> status(String node) {
     CommandResult result =
-        lab.node(node).exec(repo.resolve("bin/zferry").toString(), "status", "--json");
+        lab.node(node)
+            .exec(
+                repo.resolve("bin/zferry").toString(),
+                "status",
+                "--json",
+                "--config",
+                config(node).toString());
     if (!result.succeeded()) {
       return Optional.empty();
     }

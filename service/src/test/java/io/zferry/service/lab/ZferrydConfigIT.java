@@ -3,16 +3,22 @@ package io.zferry.service.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.lab.Lab;
+import io.zferry.service.api.auth.TokenFile;
 import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.host.LocalHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real bin/zferryd launcher refuses a bad configuration before doing anything. */
+/**
+ * The real bin/zferryd launcher refuses a bad configuration, or an API tokens file it cannot trust,
+ * before doing anything.
+ */
 class ZferrydConfigIT {
   private final Path repo =
       Path.of(System.getProperty(Lab.SCRIPT_PROPERTY)).getParent().getParent().getParent();
@@ -59,5 +65,56 @@ class ZferrydConfigIT {
         .contains("services[0].pool")
         .contains("node-c");
     assertThat(dir.resolve("state.db")).as("nothing was created").doesNotExist();
+  }
+
+  @Test
+  void aMissingOrExposedTokensFileIsRefusedWithTheFix(@TempDir Path dir) throws Exception {
+    Path tokens = dir.resolve("api-tokens");
+    Path config = dir.resolve("zferry.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "cluster:",
+            "  name: it",
+            "nodes:",
+            "  - name: node-a",
+            "    address: 10.99.0.11",
+            "  - name: node-b",
+            "    address: 10.99.0.12",
+            "api:",
+            "  tokensFile: " + tokens,
+            "state:",
+            "  database: " + dir.resolve("state.db"),
+            ""));
+
+    CommandResult missing = zferryd(config);
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.stderr())
+        .contains(tokens + ": the API tokens file does not exist")
+        .contains("zferry token new --file " + tokens);
+
+    String secret = TokenFile.add(tokens, "peer", new SecureRandom()).token().secret();
+    Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-r--r--"));
+    CommandResult exposed = zferryd(config);
+    assertThat(exposed.exitCode()).isEqualTo(1);
+    assertThat(exposed.stderr())
+        .contains(tokens.toString())
+        .contains("readable or writable by group or others")
+        .contains("chmod 600 " + tokens);
+    assertThat(exposed.stdout() + exposed.stderr()).doesNotContain(secret);
+    assertThat(dir.resolve("state.db")).as("nothing was created").doesNotExist();
+  }
+
+  private CommandResult zferryd(Path config) {
+    return new LocalHost("here")
+        .run(
+            Command.of(
+                repo.resolve("bin/zferryd").toString(),
+                "--config",
+                config.toString(),
+                "--node",
+                "node-a"),
+            Duration.ofSeconds(60));
   }
 }

@@ -163,8 +163,9 @@ class StreamTransferTest {
                     .run(sender, receiver));
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-    // The pipe to `sleep` took what fits in its buffer before the writes blocked.
-    assertThat(stall.bytesDone()).isPositive().isLessThan(10_000_000);
+    // At most what fits in the pipe to `sleep` moved before the writes blocked (nothing at all if
+    // a loaded machine started `head` late).
+    assertThat(stall.bytesDone()).isLessThan(10_000_000);
   }
 
   @Test

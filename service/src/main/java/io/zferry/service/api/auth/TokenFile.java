@@ -1,0 +1,300 @@
+package io.zferry.service.api.auth;
+
+import io.zferry.service.model.Names;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The API tokens file ({@code api.tokensFile}): one token per line as {@code <label> <token>},
+ * separated by spaces or tabs; lines starting with {@code #} and blank lines are ignored. Both
+ * nodes hold the same file; its mode must be 0600 or 0400, since anyone who can read it can operate
+ * the cluster.
+ *
+ * <p>No message of this class contains a token or any other part of a line of the file: an operator
+ * who mistyped a line must not find its secret in the journal.
+ */
+public final class TokenFile {
+  public static final String FORMAT =
+      "one token per line: <label> <token>; '#' starts a comment line";
+  public static final String DEFAULT_LABEL = "cli";
+
+  static final Set<PosixFilePermission> OWNER_READ_WRITE =
+      EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+  static final Set<PosixFilePermission> OWNER_READ = EnumSet.of(PosixFilePermission.OWNER_READ);
+
+  private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
+  private static final Pattern FIELDS = Pattern.compile("[ \t]+");
+  private static final String HEADER =
+      String.join(
+          "\n",
+          "# zferry API tokens: " + FORMAT + ".",
+          "# Both nodes hold the same file, mode 0600. zferryd reads it when it starts.",
+          "# Add a token with: zferry token new [--file FILE] LABEL",
+          "");
+
+  private TokenFile() {}
+
+  /** What {@link #add} did. */
+  public record Added(ApiToken token, boolean created) {}
+
+  /**
+   * Reads and checks a tokens file: it must exist, have mode 0600 or 0400, be readable, and hold at
+   * least one well-formed token.
+   */
+  public static ApiTokens read(Path file) throws TokenFileException {
+    checkMode(file, attributes(file).permissions());
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw cannotRead(file, e);
+    }
+    return parse(file, lines);
+  }
+
+  /** Checks the lines of a tokens file; {@code file} only names it in messages. */
+  static ApiTokens parse(Path file, List<String> lines) throws TokenFileException {
+    List<ApiToken> tokens = new ArrayList<>();
+    Map<String, Integer> labelLines = new HashMap<>();
+    Map<String, Integer> secretLines = new HashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      int number = i + 1;
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] fields = FIELDS.split(line);
+      if (fields.length != 2) {
+        throw invalid(
+            file,
+            "line " + number + ": expected '<label> <token>', found " + fieldCount(fields.length),
+            "write " + FORMAT);
+      }
+      String label = fields[0];
+      String secret = fields[1];
+      try {
+        Names.require("token label", label);
+      } catch (IllegalArgumentException e) {
+        throw invalid(
+            file,
+            "line " + number + ": the label is not valid",
+            "use a label of " + Names.RULE + ", such as peer or cli");
+      }
+      if (!ApiToken.isWellFormedSecret(secret)) {
+        throw invalid(
+            file,
+            "line " + number + ": the token of " + label + " is not " + ApiToken.SECRET_RULE,
+            "replace the line with one from `zferry token new " + label + "`");
+      }
+      Integer sameLabel = labelLines.putIfAbsent(label, number);
+      if (sameLabel != null) {
+        throw invalid(
+            file,
+            "line " + number + ": the label " + label + " is already used on line " + sameLabel,
+            "give each client its own label, such as " + label + "-2");
+      }
+      Integer sameSecret = secretLines.putIfAbsent(secret, number);
+      if (sameSecret != null) {
+        throw invalid(
+            file,
+            "line " + number + ": the token is the same as on line " + sameSecret,
+            "give each client its own token: replace the line with one from `zferry token new "
+                + label
+                + "`");
+      }
+      tokens.add(new ApiToken(label, secret));
+    }
+    if (tokens.isEmpty()) {
+      throw invalid(
+          file,
+          "the file holds no token",
+          "add one with `zferry token new --file " + file + " peer` (" + FORMAT + ")");
+    }
+    return new ApiTokens(tokens);
+  }
+
+  /**
+   * Adds a new random token labelled {@code label}, creating the file if needed. The file is
+   * written whole to a temporary file created with mode 0600 in the same directory and then renamed
+   * over the old one, so that it is never readable by others, even for a moment, and a reader sees
+   * either the old or the new file, never half of it.
+   *
+   * @throws TokenFileException if the existing file is not a valid tokens file, or already has
+   *     {@code label}
+   * @throws IOException if the new file cannot be written
+   */
+  public static Added add(Path file, String label, SecureRandom random)
+      throws TokenFileException, IOException {
+    ApiToken token = ApiToken.generate(label, random);
+    Path target = file.toAbsolutePath();
+    String content;
+    Set<PosixFilePermission> mode = OWNER_READ_WRITE;
+    boolean created = !Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (created) {
+      Path dir = target.getParent();
+      if (dir == null || !Files.isDirectory(dir)) {
+        throw new NoSuchFileException(
+            String.valueOf(dir), null, "the directory does not exist; create it first");
+      }
+      content = HEADER;
+    } else {
+      // Replace the file a symlink points to, not the symlink.
+      target = target.toRealPath();
+      ApiTokens existing = read(target);
+      if (existing.labels().contains(label)) {
+        throw invalid(
+            target,
+            "it already has a token labelled " + label,
+            "choose another label, such as " + label + "-2, or remove that line first");
+      }
+      mode = attributes(target).permissions();
+      content = Files.readString(target, StandardCharsets.UTF_8);
+      if (!content.isEmpty() && !content.endsWith("\n")) {
+        content += "\n";
+      }
+    }
+    content += token.label() + " " + token.secret() + "\n";
+    writeAtomically(target, content, mode);
+    return new Added(token, created);
+  }
+
+  private static void writeAtomically(Path target, String content, Set<PosixFilePermission> mode)
+      throws IOException {
+    Path dir = target.getParent();
+    Path temp =
+        Files.createTempFile(
+            dir,
+            "." + target.getFileName() + ".",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        channel.write(StandardCharsets.UTF_8.encode(content));
+        channel.force(true);
+      }
+      if (!mode.equals(OWNER_READ_WRITE)) {
+        Files.setPosixFilePermissions(temp, mode);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    // The rename is only durable once the directory is; a crash must not lose a token already
+    // handed out.
+    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+      directory.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot sync a directory; the file itself is synced.
+    }
+  }
+
+  private static PosixFileAttributes attributes(Path file) throws TokenFileException {
+    PosixFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, PosixFileAttributes.class);
+    } catch (UnsupportedOperationException e) {
+      throw new TokenFileException(
+          file,
+          TokenFileException.Reason.UNREADABLE,
+          "the file system has no Unix permissions, so the file cannot be kept private",
+          "keep the file on a local Linux file system");
+    } catch (IOException e) {
+      throw cannotRead(file, e);
+    }
+    if (!attributes.isRegularFile()) {
+      throw new TokenFileException(
+          file,
+          TokenFileException.Reason.UNREADABLE,
+          "not a regular file",
+          "point api.tokensFile at the tokens file itself (" + FORMAT + ")");
+    }
+    return attributes;
+  }
+
+  static void checkMode(Path file, Set<PosixFilePermission> permissions) throws TokenFileException {
+    if (permissions.equals(OWNER_READ_WRITE) || permissions.equals(OWNER_READ)) {
+      return;
+    }
+    String mode = octal(permissions);
+    boolean shared = permissions.stream().anyMatch(GROUP_OR_OTHERS::contains);
+    throw new TokenFileException(
+        file,
+        TokenFileException.Reason.BAD_MODE,
+        shared
+            ? "the file is readable or writable by group or others (mode "
+                + mode
+                + "); anyone who can read it can operate the cluster"
+            : "the file has mode " + mode + "; it must be 0600 or 0400",
+        "run `chmod 600 " + file + "`" + (shared ? ", then replace the tokens it holds" : ""));
+  }
+
+  /** Turns an exception of reading {@code file} into the problem and fix to report. */
+  static TokenFileException cannotRead(Path file, IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return new TokenFileException(
+          file,
+          TokenFileException.Reason.MISSING,
+          "the API tokens file does not exist",
+          "create it with `zferry token new --file "
+              + file
+              + " peer` and copy it to the other node (mode 0600)");
+    }
+    if (e instanceof AccessDeniedException) {
+      return new TokenFileException(
+          file,
+          TokenFileException.Reason.UNREADABLE,
+          "Permission denied",
+          "make it readable by the user zferryd runs as (root), mode 0600");
+    }
+    if (e instanceof CharacterCodingException) {
+      return invalid(file, "the file is not UTF-8 text", "write " + FORMAT);
+    }
+    return new TokenFileException(
+        file,
+        TokenFileException.Reason.UNREADABLE,
+        "cannot be read (" + e.getClass().getSimpleName() + ")",
+        "check the path and the disk");
+  }
+
+  static String octal(Set<PosixFilePermission> permissions) {
+    int bits = 0;
+    for (PosixFilePermission p : permissions) {
+      bits |= 1 << (8 - p.ordinal());
+    }
+    return String.format("0%03o", bits);
+  }
+
+  private static String fieldCount(int n) {
+    return n == 1 ? "1 field" : n + " fields";
+  }
+
+  private static TokenFileException invalid(Path file, String problem, String fix) {
+    return new TokenFileException(file, TokenFileException.Reason.INVALID, problem, fix);
+  }
+}

@@ -1,0 +1,156 @@
+package io.zferry.service.daemon;
+
+import io.zferry.service.api.ApiProblem;
+import io.zferry.service.api.ApiRequest;
+import io.zferry.service.api.ApiRoutes;
+import io.zferry.service.operations.OperationException;
+import io.zferry.service.operations.Requests;
+import io.zferry.sync.pull.Puller;
+import java.util.HashSet;
+import java.util.function.Supplier;
+
+/**
+ * zferryd's API routes: status and heartbeat, the operator actions, and the peer's half of them
+ * under {@code /internal}. Operator actions record the caller (its token's label) as the actor.
+ */
+final class Endpoints {
+  private final NodeDaemon daemon;
+
+  Endpoints(NodeDaemon daemon) {
+    this.daemon = daemon;
+  }
+
+  void register(ApiRoutes routes) {
+    routes.get("/status", request -> daemon.status());
+    routes.get("/heartbeat", request -> daemon.heartbeat());
+    routes.post(
+        "/services/{service}/failover",
+        Requests.Failover.class,
+        (request, body) -> act(() -> failover(request, body)));
+    routes.post(
+        "/services/{service}/mark-sync-as-fixed",
+        Requests.MarkSyncAsFixed.class,
+        (request, body) ->
+            act(
+                () ->
+                    service(request)
+                        .markSyncAsFixed(
+                            new HashSet<>(body.nodes()),
+                            body.discardDivergent(),
+                            actor(request),
+                            daemon.peerCommands())));
+    routes.post(
+        "/internal/services/{service}/catch-up",
+        Requests.CatchUp.class,
+        (request, body) ->
+            act(() -> new Requests.Done(service(request).catchUp(body.snapshot(), body.guid()))));
+    routes.post(
+        "/internal/services/{service}/promote",
+        Requests.Promote.class,
+        (request, body) ->
+            act(
+                () ->
+                    new Requests.Done(
+                        service(request).promote(body.epoch(), actorOf(request, body.actor())))));
+    routes.post(
+        "/internal/services/{service}/resync",
+        Requests.Resync.class,
+        (request, body) ->
+            act(
+                () ->
+                    service(request)
+                        .resync(
+                            body.discardDivergent()
+                                ? Puller.Divergence.DISCARD_AND_RESYNC
+                                : Puller.Divergence.KEEP_ASIDE_AND_RESYNC,
+                            actorOf(request, body.actor()))));
+    routes.post(
+        "/internal/services/{service}/unlock",
+        Requests.Unlock.class,
+        (request, body) ->
+            act(
+                () ->
+                    new Requests.Done(
+                        service(request)
+                            .unlock(body.epoch(), actorOf(request, body.actor()), body.reason()))));
+  }
+
+  /**
+   * A failover asked of this node. With force, this node becomes active on its own. Otherwise it is
+   * a switchover, which the active node runs: here if this node is active, else on the peer.
+   */
+  private Object failover(ApiRequest request, Requests.Failover body) {
+    ServiceRuntime service = service(request);
+    String self = daemon.self().value();
+    String peer = daemon.peer().value();
+    if (body.to() != null && !body.to().equals(self) && !body.to().equals(peer)) {
+      throw new OperationException(
+          OperationException.Kind.INVALID,
+          "'" + body.to() + "' is not a node of this cluster (" + self + ", " + peer + ")");
+    }
+    if (body.force()) {
+      if (body.to() != null && !body.to().equals(self)) {
+        throw new OperationException(
+            OperationException.Kind.INVALID,
+            "--force makes the node it runs on active; run it on " + body.to());
+      }
+      return new Requests.Done(service.forceActive(actor(request)));
+    }
+    String owner = service.claim().activeNode();
+    String target = body.to() != null ? body.to() : owner.equals(self) ? peer : self;
+    if (target.equals(owner)) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          service.name() + " is already active on " + owner + "; nothing to switch over");
+    }
+    if (owner.equals(self)) {
+      return service.switchover(actor(request), daemon.peerCommands());
+    }
+    return daemon.peerCommands().failover(service.name(), new Requests.Failover(target, false));
+  }
+
+  private ServiceRuntime service(ApiRequest request) {
+    String name = request.pathParam("service");
+    return daemon
+        .service(name)
+        .orElseThrow(
+            () ->
+                ApiProblem.notFound(
+                    "no service '" + name + "' on this node",
+                    "use a service name from `zferry status`"));
+  }
+
+  private static String actor(ApiRequest request) {
+    return request.caller().who() + "@" + request.remoteAddress();
+  }
+
+  /** The peer acts for an operator: the operator's name goes into the history, with the peer's. */
+  private static String actorOf(ApiRequest request, String onBehalfOf) {
+    String caller = actor(request);
+    return onBehalfOf == null ? caller : onBehalfOf + " via " + caller;
+  }
+
+  private static Object act(Supplier<Object> action) {
+    try {
+      return action.get();
+    } catch (OperationException e) {
+      int status =
+          switch (e.kind()) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case FAILED -> 500;
+          };
+      throw new ApiProblem(status, e.getMessage(), fixFor(e.kind()));
+    }
+  }
+
+  private static String fixFor(OperationException.Kind kind) {
+    return switch (kind) {
+      case INVALID -> "correct the request";
+      case NOT_FOUND -> "use a service name from `zferry status`";
+      case CONFLICT -> "see `zferry status` on both nodes; the message says what is needed";
+      case FAILED -> "see the zferryd log and the event history of both nodes";
+    };
+  }
+}

@@ -1,0 +1,73 @@
+package io.zferry.service.operations;
+
+import io.zferry.service.api.ApiCallException;
+import io.zferry.service.api.ApiClient;
+import io.zferry.service.api.ApiException;
+import io.zferry.sync.pull.Puller;
+
+/** {@link PeerCommands} over the peer's API, with a timeout long enough for a catch-up pull. */
+public final class HttpPeerCommands implements PeerCommands {
+  private final ApiClient peer;
+  private final String peerName;
+
+  public HttpPeerCommands(ApiClient peer, String peerName) {
+    this.peer = peer;
+    this.peerName = peerName;
+  }
+
+  @Override
+  public String catchUp(String service, String snapshotName, String guid) {
+    return call(
+            internal(service, "catch-up"),
+            new Requests.CatchUp(snapshotName, guid),
+            Requests.Done.class)
+        .result();
+  }
+
+  @Override
+  public String promote(String service, long epoch, String actor) {
+    return call(
+            internal(service, "promote"), new Requests.Promote(epoch, actor), Requests.Done.class)
+        .result();
+  }
+
+  @Override
+  public ResyncResult resync(String service, Puller.Divergence how, String actor) {
+    return call(
+        internal(service, "resync"),
+        new Requests.Resync(how == Puller.Divergence.DISCARD_AND_RESYNC, actor),
+        ResyncResult.class);
+  }
+
+  @Override
+  public String unlock(String service, long epoch, String actor, String reason) {
+    return call(
+            internal(service, "unlock"),
+            new Requests.Unlock(epoch, actor, reason),
+            Requests.Done.class)
+        .result();
+  }
+
+  /** Asks the peer to run an operator action it owns, such as a switchover from the active. */
+  public ActionReport failover(String service, Requests.Failover request) {
+    return call("/services/" + service + "/failover", request, ActionReport.class);
+  }
+
+  private static String internal(String service, String action) {
+    return "/internal/services/" + service + "/" + action;
+  }
+
+  private <T> T call(String path, Object body, Class<T> type) {
+    try {
+      return peer.post(path, body, type);
+    } catch (ApiException e) {
+      throw new OperationException(
+          e.status() == 409 ? OperationException.Kind.CONFLICT : OperationException.Kind.FAILED,
+          peerName + ": " + e.error() + " (" + e.fix() + ")",
+          e);
+    } catch (ApiCallException e) {
+      throw new OperationException(
+          OperationException.Kind.FAILED, peerName + " did not answer: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.zferry.service.operations;
+
+import io.zferry.service.api.ApiProblem;
+import io.zferry.service.api.ValidatedBody;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The JSON bodies of the operator and peer endpoints; each validates what it carries. */
+public final class Requests {
+  private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+  private static final Pattern SNAPSHOT =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,250}@[A-Za-z0-9_.:-]{1,255}");
+  private static final Pattern GUID = Pattern.compile("[0-9]{1,20}");
+
+  private Requests() {}
+
+  static String node(String key, String value) {
+    if (value == null || !NODE.matcher(value).matches()) {
+      throw ApiProblem.badRequest(key + " is not a node name", "give a node name of the cluster");
+    }
+    return value;
+  }
+
+  /**
+   * {@code zferry failover SERVICE [--to NODE] [--force]}.
+   *
+   * @param to the node to make active; null for "the other node"
+   * @param force make the node that receives the request active without its peer's consent
+   */
+  public record Failover(String to, boolean force) implements ValidatedBody {
+    @Override
+    public void validate() {
+      if (to != null) {
+        node("to", to);
+      }
+    }
+  }
+
+  /**
+   * {@code zferry mark-sync-as-fixed SERVICE NODE1 NODE2 [--discard-divergent]}.
+   *
+   * @param nodes both nodes of the cluster, as the operator's confirmation of which two are meant
+   * @param discardDivergent roll back even if there is no room to keep the divergent data aside
+   */
+  public record MarkSyncAsFixed(List<String> nodes, boolean discardDivergent)
+      implements ValidatedBody {
+    @Override
+    public void validate() {
+      if (nodes == null || nodes.size() != 2) {
+        throw ApiProblem.badRequest(
+            "name exactly two nodes", "give both nodes of the cluster, such as node-a node-b");
+      }
+      nodes.forEach(n -> node("nodes", n));
+    }
+  }
+
+  /** Peer: pull until this snapshot is applied. */
+  public record CatchUp(String snapshot, String guid) implements ValidatedBody {
+    @Override
+    public void validate() {
+      if (snapshot == null || !SNAPSHOT.matcher(snapshot).matches()) {
+        throw ApiProblem.badRequest("snapshot is not a snapshot name", "give pool@name");
+      }
+      if (guid == null || !GUID.matcher(guid).matches()) {
+        throw ApiProblem.badRequest("guid is not a decimal GUID", "give the GUID as zfs prints it");
+      }
+    }
+  }
+
+  /** Peer: become active at this epoch. */
+  public record Promote(long epoch, String actor) implements ValidatedBody {
+    @Override
+    public void validate() {
+      if (epoch < 1) {
+        throw ApiProblem.badRequest("epoch must be positive", "give the epoch the owner recorded");
+      }
+    }
+  }
+
+  /** Peer: the old active's half of mark-sync-as-fixed. */
+  public record Resync(boolean discardDivergent, String actor) {}
+
+  /** Peer: clear the sync lock at this epoch. */
+  public record Unlock(long epoch, String actor, String reason) implements ValidatedBody {
+    @Override
+    public void validate() {
+      if (epoch < 0) {
+        throw ApiProblem.badRequest("epoch must not be negative", "give the current epoch");
+      }
+    }
+  }
+
+  /** A one-line answer. */
+  public record Done(String result) {}
+}
