@@ -65,6 +65,11 @@ final class ApiOptions {
    * @throws CliFailure (usage) if no token can be read
    */
   ApiClient client() {
+    return client(REQUEST_TIMEOUT);
+  }
+
+  /** A client for an action that may take long, such as a switchover that waits for a pull. */
+  ApiClient client(Duration requestTimeout) {
     ZferryConfig loaded = null;
     if (tokenFile == null) {
       loaded = loadConfig();
@@ -80,8 +85,7 @@ final class ApiOptions {
     ApiTokens tokens = readTokens(file);
     URI url = api != null ? api : localApi(loaded);
     try {
-      return new ApiClient(
-          url, tokens.forClient(CLI_TOKEN_LABEL), CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+      return new ApiClient(url, tokens.forClient(CLI_TOKEN_LABEL), CONNECT_TIMEOUT, requestTimeout);
     } catch (IllegalArgumentException e) {
       throw CliFailure.usage(e.getMessage() + "; pass --api http://HOST:PORT");
     }

@@ -15,7 +15,12 @@ import picocli.CommandLine.Spec;
     name = "zferry",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    subcommands = {StatusCommand.class, TokenCommand.class},
+    subcommands = {
+      StatusCommand.class,
+      FailoverCommand.class,
+      MarkSyncAsFixedCommand.class,
+      TokenCommand.class
+    },
     description = "Operate a zferry cluster through the local zferryd.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
