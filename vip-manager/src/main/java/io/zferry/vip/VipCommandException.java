@@ -38,15 +38,17 @@ public final class VipCommandException extends VipException {
     this.stderr = stderr == null ? "" : stderr;
   }
 
-  /** The command exited with a status its caller does not accept. */
+  /**
+   * The command exited with a status its caller does not accept. Some arping errors ({@code
+   * Interface "eth0" is down}) go to stdout; when stderr is empty the message quotes stdout.
+   */
   public static VipCommandException failed(String purpose, CommandOutcome outcome) {
+    String problem = "exited with " + outcome.exitCode();
+    if (outcome.stderr().isBlank() && !outcome.stdout().isBlank()) {
+      problem += " (stdout: " + VirtualIp.printable(outcome.stdout().strip()) + ")";
+    }
     return new VipCommandException(
-        purpose,
-        outcome.argv(),
-        outcome.exitCode(),
-        "exited with " + outcome.exitCode(),
-        outcome.stderr(),
-        null);
+        purpose, outcome.argv(), outcome.exitCode(), problem, outcome.stderr(), null);
   }
 
   static VipCommandException timedOut(List<String> argv, Duration timeout, String stderr) {

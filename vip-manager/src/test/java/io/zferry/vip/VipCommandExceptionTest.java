@@ -36,4 +36,13 @@ class VipCommandExceptionTest {
     assertThat(VipCommandException.commandLine(List.of("sh", "-c", "echo 'a b'\n", "")))
         .isEqualTo("sh -c 'echo '\\''a b'\\''\\x0a' ''");
   }
+
+  @Test
+  void withoutStderrTheMessageQuotesStdout() {
+    VipCommandException e =
+        VipCommandException.failed(
+            "x", new CommandOutcome(List.of("arping"), 2, "Interface \"eth0\" is down\n", ""));
+    assertThat(e).hasMessage("x: 'arping' exited with 2 (stdout: Interface \"eth0\" is down)");
+    assertThat(e.stderr()).isEmpty();
+  }
 }
