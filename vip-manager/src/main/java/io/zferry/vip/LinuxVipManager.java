@@ -80,6 +80,8 @@ public final class LinuxVipManager implements VipManager {
       add(vip);
       added = true;
     }
+    // From here on the address is on the interface but not yet usable (just added, or an IPv6
+    // address still tentative from an earlier attempt): it either becomes usable or goes.
     try {
       if (vip.isIpv6()) {
         awaitDuplicateAddressDetection(vip);
