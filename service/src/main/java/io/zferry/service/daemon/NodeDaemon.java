@@ -12,6 +12,7 @@ import io.zferry.service.api.auth.FailureRateLimiter;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
+import io.zferry.service.failover.ManagedVips;
 import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.failover.PingTargets;
 import io.zferry.service.failover.SshBannerProbe;
@@ -26,6 +27,8 @@ import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.ssh.SshEndpoint;
 import io.zferry.sync.ssh.SshHost;
+import io.zferry.vip.LinuxVipManager;
+import io.zferry.vip.ProcessCommandRunner;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,7 +118,7 @@ public final class NodeDaemon implements AutoCloseable {
               peerWatch,
               pingTargets::check,
               config.cluster().heartbeatTimeout(),
-              VipControl.NONE,
+              vipsOf(service),
               scheduler,
               clock));
     }
@@ -129,6 +132,14 @@ public final class NodeDaemon implements AutoCloseable {
             me.apiPort(),
             authentication,
             routes -> new Endpoints(this).register(routes));
+  }
+
+  /** A service without VIPs never runs ip or arping. */
+  private static VipControl vipsOf(ServiceConfig service) {
+    if (service.vips().isEmpty()) {
+      return VipControl.NONE;
+    }
+    return new ManagedVips(service.vips(), new LinuxVipManager(new ProcessCommandRunner()));
   }
 
   private static Duration min(Duration a, Duration b) {

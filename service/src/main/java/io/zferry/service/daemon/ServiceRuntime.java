@@ -380,7 +380,10 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   private void convergeVips(boolean hold) {
-    List<String> problems = vips.converge(hold);
+    VipControl.Result result = vips.converge(hold);
+    result.added().forEach(vip -> event(EventKind.VIP_UP, vip + " up on " + self.value()));
+    result.removed().forEach(vip -> event(EventKind.VIP_DOWN, vip + " down on " + self.value()));
+    List<String> problems = result.problems();
     if (!problems.isEmpty() && !problems.equals(vipProblems)) {
       problems.forEach(p -> log.error("{}: {}", name(), p));
     }
@@ -829,6 +832,10 @@ public final class ServiceRuntime implements AutoCloseable {
           OperationException.Kind.CONFLICT,
           self.value() + " owns " + name() + "; the node to resync is the other one");
     }
+    // Writes never snapshotted would be rolled back unseen: a snapshot now makes them part of the
+    // divergence, so they are kept aside with the rest.
+    localZfs.snapshot(
+        pool(), "zferry-rescue-" + SnapshotNaming.shortNameAt(clock.instant()).substring(7), true);
     PullReport report =
         pullLoop
             .resolveDivergence(how)

@@ -4,12 +4,19 @@ import java.util.List;
 
 /** The VIPs of one service on this node: brought to the wanted state on every tick. */
 public interface VipControl {
+  /** Brings every VIP of the service up ({@code hold}) or down, repairing what changed by hand. */
+  Result converge(boolean hold);
+
   /**
-   * Brings every VIP of the service up ({@code hold}) or down, repairing what changed by hand.
+   * What a convergence did.
    *
-   * @return problems to report, such as another host answering for a VIP; empty if all is in place
+   * @param added VIPs brought up now
+   * @param removed VIPs taken down now
+   * @param problems what failed, such as another host answering for a VIP
    */
-  List<String> converge(boolean hold);
+  record Result(List<String> added, List<String> removed, List<String> problems) {
+    public static final Result NOTHING = new Result(List.of(), List.of(), List.of());
+  }
 
   /** The service's VIPs this node holds now. */
   List<String> held();
@@ -18,8 +25,8 @@ public interface VipControl {
   VipControl NONE =
       new VipControl() {
         @Override
-        public List<String> converge(boolean hold) {
-          return List.of();
+        public Result converge(boolean hold) {
+          return Result.NOTHING;
         }
 
         @Override

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zferry.lab.Lab;
 import io.zferry.lab.LabExtension;
 import io.zferry.lab.LabNode;
+import io.zferry.lab.VipProbe;
 import io.zferry.service.status.StatusViews.ServiceStatus;
+import io.zferry.snapshot.host.CommandResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,12 @@ class FailoverIT {
   /** Detection, fencing and the takeover steps, with room for a slow machine. */
   private static final Duration TAKEOVER_BUDGET = Duration.ofSeconds(30);
 
+  private static final String VIP = "10.99.0.100";
+  private static final String VIP_YAML = "vips: [{cidr: " + VIP + "/24, interface: eth0}]";
+
   private Lab lab;
+  private VipProbe vipProbe;
+  private VipWatch vipWatch;
   private LabNode nodeA;
   private LabNode nodeB;
   private LabCluster cluster;
@@ -34,12 +41,16 @@ class FailoverIT {
   @BeforeEach
   void lab(Lab lab) {
     this.lab = lab;
+    this.vipProbe = new VipProbe(lab);
     this.nodeA = lab.nodeA();
     this.nodeB = lab.nodeB();
   }
 
   @AfterEach
   void stop(TestInfo test) {
+    if (vipWatch != null) {
+      vipWatch.close();
+    }
     if (cluster != null) {
       cluster.saveEvidence("failover-" + test.getTestMethod().map(m -> m.getName()).orElse("?"));
       cluster.close();
@@ -51,6 +62,8 @@ class FailoverIT {
   }
 
   private void startCluster(List<String> clusterYaml, String... serviceYaml) {
+    List<String> serviceLines = new ArrayList<>(List.of(serviceYaml));
+    serviceLines.add(VIP_YAML);
     List<String> clusterLines = new ArrayList<>(List.of("heartbeatInterval: 500ms"));
     clusterLines.add("heartbeatTimeout: " + TIMEOUT.toSeconds() + "s");
     clusterLines.addAll(clusterYaml);
@@ -60,8 +73,16 @@ class FailoverIT {
             "failover",
             List.of("snapshotInterval: 5s", "pullInterval: 2s", "retentionCount: 5"),
             clusterLines,
-            List.of(serviceYaml));
+            serviceLines);
     cluster.startFresh();
+    cluster.awaitStatus(
+        "node-a",
+        TAKEOVER_BUDGET,
+        s -> s.vipsHeld().contains(VIP + "/24"),
+        "node-a to raise the VIP");
+    assertThat(vipProbe.holders(VIP)).containsExactly("node-a");
+    // From here on, the client checks all the time that no two nodes answer for the VIP.
+    vipWatch = new VipWatch(vipProbe, VIP);
   }
 
   private String fenceCommand() {
@@ -87,6 +108,11 @@ class FailoverIT {
     assertThat(b.activeNode()).isEqualTo("node-b");
     assertThat(b.epoch()).isEqualTo(1);
     assertThat(b.syncLocked()).isTrue();
+    cluster.await(
+        TAKEOVER_BUDGET,
+        "the VIP on node-b",
+        () -> vipProbe.holders(VIP).equals(java.util.Set.of("node-b")));
+    assertThat(vipProbe.answersPing(VIP)).isTrue();
     assertThat(b.lock().reason()).contains("automatic failover");
     assertThat(b.lock().lastCommonSnapshot()).isNotNull();
     // Serving the copy it had: the replicated data, now writable.
@@ -113,6 +139,95 @@ class FailoverIT {
     ServiceStatus bAfter = cluster.status("node-b").orElseThrow();
     assertThat(bAfter.role()).isEqualTo("active");
     assertThat(bAfter.epoch()).isEqualTo(1);
+    assertThat(a.vipsHeld()).isEmpty();
+    assertThat(vipProbe.holders(VIP)).containsExactly("node-b");
+    vipWatch.assertNeverTwoHolders();
+  }
+
+  @Test
+  void aSwitchoverLosesNoAcknowledgedWriteAndReversesReplication() {
+    startCluster("fencing: {policy: ignore}");
+    awaitReplicated();
+    Writer writer = new Writer(nodeA);
+
+    LabCluster.sleep(Duration.ofSeconds(3));
+    CommandResult switchover = cluster.cli("node-b", "failover", "tank");
+    writer.stop();
+
+    assertThat(switchover.exitCode()).as(switchover.stdout() + switchover.stderr()).isZero();
+    assertThat(switchover.stdout())
+        .contains(
+            "VIPs down",
+            "final snapshot",
+            "node-b starts the service",
+            "switchover to node-b done");
+    ServiceStatus b = cluster.status("node-b").orElseThrow();
+    assertThat(b.role()).isEqualTo("active");
+    assertThat(b.epoch()).isEqualTo(1);
+    assertThat(b.syncLocked()).isFalse();
+    assertThat(vipProbe.holders(VIP)).containsExactly("node-b");
+    // Every write node-a acknowledged before it stopped taking writes is on node-b.
+    List<Integer> acknowledged = writer.acknowledged();
+    assertThat(acknowledged).hasSizeGreaterThan(5);
+    String onB = nodeB.exec("sh", "-c", "ls /tank/w").stdout();
+    for (int i : acknowledged) {
+      assertThat(onB.lines()).as("write " + i + " on node-b").contains(String.valueOf(i));
+    }
+    ServiceStatus a =
+        cluster.awaitStatus(
+            "node-a", TAKEOVER_BUDGET, s -> "passive".equals(s.state()), "node-a to follow");
+    assertThat(a.vipsHeld()).isEmpty();
+    nodeB.shell("echo from-b > /tank/reverse");
+    cluster.await(
+        Duration.ofSeconds(40),
+        "node-b's write on node-a",
+        () -> nodeA.exec("cat", "/tank/reverse").stdout().equals("from-b\n"));
+    vipWatch.assertNeverTwoHolders();
+  }
+
+  @Test
+  void markSyncAsFixedKeepsTheOldActivesWritesAsideAndResumesReplication() {
+    startCluster("fencing: {policy: ignore}");
+    awaitReplicated();
+    // Written and made durable on node-a, but node-a dies before a snapshot carries it over.
+    // fsync on the writing descriptor is what zfs-fuse makes durable.
+    nodeA.shell("echo unreplicated | dd of=/tank/only-on-a conv=fsync status=none");
+    lab.command("kill", "node-a");
+    cluster.awaitStatus(
+        "node-b", TAKEOVER_BUDGET, s -> "active".equals(s.state()), "node-b to take over");
+    nodeB.shell("echo after-failover > /tank/b-file");
+    lab.command("start", "node-a");
+    cluster.start("node-a");
+    cluster.awaitStatus(
+        "node-a",
+        TAKEOVER_BUDGET,
+        s -> s.activeNode().equals("node-b") && s.syncLocked(),
+        "node-a locked");
+
+    CommandResult unknown = cluster.cli("node-a", "mark-sync-as-fixed", "tank", "node-a", "node-x");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.stderr()).contains("'node-x' is not a node of this cluster");
+
+    CommandResult fixed = cluster.cli("node-a", "mark-sync-as-fixed", "tank", "node-a", "node-b");
+    assertThat(fixed.exitCode()).as(fixed.stdout() + fixed.stderr()).isZero();
+    assertThat(fixed.stdout()).contains("kept as tank/zferry-aside-", "unlocked on both nodes");
+
+    cluster.await(
+        Duration.ofSeconds(40),
+        "node-b's new data on node-a",
+        () -> nodeA.exec("cat", "/tank/b-file").stdout().equals("after-failover\n"));
+    assertThat(cluster.status("node-a").orElseThrow().syncLocked()).isFalse();
+    assertThat(cluster.status("node-b").orElseThrow().syncLocked()).isFalse();
+    assertThat(nodeA.exec("test", "-e", "/tank/only-on-a").succeeded()).isFalse();
+    String rescue = nodeA.exec("sh", "-c", "cat /tank/zferry-aside-*/only-on-a").stdout();
+    assertThat(rescue)
+        .as("node-a's unreplicated write in the rescue copy")
+        .isEqualTo("unreplicated\n");
+
+    CommandResult again = cluster.cli("node-a", "mark-sync-as-fixed", "tank", "node-a", "node-b");
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.stderr()).contains("not locked");
+    vipWatch.assertNeverTwoHolders();
   }
 
   @Test

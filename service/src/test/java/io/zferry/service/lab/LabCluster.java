@@ -202,6 +202,16 @@ final class LabCluster implements AutoCloseable {
     }
   }
 
+  /** Runs the real {@code zferry} CLI inside the node, with this cluster's configuration. */
+  CommandResult cli(String node, String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(repo.resolve("bin/zferry").toString());
+    argv.addAll(List.of(args));
+    argv.add("--config");
+    argv.add(config(node).toString());
+    return lab.node(node).exec(argv.toArray(String[]::new));
+  }
+
   ServiceStatus awaitStatus(
       String node, Duration timeout, Predicate<ServiceStatus> condition, String what) {
     Instant deadline = Instant.now().plus(timeout);
