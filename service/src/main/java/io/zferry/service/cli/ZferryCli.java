@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       StatusCommand.class,
       FailoverCommand.class,
+      DivergenceCommand.class,
       MarkSyncAsFixedCommand.class,
       TokenCommand.class
     },

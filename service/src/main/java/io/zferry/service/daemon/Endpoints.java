@@ -39,6 +39,10 @@ final class Endpoints {
                             body.discardDivergent(),
                             actor(request),
                             daemon.peerCommands())));
+    routes.get("/services/{service}/divergence", request -> act(() -> divergence(request)));
+    routes.get(
+        "/internal/services/{service}/divergence",
+        request -> act(() -> service(request).divergence()));
     routes.post(
         "/internal/services/{service}/catch-up",
         Requests.CatchUp.class,
@@ -107,6 +111,15 @@ final class Endpoints {
       return service.switchover(actor(request), daemon.peerCommands());
     }
     return daemon.peerCommands().failover(service.name(), new Requests.Failover(target, false));
+  }
+
+  /** Asked of either node: the divergent data is on the one that does not own the service. */
+  private Object divergence(ApiRequest request) {
+    ServiceRuntime service = service(request);
+    if (service.claim().activeNode().equals(daemon.self().value())) {
+      return daemon.peerCommands().divergence(service.name());
+    }
+    return service.divergence();
   }
 
   private ServiceRuntime service(ApiRequest request) {

@@ -24,6 +24,8 @@ import io.zferry.service.failover.Situation;
 import io.zferry.service.failover.VipControl;
 import io.zferry.service.model.NodeName;
 import io.zferry.service.operations.ActionReport;
+import io.zferry.service.operations.DivergenceInspector;
+import io.zferry.service.operations.DivergenceReport;
 import io.zferry.service.operations.OperationException;
 import io.zferry.service.operations.PeerCommands;
 import io.zferry.service.operations.ResyncResult;
@@ -96,6 +98,7 @@ public final class ServiceRuntime implements AutoCloseable {
   private final ServiceConfig config;
   private final StateStore store;
   private final Zfs localZfs;
+  private final Zfs peerZfs;
   private final PeerClient peerClient;
   private final PeerWatch peerWatch;
   private final Supplier<Isolation> isolation;
@@ -135,6 +138,7 @@ public final class ServiceRuntime implements AutoCloseable {
     this.config = config;
     this.store = store;
     this.localZfs = localZfs;
+    this.peerZfs = peerZfs;
     this.peerClient = peerClient;
     this.peerWatch = peerWatch;
     this.isolation = isolation;
@@ -822,6 +826,21 @@ public final class ServiceRuntime implements AutoCloseable {
                 + " on "
                 + resync.node();
     return kept + (resync.notes().isEmpty() ? "" : "; " + String.join("; ", resync.notes()));
+  }
+
+  /**
+   * What this node holds after the last snapshot it shares with the owner; only the node that is
+   * not the owner can diverge (the owner's newer data is what replication brings over).
+   */
+  public DivergenceReport divergence() {
+    ServiceState local = store.serviceState(name()).orElseThrow();
+    if (local.isActive(self.value())) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          self.value() + " owns " + name() + "; ask " + peerNode.name().value());
+    }
+    return new DivergenceInspector(localZfs, peerZfs, pool())
+        .inspect(self.value(), local.activeNode());
   }
 
   /** The old active's half of mark-sync-as-fixed. */

@@ -53,6 +53,21 @@ public final class HttpPeerCommands implements PeerCommands {
     return call("/services/" + service + "/failover", request, ActionReport.class);
   }
 
+  /** The peer's divergence report (it is the old active). */
+  public DivergenceReport divergence(String service) {
+    try {
+      return peer.get(internal(service, "divergence"), DivergenceReport.class);
+    } catch (ApiException e) {
+      throw new OperationException(
+          e.status() == 409 ? OperationException.Kind.CONFLICT : OperationException.Kind.FAILED,
+          peerName + ": " + e.error() + " (" + e.fix() + ")",
+          e);
+    } catch (ApiCallException e) {
+      throw new OperationException(
+          OperationException.Kind.FAILED, peerName + " did not answer: " + e.getMessage(), e);
+    }
+  }
+
   private static String internal(String service, String action) {
     return "/internal/services/" + service + "/" + action;
   }

@@ -204,6 +204,11 @@ class FailoverIT {
         s -> s.activeNode().equals("node-b") && s.syncLocked(),
         "node-a locked");
 
+    CommandResult divergence = cluster.cli("node-b", "divergence", "tank");
+    assertThat(divergence.exitCode()).as(divergence.stderr()).isZero();
+    assertThat(divergence.stdout())
+        .contains("node-a holds data that node-b lacks", "tank, after zferry-");
+
     CommandResult unknown = cluster.cli("node-a", "mark-sync-as-fixed", "tank", "node-a", "node-x");
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.stderr()).contains("'node-x' is not a node of this cluster");

@@ -211,8 +211,18 @@ public final class CliZfs implements Zfs {
   }
 
   @Override
+  public Optional<String> getSnapshotProperty(SnapshotName snapshot, PropertyName property) {
+    return valueOf(
+        runZfs("get", "-H", "-p", "-o", "value", property.toString(), snapshot.toString()));
+  }
+
+  @Override
   public Optional<String> getProperty(DatasetName dataset, PropertyName property) {
-    String out = runZfs("get", "-H", "-p", "-o", "value", property.toString(), dataset.toString());
+    return valueOf(
+        runZfs("get", "-H", "-p", "-o", "value", property.toString(), dataset.toString()));
+  }
+
+  private static Optional<String> valueOf(String out) {
     String value = out.strip();
     return value.equals("-") || value.isEmpty() ? Optional.empty() : Optional.of(value);
   }
@@ -305,6 +315,17 @@ public final class CliZfs implements Zfs {
           .orElse(OptionalLong.empty());
     }
     return OptionalLong.empty();
+  }
+
+  @Override
+  public Optional<List<String>> changedPaths(SnapshotName since, DatasetName dataset) {
+    CommandResult result =
+        host.run(zfs("diff", "-H", since.toString(), dataset.toString()), commandTimeout);
+    if (!result.succeeded()) {
+      // zfs-fuse has no diff subcommand; OpenZFS refuses it on some setups (unmounted, raw).
+      return Optional.empty();
+    }
+    return Optional.of(result.stdout().lines().filter(l -> !l.isBlank()).toList());
   }
 
   static OptionalLong parseSizeEstimate(String output) {

@@ -47,6 +47,8 @@ public interface Zfs {
 
   Optional<String> getProperty(DatasetName dataset, PropertyName property);
 
+  Optional<String> getSnapshotProperty(SnapshotName snapshot, PropertyName property);
+
   void setProperty(DatasetName dataset, PropertyName property, String value);
 
   /** Starts {@code zfs send}; the stream is on the returned command's stdout. */
@@ -64,4 +66,10 @@ public interface Zfs {
 
   /** The size of a send stream in bytes, if the implementation can estimate it. */
   OptionalLong estimateSendSize(SendSpec spec);
+
+  /**
+   * The paths changed in {@code dataset} since {@code since} ({@code zfs diff}), one line each as
+   * zfs prints them ({@code M /tank/f}); empty if this ZFS cannot tell.
+   */
+  Optional<List<String>> changedPaths(SnapshotName since, DatasetName dataset);
 }
