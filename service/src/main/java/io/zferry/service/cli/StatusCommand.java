@@ -66,8 +66,21 @@ final class StatusCommand implements Callable<Integer> {
       out.printf(
           "%nservice %s (pool %s): %s here, active on %s, epoch %d%n",
           s.name(), s.pool(), s.role(), s.activeNode(), s.epoch());
+      if (s.state() != null) {
+        out.printf("  state: %s%n", s.state());
+      }
       if (s.syncLocked()) {
         out.printf("  Failover occurred. Sync for %s is locked!%n", s.pool());
+        if (s.lock() != null) {
+          out.printf(
+              "    since %s by %s: %s%n", s.lock().since(), s.lock().lockedBy(), s.lock().reason());
+          if (s.lock().lastCommonSnapshot() != null) {
+            out.printf("    last common snapshot: %s%n", s.lock().lastCommonSnapshot());
+          }
+          out.printf(
+              "    look: zferry divergence %s; then: zferry mark-sync-as-fixed %s NODE1 NODE2%n",
+              s.name(), s.name());
+        }
       }
       out.printf("  lag: %s%n", s.lagSeconds() == null ? "unknown" : s.lagSeconds() + " s");
       if (s.lastAppliedSnapshot() != null) {
@@ -98,7 +111,20 @@ final class StatusCommand implements Callable<Integer> {
             s.lastRun().error() == null ? "" : " (" + s.lastRun().error() + ")");
       }
       if (!s.vips().isEmpty()) {
-        out.printf("  VIPs: %s%n", String.join(", ", s.vips()));
+        out.printf(
+            "  VIPs: %s (held here: %s)%n",
+            String.join(", ", s.vips()),
+            s.vipsHeld() == null || s.vipsHeld().isEmpty()
+                ? "none"
+                : String.join(", ", s.vipsHeld()));
+      }
+      if (s.vipProblems() != null) {
+        s.vipProblems().forEach(p -> out.printf("  VIP problem: %s%n", p));
+      }
+      if (s.lastHooks() != null) {
+        out.printf(
+            "  last hooks: %s at %s: %s%n",
+            s.lastHooks().phase(), s.lastHooks().at(), s.lastHooks().summary());
       }
       out.printf(
           "  settings: snapshot every %s, keep %d, pull every %s (rollback window %s)%n",
