@@ -318,6 +318,24 @@ public final class CliZfs implements Zfs {
   }
 
   @Override
+  public Optional<ResumeToken> resumeToken(DatasetName dataset) {
+    if (!capabilities().resumableReceive() || !exists(dataset)) {
+      return Optional.empty();
+    }
+    return getProperty(dataset, PropertyName.of("receive_resume_token")).map(ResumeToken::new);
+  }
+
+  @Override
+  public RunningCommand resumeSend(ResumeToken token) {
+    return host.start(zfs("send", "-t", token.value()));
+  }
+
+  @Override
+  public void abortResumableReceive(DatasetName dataset) {
+    runZfs("receive", "-A", dataset.toString());
+  }
+
+  @Override
   public Optional<List<String>> changedPaths(SnapshotName since, DatasetName dataset) {
     CommandResult result =
         host.run(zfs("diff", "-H", since.toString(), dataset.toString()), commandTimeout);

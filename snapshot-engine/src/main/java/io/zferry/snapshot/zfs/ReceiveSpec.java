@@ -21,6 +21,11 @@ public record ReceiveSpec(DatasetName target, boolean force, boolean noMount, bo
     return new ReceiveSpec(target, true, noMount, resumable);
   }
 
+  /** {@code -s} where supported: an interrupted receive can be resumed instead of restarted. */
+  public ReceiveSpec resumably() {
+    return new ReceiveSpec(target, force, noMount, true);
+  }
+
   public ReceiveSpec supportedBy(Capabilities capabilities) {
     return new ReceiveSpec(
         target,

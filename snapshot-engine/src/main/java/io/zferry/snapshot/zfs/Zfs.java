@@ -49,6 +49,15 @@ public interface Zfs {
 
   Optional<String> getSnapshotProperty(SnapshotName snapshot, PropertyName property);
 
+  /** The token an interrupted resumable receive into {@code dataset} left; OpenZFS only. */
+  Optional<ResumeToken> resumeToken(DatasetName dataset);
+
+  /** {@code zfs send -t TOKEN}: the rest of an interrupted stream. */
+  RunningCommand resumeSend(ResumeToken token);
+
+  /** {@code zfs receive -A}: drops the partial state of an interrupted resumable receive. */
+  void abortResumableReceive(DatasetName dataset);
+
   void setProperty(DatasetName dataset, PropertyName property, String value);
 
   /** Starts {@code zfs send}; the stream is on the returned command's stdout. */

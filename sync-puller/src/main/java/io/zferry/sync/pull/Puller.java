@@ -5,6 +5,7 @@ import io.zferry.snapshot.zfs.Capabilities;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.ReceiveSpec;
+import io.zferry.snapshot.zfs.ResumeToken;
 import io.zferry.snapshot.zfs.SendFlags;
 import io.zferry.snapshot.zfs.SendSpec;
 import io.zferry.snapshot.zfs.Snapshot;
@@ -234,6 +235,9 @@ public final class Puller {
                             sendFlags()),
                         ReceiveSpec.into(dataset).forced(),
                         last(diverged.sourceOnly())));
+      } else if (resumeInterrupted(cycle, dataset).isPresent()) {
+        return new DatasetOutcome.Received(
+            dataset, "resumed an interrupted receive", cycle.resumedBytes);
       } else if (plan instanceof Plan.Incremental incremental) {
         makeWritableForThisCycle(cycle);
         SendSpec send =
@@ -245,7 +249,7 @@ public final class Puller {
                 dataset,
                 description,
                 send,
-                ReceiveSpec.into(dataset).forced(),
+                ReceiveSpec.into(dataset).forced().resumably(),
                 incremental.latest());
         outcome = new DatasetOutcome.Received(dataset, description, bytes);
       } else {
@@ -295,6 +299,52 @@ public final class Puller {
     return Optional.empty();
   }
 
+  /**
+   * OpenZFS: an earlier cycle's receive into {@code dataset} was interrupted and left a resume
+   * token. The rest of that stream is sent ({@code zfs send -t}) rather than all of it again. A
+   * token the source can no longer serve (its snapshot was destroyed meanwhile) is stale: the
+   * partial state is dropped and the normal plan runs. Returns the token that was resumed.
+   */
+  private Optional<ResumeToken> resumeInterrupted(Cycle cycle, DatasetName dataset) {
+    Optional<ResumeToken> token = target.resumeToken(dataset);
+    if (token.isEmpty()) {
+      return token;
+    }
+    log.info("{}: resuming an interrupted receive", dataset);
+    checkNotCancelled();
+    try (RunningCommand sender = source.resumeSend(token.get());
+        RunningCommand receiver =
+            target.receive(
+                ReceiveSpec.into(dataset).resumably().supportedBy(target.capabilities()))) {
+      running.add(sender);
+      running.add(receiver);
+      try {
+        cycle.resumedBytes =
+            new StreamTransfer(clock, transferOptions, new ProgressLog(dataset, "resume"))
+                .run(sender, receiver)
+                .bytes();
+        return token;
+      } finally {
+        running.remove(sender);
+        running.remove(receiver);
+      }
+    } catch (TransferFailedException e) {
+      checkNotCancelled();
+      if (e.side() == TransferFailedException.Side.SENDER && ResumeToken.isStale(e.stderr())) {
+        log.warn(
+            "{}: the resume token is stale ({}); receiving afresh", dataset, e.stderr().strip());
+        target.abortResumableReceive(dataset);
+        cycle.notes.add(
+            dataset
+                + ": an interrupted receive could not be resumed ("
+                + e.stderr().strip()
+                + "); it was dropped and sent afresh");
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   private static Snapshot last(List<Snapshot> snapshots) {
     return snapshots.get(snapshots.size() - 1);
   }
@@ -334,7 +384,7 @@ public final class Puller {
       }
     }
     SendSpec send = new SendSpec.Full(plan.snapshot().name(), sendFlags());
-    long bytes = transfer(cycle, dataset, description, send, receive, plan.snapshot());
+    long bytes = transfer(cycle, dataset, description, send, receive.resumably(), plan.snapshot());
     if (dataset.isPool()) {
       remountTree(cycle, dataset);
     }
@@ -624,6 +674,7 @@ public final class Puller {
   private static final class Cycle {
     final List<DatasetOutcome> outcomes = new ArrayList<>();
     final List<DatasetName> setAside = new ArrayList<>();
+    long resumedBytes;
     final List<SnapshotName> expired = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     boolean madeWritable;

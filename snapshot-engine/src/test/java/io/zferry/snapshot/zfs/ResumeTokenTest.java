@@ -1,0 +1,51 @@
+package io.zferry.snapshot.zfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ResumeTokenTest {
+  // The shape OpenZFS prints: version-checksum-length-payload, hexadecimal.
+  private static final String TOKEN =
+      "1-e604ea4bf-e0-789c63a2a4a60666f2d4e5f7c3c1c0ab91c5a1c38330ccba00e2f1ee6c40b0200";
+
+  @Test
+  void acceptsATokenAsZfsPrintsIt() {
+    assertThat(new ResumeToken(TOKEN).value()).isEqualTo(TOKEN);
+  }
+
+  @Test
+  void refusesAnythingThatCouldCarryAnArgumentOrAShellWord() {
+    for (String bad :
+        new String[] {"", "-", "1-abc", TOKEN + " -R", TOKEN + ";reboot", "--help", "1-E6-e0-78"}) {
+      assertThatThrownBy(() -> new ResumeToken(bad))
+          .as(bad)
+          .isInstanceOf(InvalidNameException.class)
+          .hasMessageContaining("receive_resume_token");
+    }
+  }
+
+  @Test
+  void recognisesTheSendErrorsOfATokenThatCanNeverSucceed() {
+    assertThat(
+            ResumeToken.isStale(
+                "cannot resume send: 'tank/fs@zferry-20261122-100000' used in the initial send no"
+                    + " longer exists"))
+        .isTrue();
+    assertThat(
+            ResumeToken.isStale(
+                "cannot resume send: 'tank/fs@snap' is no longer the same snapshot used in the"
+                    + " initial send"))
+        .isTrue();
+    assertThat(ResumeToken.isStale("resume token is corrupt (invalid checksum)")).isTrue();
+    assertThat(ResumeToken.isStale("Connection reset by peer")).isFalse();
+    assertThat(ResumeToken.isStale("cannot send: out of space")).isFalse();
+  }
+
+  @Test
+  void aResumableReceiveAsksForMinusS() {
+    ReceiveSpec spec = ReceiveSpec.into(DatasetName.of("tank/fs")).forced().resumably();
+    assertThat(spec.arguments()).containsExactly("receive", "-F", "-s", "tank/fs");
+  }
+}
