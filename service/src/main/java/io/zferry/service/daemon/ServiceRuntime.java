@@ -114,6 +114,7 @@ public final class ServiceRuntime implements AutoCloseable {
   private boolean startHooksDone;
   private Instant nextStartHookAttempt = Instant.EPOCH;
   private Instant nextFenceAttempt = Instant.EPOCH;
+  private String lastFenceFailure = "";
   private boolean operatorConfirmed;
   private volatile Decision decision = new Decision.Unchanged("the first tick");
   private volatile List<String> vipProblems = List.of();
@@ -185,11 +186,13 @@ public final class ServiceRuntime implements AutoCloseable {
       local = adopt(adopt.peer());
       next = decide(local);
     }
-    if (!next.equals(decision)) {
-      log.info("{}: {}", name(), next.describe());
+    Decision applied = apply(next, local);
+    // Reasons carry durations that change every tick; a new kind of decision is what is news.
+    if (applied.getClass() != decision.getClass()
+        || (applied instanceof Decision.Follow f && !f.equals(decision))) {
+      log.info("{}: {}", name(), applied.describe());
     }
-    decision = next;
-    apply(next, local);
+    decision = applied;
   }
 
   private Decision decide(ServiceState local) {
@@ -235,7 +238,8 @@ public final class ServiceRuntime implements AutoCloseable {
     return lock;
   }
 
-  private void apply(Decision next, ServiceState local) {
+  /** Carries a decision out; returns what was actually done (a takeover may end up held). */
+  private Decision apply(Decision next, ServiceState local) {
     if (next instanceof Decision.Serve) {
       serve();
     } else if (next instanceof Decision.Follow follow) {
@@ -243,9 +247,10 @@ public final class ServiceRuntime implements AutoCloseable {
     } else if (next instanceof Decision.Hold) {
       follow(false, Mode.HOLDING);
     } else if (next instanceof Decision.TakeOver takeOver) {
-      takeOver(takeOver, local);
+      return takeOver(takeOver, local);
     }
     // Unchanged: leave everything as it is until the peer has had a chance to answer.
+    return next;
   }
 
   private void serve() {
@@ -296,10 +301,13 @@ public final class ServiceRuntime implements AutoCloseable {
     event(EventKind.ROLE_CHANGE, "no longer the active node");
   }
 
-  private void takeOver(Decision.TakeOver takeOver, ServiceState local) {
-    if (takeOver.fenceFirst() && !fencePeer()) {
-      follow(false, Mode.HOLDING);
-      return;
+  private Decision takeOver(Decision.TakeOver takeOver, ServiceState local) {
+    if (takeOver.fenceFirst()) {
+      Optional<String> fenceFailure = fencePeer();
+      if (fenceFailure.isPresent()) {
+        follow(false, Mode.HOLDING);
+        return new Decision.Hold(takeOver.reason() + ", but " + fenceFailure.get());
+      }
     }
     pullLoop.stopAndWait();
     ServiceState owned;
@@ -314,7 +322,7 @@ public final class ServiceRuntime implements AutoCloseable {
               true);
     } catch (EpochConflictException e) {
       log.warn("{}: takeover skipped, the record changed meanwhile: {}", name(), e.getMessage());
-      return;
+      return takeOver;
     }
     log.warn(
         "{}: took over at epoch {} ({}); sync is locked until an operator runs"
@@ -324,19 +332,20 @@ public final class ServiceRuntime implements AutoCloseable {
         takeOver.reason());
     rollBackToLastApplied();
     serve();
+    return new Decision.Serve();
   }
 
-  /** Runs the fence command; false (and a loud report) unless it succeeded. */
-  private boolean fencePeer() {
+  /** Runs the fence command; empty if it succeeded, else why not (reported loudly). */
+  private Optional<String> fencePeer() {
     Instant now = clock.instant();
     if (now.isBefore(nextFenceAttempt)) {
-      return false;
+      return Optional.of(lastFenceFailure + "; next attempt at " + nextFenceAttempt);
     }
     FencingPolicy.Command policy = (FencingPolicy.Command) config.fencing();
     LocalProgram.Outcome outcome = Fencer.fence(policy, peerNode, name());
     if (outcome.succeeded()) {
       event(EventKind.FENCE, "fenced " + peerNode.name().value() + ": " + outcome.summary());
-      return true;
+      return Optional.empty();
     }
     nextFenceAttempt = now.plus(RETRY_PAUSE);
     log.error(
@@ -347,7 +356,13 @@ public final class ServiceRuntime implements AutoCloseable {
     event(
         EventKind.FENCE,
         "fencing " + peerNode.name().value() + " failed: " + outcome.summary() + "; no takeover");
-    return false;
+    lastFenceFailure =
+        "fencing "
+            + peerNode.name().value()
+            + " failed ("
+            + outcome.summary()
+            + "), so no takeover";
+    return Optional.of(lastFenceFailure);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.zferry.lab.LabNode;
 import io.zferry.lab.VipProbe;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.snapshot.host.CommandResult;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,9 +86,9 @@ class FailoverIT {
     vipWatch = new VipWatch(vipProbe, VIP);
   }
 
-  private String fenceCommand() {
+  private static String fenceCommand() {
     return "fencing: {policy: command, command: ["
-        + cluster.repo().resolve("test-fixtures/bin/lab")
+        + Path.of(System.getProperty(Lab.SCRIPT_PROPERTY)).toAbsolutePath()
         + ", fence], timeout: 30s}";
   }
 
@@ -203,6 +204,9 @@ class FailoverIT {
         TAKEOVER_BUDGET,
         s -> s.activeNode().equals("node-b") && s.syncLocked(),
         "node-a locked");
+    assertThat(nodeA.exec("cat", "/tank/only-on-a").stdout())
+        .as("the fsync'ed write survived node-a's power loss")
+        .isEqualTo("unreplicated\n");
 
     CommandResult divergence = cluster.cli("node-b", "divergence", "tank");
     assertThat(divergence.exitCode()).as(divergence.stderr()).isZero();

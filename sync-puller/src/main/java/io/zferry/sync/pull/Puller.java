@@ -402,10 +402,10 @@ public final class Puller {
       unmountPatiently(cycle, tree.get(i));
     }
     for (DatasetName dataset : tree) {
-      try {
-        target.mount(dataset);
-      } catch (RuntimeException e) {
-        cycle.notes.add("could not mount " + dataset + " again: " + e.getMessage());
+      if (!mountPatiently(cycle, dataset)) {
+        // A child mounted without its parent would create its mountpoint in the directory below
+        // the parent's mount, which then refuses the parent's mount for good ("not empty").
+        return;
       }
     }
   }
@@ -440,6 +440,23 @@ public final class Puller {
    * <parent>/zferry-aside-<stamp>-<name>} for a child. Returns false, with a note, if the pool
    * lacks the room.
    */
+  /** Mounts, retrying while zfs-fuse still releases the previous mount; false after a note. */
+  private boolean mountPatiently(Cycle cycle, DatasetName dataset) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < UNMOUNT_ATTEMPTS; attempt++) {
+      try {
+        target.mount(dataset);
+        return true;
+      } catch (RuntimeException e) {
+        last = e;
+        sleep(UNMOUNT_RETRY_DELAY);
+      }
+    }
+    log.warn("{}: could not mount it again: {}", dataset, last.getMessage());
+    cycle.notes.add("could not mount " + dataset + " again: " + last.getMessage());
+    return false;
+  }
+
   private boolean setAsideByCopy(Cycle cycle, DatasetName dataset, String stamp, String why) {
     DatasetName aside =
         dataset.isPool()
