@@ -106,6 +106,41 @@ class ZferrydConfigIT {
     assertThat(dir.resolve("state.db")).as("nothing was created").doesNotExist();
   }
 
+  @Test
+  void aCorruptStateDatabaseStopsTheDaemonWithTheFixAndIsLeftAsItWas(@TempDir Path dir)
+      throws Exception {
+    Path tokens = dir.resolve("api-tokens");
+    TokenFile.add(tokens, "peer", new SecureRandom());
+    Path db = dir.resolve("state.db");
+    byte[] garbage =
+        "this is not an SQLite database, whatever its name says\n".repeat(100).getBytes();
+    Files.write(db, garbage);
+    Path config = dir.resolve("zferry.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "cluster:",
+            "  name: it",
+            "nodes:",
+            "  - name: node-a",
+            "    address: 10.99.0.11",
+            "  - name: node-b",
+            "    address: 10.99.0.12",
+            "api:",
+            "  tokensFile: " + tokens,
+            "state:",
+            "  database: " + db,
+            ""));
+
+    CommandResult result = zferryd(config);
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).contains(db.toString());
+    // The daemon must not guess: it neither serves nor replaces the file holding epochs and locks.
+    assertThat(Files.readAllBytes(db)).isEqualTo(garbage);
+  }
+
   private CommandResult zferryd(Path config) {
     return new LocalHost("here")
         .run(
