@@ -9,11 +9,17 @@ import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.api.auth.TokenFileException;
 import io.zferry.service.config.ConfigException;
 import io.zferry.service.config.ConfigLoader;
+import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.daemon.NodeDaemon;
 import io.zferry.service.model.NodeName;
+import io.zferry.snapshot.host.LocalHost;
+import io.zferry.snapshot.schedule.SnapshotNaming;
+import io.zferry.snapshot.zfs.CliZfs;
+import io.zferry.snapshot.zfs.Zfs;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -50,6 +56,13 @@ public final class Zferryd implements Callable<Integer> {
       description = "Validate the configuration and this node's place in it, then exit.")
   boolean checkOnly;
 
+  @Option(
+      names = "--init-state",
+      description =
+          "Create the state database although this node's pools show it has run before (its"
+              + " database was lost); the node then adopts its peer's record.")
+  boolean initState;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Zferryd()).execute(args));
   }
@@ -78,14 +91,19 @@ public final class Zferryd implements Callable<Integer> {
                 + " API token(s)");
         return 0;
       }
-      store =
-          SqliteStateStore.open(
-              config.state().database(), OpenMode.CREATE_IF_MISSING, Clock.systemUTC());
+      store = SqliteStateStore.open(config.state().database(), openMode(config), Clock.systemUTC());
     } catch (ConfigException
         | TokenFileException
         | StateStoreException
         | IllegalArgumentException e) {
       System.err.println("zferryd: " + e.getMessage());
+      if (e instanceof StateStoreException missing
+          && missing.reason() == StateStoreException.Reason.MISSING) {
+        System.err.println(
+            "zferryd: this node's pools hold zferry snapshots, so it has run before; once you know"
+                + " why its state is gone, start it once with --init-state and it adopts its"
+                + " peer's record");
+      }
       return 1;
     }
     log.info(
@@ -105,6 +123,35 @@ public final class Zferryd implements Callable<Integer> {
     daemon.start();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * A missing database is created on a node's first start only. A node whose pools already hold
+   * zferry snapshots has run before: starting it from an empty record could forget an epoch or a
+   * sync lock, so it refuses unless the operator says so.
+   */
+  private OpenMode openMode(ZferryConfig config) {
+    if (initState || Files.exists(config.state().database())) {
+      return OpenMode.CREATE_IF_MISSING;
+    }
+    Zfs zfs = new CliZfs(new LocalHost("this node"));
+    for (ServiceConfig service : config.services()) {
+      try {
+        boolean ranBefore =
+            zfs.listSnapshots(service.pool()).snapshots().stream()
+                .anyMatch(s -> SnapshotNaming.isOwn(s.name()));
+        if (ranBefore) {
+          log.error(
+              "state database {} is missing, but pool {} holds zferry snapshots",
+              config.state().database(),
+              service.pool());
+          return OpenMode.MUST_EXIST;
+        }
+      } catch (RuntimeException e) {
+        // A pool that cannot be listed says nothing either way; the daemon reports it later.
+      }
+    }
+    return OpenMode.CREATE_IF_MISSING;
   }
 
   private static String hostName() {

@@ -360,6 +360,29 @@ class FailoverIT {
         .requireSuccess();
   }
 
+  @Test
+  void aNodeWhoseStateDatabaseVanishedRefusesToGuessUntilTheOperatorSaysSo() throws Exception {
+    startCluster("fencing: {policy: ignore}");
+    awaitReplicated();
+    cluster.stop("node-b");
+    java.nio.file.Files.delete(cluster.stateDb("node-b"));
+
+    CommandResult refused = cluster.runRefused("node-b");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderr())
+        .contains(cluster.stateDb("node-b").toString(), "does not exist", "--init-state");
+    assertThat(cluster.stateDb("node-b")).as("nothing was guessed").doesNotExist();
+
+    cluster.start("node-b", "--init-state");
+    ServiceStatus b =
+        cluster.awaitStatus(
+            "node-b", TAKEOVER_BUDGET, s -> "passive".equals(s.state()), "node-b to follow");
+    assertThat(b.activeNode()).isEqualTo("node-a");
+    nodeA.shell("echo after-restore > /tank/r");
+    awaitReplicated("/tank/r", "after-restore\n");
+    vipWatch.assertNeverTwoHolders();
+  }
+
   private void awaitReplicated() {
     nodeA.shell("echo base > /tank/base");
     awaitReplicated("/tank/base", "base\n");

@@ -146,7 +146,7 @@ final class LabCluster implements AutoCloseable {
   }
 
   /** Starts zferryd in the node, detached; its output goes to {@link #log}. */
-  void start(String node) {
+  void start(String node, String... extraArgs) {
     LabNode labNode = lab.node(node);
     List<String> argv = new ArrayList<>(labNode.nsenterPrefix());
     argv.addAll(
@@ -157,6 +157,7 @@ final class LabCluster implements AutoCloseable {
             config(node).toString(),
             "--node",
             node));
+    argv.addAll(List.of(extraArgs));
     try {
       new ProcessBuilder(argv)
           .redirectErrorStream(true)
@@ -167,6 +168,19 @@ final class LabCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     awaitStatus(node, Duration.ofSeconds(60), s -> true, "zferryd to answer");
+  }
+
+  /** Runs zferryd in the node in the foreground, for start-ups expected to be refused. */
+  CommandResult runRefused(String node) {
+    return lab.node(node)
+        .exec(
+            "timeout",
+            "60",
+            repo.resolve("bin/zferryd").toString(),
+            "--config",
+            config(node).toString(),
+            "--node",
+            node);
   }
 
   /** Ends the node's zferryd (SIGKILL: no clean shutdown, like a crash). */
