@@ -48,6 +48,7 @@ import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.PropertyName;
+import io.zferry.snapshot.zfs.Remount;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.PullReport;
@@ -385,17 +386,26 @@ public final class ServiceRuntime implements AutoCloseable {
     }
   }
 
-  private void setReadOnly(boolean readOnly) {
+  /**
+   * Sets the pool's {@code readonly} property; making it read-only also mounts the tree again,
+   * because zfs-fuse applies the property to a mounted filesystem only from its next mount, and a
+   * final snapshot must not miss writes that were still accepted. Returns what failed.
+   */
+  private List<String> setReadOnly(boolean readOnly) {
     try {
       localZfs.setProperty(pool(), READONLY, readOnly ? "on" : "off");
     } catch (RuntimeException e) {
-      log.warn(
-          "{}: could not make {} {}: {}",
-          name(),
-          pool(),
-          readOnly ? "read-only" : "writable",
-          e.getMessage());
+      String problem =
+          "could not make " + pool() + (readOnly ? " read-only: " : " writable: ") + e.getMessage();
+      log.warn("{}: {}", name(), problem);
+      return List.of(problem);
     }
+    if (!readOnly) {
+      return List.of();
+    }
+    List<String> problems = Remount.tree(localZfs, pool());
+    problems.forEach(p -> log.warn("{}: {}", name(), p));
+    return problems;
   }
 
   private void convergeVips(boolean hold) {
@@ -540,7 +550,12 @@ public final class ServiceRuntime implements AutoCloseable {
             "stop writes and snapshots",
             () -> {
               scheduler.unschedule(name());
-              setReadOnly(true);
+              List<String> problems = setReadOnly(true);
+              if (!problems.isEmpty()) {
+                throw new OperationException(
+                    OperationException.Kind.FAILED,
+                    "could not make " + pool() + " read-only: " + String.join("; ", problems));
+              }
             });
         Snapshot last = steps.run("final snapshot", this::finalSnapshot);
         steps.run(

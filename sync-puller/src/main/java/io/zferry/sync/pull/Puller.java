@@ -5,6 +5,7 @@ import io.zferry.snapshot.zfs.Capabilities;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.ReceiveSpec;
+import io.zferry.snapshot.zfs.Remount;
 import io.zferry.snapshot.zfs.ResumeToken;
 import io.zferry.snapshot.zfs.SendFlags;
 import io.zferry.snapshot.zfs.SendSpec;
@@ -67,8 +68,6 @@ public final class Puller {
 
   private static final long SET_ASIDE_MIN_FREE = 64L * 1024 * 1024;
   private static final Duration TRANSIENT_RETRY_DELAY = Duration.ofSeconds(2);
-  private static final int UNMOUNT_ATTEMPTS = 20;
-  private static final Duration UNMOUNT_RETRY_DELAY = Duration.ofMillis(250);
 
   private final Zfs source;
   private final Zfs target;
@@ -182,6 +181,9 @@ public final class Puller {
         notCurrent.add(dataset);
       }
     }
+    if (cycle.remountAtEnd) {
+      remountTree(cycle, pool);
+    }
     keepTargetReadOnly(cycle);
 
     // One listing per side while idle; the target is listed again only if the cycle changed it.
@@ -289,6 +291,9 @@ public final class Puller {
                   + " holds after the common snapshot, so nothing was rolled back"));
     }
     target.rollback(diverged.common().name(), true);
+    // The rollback removes the mountpoint directories created since the common snapshot, such
+    // as the one of the copy just set aside: its mount is no longer reachable until remounted.
+    cycle.remountAtEnd = true;
     log.warn(
         "{}: rolled back to {} on {} ({} snapshot(s) after it dropped{})",
         dataset,
@@ -397,41 +402,10 @@ public final class Puller {
    * deepest first and mount it again root first, so every path shows what was received.
    */
   private void remountTree(Cycle cycle, DatasetName root) {
-    List<DatasetName> tree = parentFirst(new HashSet<>(target.listDatasets(root)));
-    for (int i = tree.size() - 1; i >= 0; i--) {
-      unmountPatiently(cycle, tree.get(i));
+    for (String problem : Remount.tree(target, root)) {
+      log.warn("{}", problem);
+      cycle.notes.add(problem);
     }
-    for (DatasetName dataset : tree) {
-      if (!mountPatiently(cycle, dataset)) {
-        // A child mounted without its parent would create its mountpoint in the directory below
-        // the parent's mount, which then refuses the parent's mount for good ("not empty").
-        return;
-      }
-    }
-  }
-
-  /**
-   * zfs-fuse answers "busy" for a moment after the last access to a mount; a mount left in place
-   * would go on showing the replaced data, so the unmount is retried, and a failure is reported.
-   */
-  private void unmountPatiently(Cycle cycle, DatasetName dataset) {
-    RuntimeException last = null;
-    for (int attempt = 0; attempt < UNMOUNT_ATTEMPTS; attempt++) {
-      try {
-        target.unmount(dataset);
-        return;
-      } catch (RuntimeException e) {
-        last = e;
-        sleep(UNMOUNT_RETRY_DELAY);
-      }
-    }
-    log.warn("{}: could not unmount to show the received data: {}", dataset, last.getMessage());
-    cycle.notes.add(
-        "could not unmount "
-            + dataset
-            + " to show the received data; its mount may show the previous data until it is"
-            + " mounted again: "
-            + last.getMessage());
   }
 
   /**
@@ -440,23 +414,6 @@ public final class Puller {
    * <parent>/zferry-aside-<stamp>-<name>} for a child. Returns false, with a note, if the pool
    * lacks the room.
    */
-  /** Mounts, retrying while zfs-fuse still releases the previous mount; false after a note. */
-  private boolean mountPatiently(Cycle cycle, DatasetName dataset) {
-    RuntimeException last = null;
-    for (int attempt = 0; attempt < UNMOUNT_ATTEMPTS; attempt++) {
-      try {
-        target.mount(dataset);
-        return true;
-      } catch (RuntimeException e) {
-        last = e;
-        sleep(UNMOUNT_RETRY_DELAY);
-      }
-    }
-    log.warn("{}: could not mount it again: {}", dataset, last.getMessage());
-    cycle.notes.add("could not mount " + dataset + " again: " + last.getMessage());
-    return false;
-  }
-
   private boolean setAsideByCopy(Cycle cycle, DatasetName dataset, String stamp, String why) {
     DatasetName aside =
         dataset.isPool()
@@ -692,6 +649,7 @@ public final class Puller {
     final List<DatasetOutcome> outcomes = new ArrayList<>();
     final List<DatasetName> setAside = new ArrayList<>();
     long resumedBytes;
+    boolean remountAtEnd;
     final List<SnapshotName> expired = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     boolean madeWritable;

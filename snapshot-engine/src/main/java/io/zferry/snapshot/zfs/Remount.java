@@ -1,0 +1,69 @@
+package io.zferry.snapshot.zfs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Unmounts a dataset tree deepest first and mounts it again root first, so that every path shows
+ * the datasets' current state and properties. zfs-fuse needs this after a full receive onto a
+ * mounted dataset (it may keep serving the replaced data) and after {@code readonly=on} (enforced
+ * only from the next mount). It answers "busy" for a moment after the last access to a mount, so
+ * each step is retried.
+ */
+public final class Remount {
+  private static final int ATTEMPTS = 20;
+  private static final Duration RETRY_DELAY = Duration.ofMillis(250);
+
+  private Remount() {}
+
+  /** Returns what failed, one line each; empty if the whole tree is mounted afresh. */
+  public static List<String> tree(Zfs zfs, DatasetName root) {
+    List<DatasetName> tree = new ArrayList<>(zfs.listDatasets(root));
+    tree.sort(
+        Comparator.comparingInt((DatasetName d) -> d.components().size())
+            .thenComparing(Comparator.naturalOrder()));
+    List<String> problems = new ArrayList<>();
+    for (int i = tree.size() - 1; i >= 0; i--) {
+      DatasetName dataset = tree.get(i);
+      retried(() -> zfs.unmount(dataset))
+          .ifPresent(
+              e ->
+                  problems.add(
+                      "could not unmount "
+                          + dataset
+                          + ", so its mount may show outdated data or settings: "
+                          + e.getMessage()));
+    }
+    for (DatasetName dataset : tree) {
+      var failure = retried(() -> zfs.mount(dataset));
+      if (failure.isPresent()) {
+        problems.add("could not mount " + dataset + " again: " + failure.get().getMessage());
+        // A child mounted without its parent would create its mountpoint in the directory below
+        // the parent's mount, which then refuses the parent's mount for good ("not empty").
+        break;
+      }
+    }
+    return problems;
+  }
+
+  private static java.util.Optional<RuntimeException> retried(Runnable step) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      try {
+        step.run();
+        return java.util.Optional.empty();
+      } catch (RuntimeException e) {
+        last = e;
+        try {
+          Thread.sleep(RETRY_DELAY.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return java.util.Optional.of(e);
+        }
+      }
+    }
+    return java.util.Optional.of(last);
+  }
+}
