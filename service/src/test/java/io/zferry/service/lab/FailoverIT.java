@@ -65,6 +65,15 @@ class FailoverIT {
   private void startCluster(List<String> clusterYaml, String... serviceYaml) {
     List<String> serviceLines = new ArrayList<>(List.of(serviceYaml));
     serviceLines.add(VIP_YAML);
+    // The demo's hook: a file server for /tank on port 8080, started with the service.
+    Path hook =
+        Path.of(System.getProperty(Lab.SCRIPT_PROPERTY))
+            .toAbsolutePath()
+            .getParent()
+            .getParent()
+            .getParent()
+            .resolve("packaging/demo/file-server-hook");
+    serviceLines.add("hooks: {start: [" + hook + "], stop: [" + hook + "], timeout: 10s}");
     List<String> clusterLines = new ArrayList<>(List.of("heartbeatInterval: 500ms"));
     clusterLines.add("heartbeatTimeout: " + TIMEOUT.toSeconds() + "s");
     clusterLines.addAll(clusterYaml);
@@ -114,6 +123,22 @@ class FailoverIT {
         "the VIP on node-b",
         () -> vipProbe.holders(VIP).equals(java.util.Set.of("node-b")));
     assertThat(vipProbe.answersPing(VIP)).isTrue();
+    // The start hook ran before the VIP came up: the client reads the data through the VIP.
+    assertThat(
+            lab.command(
+                    "exec",
+                    "client",
+                    "--",
+                    "curl",
+                    "-s",
+                    "--max-time",
+                    "5",
+                    "http://" + VIP + ":8080/f")
+                .stdout())
+        .isEqualTo("replicated\n");
+    ServiceStatus hooked = cluster.status("node-b").orElseThrow();
+    assertThat(hooked.lastHooks().phase()).isEqualTo("start");
+    assertThat(hooked.lastHooks().ok()).isTrue();
     assertThat(b.lock().reason()).contains("automatic failover");
     assertThat(b.lock().lastCommonSnapshot()).isNotNull();
     // Serving the copy it had: the replicated data, now writable.
