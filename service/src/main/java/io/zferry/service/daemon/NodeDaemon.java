@@ -15,6 +15,7 @@ import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.failover.ManagedVips;
 import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.failover.PingTargets;
+import io.zferry.service.failover.RecentIsolation;
 import io.zferry.service.failover.SshBannerProbe;
 import io.zferry.service.failover.VipControl;
 import io.zferry.service.model.NodeName;
@@ -103,8 +104,11 @@ public final class NodeDaemon implements AutoCloseable {
             peer.name().value());
     SshBannerProbe sshProbe = new SshBannerProbe(peer.address(), peer.sshPort(), heartbeatTimeout);
     this.peerWatch = new PeerWatch(peerClient::heartbeat, sshProbe::answers, clock);
-    PingTargets pingTargets =
-        new PingTargets(new LocalHost(self.value()), config.cluster().pingTargets());
+    RecentIsolation isolation =
+        new RecentIsolation(
+            new PingTargets(new LocalHost(self.value()), config.cluster().pingTargets())::check,
+            clock,
+            config.cluster().heartbeatTimeout());
     for (ServiceConfig service : config.services()) {
       services.add(
           new ServiceRuntime(
@@ -116,7 +120,7 @@ public final class NodeDaemon implements AutoCloseable {
               peerZfs,
               peerClient,
               peerWatch,
-              pingTargets::check,
+              isolation,
               config.cluster().heartbeatTimeout(),
               vipsOf(service),
               scheduler,

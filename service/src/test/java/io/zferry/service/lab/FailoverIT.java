@@ -333,6 +333,13 @@ class FailoverIT {
     } finally {
       switchPort("vB", true);
     }
+    // Reconnected, it hears node-a again: no takeover in the moment the link comes back.
+    cluster.awaitStatus(
+        "node-b", TAKEOVER_BUDGET, s -> "passive".equals(s.state()), "node-b to follow again");
+    LabCluster.sleep(TIMEOUT.plusSeconds(2));
+    ServiceStatus after = cluster.status("node-b").orElseThrow();
+    assertThat(after.role()).isEqualTo("passive");
+    assertThat(after.epoch()).isZero();
     assertThat(cluster.status("node-a").orElseThrow().role()).isEqualTo("active");
   }
 
