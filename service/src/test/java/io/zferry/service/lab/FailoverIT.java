@@ -73,7 +73,9 @@ class FailoverIT {
             .getParent()
             .getParent()
             .resolve("packaging/demo/file-server-hook");
-    serviceLines.add("hooks: {start: [" + hook + "], stop: [" + hook + "], timeout: 10s}");
+    if (serviceLines.stream().noneMatch(l -> l.startsWith("hooks:"))) {
+      serviceLines.add("hooks: {start: [" + hook + "], stop: [" + hook + "], timeout: 10s}");
+    }
     List<String> clusterLines = new ArrayList<>(List.of("heartbeatInterval: 500ms"));
     clusterLines.add("heartbeatTimeout: " + TIMEOUT.toSeconds() + "s");
     clusterLines.addAll(clusterYaml);
@@ -208,6 +210,27 @@ class FailoverIT {
         Duration.ofSeconds(40),
         "node-b's write on node-a",
         () -> nodeA.exec("cat", "/tank/reverse").stdout().equals("from-b\n"));
+    vipWatch.assertNeverTwoHolders();
+  }
+
+  @Test
+  void aSwitchoverThatFailsAtAStepLeavesTheOldActiveServing() {
+    // A stop hook that fails: the switchover must stop there and put node-a back.
+    startCluster("fencing: {policy: ignore}", "hooks: {stop: [/bin/false], timeout: 5s}");
+    awaitReplicated();
+
+    CommandResult switchover = cluster.cli("node-a", "failover", "tank");
+
+    assertThat(switchover.exitCode()).isEqualTo(1);
+    assertThat(switchover.stdout()).contains("FAIL", "stop hooks", "node-a is active");
+    ServiceStatus a =
+        cluster.awaitStatus(
+            "node-a", TAKEOVER_BUDGET, s -> s.vipsHeld().contains(VIP + "/24"), "the VIP back");
+    assertThat(a.role()).isEqualTo("active");
+    assertThat(a.epoch()).isZero();
+    assertThat(vipProbe.holders(VIP)).containsExactly("node-a");
+    nodeA.shell("echo still-serving > /tank/after");
+    awaitReplicated("/tank/after", "still-serving\n");
     vipWatch.assertNeverTwoHolders();
   }
 
