@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zferry.service.failover.PeerView.PeerServiceState;
 import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
-import java.time.Clock;
+import io.zferry.service.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PeerWatchTest {
   private static final Duration WITHIN = Duration.ofSeconds(10);
 
-  private final SteppingClock clock = new SteppingClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
   private Optional<HeartbeatView> apiAnswer = Optional.empty();
   private boolean hostAnswers;
   private final PeerWatch watch = new PeerWatch(() -> apiAnswer, () -> hostAnswers, clock);
@@ -59,28 +57,5 @@ class PeerWatchTest {
 
   private static HeartbeatView heartbeat(ServiceClaim... claims) {
     return new HeartbeatView("node-a", "2026-11-22T00:00:00Z", List.of(claims));
-  }
-
-  private static final class SteppingClock extends Clock {
-    private Instant now = Instant.parse("2026-11-22T00:00:00Z");
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
