@@ -25,6 +25,15 @@ public record Capabilities(
     boolean holds,
     boolean sendSizeEstimate) {
 
+  /**
+   * zfs-fuse can go on serving a mounted filesystem's earlier state after a receive into it, even
+   * though the receive succeeded (seen in the lab after a reboot and after a full receive onto a
+   * pool's root); only mounting it again shows what arrived. OpenZFS updates mounts itself.
+   */
+  public boolean mountsGoStaleOnReceive() {
+    return implementation.equals("zfs-fuse");
+  }
+
   public static Capabilities zfsFuse() {
     return new Capabilities("zfs-fuse", false, false, false, false, false, false, false, false);
   }

@@ -181,7 +181,8 @@ public final class Puller {
         notCurrent.add(dataset);
       }
     }
-    if (cycle.remountAtEnd) {
+    boolean received = cycle.outcomes.stream().anyMatch(o -> o instanceof DatasetOutcome.Received);
+    if (cycle.remountAtEnd || (received && target.capabilities().mountsGoStaleOnReceive())) {
       remountTree(cycle, pool);
     }
     keepTargetReadOnly(cycle);
