@@ -13,6 +13,8 @@ import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.daemon.NodeDaemon;
 import io.zferry.service.model.NodeName;
+import io.zferry.service.systemd.SystemdNotifier;
+import io.zferry.service.systemd.UnixDatagramTransport;
 import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.zfs.CliZfs;
@@ -22,6 +24,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -73,6 +76,16 @@ public final class Zferryd implements Callable<Integer> {
     NodeName self;
     ApiTokens tokens;
     StateStore store;
+    // Under systemd (Type=notify) it learns from here when zferryd serves and that it is alive.
+    SystemdNotifier systemd =
+        checkOnly
+            ? SystemdNotifier.disabled()
+            : SystemdNotifier.fromEnvironment(
+                System.getenv(),
+                ProcessHandle.current().pid(),
+                UnixDatagramTransport::to,
+                Clock.systemUTC());
+    systemd.status("starting: reading " + configFile);
     try {
       config = ConfigLoader.load(configFile);
       self = new NodeName(node != null ? node : hostName());
@@ -97,6 +110,7 @@ public final class Zferryd implements Callable<Integer> {
         | StateStoreException
         | IllegalArgumentException e) {
       System.err.println("zferryd: " + e.getMessage());
+      systemd.status("failed to start: " + e.getMessage());
       if (e instanceof StateStoreException missing
           && missing.reason() == StateStoreException.Reason.MISSING) {
         System.err.println(
@@ -109,18 +123,36 @@ public final class Zferryd implements Callable<Integer> {
     log.info(
         "API tokens from {}: {}", config.api().tokensFile(), String.join(", ", tokens.labels()));
     NodeDaemon daemon = new NodeDaemon(config, self, store, tokens, Clock.systemUTC());
+    // The heartbeat loop must never stall (the peer's failover depends on it), so it is the one
+    // that pings the watchdog: if it wedges, systemd restarts the daemon.
+    daemon.afterEachHeartbeat(systemd::watchdog);
+    warnIfWatchdogOutpacesHeartbeat(config, systemd);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("stopping");
+                  systemd.stopping("stopping");
                   daemon.close();
                   store.close();
+                  systemd.close();
                   stopped.countDown();
                 },
                 "shutdown"));
-    daemon.start();
+    try {
+      daemon.start();
+    } catch (RuntimeException e) {
+      systemd.status("failed to start: " + e.getMessage());
+      throw e;
+    }
+    systemd.ready(
+        "serving "
+            + config.services().size()
+            + " service(s) as node "
+            + self.value()
+            + "; API on port "
+            + daemon.apiPort());
     stopped.await();
     return 0;
   }
@@ -152,6 +184,23 @@ public final class Zferryd implements Callable<Integer> {
       }
     }
     return OpenMode.CREATE_IF_MISSING;
+  }
+
+  /** Pings come once per heartbeat round at most, so the watchdog must allow more than that. */
+  private static void warnIfWatchdogOutpacesHeartbeat(
+      ZferryConfig config, SystemdNotifier systemd) {
+    Duration heartbeat = config.cluster().heartbeatInterval();
+    systemd
+        .watchdogPingInterval()
+        .filter(ping -> heartbeat.compareTo(ping) >= 0)
+        .ifPresent(
+            ping ->
+                log.warn(
+                    "cluster.heartbeatInterval {} is not shorter than half the systemd watchdog"
+                        + " period ({}): systemd may kill zferryd although it runs; raise"
+                        + " WatchdogSec= to well over twice the heartbeat interval",
+                    heartbeat,
+                    ping));
   }
 
   private static String hostName() {
