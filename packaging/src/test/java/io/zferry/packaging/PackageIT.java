@@ -1,6 +1,7 @@
 package io.zferry.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * lab tests, and is skipped with them (-DskipLabTests).
  */
 class PackageIT {
+  private static final int CANNOT_RUN_HERE = 3;
+
   @Test
   void thePackageInstallsUpgradesRemovesAndPurges(@TempDir Path dir) throws Exception {
     Path deb = Path.of(System.getProperty("zferry.deb"));
@@ -36,6 +39,8 @@ class PackageIT {
     String output = Files.readString(log);
     System.out.println(output);
     assertThat(finished).as("test-package finished within 10 minutes:%n%s", output).isTrue();
+    // 3: not root, or a machine where zferry is (or was) installed, which it must not touch.
+    assumeTrue(run.exitValue() != CANNOT_RUN_HERE, output);
     assertThat(run.exitValue()).as(output).isZero();
     assertThat(output).contains(" passed, 0 failed").doesNotContain("not ok");
   }
