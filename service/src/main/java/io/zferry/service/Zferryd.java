@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
     description = "Keeps ZFS pools highly available on two shared-nothing nodes.")
 public final class Zferryd implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Zferryd.class);
+  private static final Duration SLOWEST_PEER_PROBES = Duration.ofSeconds(4);
 
   @Option(
       names = "--config",
@@ -186,20 +187,25 @@ public final class Zferryd implements Callable<Integer> {
     return OpenMode.CREATE_IF_MISSING;
   }
 
-  /** Pings come once per heartbeat round at most, so the watchdog must allow more than that. */
+  /**
+   * Pings come once per heartbeat round at most, and a round with a silent peer also waits for its
+   * API and SSH probes (up to 2 s each): the watchdog must allow more than that.
+   */
   private static void warnIfWatchdogOutpacesHeartbeat(
       ZferryConfig config, SystemdNotifier systemd) {
     Duration heartbeat = config.cluster().heartbeatInterval();
+    Duration slowestRound = heartbeat.plus(SLOWEST_PEER_PROBES);
     systemd
         .watchdogPingInterval()
-        .filter(ping -> heartbeat.compareTo(ping) >= 0)
+        .filter(ping -> slowestRound.compareTo(ping) >= 0)
         .ifPresent(
             ping ->
                 log.warn(
-                    "cluster.heartbeatInterval {} is not shorter than half the systemd watchdog"
-                        + " period ({}): systemd may kill zferryd although it runs; raise"
-                        + " WatchdogSec= to well over twice the heartbeat interval",
+                    "cluster.heartbeatInterval {} plus up to {} of peer probes is not shorter than"
+                        + " half the systemd watchdog period ({}): systemd may kill zferryd"
+                        + " although it runs; raise WatchdogSec= above twice that",
                     heartbeat,
+                    SLOWEST_PEER_PROBES,
                     ping));
   }
 
