@@ -13,6 +13,8 @@ import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.daemon.NodeDaemon;
 import io.zferry.service.model.NodeName;
+import io.zferry.service.systemd.SystemdNotifier;
+import io.zferry.service.systemd.UnixDatagramTransport;
 import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.zfs.CliZfs;
@@ -22,6 +24,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -38,6 +41,7 @@ import picocli.CommandLine.Option;
     description = "Keeps ZFS pools highly available on two shared-nothing nodes.")
 public final class Zferryd implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Zferryd.class);
+  private static final Duration SLOWEST_PEER_PROBES = Duration.ofSeconds(4);
 
   @Option(
       names = "--config",
@@ -73,6 +77,16 @@ public final class Zferryd implements Callable<Integer> {
     NodeName self;
     ApiTokens tokens;
     StateStore store;
+    // Under systemd (Type=notify) it learns from here when zferryd serves and that it is alive.
+    SystemdNotifier systemd =
+        checkOnly
+            ? SystemdNotifier.disabled()
+            : SystemdNotifier.fromEnvironment(
+                System.getenv(),
+                ProcessHandle.current().pid(),
+                UnixDatagramTransport::to,
+                Clock.systemUTC());
+    systemd.status("starting: reading " + configFile);
     try {
       config = ConfigLoader.load(configFile);
       self = new NodeName(node != null ? node : hostName());
@@ -97,6 +111,7 @@ public final class Zferryd implements Callable<Integer> {
         | StateStoreException
         | IllegalArgumentException e) {
       System.err.println("zferryd: " + e.getMessage());
+      systemd.status("failed to start: " + e.getMessage());
       if (e instanceof StateStoreException missing
           && missing.reason() == StateStoreException.Reason.MISSING) {
         System.err.println(
@@ -109,18 +124,36 @@ public final class Zferryd implements Callable<Integer> {
     log.info(
         "API tokens from {}: {}", config.api().tokensFile(), String.join(", ", tokens.labels()));
     NodeDaemon daemon = new NodeDaemon(config, self, store, tokens, Clock.systemUTC());
+    // The heartbeat loop must never stall (the peer's failover depends on it), so it is the one
+    // that pings the watchdog: if it wedges, systemd restarts the daemon.
+    daemon.afterEachHeartbeat(systemd::watchdog);
+    warnIfWatchdogOutpacesHeartbeat(config, systemd);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("stopping");
+                  systemd.stopping("stopping");
                   daemon.close();
                   store.close();
+                  systemd.close();
                   stopped.countDown();
                 },
                 "shutdown"));
-    daemon.start();
+    try {
+      daemon.start();
+    } catch (RuntimeException e) {
+      systemd.status("failed to start: " + e.getMessage());
+      throw e;
+    }
+    systemd.ready(
+        "serving "
+            + config.services().size()
+            + " service(s) as node "
+            + self.value()
+            + "; API on port "
+            + daemon.apiPort());
     stopped.await();
     return 0;
   }
@@ -152,6 +185,28 @@ public final class Zferryd implements Callable<Integer> {
       }
     }
     return OpenMode.CREATE_IF_MISSING;
+  }
+
+  /**
+   * Pings come once per heartbeat round at most, and a round with a silent peer also waits for its
+   * API and SSH probes (up to 2 s each): the watchdog must allow more than that.
+   */
+  private static void warnIfWatchdogOutpacesHeartbeat(
+      ZferryConfig config, SystemdNotifier systemd) {
+    Duration heartbeat = config.cluster().heartbeatInterval();
+    Duration slowestRound = heartbeat.plus(SLOWEST_PEER_PROBES);
+    systemd
+        .watchdogPingInterval()
+        .filter(ping -> slowestRound.compareTo(ping) >= 0)
+        .ifPresent(
+            ping ->
+                log.warn(
+                    "cluster.heartbeatInterval {} plus up to {} of peer probes is not shorter than"
+                        + " half the systemd watchdog period ({}): systemd may kill zferryd"
+                        + " although it runs; raise WatchdogSec= above twice that",
+                    heartbeat,
+                    SLOWEST_PEER_PROBES,
+                    ping));
   }
 
   private static String hostName() {

@@ -64,6 +64,7 @@ public final class NodeDaemon implements AutoCloseable {
   private final HttpPeerCommands peerCommands;
   private final ScheduledExecutorService heartbeat;
   private final List<ScheduledExecutorService> controls = new ArrayList<>();
+  private volatile Runnable afterHeartbeat = () -> {};
 
   /**
    * @param tokens the API tokens (from {@code api.tokensFile}): what the API accepts, and where the
@@ -159,6 +160,14 @@ public final class NodeDaemon implements AutoCloseable {
         });
   }
 
+  /**
+   * Runs {@code hook} after every heartbeat round, on the heartbeat thread (set it before {@link
+   * #start}): a sign of life from the loop that must never stall, for systemd's watchdog.
+   */
+  public void afterEachHeartbeat(Runnable hook) {
+    this.afterHeartbeat = hook;
+  }
+
   public void start() {
     store.recordEvent(EventKind.DAEMON, null, self.value(), "zferryd", "started");
     for (ServiceRuntime service : services) {
@@ -167,7 +176,13 @@ public final class NodeDaemon implements AutoCloseable {
     api.start();
     long every = config.cluster().heartbeatInterval().toMillis();
     heartbeat.scheduleWithFixedDelay(
-        () -> guarded("heartbeat", peerWatch::beat), 0, every, TimeUnit.MILLISECONDS);
+        () -> {
+          guarded("heartbeat", peerWatch::beat);
+          guarded("after heartbeat", afterHeartbeat);
+        },
+        0,
+        every,
+        TimeUnit.MILLISECONDS);
     for (ServiceRuntime service : services) {
       // One control thread per service: a slow hook or fence command of one service must not
       // delay the others' failover.

@@ -1,0 +1,172 @@
+package io.zferry.service.systemd;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sd_notify protocol of a {@code Type=notify} service: {@code READY=1} once the daemon serves,
+ * {@code WATCHDOG=1} at half the watchdog period, {@code STOPPING=1} on shutdown, and {@code
+ * STATUS=} one-liners for {@code systemctl status}. Without {@code NOTIFY_SOCKET} (not started by
+ * systemd, or {@code Type=simple}) every call does nothing, and without {@code WATCHDOG_USEC} no
+ * watchdog ping is sent.
+ *
+ * <p>Notification failures are logged, never thrown: systemd not listening must not stop the daemon
+ * (if it is waiting for READY, its start timeout tells the operator).
+ */
+public final class SystemdNotifier implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SystemdNotifier.class);
+
+  /** Opens the transport to the socket that {@code NOTIFY_SOCKET} names. */
+  @FunctionalInterface
+  public interface Transports {
+    NotifyTransport open(String notifySocket) throws IOException;
+  }
+
+  private final NotifyTransport transport; // null: systemd is not listening
+  private final Duration watchdogPing; // null: no watchdog
+  private final Clock clock;
+  private Instant lastPing; // guarded by this
+  private boolean failing; // guarded by this
+
+  SystemdNotifier(NotifyTransport transport, Duration watchdogPing, Clock clock) {
+    this.transport = transport;
+    this.watchdogPing = watchdogPing;
+    this.clock = clock;
+  }
+
+  /** A notifier that sends nothing. */
+  public static SystemdNotifier disabled() {
+    return new SystemdNotifier(null, null, Clock.systemUTC());
+  }
+
+  /**
+   * Reads {@code NOTIFY_SOCKET}, {@code WATCHDOG_USEC} and {@code WATCHDOG_PID} as sd_notify(3) and
+   * sd_watchdog_enabled(3) do: the watchdog applies only if {@code WATCHDOG_PID} is absent or names
+   * this process, and is pinged at half of {@code WATCHDOG_USEC}.
+   *
+   * @param pid this process's id
+   */
+  public static SystemdNotifier fromEnvironment(
+      Map<String, String> env, long pid, Transports transports, Clock clock) {
+    String socket = env.get("NOTIFY_SOCKET");
+    if (socket == null || socket.isEmpty()) {
+      return disabled();
+    }
+    NotifyTransport transport;
+    try {
+      transport = transports.open(socket);
+    } catch (IOException | RuntimeException | LinkageError e) {
+      log.error(
+          "cannot notify systemd at NOTIFY_SOCKET={}: {}; systemd will not see this daemon as"
+              + " started (with Type=notify it times out); run it with Type=simple instead",
+          socket,
+          e.toString());
+      return disabled();
+    }
+    return new SystemdNotifier(transport, watchdogPing(env, pid).orElse(null), clock);
+  }
+
+  static Optional<Duration> watchdogPing(Map<String, String> env, long pid) {
+    String usec = env.get("WATCHDOG_USEC");
+    if (usec == null || usec.isEmpty()) {
+      return Optional.empty();
+    }
+    String forPid = env.get("WATCHDOG_PID");
+    if (forPid != null && !forPid.isEmpty() && !forPid.equals(Long.toString(pid))) {
+      return Optional.empty(); // the watchdog is some other process's (such as a wrapper's)
+    }
+    long micros;
+    try {
+      micros = Long.parseLong(usec);
+    } catch (NumberFormatException e) {
+      log.warn("WATCHDOG_USEC={} is not a number of microseconds; no watchdog pings", usec);
+      return Optional.empty();
+    }
+    if (micros <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofNanos(micros * 1000 / 2));
+  }
+
+  /** Whether systemd listens; if not, every other method does nothing. */
+  public boolean enabled() {
+    return transport != null;
+  }
+
+  /** How often {@link #watchdog()} pings, if systemd watches this process. */
+  public Optional<Duration> watchdogPingInterval() {
+    return Optional.ofNullable(watchdogPing);
+  }
+
+  /** The daemon serves: API listening, state store open, services started. */
+  public void ready(String status) {
+    send("READY=1\nSTATUS=" + oneLine(status));
+  }
+
+  public void status(String status) {
+    send("STATUS=" + oneLine(status));
+  }
+
+  public void stopping(String status) {
+    send("STOPPING=1\nSTATUS=" + oneLine(status));
+  }
+
+  /**
+   * Called from a loop that must never stall (each heartbeat round): pings the watchdog if half its
+   * period has passed since the last ping. So a wedged loop stops the pings, and systemd restarts
+   * the daemon.
+   *
+   * @return whether a ping was sent
+   */
+  public boolean watchdog() {
+    if (transport == null || watchdogPing == null) {
+      return false;
+    }
+    Instant now = clock.instant();
+    synchronized (this) {
+      if (lastPing != null && now.isBefore(lastPing.plus(watchdogPing))) {
+        return false;
+      }
+      lastPing = now;
+    }
+    send("WATCHDOG=1");
+    return true;
+  }
+
+  private synchronized void send(String message) {
+    if (transport == null) {
+      return;
+    }
+    try {
+      transport.send(message);
+      if (failing) {
+        log.info("notifying systemd works again");
+        failing = false;
+      }
+    } catch (IOException | RuntimeException e) {
+      // Logged once per run of failures: the heartbeat would repeat it every second.
+      if (!failing) {
+        log.warn("cannot notify systemd ({}): {}", message.replace('\n', ' '), e.toString());
+        failing = true;
+      }
+    }
+  }
+
+  /** STATUS is one line; a newline would end the field and start another assignment. */
+  private static String oneLine(String text) {
+    return text.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (transport != null) {
+      transport.close();
+    }
+  }
+}
