@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PullLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PullLoop.class);
+  private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(2);
 
   private final String service;
   private final NodeName self;
@@ -99,12 +100,24 @@ final class PullLoop implements AutoCloseable {
     enabled = on;
   }
 
-  /** Disables the loop, cancels the transfer under way and returns once no cycle runs. */
+  /**
+   * Disables the loop and cancels the cycle under way, waiting briefly for it to end. A cycle stuck
+   * on a dead peer (opening an SSH session waits for the keep-alive timeout) is not waited for: it
+   * is cancelled, so it no longer touches the pool.
+   */
   void stopAndWait() {
     enable(false);
     current.ifPresent(Puller::cancel);
-    cycleLock.lock();
-    cycleLock.unlock();
+    try {
+      if (cycleLock.tryLock(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        cycleLock.unlock();
+      } else {
+        log.info(
+            "{}: the cancelled pull still waits on {}; going on without it", service, peer.value());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

@@ -80,6 +80,9 @@ public final class ServiceRuntime implements AutoCloseable {
   /** A failed start hook or fence command is retried no more often than this. */
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(30);
 
+  /** Clients wait for the VIPs while start hooks fail, so those are retried sooner. */
+  private static final Duration START_HOOK_RETRY_PAUSE = Duration.ofSeconds(5);
+
   /** How often an unchanged report of the passive's applied snapshot is written again. */
   private static final Duration APPLIED_REFRESH = Duration.ofMinutes(1);
 
@@ -268,7 +271,7 @@ public final class ServiceRuntime implements AutoCloseable {
       HookRunner.PhaseResult result = hooks.run(HookRunner.Phase.START);
       startHooksDone = result.succeeded();
       if (!startHooksDone) {
-        nextStartHookAttempt = clock.instant().plus(RETRY_PAUSE);
+        nextStartHookAttempt = clock.instant().plus(START_HOOK_RETRY_PAUSE);
         event(EventKind.OPERATOR_ACTION, result.summary() + "; VIPs stay down until it succeeds");
       } else if (!result.runs().isEmpty()) {
         event(EventKind.OPERATOR_ACTION, result.summary());
@@ -557,7 +560,7 @@ public final class ServiceRuntime implements AutoCloseable {
                     "could not make " + pool() + " read-only: " + String.join("; ", problems));
               }
             });
-        Snapshot last = steps.run("final snapshot", this::finalSnapshot);
+        Snapshot last = finalSnapshot(steps);
         steps.run(
             to + " pulls the final snapshot",
             () -> peer.catchUp(name(), last.name().toString(), last.guid().toString()));
@@ -566,11 +569,8 @@ public final class ServiceRuntime implements AutoCloseable {
         return report(steps, false, "switchover failed at a step; " + self.value() + " is active");
       }
       ServiceState swapped =
-          steps.run(
-              "record " + to + " as owner",
-              () ->
-                  store.changeOwner(
-                      name(), local.epoch(), to, actor, "switchover to " + to, false));
+          store.changeOwner(name(), local.epoch(), to, actor, "switchover to " + to, false);
+      steps.run("record " + to + " as owner", () -> "epoch " + swapped.epoch());
       mode = Mode.PASSIVE;
       try {
         steps.run(to + " starts the service", () -> peer.promote(name(), swapped.epoch(), actor));
@@ -646,6 +646,17 @@ public final class ServiceRuntime implements AutoCloseable {
       throw new OperationException(
           OperationException.Kind.CONFLICT, name() + " is not running as active here yet");
     }
+  }
+
+  private Snapshot finalSnapshot(Steps steps) {
+    Snapshot[] taken = new Snapshot[1];
+    steps.run(
+        "final snapshot",
+        () -> {
+          taken[0] = finalSnapshot();
+          return taken[0].name().toString();
+        });
+    return taken[0];
   }
 
   private Snapshot finalSnapshot() {

@@ -181,6 +181,9 @@ public final class Puller {
         notCurrent.add(dataset);
       }
     }
+    // A cancelled puller leaves the pool to whoever cancelled it, such as a takeover making it
+    // writable: nothing below may run.
+    checkNotCancelled();
     boolean received = cycle.outcomes.stream().anyMatch(o -> o instanceof DatasetOutcome.Received);
     if (cycle.remountAtEnd || (received && target.capabilities().mountsGoStaleOnReceive())) {
       remountTree(cycle, pool);
