@@ -185,7 +185,7 @@ public final class Puller {
     // writable: nothing below may run.
     checkNotCancelled();
     boolean received = cycle.outcomes.stream().anyMatch(o -> o instanceof DatasetOutcome.Received);
-    if (cycle.remountAtEnd || (received && target.capabilities().mountsGoStaleOnReceive())) {
+    if (cycle.remountAtEnd || (received && staleMountWorthRemounting())) {
       remountTree(cycle, pool);
     }
     keepTargetReadOnly(cycle);
@@ -405,6 +405,15 @@ public final class Puller {
    * (read-only) mount, and the children's mounts end up under the new root's. Unmount the tree
    * deepest first and mount it again root first, so every path shows what was received.
    */
+  /**
+   * On zfs-fuse a mount can go stale after a receive; mounting again cures it, but only for a pool
+   * without child datasets: zfs-fuse creates children's mountpoints inside an unmounted parent
+   * while receiving them, and such a parent then refuses to mount ("not empty").
+   */
+  private boolean staleMountWorthRemounting() {
+    return target.capabilities().mountsGoStaleOnReceive() && target.listDatasets(pool).size() == 1;
+  }
+
   private void remountTree(Cycle cycle, DatasetName root) {
     for (String problem : Remount.tree(target, root)) {
       log.warn("{}", problem);
