@@ -48,6 +48,16 @@ public final class Remount {
     return problems;
   }
 
+  /** Unmounts one dataset, retrying while zfs-fuse says busy; the failure, if it persisted. */
+  public static java.util.Optional<RuntimeException> unmount(Zfs zfs, DatasetName dataset) {
+    return retried(() -> zfs.unmount(dataset));
+  }
+
+  /** Mounts one dataset, retrying while zfs-fuse releases a previous mount. */
+  public static java.util.Optional<RuntimeException> mount(Zfs zfs, DatasetName dataset) {
+    return retried(() -> zfs.mount(dataset));
+  }
+
   private static java.util.Optional<RuntimeException> retried(Runnable step) {
     RuntimeException last = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -188,6 +188,11 @@ public final class Puller {
     if (cycle.remountAtEnd || (received && staleMountWorthRemounting())) {
       remountTree(cycle, pool);
     }
+    for (DatasetName aside : cycle.mountAtEnd) {
+      Remount.mount(target, aside)
+          .ifPresent(
+              e -> cycle.notes.add("could not mount " + aside + " again: " + e.getMessage()));
+    }
     keepTargetReadOnly(cycle);
 
     // One listing per side while idle; the target is listed again only if the cycle changed it.
@@ -284,7 +289,17 @@ public final class Puller {
     makeWritableForThisCycle(cycle);
     String stamp = STAMP.format(clock.instant());
     String why = "diverged from " + source.hostName() + " after " + diverged.common().name();
+    int asideBefore = cycle.setAside.size();
     boolean kept = setAsideByCopy(cycle, dataset, stamp, why);
+    if (kept) {
+      // Its mountpoint lies in the dataset about to be rolled back, which would remove the
+      // directory under the mount and leave the copy unreachable: unmounted now, mounted at the
+      // end of the cycle, in the rolled-back tree.
+      DatasetName aside = cycle.setAside.get(asideBefore);
+      Remount.unmount(target, aside)
+          .ifPresent(e -> cycle.notes.add("could not unmount " + aside + ": " + e.getMessage()));
+      cycle.mountAtEnd.add(aside);
+    }
     if (!kept && divergence != Divergence.DISCARD_AND_RESYNC) {
       return Optional.of(
           new DatasetOutcome.Diverged(
@@ -663,6 +678,7 @@ public final class Puller {
     final List<DatasetName> setAside = new ArrayList<>();
     long resumedBytes;
     boolean remountAtEnd;
+    final List<DatasetName> mountAtEnd = new ArrayList<>();
     final List<SnapshotName> expired = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     boolean madeWritable;
