@@ -70,23 +70,7 @@ class ZferrydConfigIT {
   @Test
   void aMissingOrExposedTokensFileIsRefusedWithTheFix(@TempDir Path dir) throws Exception {
     Path tokens = dir.resolve("api-tokens");
-    Path config = dir.resolve("zferry.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "cluster:",
-            "  name: it",
-            "nodes:",
-            "  - name: node-a",
-            "    address: 10.99.0.11",
-            "  - name: node-b",
-            "    address: 10.99.0.12",
-            "api:",
-            "  tokensFile: " + tokens,
-            "state:",
-            "  database: " + dir.resolve("state.db"),
-            ""));
+    Path config = minimalConfig(dir, tokens, dir.resolve("state.db"));
 
     CommandResult missing = zferryd(config);
     assertThat(missing.exitCode()).isEqualTo(1);
@@ -115,6 +99,18 @@ class ZferrydConfigIT {
     byte[] garbage =
         "this is not an SQLite database, whatever its name says\n".repeat(100).getBytes();
     Files.write(db, garbage);
+    Path config = minimalConfig(dir, tokens, db);
+
+    CommandResult result = zferryd(config);
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).contains(db.toString());
+    // The daemon must not guess: it neither serves nor replaces the file holding epochs and locks.
+    assertThat(Files.readAllBytes(db)).isEqualTo(garbage);
+  }
+
+  /** Two nodes, no services: all zferryd needs to get as far as its tokens and its state. */
+  private static Path minimalConfig(Path dir, Path tokens, Path db) throws Exception {
     Path config = dir.resolve("zferry.yaml");
     Files.writeString(
         config,
@@ -132,13 +128,7 @@ class ZferrydConfigIT {
             "state:",
             "  database: " + db,
             ""));
-
-    CommandResult result = zferryd(config);
-
-    assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.stderr()).contains(db.toString());
-    // The daemon must not guess: it neither serves nor replaces the file holding epochs and locks.
-    assertThat(Files.readAllBytes(db)).isEqualTo(garbage);
+    return config;
   }
 
   private CommandResult zferryd(Path config) {
