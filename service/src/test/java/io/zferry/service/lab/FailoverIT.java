@@ -197,10 +197,19 @@ class FailoverIT {
     // Every write node-a acknowledged before it stopped taking writes is on node-b.
     List<Integer> acknowledged = writer.acknowledged();
     assertThat(acknowledged).hasSizeGreaterThan(5);
-    String onB = nodeB.exec("sh", "-c", "ls /tank/w").stdout();
-    for (int i : acknowledged) {
-      assertThat(onB.lines()).as("write " + i + " on node-b").contains(String.valueOf(i));
-    }
+    // zfs-fuse can show a just-received state a moment late, so node-b gets a few seconds.
+    java.util.Set<String> expected =
+        acknowledged.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet());
+    cluster.await(
+        Duration.ofSeconds(20),
+        "every acknowledged write on node-b",
+        () ->
+            nodeB
+                .exec("ls", "/tank/w")
+                .stdout()
+                .lines()
+                .collect(java.util.stream.Collectors.toSet())
+                .containsAll(expected));
     ServiceStatus a =
         cluster.awaitStatus(
             "node-a", TAKEOVER_BUDGET, s -> "passive".equals(s.state()), "node-a to follow");
