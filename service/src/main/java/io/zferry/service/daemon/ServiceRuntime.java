@@ -396,7 +396,13 @@ public final class ServiceRuntime implements AutoCloseable {
    */
   private List<String> setReadOnly(boolean readOnly) {
     try {
-      localZfs.setProperty(pool(), READONLY, readOnly ? "on" : "off");
+      if (readOnly) {
+        localZfs.setProperty(pool(), READONLY, "on");
+      } else {
+        // Inherited rather than set off: a local "off" would travel with `send -p` and make the
+        // passive's copy writable for a moment on every receive.
+        localZfs.inheritProperty(pool(), READONLY);
+      }
     } catch (RuntimeException e) {
       String problem =
           "could not make " + pool() + (readOnly ? " read-only: " : " writable: ") + e.getMessage();

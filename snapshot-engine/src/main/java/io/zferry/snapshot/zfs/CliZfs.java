@@ -228,6 +228,11 @@ public final class CliZfs implements Zfs {
   }
 
   @Override
+  public void inheritProperty(DatasetName dataset, PropertyName property) {
+    runZfs("inherit", property.toString(), dataset.toString());
+  }
+
+  @Override
   public void setProperty(DatasetName dataset, PropertyName property, String value) {
     if (value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new IllegalArgumentException(

@@ -60,6 +60,9 @@ public interface Zfs {
 
   void setProperty(DatasetName dataset, PropertyName property, String value);
 
+  /** {@code zfs inherit}: drops the local value, so the default or the parent's applies. */
+  void inheritProperty(DatasetName dataset, PropertyName property);
+
   /** Starts {@code zfs send}; the stream is on the returned command's stdout. */
   RunningCommand send(SendSpec spec);
 

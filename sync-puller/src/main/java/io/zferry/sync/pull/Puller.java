@@ -250,7 +250,8 @@ public final class Puller {
         return new DatasetOutcome.Received(
             dataset, "resumed an interrupted receive", cycle.resumedBytes);
       } else if (plan instanceof Plan.Incremental incremental) {
-        makeWritableForThisCycle(cycle);
+        // No writable window for an incremental: a client still writing to this copy would have
+        // its writes accepted, then rolled back by the receive.
         SendSpec send =
             new SendSpec.Incremental(
                 incremental.common().name(), incremental.latest().name(), true, sendFlags());
