@@ -250,8 +250,13 @@ public final class Puller {
         return new DatasetOutcome.Received(
             dataset, "resumed an interrupted receive", cycle.resumedBytes);
       } else if (plan instanceof Plan.Incremental incremental) {
-        // No writable window for an incremental: a client still writing to this copy would have
-        // its writes accepted, then rolled back by the receive.
+        // No writable window for the pool's root: a client still writing to this copy would have
+        // its writes accepted, then rolled back by the receive. zfs-fuse mounts a received child
+        // again and must be able to create its mountpoint in the parent, so a child still needs
+        // one (a known gap for pools with child datasets).
+        if (!dataset.isPool()) {
+          makeWritableForThisCycle(cycle);
+        }
         SendSpec send =
             new SendSpec.Incremental(
                 incremental.common().name(), incremental.latest().name(), true, sendFlags());
