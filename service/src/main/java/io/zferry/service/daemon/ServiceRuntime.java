@@ -900,8 +900,7 @@ public final class ServiceRuntime implements AutoCloseable {
     }
     // Writes never snapshotted would be rolled back unseen: a snapshot now makes them part of the
     // divergence, so they are kept aside with the rest.
-    localZfs.snapshot(
-        pool(), "zferry-rescue-" + SnapshotNaming.shortNameAt(clock.instant()).substring(7), true);
+    localZfs.snapshot(pool(), SnapshotNaming.rescueNameAt(clock.instant()), true);
     PullReport report =
         pullLoop
             .resolveDivergence(how)
@@ -982,7 +981,8 @@ public final class ServiceRuntime implements AutoCloseable {
       applied = appliedHere.map(ServiceRuntime::view).orElse(null);
     } else {
       // The active knows the passive's progress from the passive's own status.
-      Optional<ServiceStatus> peerView = peerClient.lastKnown().flatMap(this::serviceOf);
+      // Asked now (cached briefly): nothing else keeps the passive's full status fresh.
+      Optional<ServiceStatus> peerView = peerClient.status().flatMap(this::serviceOf);
       lag = peerView.map(ServiceStatus::lagSeconds).orElse(null);
       applied = peerView.map(ServiceStatus::lastAppliedSnapshot).orElse(null);
     }

@@ -76,6 +76,8 @@ class ReplicationLoopIT {
     ServiceStatus a = cluster.status("node-a").orElseThrow();
     assertThat(a.role()).isEqualTo("active");
     assertThat(a.nextSnapshot()).isNotNull();
+    assertThat(a.lagSeconds()).as("the active reports the passive's lag").isNotNull();
+    assertThat(a.lastAppliedSnapshot()).isNotNull();
     assertThat(nodeB.exec("cat", "/tank/hello").stdout()).isEqualTo("hello\n");
   }
 

@@ -22,6 +22,11 @@ public final class SnapshotNaming {
     return PREFIX + STAMP.format(instant);
   }
 
+  /** The name of a rescue snapshot taken before a divergence is resolved; not a scheduled one. */
+  public static String rescueNameAt(Instant instant) {
+    return PREFIX + "rescue-" + STAMP.format(instant);
+  }
+
   public static boolean isOwn(SnapshotName name) {
     return timestampOf(name).isPresent();
   }
