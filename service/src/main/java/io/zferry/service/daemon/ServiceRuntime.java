@@ -50,6 +50,7 @@ import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.Remount;
 import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.PullReport;
 import io.zferry.sync.pull.Puller;
@@ -489,10 +490,13 @@ public final class ServiceRuntime implements AutoCloseable {
     AppliedView applied = reported.get();
     String peer = peerNode.name().value();
     Optional<AppliedSnapshot> stored = store.lastApplied(name(), peer);
+    // Refreshed well within the hold: a passive that reports again after a silence must restart
+    // the hold before it runs out.
+    Duration refresh = min(APPLIED_REFRESH, config.settings().passiveHold().dividedBy(4));
     boolean stale =
         stored.isEmpty()
             || !stored.get().guid().equals(applied.guid())
-            || stored.get().appliedAt().plus(APPLIED_REFRESH).isBefore(clock.instant());
+            || stored.get().appliedAt().plus(refresh).isBefore(clock.instant());
     if (stale) {
       store.recordApplied(name(), peer, applied.name(), applied.guid());
     }
@@ -665,19 +669,37 @@ public final class ServiceRuntime implements AutoCloseable {
     return taken[0];
   }
 
+  /**
+   * A snapshot taken now, after writes stopped. Names have a resolution of one second: if a
+   * scheduled round already used this second's name, its snapshot may lack writes made later in the
+   * same second, so the final one waits for the next second rather than reuse it.
+   */
   private Snapshot finalSnapshot() {
-    String shortName = SnapshotNaming.shortNameAt(clock.instant());
-    if (localZfs.listSnapshots(pool()).snapshots().stream()
-        .anyMatch(s -> s.dataset().equals(pool()) && s.name().shortName().equals(shortName))) {
-      // A scheduled round took one this very second: it is final too, nothing was written since.
-    } else {
-      localZfs.snapshot(pool(), shortName, true);
+    for (int attempt = 0; ; attempt++) {
+      Instant now = clock.instant();
+      String shortName = SnapshotNaming.shortNameAt(now);
+      boolean taken =
+          localZfs.listSnapshots(pool()).snapshots().stream()
+              .anyMatch(s -> s.dataset().equals(pool()) && s.name().shortName().equals(shortName));
+      if (!taken) {
+        SnapshotName name = localZfs.snapshot(pool(), shortName, true);
+        return localZfs.listSnapshots(pool()).snapshots().stream()
+            .filter(s -> s.name().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("the final snapshot " + name + " is missing"));
+      }
+      if (attempt == 2) {
+        throw new OperationException(
+            OperationException.Kind.FAILED,
+            "a snapshot named "
+                + shortName
+                + " already exists on "
+                + self.value()
+                + "; check its clock, it may have stepped back");
+      }
+      sleepQuietly(Duration.ofNanos(1_000_000_000L - now.getNano() + 5_000_000L));
     }
-    return localZfs.listSnapshots(pool()).snapshots().stream()
-        .filter(s -> s.dataset().equals(pool()) && s.name().shortName().equals(shortName))
-        .findFirst()
-        .orElseThrow(
-            () -> new IllegalStateException("the final snapshot " + shortName + " is missing"));
   }
 
   /** Back to serving as before an interrupted switchover. */
@@ -925,9 +947,18 @@ public final class ServiceRuntime implements AutoCloseable {
     unlock(local.epoch(), actor, "mark-sync-as-fixed by " + actor);
     return new ResyncResult(
         self.value(),
-        report.setAside().stream().map(DatasetName::value).toList(),
+        report.setAside().stream().map(this::describeCopy).toList(),
         report.notes(),
         report.summary());
+  }
+
+  private String describeCopy(DatasetName copy) {
+    return copy.value()
+        + localZfs
+            .getProperty(copy, PropertyName.of("mountpoint"))
+            .filter(m -> m.startsWith("/"))
+            .map(m -> " (mounted at " + m + ")")
+            .orElse("");
   }
 
   /** Clears this node's sync lock, if the record is still at {@code epoch}. */
@@ -938,6 +969,10 @@ public final class ServiceRuntime implements AutoCloseable {
       throw new OperationException(OperationException.Kind.CONFLICT, e.getMessage(), e);
     }
     return "unlocked on " + self.value();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static void sleepQuietly(Duration duration) {

@@ -46,7 +46,7 @@ class ReplicationLoopIT {
                 "snapshotInterval: 5s",
                 "pullInterval: 2s",
                 "retentionCount: 3",
-                "passiveHold: 30s",
+                "passiveHold: 40s",
                 "stallTimeout: 10s",
                 // Slow enough that a test can catch a transfer in the middle.
                 "bandwidthLimit: 25MB/s"));
@@ -122,8 +122,8 @@ class ReplicationLoopIT {
     awaitApplied();
 
     lab.command("kill", "node-b");
-    // Past the 30 s hold and the 15 s rollback window: node-a expires node-b's last snapshot.
-    LabCluster.sleep(Duration.ofSeconds(45));
+    // Past the 40 s hold and the 15 s rollback window: node-a expires node-b's last snapshot.
+    LabCluster.sleep(Duration.ofSeconds(55));
     nodeA.shell("echo new > /tank/f");
     lab.command("start", "node-b");
     cluster.start("node-b");
@@ -133,6 +133,12 @@ class ReplicationLoopIT {
     assertThat(aside).as("node-b's previous copy is kept, not destroyed").hasSize(1);
     String mountpoint =
         nodeB.exec("zfs", "get", "-H", "-o", "value", "mountpoint", aside.get(0)).stdout().strip();
+    assertThat(nodeB.exec("cat", mountpoint + "/f").stdout()).isEqualTo("old\n");
+    // Receives into tank after the bootstrap replace tank's directories, and the copy is still
+    // in sight: it is mounted beside the pool, not inside it.
+    nodeA.shell("echo newer > /tank/f");
+    cluster.await(CYCLE_BUDGET, "a later incremental", () -> sameText("/tank/f", "newer\n"));
+    assertThat(mountpoint).startsWith("/tank.zferry-aside/");
     assertThat(nodeB.exec("cat", mountpoint + "/f").stdout()).isEqualTo("old\n");
   }
 

@@ -78,7 +78,11 @@ class PullerIT {
     assertThat(report.setAside()).hasSize(1);
     String aside = report.setAside().get(0).value();
     assertThat(aside).startsWith("tank/zferry-aside-");
-    assertThat(nodeB.exec("cat", "/" + aside + "/old-b").stdout()).isEqualTo("only-on-b\n");
+    // Mounted beside the pool, where no later receive into tank can hide it.
+    String mountpoint =
+        nodeB.exec("zfs", "get", "-H", "-o", "value", "mountpoint", aside).stdout().strip();
+    assertThat(mountpoint).isEqualTo("/tank.zferry-aside/" + aside.substring("tank/".length()));
+    assertThat(nodeB.exec("cat", mountpoint + "/old-b").stdout()).isEqualTo("only-on-b\n");
     assertThat(report.newestApplied().map(s -> s.name().shortName()))
         .hasValue("zferry-20261122-100000");
     assertThat(activity).isNotEmpty();
