@@ -79,8 +79,7 @@ class PullerIT {
     String aside = report.setAside().get(0).value();
     assertThat(aside).startsWith("tank/zferry-aside-");
     // Mounted beside the pool, where no later receive into tank can hide it.
-    String mountpoint =
-        nodeB.exec("zfs", "get", "-H", "-o", "value", "mountpoint", aside).stdout().strip();
+    String mountpoint = mountpointOnB(report.setAside().get(0));
     assertThat(mountpoint).isEqualTo("/tank.zferry-aside/" + aside.substring("tank/".length()));
     assertThat(nodeB.exec("cat", mountpoint + "/old-b").stdout()).isEqualTo("only-on-b\n");
     assertThat(report.newestApplied().map(s -> s.name().shortName()))
@@ -166,9 +165,11 @@ class PullerIT {
     assertThat(report.setAside()).hasSize(2);
     DatasetName rootAside = report.setAside().get(0);
     DatasetName childAside = report.setAside().get(1);
-    assertThat(nodeB.exec("cat", "/" + rootAside.value() + "/f").stdout()).isEqualTo("one\n");
-    assertThat(nodeB.exec("cat", "/" + childAside.value() + "/c").stdout())
+    assertThat(nodeB.exec("cat", mountpointOnB(rootAside) + "/f").stdout()).isEqualTo("one\n");
+    assertThat(nodeB.exec("cat", mountpointOnB(childAside) + "/c").stdout())
         .isEqualTo("child-one\n");
+    assertThat(mountpointOnB(childAside))
+        .isEqualTo("/tank.zferry-aside/" + childAside.value().substring("tank/".length()));
     assertThat(guidsOf(zfsB)).isEqualTo(guidsOf(zfsA));
     assertClientsCannotWriteOnB("/tank/client-write");
   }
@@ -300,5 +301,12 @@ class PullerIT {
         .map(Snapshot::guid)
         .sorted((a, b) -> Long.compareUnsigned(a.value(), b.value()))
         .toList();
+  }
+
+  private String mountpointOnB(DatasetName dataset) {
+    return nodeB
+        .exec("zfs", "get", "-H", "-o", "value", "mountpoint", dataset.value())
+        .stdout()
+        .strip();
   }
 }
