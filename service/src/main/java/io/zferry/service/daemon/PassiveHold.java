@@ -1,7 +1,9 @@
 package io.zferry.service.daemon;
 
 import io.zferry.lockstate.AppliedSnapshot;
+import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.StateStore;
+import io.zferry.lockstate.SyncLock;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.status.HeartbeatView.AppliedView;
@@ -16,7 +18,7 @@ import java.util.function.Supplier;
  * The active's memory of the snapshot the passive last applied, so that retention spares it while
  * the passive is away and the passive can resume incrementally. Kept in the state store, so a
  * restarted active still spares it; spared for at most {@code passiveHold} after the passive last
- * reported it.
+ * reported it; while the sync is locked, the nodes' last common snapshot instead.
  */
 final class PassiveHold {
   /** How often an unchanged report is written again, at most: it restarts the hold. */
@@ -74,8 +76,22 @@ final class PassiveHold {
     }
   }
 
-  /** The GUID retention must spare: what the passive last reported, while the hold lasts. */
+  /**
+   * The GUID retention must spare. While the sync is locked after a failover, that is the last
+   * snapshot the nodes had in common, for as long as the lock lasts: mark-sync-as-fixed rolls the
+   * old active back to it and resumes incrementally from it, however long the operator takes.
+   * Otherwise it is what the passive last reported, while the hold lasts.
+   */
   Optional<Guid> spared() {
+    Optional<Guid> lockedCommon =
+        store
+            .serviceState(service)
+            .flatMap(ServiceState::lock)
+            .flatMap(SyncLock::lastCommonGuid)
+            .map(Guid::parse);
+    if (lockedCommon.isPresent()) {
+      return lockedCommon;
+    }
     noteReport();
     return store
         .lastApplied(service, peer)

@@ -751,17 +751,27 @@ public final class ServiceRuntime implements AutoCloseable {
     // Writes never snapshotted would be rolled back unseen: a snapshot now makes them part of the
     // divergence, so they are kept aside with the rest.
     localZfs.snapshot(pool(), SnapshotNaming.rescueNameAt(clock.instant()), true);
+    Optional<PullReport> attempt = pullLoop.resolveDivergence(how);
+    if (attempt.isEmpty() || (!attempt.get().succeeded() && !attempt.get().diverged())) {
+      // A connection that failed at a bad moment: what was done so far (the copy aside, the
+      // rollback) is not done again, the next cycle starts from where the first one stopped.
+      log.warn(
+          "{}: resync from {} failed once, trying again: {}",
+          name(),
+          peerNode.name().value(),
+          attempt.map(PullReport::summary).orElse("the cycle did not run"));
+      Sleep.quietly(Duration.ofSeconds(2));
+      attempt = pullLoop.resolveDivergence(how);
+    }
     PullReport report =
-        pullLoop
-            .resolveDivergence(how)
-            .orElseThrow(
-                () ->
-                    new OperationException(
-                        OperationException.Kind.FAILED,
-                        "the pull from "
-                            + peerNode.name().value()
-                            + " failed; see `zferry status` on "
-                            + self.value()));
+        attempt.orElseThrow(
+            () ->
+                new OperationException(
+                    OperationException.Kind.FAILED,
+                    "the pull from "
+                        + peerNode.name().value()
+                        + " failed; see `zferry status` on "
+                        + self.value()));
     if (report.diverged() || !report.succeeded()) {
       throw new OperationException(
           OperationException.Kind.FAILED,
