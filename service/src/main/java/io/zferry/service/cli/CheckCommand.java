@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
           + " unreachable from the active (clients are still served, nothing is replicated); the"
           + " last pull failed; other failed hooks.",
       "Lag thresholds default to 2x and 4x (snapshot interval + pull interval) of each service:"
-          + " 36m and 72m with the default 15m and 3m."
+          + " 36m and 72m with the default 15m and 3m; at least 1m and 2m."
     },
     exitCodeListHeading = "%nExit codes (Nagios plugin convention):%n",
     exitCodeList = {

@@ -100,15 +100,24 @@ public final class HealthCheck {
     return new Verdict(State.UNKNOWN, List.of(new Finding(State.UNKNOWN, why)), "");
   }
 
+  private static final Duration MIN_LAG_WARNING = Duration.ofMinutes(1);
+
   /**
    * The default lag thresholds of a service: the lag normally stays below one snapshot interval
    * plus one pull interval (the newest snapshot waits at most for the next pull), so twice that
    * means replication missed rounds (WARNING), and four times that means it has stopped (CRITICAL).
-   * With the defaults (15m, 3m): 36 and 72 minutes.
+   * With the defaults (15m, 3m): 36 and 72 minutes. With intervals of seconds the transfer and the
+   * status's own delay dominate, so the thresholds are at least 1 and 2 minutes.
    */
   public static Thresholds derived(Duration snapshotInterval, Duration pullInterval) {
     Duration cycle = snapshotInterval.plus(pullInterval);
-    return new Thresholds(Optional.of(cycle.multipliedBy(2)), Optional.of(cycle.multipliedBy(4)));
+    return new Thresholds(
+        Optional.of(atLeast(cycle.multipliedBy(2), MIN_LAG_WARNING)),
+        Optional.of(atLeast(cycle.multipliedBy(4), MIN_LAG_WARNING.multipliedBy(2))));
+  }
+
+  private static Duration atLeast(Duration value, Duration floor) {
+    return value.compareTo(floor) < 0 ? floor : value;
   }
 
   /**

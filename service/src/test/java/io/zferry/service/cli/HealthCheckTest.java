@@ -59,6 +59,14 @@ class HealthCheckTest {
   }
 
   @Test
+  void derivedThresholdsAreAtLeastOneAndTwoMinutes() {
+    Thresholds derived = HealthCheck.derived(Duration.ofSeconds(5), Duration.ofSeconds(5));
+
+    assertThat(derived.lagWarning()).contains(Duration.ofMinutes(1));
+    assertThat(derived.lagCritical()).contains(Duration.ofMinutes(2));
+  }
+
+  @Test
   void lagAboveTheThresholdsWarnsThenIsCritical() {
     assertThat(judge(PEER_UP, Statuses.passive().withLag(720L)).state()).isEqualTo(State.OK);
     Verdict warning = judge(PEER_UP, Statuses.passive().withLag(721L));
