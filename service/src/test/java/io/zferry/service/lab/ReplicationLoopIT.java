@@ -1,14 +1,18 @@
 package io.zferry.service.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.zferry.lab.Lab;
 import io.zferry.lab.LabExtension;
 import io.zferry.lab.LabNode;
 import io.zferry.service.status.StatusViews.ServiceStatus;
+import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.zfs.DatasetName;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -79,6 +83,44 @@ class ReplicationLoopIT {
     assertThat(a.lagSeconds()).as("the active reports the passive's lag").isNotNull();
     assertThat(a.lastAppliedSnapshot()).isNotNull();
     assertThat(nodeB.exec("cat", "/tank/hello").stdout()).isEqualTo("hello\n");
+
+    // /metrics agrees with the status, and counts the 3 MB pulled since the daemons started.
+    CommandResult scrape = cluster.metrics("node-b", true);
+    assertThat(scrape.stdout()).as(scrape.stderr()).endsWith("\n200");
+    String metrics = scrape.stdout();
+    Matcher lag =
+        Pattern.compile(
+                "(?m)^zferry_replication_lag_seconds\\{node=\"node-b\",service=\"tank\"\\} (\\S+)$")
+            .matcher(metrics);
+    assertThat(lag.find()).as(metrics).isTrue();
+    long statusLag = cluster.status("node-b").orElseThrow().lagSeconds();
+    // Taken a moment apart, with a snapshot every 5 s and a pull every 2 s.
+    assertThat(Double.parseDouble(lag.group(1)))
+        .isBetween(0.0, 30.0)
+        .isCloseTo(statusLag, within(10.0));
+    assertThat(metrics)
+        .contains("zferry_service_role{node=\"node-b\",role=\"passive\",service=\"tank\"} 1.0")
+        .contains("zferry_sync_locked{node=\"node-b\",service=\"tank\"} 0.0")
+        .contains("zferry_peer_up{node=\"node-b\",peer=\"node-a\"} 1.0")
+        .containsPattern(
+            "zferry_replication_runs_total\\{node=\"node-b\",result=\"ok\",service=\"tank\"\\} [1-9]")
+        .containsPattern("zferry_snapshots\\{node=\"node-b\",service=\"tank\"\\} [1-9]");
+    Matcher received =
+        Pattern.compile(
+                "(?m)^zferry_replication_received_bytes_total\\{node=\"node-b\",service=\"tank\"\\} (\\S+)$")
+            .matcher(metrics);
+    assertThat(received.find()).as(metrics).isTrue();
+    assertThat(Double.parseDouble(received.group(1))).isGreaterThanOrEqualTo(3_000_000);
+    assertThat(cluster.metrics("node-a", true).stdout())
+        .contains("zferry_service_role{node=\"node-a\",role=\"active\",service=\"tank\"} 1.0");
+    assertThat(cluster.metrics("node-b", false).stdout())
+        .as("no token, no metrics")
+        .endsWith("\n401")
+        .doesNotContain("zferry_");
+
+    CommandResult check = cluster.cli("node-b", "check");
+    assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+    assertThat(check.stdout()).startsWith("ZFERRY OK - tank: passive, lag ");
   }
 
   @Test
