@@ -163,6 +163,8 @@ public final class InjectionCorpus {
 
   private static List<String> names() {
     List<String> all = new ArrayList<>(DATASETS);
+    // Reserved only as pool names; as node or service names they are fine.
+    all.removeAll(List.of("mirror", "c0t0d0"));
     all.addAll(
         List.of(
             "../../etc/passwd",
