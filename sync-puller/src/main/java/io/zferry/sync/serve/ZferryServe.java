@@ -60,8 +60,11 @@ public final class ZferryServe {
   /** {@code zferry serve [--zfs PATH]} with the real environment; returns the exit status. */
   public static int serve(String[] args, Map<String, String> env, PrintStream err) {
     String zfs = null;
+    boolean printArgv = false;
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--zfs")) {
+      if (args[i].equals("--print-argv")) {
+        printArgv = true;
+      } else if (args[i].equals("--zfs")) {
         if (i + 1 >= args.length || !args[i + 1].startsWith("/")) {
           err.println("zferry serve: --zfs needs the absolute path of the zfs program");
           return USAGE;
@@ -100,8 +103,8 @@ public final class ZferryServe {
     String client = env.getOrDefault("SSH_CONNECTION", "").split(" ")[0];
     Consumer<String> syslog =
         message -> Syslog.warn(client.isEmpty() ? message : "from " + client + ": " + message);
-    return new ZferryServe(zfs, ZferryServe::runInherited, err, syslog)
-        .handle(env.get("SSH_ORIGINAL_COMMAND"));
+    Runner runner = printArgv ? ZferryServe::printArgv : ZferryServe::runInherited;
+    return new ZferryServe(zfs, runner, err, syslog).handle(env.get("SSH_ORIGINAL_COMMAND"));
   }
 
   /** Checks one command line and runs it if allowed; returns the exit status. */
@@ -126,6 +129,23 @@ public final class ZferryServe {
       Thread.currentThread().interrupt();
       return CANNOT_RUN;
     }
+  }
+
+  /**
+   * For the launchers: prints the accepted argv, one word per line (the grammar allows neither
+   * whitespace nor newlines in a word), for the launcher to {@code exec}. zfs then replaces the
+   * launcher as the session's process: no JVM stays in the data path, and sshd reports zfs's own
+   * exit status or signal to the client (a {@code zfs send} killed on the peer is reported as
+   * killed, not as an exit code of a JVM).
+   */
+  static int printArgv(List<String> argv) {
+    StringBuilder out = new StringBuilder();
+    for (String word : argv) {
+      out.append(word).append('\n');
+    }
+    System.out.print(out);
+    System.out.flush();
+    return System.out.checkError() ? CANNOT_RUN : 0;
   }
 
   /**

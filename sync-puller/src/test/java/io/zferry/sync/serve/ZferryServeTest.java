@@ -77,4 +77,33 @@ class ZferryServeTest {
     assertThat(ZferryServe.printable("a\nb")).isEqualTo("'a\\u000ab'");
     assertThat(ZferryServe.printable("x".repeat(500))).endsWith("...(500 characters)'");
   }
+
+  @Test
+  void forTheLaunchersPrintsTheAcceptedArgvOneWordPerLine() {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    int accepted;
+    int refused;
+    try {
+      accepted =
+          ZferryServe.serve(
+              new String[] {"--print-argv", "--zfs", "/sbin/zfs"},
+              Map.of("SSH_ORIGINAL_COMMAND", "'zfs' 'send' '-R' 'tank@s1'"),
+              new PrintStream(stderr, true, StandardCharsets.UTF_8));
+      refused =
+          ZferryServe.serve(
+              new String[] {"--print-argv", "--zfs", "/sbin/zfs"},
+              Map.of("SSH_ORIGINAL_COMMAND", "zfs send -R tank@s1; id"),
+              new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(stdout);
+    }
+
+    assertThat(accepted).isZero();
+    assertThat(refused).isEqualTo(ZferryServe.REFUSED);
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .as("only the accepted command is printed")
+        .isEqualTo("/sbin/zfs\nsend\n-R\ntank@s1\n");
+  }
 }
