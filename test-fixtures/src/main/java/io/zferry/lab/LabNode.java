@@ -65,7 +65,7 @@ public record LabNode(
         String.join(
             "\n",
             "set -e",
-            "pkill -9 --ns $$ --nslist net -f '^zfs (send|receive|recv)' || true",
+            "pkill -9 --ns $$ --nslist net -f '^(/[^ ]*/)?zfs (send|receive|recv)' || true",
             "zfs inherit readonly tank",
             "for fs in $(zfs list -H -o name -r -t filesystem,volume tank | tail -n +2 | sort -r); do",
             "  i=0; until zfs destroy -r \"$fs\" 2>/dev/null; do",

@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
       TokenCommand.class,
       ConfigCommand.class,
       VersionCommand.class,
+      SetupSshCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     },
     description = {

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
+import io.zferry.service.operations.Requests;
 import io.zferry.service.testing.MutableClock;
+import io.zferry.snapshot.zfs.InjectionCorpus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,6 +86,13 @@ class ApiServerTest {
                   "/busy",
                   request -> {
                     throw ApiProblem.conflict("a failover is running", "wait for it to finish");
+                  });
+              routes.post(
+                  "/failover",
+                  Requests.Failover.class,
+                  (request, body) -> {
+                    lastWho.set("failover by " + request.caller().who());
+                    return Map.of("to", String.valueOf(body.to()));
                   });
               routes.post(
                   "/move",
@@ -309,5 +318,88 @@ class ApiServerTest {
     assertThat(body.properties()).extracting(Map.Entry::getKey).containsExactly("error", "fix");
     assertThat(body.get("error").asText()).contains(error);
     assertThat(body.get("fix").asText()).contains(fix);
+  }
+
+  @Test
+  void theInjectionCorpusAsANodeNameIs400AndNeverReachesTheRoute() throws Exception {
+    for (String hostile : InjectionCorpus.NAMES) {
+      HttpResponse<String> response =
+          post(
+              "/api/v1/failover",
+              "application/json",
+              json.writeValueAsString(Map.of("to", hostile)));
+      assertThat(response.statusCode()).as(hostile).isEqualTo(400);
+      assertThat(response.body()).as("no echo of the hostile value").doesNotContain("<script>");
+    }
+    assertThat(lastWho.get()).as("no hostile body reached the route").isNull();
+  }
+
+  @Test
+  void jsonTypeConfusionIs400AndNeverReachesTheRoute() throws Exception {
+    for (String body :
+        List.of(
+            "{\"to\":5}",
+            "{\"to\":1.5}",
+            "{\"to\":true}",
+            "{\"to\":[\"node-b\"]}",
+            "{\"to\":{\"name\":\"node-b\"}}",
+            "{\"force\":\"true\"}",
+            "{\"force\":1}",
+            "{\"force\":null}",
+            "{\"force\":[true]}",
+            "{\"to\":\"node-b\",\"to\":\"node-a\"}",
+            "{\"to\":\"node-b\"} {\"to\":\"node-a\"}",
+            "[{\"to\":\"node-b\"}]",
+            "\"node-b\"",
+            "null",
+            "5",
+            "{\"to\":\"" + "n".repeat(100_000) + "\"}",
+            "{\"@class\":\"java.lang.ProcessBuilder\",\"to\":\"node-b\"}",
+            "{\"to\":\"node-b\",\"force\":false,\"extra\":1}")) {
+      HttpResponse<String> response = post("/api/v1/failover", "application/json", body);
+      assertThat(response.statusCode())
+          .as(body.length() > 80 ? body.substring(0, 80) : body)
+          .isIn(400, 413);
+    }
+    assertThat(lastWho.get()).as("no confused body reached the route").isNull();
+
+    // The same route with a well-typed body works: the refusals were the types.
+    assertThat(
+            post("/api/v1/failover", "application/json", "{\"to\":\"node-b\",\"force\":true}")
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(lastWho.get()).startsWith("failover by ").contains("cli");
+  }
+
+  @Test
+  void aCrossSiteRequestWithoutTheTokenIs401AndGetsNoCorsPermission() throws Exception {
+    // What a hostile page can make a browser send: a simple form post with the user's cookies,
+    // never an Authorization header it does not know.
+    for (String type :
+        List.of("application/x-www-form-urlencoded", "text/plain", "multipart/form-data")) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/v1/failover"))
+                  .header("Origin", "http://attacker.example")
+                  .header("Content-Type", type)
+                  .header("Cookie", "session=stolen")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"force\":true}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(type).isEqualTo(401);
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+    HttpResponse<String> preflight =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/api/v1/failover"))
+                .header("Origin", "http://attacker.example")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization, content-type")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).isEmpty();
+    assertThat(lastWho.get()).isNull();
   }
 }

@@ -819,4 +819,23 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(file))
         .hasMessage(file + ": the file is not UTF-8 text — save it as UTF-8");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.FieldSource("io.zferry.snapshot.zfs.InjectionCorpus#NAMES")
+  void theInjectionCorpusIsRefusedAsANodeServiceOrPoolName(String hostile) throws Exception {
+    // Written as a YAML string with JSON escapes, so that every character arrives as it is.
+    String quoted = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(hostile);
+    for (String[] swap :
+        List.of(
+            new String[] {"  - name: node-b", "  - name: " + quoted},
+            new String[] {"  - name: tank", "  - name: " + quoted},
+            new String[] {"    pool: tank", "    pool: " + quoted})) {
+      ConfigException e =
+          catchThrowableOfType(ConfigException.class, () -> parse(minimalWith(swap[0], swap[1])));
+      assertThat(e).as(swap[0] + " -> " + hostile).isNotNull();
+      assertThat(e.getMessage())
+          .as("no raw control character in the message")
+          .doesNotContain("\n\n");
+    }
+  }
 }

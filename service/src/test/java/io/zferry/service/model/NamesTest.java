@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class NamesTest {
@@ -55,5 +56,12 @@ class NamesTest {
     assertThat(NodeName.of("Node-A").sameAs(NodeName.of("node-a"))).isTrue();
     assertThat(NodeName.of("Node-A")).isNotEqualTo(NodeName.of("node-a"));
     assertThat(ServiceName.of("Tank").sameAs(ServiceName.of("tank"))).isTrue();
+  }
+
+  @ParameterizedTest
+  @FieldSource("io.zferry.snapshot.zfs.InjectionCorpus#NAMES")
+  void refusesTheInjectionCorpus(String name) {
+    assertThatThrownBy(() -> NodeName.of(name)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ServiceName.of(name)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -25,7 +25,7 @@ class DatasetNameTest {
   }
 
   @ParameterizedTest
-  @FieldSource("io.zferry.snapshot.zfs.NameInjectionCorpus#DATASETS")
+  @FieldSource("io.zferry.snapshot.zfs.InjectionCorpus#DATASETS")
   void refusesTheInjectionCorpus(String name) {
     assertThatThrownBy(() -> DatasetName.of(name))
         .isInstanceOf(InvalidNameException.class)

@@ -17,7 +17,7 @@ class SnapshotNameTest {
   }
 
   @ParameterizedTest
-  @FieldSource("io.zferry.snapshot.zfs.NameInjectionCorpus#SNAPSHOT_SHORT_NAMES")
+  @FieldSource("io.zferry.snapshot.zfs.InjectionCorpus#SNAPSHOT_SHORT_NAMES")
   void refusesTheInjectionCorpusAfterTheAt(String shortName) {
     assertThatThrownBy(() -> SnapshotName.parse("tank@" + shortName))
         .isInstanceOf(InvalidNameException.class);
@@ -26,7 +26,7 @@ class SnapshotNameTest {
   }
 
   @ParameterizedTest
-  @FieldSource("io.zferry.snapshot.zfs.NameInjectionCorpus#DATASETS")
+  @FieldSource("io.zferry.snapshot.zfs.InjectionCorpus#DATASETS")
   void refusesTheInjectionCorpusBeforeTheAt(String dataset) {
     assertThatThrownBy(() -> SnapshotName.parse(dataset + "@snap"))
         .isInstanceOf(InvalidNameException.class);

@@ -22,7 +22,7 @@ public final class RemoteArguments {
   public static final int MAX_ARGUMENT_LENGTH = 1024;
 
   /** The allowed characters, for messages. */
-  static final String ALLOWED = "letters, digits and _ . : / @ # , = + -";
+  public static final String ALLOWED = "letters, digits and _ . : / @ # , = + -";
 
   private RemoteArguments() {}
 
@@ -71,7 +71,8 @@ public final class RemoteArguments {
     }
   }
 
-  static boolean isAllowed(char c) {
+  /** Whether {@code c} may appear in a remote argument (and so in a forced command line). */
+  public static boolean isAllowed(char c) {
     return (c >= 'a' && c <= 'z')
         || (c >= 'A' && c <= 'Z')
         || (c >= '0' && c <= '9')

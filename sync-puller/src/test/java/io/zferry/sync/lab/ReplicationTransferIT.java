@@ -171,7 +171,8 @@ class ReplicationTransferIT {
         Thread.sleep(50);
       }
       // pkill inside a node still sees every process of the machine: match node-a's own only.
-      nodeA.shell("pkill -9 --ns $$ --nslist net -f '^zfs send'");
+      // zferry serve starts zfs by its absolute path.
+      nodeA.shell("pkill -9 --ns $$ --nslist net -f '^(/[^ ]*/)?zfs send'");
 
       assertThatThrownBy(() -> transfer.get(60, TimeUnit.SECONDS))
           .hasCauseInstanceOf(TransferException.class)

@@ -1,0 +1,190 @@
+package io.zferry.sync.serve;
+
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.PropertyName;
+import io.zferry.snapshot.zfs.ResumeToken;
+import io.zferry.snapshot.zfs.SnapshotName;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The allow-list of {@code zferry serve}: exactly the commands a zferry node runs on its peer over
+ * SSH, in the shapes {@code CliZfs} builds them, with every name validated by the same records the
+ * client uses. zferry pulls: the node that receives runs {@code zfs receive} locally, so its peer
+ * is only ever asked to describe its pool and to send streams. Nothing on this list writes to the
+ * serving node, so a stolen node key can read replicated data but cannot destroy, roll back,
+ * overwrite or receive anything.
+ *
+ * <ul>
+ *   <li>{@code zfs version}, {@code zfs list -H -p -o name}: capability detection
+ *   <li>{@code zfs list -H -o name DATASET}: whether a dataset exists
+ *   <li>{@code zfs list -H -p -r -t snapshot -o name,guid,createtxg,creation DATASET} (OpenZFS) and
+ *       {@code zfs get -H -p -r -o name,property,value guid,createtxg,creation DATASET} (zfs-fuse):
+ *       the snapshot listing
+ *   <li>{@code zfs get -H -p -o value PROPERTY DATASET|SNAPSHOT}: one property (size estimates)
+ *   <li>{@code zfs send [-n -P] [-R] [-p] [-c] [-w] [-I|-i FROM] TO}: a stream, or its size
+ *   <li>{@code zfs send -t TOKEN}: the rest of an interrupted stream (OpenZFS)
+ * </ul>
+ *
+ * Flags must come in that order and each at most once, as the client writes them.
+ */
+public final class ServePolicy {
+  public static final String PROGRAM = "zfs";
+
+  private ServePolicy() {}
+
+  /**
+   * @param argv the parsed command line, program first
+   * @return the accepted operation
+   * @throws RefusedCommandException naming why the command is not one zferry needs
+   */
+  public static AllowedOperation check(List<String> argv) {
+    if (argv.isEmpty() || !argv.get(0).equals(PROGRAM)) {
+      throw new RefusedCommandException(
+          "only 'zfs' may run, not '" + (argv.isEmpty() ? "" : argv.get(0)) + "'");
+    }
+    List<String> args = argv.subList(1, argv.size());
+    if (args.isEmpty()) {
+      throw new RefusedCommandException("'zfs' needs a subcommand");
+    }
+    try {
+      switch (args.get(0)) {
+        case "version":
+          return exactly(args, "version", List.of("version"));
+        case "list":
+          return list(args);
+        case "get":
+          return get(args);
+        case "send":
+          return send(args);
+        default:
+          throw new RefusedCommandException(
+              "'zfs "
+                  + args.get(0)
+                  + "' is not an operation zferry's peer may run (only list, get, send, version)");
+      }
+    } catch (IllegalArgumentException e) {
+      // InvalidNameException included: a name that does not fit the ZFS grammar.
+      throw new RefusedCommandException(e.getMessage());
+    }
+  }
+
+  private static AllowedOperation list(List<String> args) {
+    if (args.equals(List.of("list", "-H", "-p", "-o", "name"))) {
+      return new AllowedOperation("probe-list-parsable", args);
+    }
+    if (args.size() == 5 && args.subList(0, 4).equals(List.of("list", "-H", "-o", "name"))) {
+      dataset(args.get(4));
+      return new AllowedOperation("exists", args);
+    }
+    List<String> snapshots =
+        List.of("list", "-H", "-p", "-r", "-t", "snapshot", "-o", "name,guid,createtxg,creation");
+    if (args.size() == snapshots.size() + 1
+        && args.subList(0, snapshots.size()).equals(snapshots)) {
+      dataset(args.get(snapshots.size()));
+      return new AllowedOperation("list-snapshots", args);
+    }
+    throw notAllowed(args);
+  }
+
+  private static AllowedOperation get(List<String> args) {
+    List<String> snapshots =
+        List.of("get", "-H", "-p", "-r", "-o", "name,property,value", "guid,createtxg,creation");
+    if (args.size() == snapshots.size() + 1
+        && args.subList(0, snapshots.size()).equals(snapshots)) {
+      dataset(args.get(snapshots.size()));
+      return new AllowedOperation("list-snapshots", args);
+    }
+    List<String> property = List.of("get", "-H", "-p", "-o", "value");
+    if (args.size() == property.size() + 2 && args.subList(0, property.size()).equals(property)) {
+      PropertyName.of(args.get(property.size()));
+      String target = args.get(property.size() + 1);
+      if (target.contains("@")) {
+        SnapshotName.parse(target);
+      } else {
+        dataset(target);
+      }
+      return new AllowedOperation("get-property", args);
+    }
+    throw notAllowed(args);
+  }
+
+  private static AllowedOperation send(List<String> args) {
+    if (args.size() == 3 && args.get(1).equals("-t")) {
+      new ResumeToken(args.get(2));
+      return new AllowedOperation("resume-send", args);
+    }
+    int i = 1;
+    boolean estimate = false;
+    if (at(args, i, "-n")) {
+      if (!at(args, i + 1, "-P")) {
+        throw notAllowed(args);
+      }
+      estimate = true;
+      i += 2;
+    }
+    boolean replicate = at(args, i, "-R");
+    if (replicate) {
+      i++;
+    }
+    if (at(args, i, "-p")) {
+      if (replicate) {
+        throw new RefusedCommandException("-p is implied by -R; zferry never sends both");
+      }
+      i++;
+    }
+    for (String flag : List.of("-c", "-w")) {
+      if (at(args, i, flag)) {
+        i++;
+      }
+    }
+    List<String> names = new ArrayList<>(args.subList(i, args.size()));
+    String kind = estimate ? "estimate-send" : "send";
+    if (names.size() == 1) {
+      snapshot(names.get(0));
+      return new AllowedOperation(kind, args);
+    }
+    if (names.size() == 3 && (names.get(0).equals("-I") || names.get(0).equals("-i"))) {
+      SnapshotName from = snapshot(names.get(1));
+      SnapshotName to = snapshot(names.get(2));
+      if (!from.dataset().equals(to.dataset()) || from.equals(to)) {
+        throw new RefusedCommandException(
+            "an incremental send needs two different snapshots of one dataset, not "
+                + from
+                + " and "
+                + to);
+      }
+      return new AllowedOperation(kind, args);
+    }
+    throw notAllowed(args);
+  }
+
+  private static boolean at(List<String> args, int index, String flag) {
+    return index < args.size() && args.get(index).equals(flag);
+  }
+
+  private static DatasetName dataset(String value) {
+    return DatasetName.of(value);
+  }
+
+  private static SnapshotName snapshot(String value) {
+    if (!value.contains("@")) {
+      throw new RefusedCommandException("'" + value + "' is not a snapshot name (dataset@name)");
+    }
+    return SnapshotName.parse(value);
+  }
+
+  private static AllowedOperation exactly(List<String> args, String name, List<String> shape) {
+    if (args.equals(shape)) {
+      return new AllowedOperation(name, args);
+    }
+    throw notAllowed(args);
+  }
+
+  private static RefusedCommandException notAllowed(List<String> args) {
+    return new RefusedCommandException(
+        "'zfs "
+            + String.join(" ", args)
+            + "' does not have the shape of an operation zferry runs on its peer");
+  }
+}

@@ -1,0 +1,105 @@
+package io.zferry.sync.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zferry.snapshot.zfs.InjectionCorpus;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ServePolicyTest {
+  static final List<String> ACCEPTED =
+      List.of(
+          "zfs version",
+          "zfs list -H -p -o name",
+          "zfs list -H -o name tank",
+          "zfs list -H -p -r -t snapshot -o name,guid,createtxg,creation tank",
+          "zfs get -H -p -r -o name,property,value guid,createtxg,creation tank",
+          "zfs get -H -p -o value referenced tank/data",
+          "zfs get -H -p -o value referenced tank/data@zferry-1",
+          "zfs get -H -p -o value written@zferry-1 tank/data",
+          "zfs get -H -p -o value receive_resume_token tank/data",
+          "zfs get -H -p -o value io.zferry:role tank",
+          "zfs send tank@s1",
+          "zfs send -R tank@s1",
+          "zfs send -p tank/a@s1",
+          "zfs send -R -c -w tank@s1",
+          "zfs send -c tank@s1",
+          "zfs send -I tank/a@s1 tank/a@s2",
+          "zfs send -i tank/a@s1 tank/a@s2",
+          "zfs send -R -I tank@s1 tank@s2",
+          "zfs send -n -P -R -c -I tank@s1 tank@s2",
+          "zfs send -n -P tank@s1",
+          "zfs send -t 1-e604ea4bf-e0-789c63a2");
+
+  @ParameterizedTest
+  @FieldSource("ACCEPTED")
+  void acceptsTheOperationsZferryRunsOnItsPeer(String line) {
+    List<String> argv = Arrays.asList(line.split(" "));
+
+    AllowedOperation operation = ServePolicy.check(argv);
+
+    List<String> executed = operation.argv("/usr/sbin/zfs");
+    assertThat(executed.get(0)).isEqualTo("/usr/sbin/zfs");
+    assertThat(executed.subList(1, executed.size())).isEqualTo(argv.subList(1, argv.size()));
+  }
+
+  @ParameterizedTest
+  @FieldSource("io.zferry.snapshot.zfs.InjectionCorpus#COMMAND_LINES")
+  void refusesTheInjectionCorpus(String line) {
+    assertThatThrownBy(() -> ServePolicy.check(ForcedCommandLine.parse(line)))
+        .isInstanceOf(RefusedCommandException.class)
+        .hasMessageNotContaining("\n");
+  }
+
+  @ParameterizedTest
+  @FieldSource("io.zferry.snapshot.zfs.InjectionCorpus#DATASETS")
+  void refusesEveryHostileDatasetInEveryPosition(String hostile) {
+    for (String shape :
+        List.of(
+            "zfs list -H -o name %s",
+            "zfs list -H -p -r -t snapshot -o name,guid,createtxg,creation %s",
+            "zfs get -H -p -r -o name,property,value guid,createtxg,creation %s",
+            "zfs get -H -p -o value referenced %s",
+            "zfs send %s@s1",
+            "zfs send -I %s@s1 %s@s2")) {
+      List<String> argv = new ArrayList<>();
+      for (String word : shape.split(" ")) {
+        argv.add(word.replace("%s", hostile));
+      }
+      assertThatThrownBy(() -> ServePolicy.check(argv))
+          .as(shape + " with " + hostile)
+          .isInstanceOf(RefusedCommandException.class);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"destroy", "rollback", "receive", "recv", "set", "create", "rename", "promote"})
+  void refusesEverySubcommandThatWrites(String subcommand) {
+    assertThatThrownBy(() -> ServePolicy.check(List.of("zfs", subcommand, "tank")))
+        .hasMessageContaining("'zfs " + subcommand + "' is not an operation zferry's peer may run");
+  }
+
+  @Test
+  void refusesOtherPrograms() {
+    assertThatThrownBy(() -> ServePolicy.check(List.of("rm", "-rf", "/")))
+        .hasMessage("only 'zfs' may run, not 'rm'");
+  }
+
+  @Test
+  void refusalNamesTheBadName() {
+    assertThatThrownBy(() -> ServePolicy.check(List.of("zfs", "send", "tank/../etc@s1")))
+        .hasMessageContaining("tank/../etc");
+  }
+
+  @Test
+  void corpusIsLarge() {
+    assertThat(InjectionCorpus.COMMAND_LINES).hasSizeGreaterThan(70);
+  }
+}
