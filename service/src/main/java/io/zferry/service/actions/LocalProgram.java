@@ -60,8 +60,7 @@ public final class LocalProgram {
     try {
       boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!finished) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        killWithDescendants(process);
         process.waitFor(5, TimeUnit.SECONDS);
         reader.join(1000);
         return new Outcome(-1, true, output.text(), since(started));
@@ -69,11 +68,20 @@ public final class LocalProgram {
       reader.join(1000);
       return new Outcome(process.exitValue(), false, output.text(), since(started));
     } catch (InterruptedException e) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      killWithDescendants(process);
       Thread.currentThread().interrupt();
       return new Outcome(-1, false, "interrupted", since(started));
     }
+  }
+
+  /**
+   * The program first, so that it cannot go on (a shell would run its next command once its child
+   * died), then the descendants it had: listed before, since once it is gone they belong to init.
+   */
+  private static void killWithDescendants(Process process) {
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
   private static Duration since(long startedNanos) {
