@@ -77,8 +77,20 @@ final class LabCluster implements AutoCloseable {
    * the middle of a transfer, and what one scenario leaves must not decide the next one's outcome.
    */
   void startFresh() {
+    startFresh(Optional.empty());
+  }
+
+  /**
+   * As {@link #startFresh()}, on pools of {@code poolSize} (e.g. "1G") instead of the lab's
+   * default: fault scenarios that fill a pool need one small enough to fill in seconds.
+   */
+  void startFresh(Optional<String> poolSize) {
     lab.down();
-    lab.command("up");
+    if (poolSize.isPresent()) {
+      lab.command("up", "--pool-size", poolSize.get());
+    } else {
+      lab.command("up");
+    }
     try {
       Files.createDirectories(dir);
       Files.deleteIfExists(tokensFile());
@@ -98,6 +110,11 @@ final class LabCluster implements AutoCloseable {
     }
     start("node-a");
     start("node-b");
+  }
+
+  /** Where this cluster's configurations, tokens, state databases and logs are. */
+  Path directory() {
+    return dir;
   }
 
   Path config(String node) {
@@ -147,8 +164,20 @@ final class LabCluster implements AutoCloseable {
 
   /** Starts zferryd in the node, detached; its output goes to {@link #log}. */
   void start(String node, String... extraArgs) {
+    startWithEnvironment(node, List.of(), extraArgs);
+  }
+
+  /**
+   * As {@link #start}, with {@code environment} ({@code NAME=value} entries) added to zferryd's
+   * environment, e.g. libfaketime's to give one node's daemon a clock of its own.
+   */
+  void startWithEnvironment(String node, List<String> environment, String... extraArgs) {
     LabNode labNode = lab.node(node);
     List<String> argv = new ArrayList<>(labNode.nsenterPrefix());
+    if (!environment.isEmpty()) {
+      argv.add("env");
+      argv.addAll(environment);
+    }
     argv.addAll(
         List.of(
             "setsid",
