@@ -62,7 +62,19 @@ abstract class FaultSuiteBase {
     s.cluster().start(node);
   }
 
+  /**
+   * Waits until {@code node} serves. Once node-b does, the writer on node-a stops: its writes there
+   * can no longer be acknowledged, and it must not race node-a's read-only windows.
+   */
   ServiceStatus awaitActive(String node) {
+    ServiceStatus serving = awaitServing(node);
+    if (node.equals("node-b")) {
+      s.stopWriter();
+    }
+    return serving;
+  }
+
+  private ServiceStatus awaitServing(String node) {
     return s.cluster()
         .awaitStatus(
             node,

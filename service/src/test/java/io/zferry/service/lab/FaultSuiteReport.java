@@ -13,6 +13,7 @@ import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 
 /**
  * Writes one line per fault scenario ({@code *FaultIT} test) to {@code
@@ -24,6 +25,22 @@ public final class FaultSuiteReport implements TestExecutionListener {
   static final Path RESULTS = Path.of("target", "fault-suite", "results.txt");
 
   private final Map<String, Long> started = new ConcurrentHashMap<>();
+
+  /** A new run of scenarios starts a new results file; runs without scenarios leave it alone. */
+  @Override
+  public void testPlanExecutionStarted(TestPlan plan) {
+    boolean scenarios =
+        plan.getRoots().stream()
+            .flatMap(root -> plan.getDescendants(root).stream())
+            .anyMatch(FaultSuiteReport::isScenario);
+    if (scenarios) {
+      try {
+        Files.deleteIfExists(RESULTS);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
 
   @Override
   public void executionStarted(TestIdentifier test) {

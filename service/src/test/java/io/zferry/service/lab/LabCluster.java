@@ -108,8 +108,11 @@ final class LabCluster implements AutoCloseable {
     } catch (TokenFileException e) {
       throw new IllegalStateException(e);
     }
-    start("node-a");
-    start("node-b");
+    // Both JVMs start at once: each takes seconds, and the nodes do not depend on each other.
+    launch("node-a", List.of());
+    launch("node-b", List.of());
+    awaitStatus("node-a", Duration.ofSeconds(60), s -> true, "zferryd to answer");
+    awaitStatus("node-b", Duration.ofSeconds(60), s -> true, "zferryd to answer");
   }
 
   /** Where this cluster's configurations, tokens, state databases and logs are. */
@@ -172,6 +175,11 @@ final class LabCluster implements AutoCloseable {
    * environment, e.g. libfaketime's to give one node's daemon a clock of its own.
    */
   void startWithEnvironment(String node, List<String> environment, String... extraArgs) {
+    launch(node, environment, extraArgs);
+    awaitStatus(node, Duration.ofSeconds(60), s -> true, "zferryd to answer");
+  }
+
+  private void launch(String node, List<String> environment, String... extraArgs) {
     LabNode labNode = lab.node(node);
     List<String> argv = new ArrayList<>(labNode.nsenterPrefix());
     if (!environment.isEmpty()) {
@@ -196,7 +204,6 @@ final class LabCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    awaitStatus(node, Duration.ofSeconds(60), s -> true, "zferryd to answer");
   }
 
   /** Runs zferryd in the node in the foreground, for start-ups expected to be refused. */
