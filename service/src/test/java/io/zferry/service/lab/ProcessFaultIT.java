@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.snapshot.host.CommandResult;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -41,10 +40,6 @@ class ProcessFaultIT extends FaultSuiteBase {
   }
 
   @Test
-  @Disabled(
-      "bug: while the sync is locked the new active's retention expires the lock's last common"
-          + " snapshot, so mark-sync-as-fixed rolls the old active back to it and then fails:"
-          + " 'incremental source (tank@…) does not exist' (fault-suite run of 2026-11-22)")
   @DisplayName("power loss of the active during a transfer")
   void powerLossOfActiveDuringTransfer() {
     start(SLOW_LINK);
