@@ -58,6 +58,15 @@ final class FaultScenario implements AutoCloseable {
   private Writer writer;
   private Map<String, String> replicatedAtFault = Map.of();
 
+  /**
+   * Whether the last scenario of this JVM passed its checks without disturbing the lab beyond what
+   * fresh pools undo; the next one then renews the pools instead of rebuilding the lab.
+   */
+  private static boolean labHealthy;
+
+  private boolean verified;
+  private boolean disturbed;
+
   /** How a scenario's cluster differs from the default one. */
   record Options(
       List<String> settings, List<String> cluster, List<String> service, boolean waitForWrites) {
@@ -139,7 +148,18 @@ final class FaultScenario implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    cluster.startFresh(Optional.of(POOL_SIZE));
+    boolean reuse = labHealthy;
+    labHealthy = false;
+    if (reuse) {
+      try {
+        cluster.startOnRenewedPools(Optional.of(POOL_SIZE));
+      } catch (RuntimeException e) {
+        System.err.println(name + ": renewing the pools failed, rebuilding the lab: " + e);
+        cluster.startFresh(Optional.of(POOL_SIZE));
+      }
+    } else {
+      cluster.startFresh(Optional.of(POOL_SIZE));
+    }
     cluster.awaitStatus(
         "node-a", BUDGET, s -> s.vipsHeld().contains(VIP + "/24"), "node-a to raise the VIP");
     cluster.awaitStatus(
@@ -308,6 +328,15 @@ final class FaultScenario implements AutoCloseable {
     assertStateConsistent();
     watch.close();
     watch.assertNeverTwoHolders();
+    verified = true;
+  }
+
+  /**
+   * Says the scenario killed zfs-fuse (a power loss) or a transfer half-way: zfs-fuse may keep
+   * something busy afterwards, so the next scenario rebuilds the lab.
+   */
+  void disturbedTheLab() {
+    disturbed = true;
   }
 
   void settleAndVerify(String active) {
@@ -504,5 +533,6 @@ final class FaultScenario implements AutoCloseable {
     }
     cluster.saveEvidence(name);
     cluster.close();
+    labHealthy = verified && !disturbed;
   }
 }

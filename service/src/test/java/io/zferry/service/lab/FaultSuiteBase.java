@@ -53,6 +53,7 @@ abstract class FaultSuiteBase {
 
   /** Power loss of a node: link down, every process killed. */
   void powerOff(String node) {
+    s.disturbedTheLab();
     lab.command("kill", node);
   }
 

@@ -50,6 +50,7 @@ class StorageFaultIT extends FaultSuiteBase {
     s.node("node-a").shell("zfs create tank/fresh && head -c 50M /dev/urandom > /tank/fresh/data");
     awaitReceiving("node-b");
     sleep(Duration.ofSeconds(2));
+    s.disturbedTheLab();
     s.node("node-b").shell("pkill -9 --ns $$ --nslist net -f '^zfs (recv|receive)'");
     s.settleAndVerify("node-a");
     assertThat(s.node("node-b").sha256("/tank/fresh/data"))

@@ -54,6 +54,7 @@ class SwitchoverFaultIT extends FaultSuiteBase {
     CompletableFuture<CommandResult> operation = switchover();
     s.cluster().await(BUDGET, "node-a's stop hook", () -> s.hookRan("node-a", "stop"));
     awaitReceiving("node-b");
+    s.disturbedTheLab();
     s.cluster().stop("node-b");
     CommandResult result = done(operation);
     assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(1);
