@@ -101,9 +101,11 @@ final class FaultScenario implements AutoCloseable {
     List<String> settings =
         new ArrayList<>(
             List.of(
-                "snapshotInterval: 5s",
-                "pullInterval: 2s",
-                "retentionCount: 5",
+                // Short, so a write reaches the passive in about 3 s and scenarios stay short;
+                // the retention still keeps about 25 s of snapshots.
+                "snapshotInterval: 2s",
+                "pullInterval: 1s",
+                "retentionCount: 12",
                 "stallTimeout: 8s",
                 "passiveHold: 60s"));
     settings.addAll(options.settings());
