@@ -101,11 +101,11 @@ final class FaultScenario implements AutoCloseable {
     List<String> settings =
         new ArrayList<>(
             List.of(
-                // Short, so a write reaches the passive in about 3 s and scenarios stay short;
-                // the retention still keeps about 25 s of snapshots.
-                "snapshotInterval: 2s",
+                // The shortest snapshot interval allowed; pulls every second, so a snapshot
+                // reaches the passive soon after it is taken.
+                "snapshotInterval: 5s",
                 "pullInterval: 1s",
-                "retentionCount: 12",
+                "retentionCount: 5",
                 "stallTimeout: 8s",
                 "passiveHold: 60s"));
     settings.addAll(options.settings());
