@@ -74,6 +74,8 @@ class NetworkFaultIT extends FaultSuiteBase {
     start();
     s.beforeFault("node-b");
     s.lab("rekey", "node-a");
+    // As after a reinstall: connections opened with the old key are gone too.
+    s.lab("hangup", "node-a");
     // node-b's pulls must fail on the pinned key, say so, and change nothing else.
     ServiceStatus b =
         s.cluster()
@@ -96,6 +98,7 @@ class NetworkFaultIT extends FaultSuiteBase {
     start();
     s.beforeFault("node-b");
     s.lab("sshd", "node-a", "stop");
+    s.lab("hangup", "node-a");
     try {
       s.cluster()
           .awaitStatus(
