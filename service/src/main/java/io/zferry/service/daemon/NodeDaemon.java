@@ -118,11 +118,12 @@ public final class NodeDaemon implements AutoCloseable {
             new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_ACTION_TIMEOUT),
             peer.name().value());
     SshBannerProbe sshProbe = new SshBannerProbe(peer.address(), peer.sshPort(), heartbeatTimeout);
-    this.peerWatch = new PeerWatch(peerClient::heartbeat, sshProbe::answers, clock);
+    this.peerWatch =
+        new PeerWatch(peerClient::heartbeat, sshProbe::answers, clock, System::nanoTime);
     RecentIsolation isolation =
         new RecentIsolation(
             new PingTargets(new LocalHost(self.value()), config.cluster().pingTargets())::check,
-            clock,
+            System::nanoTime,
             config.cluster().heartbeatTimeout());
     for (ServiceConfig service : config.services()) {
       services.add(
@@ -225,10 +226,7 @@ public final class NodeDaemon implements AutoCloseable {
   /** Whether the peer's API answered within a heartbeat interval plus its timeout. */
   private boolean peerUp() {
     Duration within = config.cluster().heartbeatInterval().plus(PEER_API_TIMEOUT);
-    return peerWatch
-        .lastApiAnswer()
-        .map(at -> !at.plus(within).isBefore(clock.instant()))
-        .orElse(false);
+    return peerWatch.answeredWithin(within);
   }
 
   /** What {@code /metrics} shows: the status of each service plus counts and snapshot numbers. */

@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -15,41 +17,56 @@ import java.util.function.Supplier;
  * heartbeat and, only when that fails, whether the peer's sshd still answers. The peer counts as
  * silent on a channel from the last answer on it, or from this watch's start if it never answered,
  * so a node that restarts alone does not mistake "not yet asked" for "alive".
+ *
+ * <p>Silence is measured on a monotonic ticker, not the wall clock: a wall clock stepped by an hour
+ * (NTP, an operator, a VM resumed) between a heartbeat and the next decision would otherwise make
+ * an answering peer look silent for an hour, and the node would take over from a healthy active.
  */
 public final class PeerWatch {
   private final Supplier<Optional<HeartbeatView>> api;
   private final BooleanSupplier host;
   private final Clock clock;
-  private final Instant started;
+  private final LongSupplier nanoTime;
+  private final long started;
 
   private volatile Optional<HeartbeatView> lastHeartbeat = Optional.empty();
-  private volatile Optional<Instant> lastApiAnswer = Optional.empty();
-  private volatile Optional<Instant> lastHostAnswer = Optional.empty();
+  private volatile Optional<Instant> lastApiAnswerAt = Optional.empty();
+  private volatile OptionalLong lastApiAnswer = OptionalLong.empty();
+  private volatile OptionalLong lastHostAnswer = OptionalLong.empty();
 
   /**
    * @param api the peer's heartbeat, empty when it does not answer in time
    * @param host whether the peer machine answers at all (its sshd)
+   * @param clock the wall clock, only to tell when the peer last answered
+   * @param nanoTime a monotonic ticker in nanoseconds (normally {@link System#nanoTime}) that
+   *     measures silence
    */
-  public PeerWatch(Supplier<Optional<HeartbeatView>> api, BooleanSupplier host, Clock clock) {
+  public PeerWatch(
+      Supplier<Optional<HeartbeatView>> api,
+      BooleanSupplier host,
+      Clock clock,
+      LongSupplier nanoTime) {
     this.api = api;
     this.host = host;
     this.clock = clock;
-    this.started = clock.instant();
+    this.nanoTime = nanoTime;
+    this.started = nanoTime.getAsLong();
   }
 
   /** One heartbeat: asks the peer and records when each channel last answered. */
   public void beat() {
     Optional<HeartbeatView> heartbeat = api.get();
-    Instant now = clock.instant();
+    long now = nanoTime.getAsLong();
     if (heartbeat.isPresent()) {
       lastHeartbeat = heartbeat;
-      lastApiAnswer = Optional.of(now);
+      lastApiAnswer = OptionalLong.of(now);
+      lastApiAnswerAt = Optional.of(clock.instant());
       // An answering API implies an answering machine.
-      lastHostAnswer = Optional.of(now);
+      lastHostAnswer = OptionalLong.of(now);
       return;
     }
     if (host.getAsBoolean()) {
-      lastHostAnswer = Optional.of(clock.instant());
+      lastHostAnswer = OptionalLong.of(nanoTime.getAsLong());
     }
   }
 
@@ -61,14 +78,14 @@ public final class PeerWatch {
    *     heartbeat interval plus the API timeout)
    */
   public PeerView view(String service, Duration answeredWithin) {
-    Instant now = clock.instant();
-    Optional<Instant> api = lastApiAnswer;
-    if (api.isPresent() && !api.get().plus(answeredWithin).isBefore(now)) {
+    long now = nanoTime.getAsLong();
+    OptionalLong api = lastApiAnswer;
+    if (api.isPresent() && since(api.getAsLong(), now).compareTo(answeredWithin) <= 0) {
       return new PeerView.Answering(lastHeartbeat.flatMap(h -> claimOf(h, service)));
     }
     return new PeerView.Silent(
-        Duration.between(api.orElse(started), now),
-        Duration.between(lastHostAnswer.orElse(started), now),
+        since(api.orElse(started), now),
+        since(lastHostAnswer.orElse(started), now),
         api.isPresent());
   }
 
@@ -77,9 +94,20 @@ public final class PeerWatch {
     return lastHeartbeat;
   }
 
-  /** When the peer's API last answered. */
+  /** Whether the peer's API answered within {@code within} (monotonic, as {@link #view}). */
+  public boolean answeredWithin(Duration within) {
+    OptionalLong api = lastApiAnswer;
+    return api.isPresent() && since(api.getAsLong(), nanoTime.getAsLong()).compareTo(within) <= 0;
+  }
+
+  /** When, on this node's wall clock, the peer's API last answered (for display). */
   public Optional<Instant> lastApiAnswer() {
-    return lastApiAnswer;
+    return lastApiAnswerAt;
+  }
+
+  /** Elapsed time between two ticks; nanoTime values are compared by difference (overflow). */
+  private static Duration since(long from, long now) {
+    return Duration.ofNanos(now - from);
   }
 
   private static Optional<PeerServiceState> claimOf(HeartbeatView heartbeat, String service) {

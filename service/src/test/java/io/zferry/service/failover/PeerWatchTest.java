@@ -18,11 +18,21 @@ class PeerWatchTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
   private Optional<HeartbeatView> apiAnswer = Optional.empty();
   private boolean hostAnswers;
-  private final PeerWatch watch = new PeerWatch(() -> apiAnswer, () -> hostAnswers, clock);
+
+  /** The monotonic ticker, moved together with the clock unless a test steps the clock alone. */
+  private long nanos = 1_000_000_000L;
+
+  private final PeerWatch watch =
+      new PeerWatch(() -> apiAnswer, () -> hostAnswers, clock, () -> nanos);
+
+  private void elapse(Duration d) {
+    clock.advance(d);
+    nanos += d.toNanos();
+  }
 
   @Test
   void aPeerNeverHeardFromIsSilentSinceTheWatchStarted() {
-    clock.advance(Duration.ofSeconds(4));
+    elapse(Duration.ofSeconds(4));
     watch.beat();
     assertThat(watch.view("tank", WITHIN))
         .isEqualTo(new PeerView.Silent(Duration.ofSeconds(4), Duration.ofSeconds(4), false));
@@ -43,16 +53,50 @@ class PeerWatchTest {
     watch.beat();
     apiAnswer = Optional.empty();
     hostAnswers = true;
-    clock.advance(Duration.ofSeconds(5));
+    elapse(Duration.ofSeconds(5));
     watch.beat();
     // Within the answer window the last heartbeat still stands.
     assertThat(watch.view("tank", WITHIN)).isInstanceOf(PeerView.Answering.class);
 
-    clock.advance(Duration.ofSeconds(7));
+    elapse(Duration.ofSeconds(7));
     hostAnswers = false;
     watch.beat();
     assertThat(watch.view("tank", WITHIN))
         .isEqualTo(new PeerView.Silent(Duration.ofSeconds(12), Duration.ofSeconds(7), true));
+  }
+
+  @Test
+  void aWallClockJumpForwardDoesNotSilenceAnAnsweringPeer() {
+    apiAnswer = Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null)));
+    watch.beat();
+    // NTP or an operator steps the clock an hour ahead between a heartbeat and the next decision.
+    clock.advance(Duration.ofHours(1));
+    nanos += Duration.ofMillis(300).toNanos();
+    assertThat(watch.view("tank", WITHIN))
+        .isEqualTo(new PeerView.Answering(Optional.of(new PeerServiceState("node-a", 4, false))));
+    assertThat(watch.answeredWithin(WITHIN)).isTrue();
+  }
+
+  @Test
+  void aWallClockJumpBackDoesNotHideASilentPeer() {
+    apiAnswer = Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null)));
+    watch.beat();
+    apiAnswer = Optional.empty();
+    clock.advance(Duration.ofHours(-1));
+    nanos += Duration.ofSeconds(12).toNanos();
+    watch.beat();
+    assertThat(watch.view("tank", WITHIN))
+        .isEqualTo(new PeerView.Silent(Duration.ofSeconds(12), Duration.ofSeconds(12), true));
+    assertThat(watch.answeredWithin(WITHIN)).isFalse();
+  }
+
+  @Test
+  void theLastAnswerIsShownOnTheWallClock() {
+    assertThat(watch.lastApiAnswer()).isEmpty();
+    apiAnswer = Optional.of(heartbeat());
+    elapse(Duration.ofSeconds(3));
+    watch.beat();
+    assertThat(watch.lastApiAnswer()).contains(Instant.parse("2026-11-22T00:00:03Z"));
   }
 
   private static HeartbeatView heartbeat(ServiceClaim... claims) {

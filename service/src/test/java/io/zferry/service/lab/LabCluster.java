@@ -79,8 +79,42 @@ final class LabCluster implements AutoCloseable {
    * the middle of a transfer, and what one scenario leaves must not decide the next one's outcome.
    */
   void startFresh() {
+    startFresh(Optional.empty());
+  }
+
+  /**
+   * As {@link #startFresh()}, on pools of {@code poolSize} (e.g. "1G") instead of the lab's
+   * default: fault scenarios that fill a pool need one small enough to fill in seconds.
+   */
+  void startFresh(Optional<String> poolSize) {
     lab.down();
-    lab.command("up");
+    if (poolSize.isPresent()) {
+      lab.command("up", "--pool-size", poolSize.get());
+    } else {
+      lab.command("up");
+    }
+    launchFresh();
+  }
+
+  /**
+   * As {@link #startFresh(Optional)}, but in the running lab with both pools destroyed and created
+   * empty again ({@code lab repool}), which takes seconds where a rebuilt lab takes half a minute.
+   * Only for a lab the last user left healthy: a scenario that killed zfs-fuse or a receive
+   * rebuilds it, since zfs-fuse can keep something busy after that.
+   */
+  void startOnRenewedPools(Optional<String> poolSize) {
+    stop("node-a");
+    stop("node-b");
+    if (poolSize.isPresent()) {
+      lab.command("repool", "--pool-size", poolSize.get());
+    } else {
+      lab.command("repool");
+    }
+    launchFresh();
+  }
+
+  /** Fresh tokens, state and configuration, then both daemons. */
+  private void launchFresh() {
     try {
       Files.createDirectories(dir);
       Files.deleteIfExists(tokensFile());
@@ -98,8 +132,16 @@ final class LabCluster implements AutoCloseable {
     } catch (TokenFileException e) {
       throw new IllegalStateException(e);
     }
-    start("node-a");
-    start("node-b");
+    // Both JVMs start at once: each takes seconds, and the nodes do not depend on each other.
+    launch("node-a", List.of());
+    launch("node-b", List.of());
+    awaitStatus("node-a", Duration.ofSeconds(60), s -> true, "zferryd to answer");
+    awaitStatus("node-b", Duration.ofSeconds(60), s -> true, "zferryd to answer");
+  }
+
+  /** Where this cluster's configurations, tokens, state databases and logs are. */
+  Path directory() {
+    return dir;
   }
 
   Path config(String node) {
@@ -149,8 +191,25 @@ final class LabCluster implements AutoCloseable {
 
   /** Starts zferryd in the node, detached; its output goes to {@link #log}. */
   void start(String node, String... extraArgs) {
+    startWithEnvironment(node, List.of(), extraArgs);
+  }
+
+  /**
+   * As {@link #start}, with {@code environment} ({@code NAME=value} entries) added to zferryd's
+   * environment, e.g. libfaketime's to give one node's daemon a clock of its own.
+   */
+  void startWithEnvironment(String node, List<String> environment, String... extraArgs) {
+    launch(node, environment, extraArgs);
+    awaitStatus(node, Duration.ofSeconds(60), s -> true, "zferryd to answer");
+  }
+
+  private void launch(String node, List<String> environment, String... extraArgs) {
     LabNode labNode = lab.node(node);
     List<String> argv = new ArrayList<>(labNode.nsenterPrefix());
+    if (!environment.isEmpty()) {
+      argv.add("env");
+      argv.addAll(environment);
+    }
     argv.addAll(
         List.of(
             "setsid",
@@ -169,7 +228,6 @@ final class LabCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    awaitStatus(node, Duration.ofSeconds(60), s -> true, "zferryd to answer");
   }
 
   /** Runs zferryd in the node in the foreground, for start-ups expected to be refused. */
