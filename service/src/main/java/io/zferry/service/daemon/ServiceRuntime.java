@@ -123,6 +123,8 @@ public final class ServiceRuntime implements AutoCloseable {
   private volatile Decision decision = new Decision.Unchanged("the first tick");
   private volatile List<String> vipProblems = List.of();
   private volatile Steps currentAction;
+  // The configured settings with the operator's run-time changes (see changeSettings).
+  private volatile Settings settings;
 
   public ServiceRuntime(
       NodeName self,
@@ -152,13 +154,14 @@ public final class ServiceRuntime implements AutoCloseable {
     this.hooks = new HookRunner(config, self, clock);
     this.scheduler = scheduler;
     this.clock = clock;
+    this.settings = config.settings();
     this.pullLoop =
         new PullLoop(
             name(),
             self,
             peerNode.name(),
             config.pool(),
-            config::settings,
+            () -> settings,
             store,
             peerZfs,
             localZfs,
@@ -167,6 +170,23 @@ public final class ServiceRuntime implements AutoCloseable {
 
   public String name() {
     return config.name().value();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * Applies settings an operator changed at run time. A new snapshot interval takes effect when the
+   * current one expires, as does a new pull interval; the retention count at the next round.
+   */
+  public void changeSettings(Settings next) {
+    Settings before = settings;
+    settings = next;
+    if (!before.snapshotInterval().equals(next.snapshotInterval())
+        && scheduler.nextRound(name()).isPresent()) {
+      scheduler.changeInterval(name(), next.snapshotInterval());
+    }
   }
 
   /** Registers the service (first start) and starts the pull schedule, disabled until a tick. */
@@ -429,13 +449,13 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   private void startSnapshotEngine() {
-    Settings settings = config.settings();
+    Settings settings = this.settings;
     SnapshotRound round =
         new SnapshotRound(
             localZfs,
             pool(),
             clock,
-            () -> new RetentionPolicy(config.settings().retentionCount()),
+            () -> new RetentionPolicy(this.settings.retentionCount()),
             this::passiveApplied);
     scheduler.schedule(
         name(),
@@ -504,7 +524,7 @@ public final class ServiceRuntime implements AutoCloseable {
    */
   private Optional<Guid> passiveApplied() {
     notePassiveApplied();
-    Duration hold = config.settings().passiveHold();
+    Duration hold = settings.passiveHold();
     return store
         .lastApplied(name(), peerNode.name().value())
         .filter(a -> !a.appliedAt().plus(hold).isBefore(clock.instant()))
@@ -966,7 +986,7 @@ public final class ServiceRuntime implements AutoCloseable {
   public ServiceStatus status() {
     ServiceState state = store.serviceState(name()).orElseThrow();
     Role role = state.isActive(self.value()) ? Role.ACTIVE : Role.PASSIVE;
-    Settings settings = config.settings();
+    Settings settings = this.settings;
     Optional<Snapshot> newestLocal = newestLocal();
     Long lag;
     SnapshotView applied;

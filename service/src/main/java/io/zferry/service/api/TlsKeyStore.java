@@ -1,0 +1,95 @@
+package io.zferry.service.api;
+
+import io.zferry.service.config.TlsConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the PEM certificate chain and private key of {@code api.tls} into an in-memory key store
+ * for Jetty. The key must be unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}), RSA or EC.
+ */
+public final class TlsKeyStore {
+  static final char[] PASSWORD = "zferry".toCharArray();
+  private static final Pattern KEY =
+      Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+
+  private TlsKeyStore() {}
+
+  /**
+   * @throws IllegalStateException naming the file and the fix if a file is missing or not PEM
+   */
+  public static KeyStore load(TlsConfig tls) {
+    List<Certificate> chain;
+    try (var in = Files.newInputStream(tls.certificate())) {
+      chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "api.tls.certificate "
+              + tls.certificate()
+              + " cannot be read as a PEM certificate chain ("
+              + e.getMessage()
+              + "); give the path of the PEM certificate, leaf first",
+          e);
+    }
+    if (chain.isEmpty()) {
+      throw new IllegalStateException(
+          "api.tls.certificate " + tls.certificate() + " holds no certificate; give a PEM file");
+    }
+    PrivateKey key = privateKey(tls);
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("zferry", key, PASSWORD, chain.toArray(new Certificate[0]));
+      return store;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "the key in api.tls.privateKey "
+              + tls.privateKey()
+              + " does not go with the certificate "
+              + tls.certificate()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static PrivateKey privateKey(TlsConfig tls) {
+    String text;
+    try {
+      text = Files.readString(tls.privateKey(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "api.tls.privateKey " + tls.privateKey() + " cannot be read: " + e, e);
+    }
+    Matcher m = KEY.matcher(text);
+    if (!m.find()) {
+      throw new IllegalStateException(
+          "api.tls.privateKey "
+              + tls.privateKey()
+              + " is not an unencrypted PKCS#8 PEM key; convert it with `openssl pkcs8 -topk8"
+              + " -nocrypt -in KEY -out KEY.pk8`");
+    }
+    byte[] der = Base64.getMimeDecoder().decode(m.group(1).getBytes(StandardCharsets.US_ASCII));
+    for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } catch (GeneralSecurityException e) {
+        // try the next algorithm
+      }
+    }
+    throw new IllegalStateException(
+        "api.tls.privateKey " + tls.privateKey() + " is neither an RSA, EC nor Ed25519 key");
+  }
+}
