@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
       FailoverCommand.class,
       DivergenceCommand.class,
       MarkSyncAsFixedCommand.class,
-      TokenCommand.class
+      TokenCommand.class,
+      PasswdCommand.class
     },
     description = "Operate a zferry cluster through the local zferryd.",
     exitCodeListHeading = "%nExit codes:%n",
