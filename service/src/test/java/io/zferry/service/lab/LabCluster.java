@@ -35,6 +35,7 @@ final class LabCluster implements AutoCloseable {
   private final String settings;
   private final String clusterExtras;
   private final String serviceExtras;
+  private String apiExtras = "";
 
   /**
    * @param settingsYaml the {@code defaults:} block's keys, e.g. {@code "snapshotInterval: 5s"}
@@ -60,6 +61,12 @@ final class LabCluster implements AutoCloseable {
     this.settings = indented("  ", settingsYaml);
     this.clusterExtras = indented("  ", clusterYaml);
     this.serviceExtras = indented("    ", serviceYaml);
+  }
+
+  /** More keys of the {@code api:} block, e.g. the GUI's {@code users:}; set before starting. */
+  LabCluster withApiYaml(List<String> apiYaml) {
+    this.apiExtras = indented("  ", apiYaml);
+    return this;
   }
 
   private static String indented(String indent, List<String> lines) {
@@ -140,6 +147,7 @@ final class LabCluster implements AutoCloseable {
         serviceExtras.stripTrailing(),
         "api:",
         "  tokensFile: " + tokensFile(),
+        apiExtras.stripTrailing(),
         "state:",
         "  database: " + stateDb(node),
         "");
