@@ -117,7 +117,8 @@ final class GuiEndpoints {
 
   private ClusterView cluster() {
     Optional<Instant> answer = daemon.peerWatch().lastApiAnswer();
-    Long age = answer.map(a -> Duration.between(a, Instant.now()).toSeconds()).orElse(null);
+    Long age =
+        answer.map(a -> Duration.between(a, daemon.clock().instant()).toSeconds()).orElse(null);
     NodeStatus peer = null;
     String error = null;
     try {

@@ -304,6 +304,10 @@ public final class NodeDaemon implements AutoCloseable {
     return peerClient;
   }
 
+  Clock clock() {
+    return clock;
+  }
+
   Zfs localZfs() {
     return localZfs;
   }
