@@ -475,21 +475,21 @@ async function renderHistory() {
   const theirs = cluster.peerStatus && cluster.peerStatus.services.find((s) => s.name === historyService);
   const passiveNode = mine.role === "passive" ? cluster.self : cluster.peer;
   const passiveStatus = mine.role === "passive" ? mine : theirs;
-  // Runs and the lag are recorded on the passive, which pulls.
-  const onPassive = passiveNode === cluster.self;
-  const runs = onPassive ? await api("GET", "/services/" + historyService + "/runs?limit=30") : null;
+  // Runs are recorded on the passive, which pulls; either node's API answers with them.
+  const runsView = await api("GET", "/services/" + historyService + "/runs?limit=30");
   const lag = await api("GET", "/services/" + historyService + "/lag-history");
   const q = new URLSearchParams({ limit: eventFilter.limit });
   if (eventFilter.service) q.set("service", eventFilter.service);
   if (eventFilter.kind) q.set("kind", eventFilter.kind);
   const events = await api("GET", "/events?" + q.toString());
-  const runTable = runs ? el("table", { id: "runs" },
-    el("thead", {}, el("tr", {}, el("th", {}, "Finished"), el("th", {}, "From"), el("th", {}, "Result"),
-      el("th", { class: "num" }, "Bytes"), el("th", { class: "num" }, "Duration"), el("th", {}, "Plan / error"))),
-    el("tbody", {}, runs.map((r) => el("tr", {}, el("td", {}, when(r.finished)), el("td", {}, r.sourceNode + " → " + r.targetNode),
-      el("td", { class: r.result === "failed" ? "error" : "" }, r.result), el("td", { class: "num" }, bytes(r.bytes)),
-      el("td", { class: "num" }, seconds(r.seconds)), el("td", { class: "mono" }, r.error || r.plan || "")))))
-    : el("p", { class: "muted" }, "Replication runs are recorded on the passive node, " + passiveNode + "; open its GUI to see them.");
+  const runTable = el("div", {},
+    el("p", { class: "muted" }, "As recorded by " + runsView.node + (runsView.error ? " (" + runsView.error + ")" : "") + "."),
+    el("table", { id: "runs" },
+      el("thead", {}, el("tr", {}, el("th", {}, "Finished"), el("th", {}, "From"), el("th", {}, "Result"),
+        el("th", { class: "num" }, "Bytes"), el("th", { class: "num" }, "Duration"), el("th", {}, "Plan / error"))),
+      el("tbody", {}, runsView.runs.map((r) => el("tr", {}, el("td", {}, when(r.finished)), el("td", {}, r.sourceNode + " → " + r.targetNode),
+        el("td", { class: r.result === "failed" ? "error" : "" }, r.result), el("td", { class: "num" }, bytes(r.bytes)),
+        el("td", { class: "num" }, seconds(r.seconds)), el("td", { class: "mono" }, r.error || r.plan || ""))))));
   const kinds = ["", "role_change", "sync_locked", "sync_unlocked", "fence", "vip_up", "vip_down", "operator_action",
     "replication_error", "snapshot", "config", "daemon"];
   const filters = el("form", { class: "filters", id: "event-filters" },

@@ -67,6 +67,9 @@ final class GuiEndpoints {
       String plan,
       String error) {}
 
+  /** The runs as the node that recorded them (the passive) has them. */
+  record RunsView(String node, List<RunRow> runs, String error) {}
+
   record EventRow(
       long id, String at, String kind, String service, String node, String actor, String message) {}
 
@@ -83,7 +86,31 @@ final class GuiEndpoints {
     routes.get(
         "/internal/services/{service}/snapshots",
         request -> localSnapshots(service(request).pool().value()));
-    routes.get("/services/{service}/runs", this::runs);
+    routes.get("/internal/services/{service}/runs", this::runs);
+    // Runs are recorded by the passive, which pulls: asked of the active, the passive answers.
+    routes.get(
+        "/services/{service}/runs",
+        request -> {
+          String name = service(request).name().value();
+          ServiceRuntime runtime = daemon.service(name).orElseThrow();
+          if (!runtime.claim().activeNode().equals(daemon.self().value())) {
+            return new RunsView(daemon.self().value(), runs(request), null);
+          }
+          try {
+            RunRow[] rows =
+                daemon
+                    .peerApi()
+                    .get(
+                        "/internal/services/"
+                            + name
+                            + "/runs?limit="
+                            + intParam(request, "limit", 50, 1, 1000),
+                        RunRow[].class);
+            return new RunsView(daemon.peer().value(), List.of(rows), null);
+          } catch (ApiCallException e) {
+            return new RunsView(daemon.peer().value(), List.of(), e.getMessage());
+          }
+        });
     routes.get("/events", this::events);
     routes.get(
         "/services/{service}/lag-history",

@@ -47,6 +47,34 @@ class GuiAccessTest {
 
   static ApiServer start(
       List<String> users, MutableClock clock, ApiTokens tokens, AtomicReference<String> lastWho) {
+    return startWith(
+        users,
+        clock,
+        tokens,
+        lastWho,
+        routes -> {
+          routes.get(
+              "/status",
+              request -> {
+                lastWho.set(request.caller().who());
+                return Map.of("node", "node-a");
+              });
+          routes.post(
+              "/move",
+              ApiServerTest.Move.class,
+              (request, body) -> {
+                lastWho.set(request.caller().who());
+                return Map.of("moved", body.service());
+              });
+        });
+  }
+
+  static ApiServer startWith(
+      List<String> users,
+      MutableClock clock,
+      ApiTokens tokens,
+      AtomicReference<String> lastWho,
+      java.util.function.Consumer<ApiRoutes> routeSetup) {
     FailureRateLimiter limiter = FailureRateLimiter.withDefaults(clock);
     WebGui gui =
         new WebGui(
@@ -84,21 +112,7 @@ class GuiAccessTest {
                 List.of(new BearerTokenAuthenticator(tokens), new SessionCookieAuthenticator(gui)),
                 limiter),
             Optional.of(gui),
-            routes -> {
-              routes.get(
-                  "/status",
-                  request -> {
-                    lastWho.set(request.caller().who());
-                    return Map.of("node", "node-a");
-                  });
-              routes.post(
-                  "/move",
-                  ApiServerTest.Move.class,
-                  (request, body) -> {
-                    lastWho.set(request.caller().who());
-                    return Map.of("moved", body.service());
-                  });
-            });
+            routeSetup);
     server.start();
     return server;
   }
