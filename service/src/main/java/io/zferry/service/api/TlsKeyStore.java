@@ -65,6 +65,51 @@ public final class TlsKeyStore {
     }
   }
 
+  /**
+   * What a client of a node's HTTPS API trusts: the JVM's certificate authorities and the
+   * certificates of {@code api.tls.certificate} (so both nodes may share one certificate or one
+   * private CA). Host names are verified as usual: the certificate must name the addresses the peer
+   * and the CLI use (the node's address, and 127.0.0.1 for the CLI).
+   */
+  public static javax.net.ssl.SSLContext trust(TlsConfig tls) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      javax.net.ssl.TrustManagerFactory defaults =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      defaults.init((KeyStore) null);
+      int n = 0;
+      for (javax.net.ssl.TrustManager tm : defaults.getTrustManagers()) {
+        if (tm instanceof javax.net.ssl.X509TrustManager) {
+          for (var ca : ((javax.net.ssl.X509TrustManager) tm).getAcceptedIssuers()) {
+            store.setCertificateEntry("ca-" + n++, ca);
+          }
+        }
+      }
+      try (var in = Files.newInputStream(tls.certificate())) {
+        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          store.setCertificateEntry("zferry-" + n++, c);
+        }
+      }
+      javax.net.ssl.TrustManagerFactory factory =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "api.tls.certificate "
+              + tls.certificate()
+              + " cannot be read as a PEM certificate chain ("
+              + e.getMessage()
+              + "); give the path of the PEM certificate, leaf first",
+          e);
+    }
+  }
+
   private static PrivateKey privateKey(TlsConfig tls) {
     String text;
     try {

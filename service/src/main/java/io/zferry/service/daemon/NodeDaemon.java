@@ -12,6 +12,7 @@ import io.zferry.service.api.ApiServer;
 import io.zferry.service.api.Authentication;
 import io.zferry.service.api.BearerTokenAuthenticator;
 import io.zferry.service.api.SessionCookieAuthenticator;
+import io.zferry.service.api.TlsKeyStore;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
@@ -106,17 +107,19 @@ public final class NodeDaemon implements AutoCloseable {
     Duration interval = config.cluster().heartbeatInterval();
     // A heartbeat must come back before the next one is due, or answers would queue up.
     Duration heartbeatTimeout = min(PEER_API_TIMEOUT, interval.multipliedBy(2));
-    URI peerUrl = ApiClient.httpUrl(peer.address(), peer.apiPort());
+    boolean tls = config.api().tls().isPresent();
+    URI peerUrl = ApiClient.url(tls, peer.address(), peer.apiPort());
+    Optional<javax.net.ssl.SSLContext> trust = config.api().tls().map(TlsKeyStore::trust);
     ApiToken peerToken = tokens.forClient(PEER_TOKEN_LABEL);
     this.peerClient =
         new PeerClient(
-            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT),
-            new ApiClient(peerUrl, peerToken, heartbeatTimeout, heartbeatTimeout),
+            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT, trust),
+            new ApiClient(peerUrl, peerToken, heartbeatTimeout, heartbeatTimeout, trust),
             clock);
-    this.peerApi = new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT);
+    this.peerApi = new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT, trust);
     this.peerCommands =
         new HttpPeerCommands(
-            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_ACTION_TIMEOUT),
+            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_ACTION_TIMEOUT, trust),
             peer.name().value());
     SshBannerProbe sshProbe = new SshBannerProbe(peer.address(), peer.sshPort(), heartbeatTimeout);
     this.peerWatch = new PeerWatch(this.peerClient::heartbeat, sshProbe::answers, clock);

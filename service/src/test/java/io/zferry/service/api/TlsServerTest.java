@@ -105,6 +105,15 @@ class TlsServerTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).contains("node-a");
+      // The peer's and the CLI's client: trusts the configured certificate.
+      ApiClient client =
+          new ApiClient(
+              ApiClient.url(true, "127.0.0.1", server.port()),
+              cli,
+              java.time.Duration.ofSeconds(5),
+              java.time.Duration.ofSeconds(5),
+              Optional.of(TlsKeyStore.trust(new TlsConfig(certPem, keyPem))));
+      assertThat(client.get("/status", String.class)).contains("node-a");
       assertThatThrownBy(
               () ->
                   HttpClient.newHttpClient()
