@@ -261,10 +261,13 @@ async function renderServices() {
       el("p", {}, el("button", { class: "primary", id: "switchover-" + s.name, disabled: s.syncLocked || !cluster.peerReachable,
         onclick: () => switchover(s, target) }, "Switch over to " + target),
         s.syncLocked ? el("span", { class: "error" }, " Sync is locked: resolve it on the health page first.") : null),
-      el("div", { id: "switch-" + s.name })));
+      el("div", { id: "switch-" + s.name }, switchReports[s.name] || null)));
   }
   content().replaceChildren(list);
 }
+
+// The last switchover's steps stay on the page when it refreshes.
+const switchReports = {};
 
 let switching = false;
 async function switchover(service, target) {
@@ -275,7 +278,9 @@ async function switchover(service, target) {
   const box = document.getElementById("switch-" + service.name);
   const list = el("ol", { class: "steps", id: "switch-steps" });
   const status = el("p", { id: "switch-status" }, "Switching over…");
-  box.replaceChildren(el("h2", {}, "Switchover to " + target), list, status);
+  const report = el("div", {}, el("h2", {}, "Switchover to " + target), list, status);
+  switchReports[service.name] = report;
+  box.replaceChildren(report);
   let finished = false;
   const show = (steps, current) => {
     list.replaceChildren(...steps.map((st) => el("li", { class: st.ok ? "done" : "failed" },
@@ -293,11 +298,11 @@ async function switchover(service, target) {
   };
   watch();
   try {
-    const report = await api("POST", "/services/" + service.name + "/failover", { to: target, force: false });
+    const result = await api("POST", "/services/" + service.name + "/failover", { to: target, force: false });
     finished = true;
-    show(report.steps, null);
-    status.textContent = (report.ok ? "Done: " : "Failed: ") + report.summary;
-    status.className = report.ok ? "ok" : "error";
+    show(result.steps, null);
+    status.textContent = (result.ok ? "Done: " : "Failed: ") + result.summary;
+    status.className = result.ok ? "ok" : "error";
   } catch (e) {
     finished = true;
     status.textContent = "Failed: " + e.message;

@@ -93,9 +93,9 @@ class GuiIT {
     login(PASSWORD);
 
     // Health: both nodes reachable, the service green once node-b has pulled.
-    waitForText(By.id("state-tank"), "healthy", LONG);
-    assertThat(browser.findElement(By.id("service-tank")).getAttribute("data-state"))
-        .isEqualTo("green");
+    new WebDriverWait(browser, LONG)
+        .until(ExpectedConditions.attributeToBe(By.id("service-tank"), "data-state", "green"));
+    assertThat(browser.findElement(By.id("state-tank")).getText()).isEqualTo("healthy");
     assertThat(browser.findElement(By.id("nodes")).getText())
         .contains("node-a")
         .contains("node-b")
