@@ -122,6 +122,10 @@ class GuiIT {
     List<WebElement> steps = browser.findElements(By.cssSelector("#switch-steps li"));
     assertThat(steps.size()).isGreaterThanOrEqualTo(4);
     assertThat(browser.findElements(By.cssSelector("#switch-steps li.failed"))).isEmpty();
+    // The page refreshes with the new owner and keeps the steps.
+    waitForText(By.id("svc-active-tank"), "node-b", Duration.ofSeconds(20));
+    assertThat(browser.findElements(By.cssSelector("#switch-steps li")).size())
+        .isGreaterThanOrEqualTo(4);
     shot("05-switchover");
     assertThat(cluster.status("node-a").orElseThrow().activeNode()).isEqualTo("node-b");
 
