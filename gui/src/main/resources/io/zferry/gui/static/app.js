@@ -170,9 +170,21 @@ async function renderHealth() {
       card.append(el("button", { class: "danger", id: "resolve-" + s.name, onclick: () => openDivergence(s, cluster) },
         "Review divergence and mark sync as fixed"));
     }
+    // What the passive lacks: the rest of a running transfer, else whether it holds the newest
+    // snapshot (writes since that snapshot are not counted: ZFS cannot tell them everywhere).
     const transfer = (passive && passive.transfer) || null;
-    const unreplicated = transfer && transfer.totalBytesEstimate !== null
-      ? Math.max(0, transfer.totalBytesEstimate - transfer.bytesDone) : (s.lagSeconds === 0 ? 0 : null);
+    const applied = s.lastAppliedSnapshot;
+    const newest = active && active.lastSnapshot;
+    let unreplicated;
+    if (transfer && !transfer.finished && transfer.totalBytesEstimate !== null) {
+      unreplicated = "about " + bytes(Math.max(0, transfer.totalBytesEstimate - transfer.bytesDone)) + " (transfer running)";
+    } else if (newest && applied && newest.guid === applied.guid) {
+      unreplicated = "0 B in snapshots (writes after " + newest.name.substring(newest.name.indexOf("@")) + " not counted)";
+    } else if (newest) {
+      unreplicated = "the newest snapshot is not on the passive yet";
+    } else {
+      unreplicated = "unknown";
+    }
     card.append(el("dl", { class: "facts" },
       el("dt", {}, "Active node"), el("dd", { id: "active-" + s.name }, s.activeNode),
       el("dt", {}, "Role of " + cluster.self), el("dd", {}, s.role),
@@ -181,7 +193,7 @@ async function renderHealth() {
       el("dt", {}, "Last applied on passive"), el("dd", { class: "mono" }, s.lastAppliedSnapshot ? s.lastAppliedSnapshot.name : "—"),
       el("dt", {}, "Lag"), el("dd", { id: "lag-" + s.name }, seconds(s.lagSeconds)),
       el("dt", {}, "Rollback window"), el("dd", {}, s.settings.rollbackWindow + " (" + s.settings.snapshotInterval + " × " + s.settings.retentionCount + ")"),
-      el("dt", {}, "Unreplicated bytes"), el("dd", {}, unreplicated === null ? "unknown" : bytes(unreplicated)),
+      el("dt", {}, "Unreplicated bytes"), el("dd", {}, unreplicated),
       el("dt", {}, "Decision"), el("dd", { class: "muted" }, s.state)));
     cards.append(card);
   }
