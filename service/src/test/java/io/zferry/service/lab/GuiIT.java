@@ -20,7 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -93,14 +95,14 @@ class GuiIT {
     login(PASSWORD);
 
     // Health: both nodes reachable, the service green once node-b has pulled.
-    new WebDriverWait(browser, LONG)
+    waiting(LONG)
         .until(ExpectedConditions.attributeToBe(By.id("service-tank"), "data-state", "green"));
-    assertThat(browser.findElement(By.id("state-tank")).getText()).isEqualTo("healthy");
-    assertThat(browser.findElement(By.id("nodes")).getText())
+    waitForText(By.id("state-tank"), "healthy", Duration.ofSeconds(5));
+    assertThat(String.join(" ", texts("#nodes")))
         .contains("node-a")
         .contains("node-b")
         .doesNotContain(" no ");
-    assertThat(browser.findElement(By.id("active-tank")).getText()).isEqualTo("node-a");
+    assertThat(texts("#active-tank")).containsExactly("node-a");
     Path health = shot("03-health");
     Path readmeImage = cluster.repo().resolve("docs/images/gui-health.png");
     Files.createDirectories(readmeImage.getParent());
@@ -115,7 +117,7 @@ class GuiIT {
 
     // Switchover from the GUI, watched step by step to its end.
     browser.get(nodeA + "/services");
-    waitFor(By.id("switchover-tank")).click();
+    click(By.id("switchover-tank"));
     assertThat(waitFor(By.id("confirm-text")).getText()).contains("from node-a to node-b");
     browser.findElement(By.id("confirm-ok")).click();
     waitForText(By.id("switch-status"), "Done:", LONG);
@@ -138,17 +140,19 @@ class GuiIT {
         () -> cluster.status("node-a").map(s -> s.lastRun() != null).orElse(false));
     browser.navigate().refresh();
     waitFor(By.cssSelector("#runs tbody tr"));
-    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("event-kind")))
-        .selectByValue("role_change");
-    browser.findElement(By.cssSelector("#event-filters button")).click();
-    // The filtered table replaces the whole history: only role changes, and some.
-    new WebDriverWait(browser, Duration.ofSeconds(20))
+    waiting(Duration.ofSeconds(20))
         .until(
             b -> {
-              List<String> kinds =
-                  b.findElements(By.cssSelector("#events tbody td:nth-child(2)")).stream()
-                      .map(WebElement::getText)
-                      .toList();
+              new org.openqa.selenium.support.ui.Select(b.findElement(By.id("event-kind")))
+                  .selectByValue("role_change");
+              b.findElement(By.cssSelector("#event-filters button")).click();
+              return true;
+            });
+    // The filtered table replaces the whole history: only role changes, and some.
+    waiting(Duration.ofSeconds(20))
+        .until(
+            b -> {
+              List<String> kinds = texts("#events tbody td:nth-child(2)");
               return !kinds.isEmpty() && kinds.stream().allMatch("role_change"::equals);
             });
     shot("06-history");
@@ -179,10 +183,10 @@ class GuiIT {
     // Power loss of the active (node-b): node-a takes over, locked, and says so in red.
     lab.command("kill", "node-b");
     browser.get(nodeA + "/");
-    WebElement lock = waitFor(By.id("lock-tank"), LONG);
-    assertThat(lock.getText()).isEqualTo("Failover occurred. Sync for tank is locked!");
-    assertThat(browser.findElement(By.id("service-tank")).getAttribute("data-state"))
-        .isEqualTo("red");
+    waitFor(By.id("lock-tank"), LONG);
+    assertThat(texts("#lock-tank")).containsExactly("Failover occurred. Sync for tank is locked!");
+    waiting(Duration.ofSeconds(10))
+        .until(ExpectedConditions.attributeToBe(By.id("service-tank"), "data-state", "red"));
     shot("09-failover-locked");
 
     // node-b comes back passive; the operator reviews the divergence and clears the lock.
@@ -191,7 +195,8 @@ class GuiIT {
     cluster.awaitStatus(
         "node-b", LONG, s -> s.activeNode().equals("node-a"), "node-b to adopt node-a's epoch");
     browser.navigate().refresh();
-    waitFor(By.id("resolve-tank"), LONG).click();
+    waitFor(By.id("resolve-tank"), LONG);
+    click(By.id("resolve-tank"));
     waitFor(By.id("divergence-report"), LONG);
     shot("10-divergence");
     browser.findElement(By.id("mark-fixed")).click();
@@ -225,13 +230,36 @@ class GuiIT {
   }
 
   private WebElement waitFor(By by, Duration timeout) {
-    return new WebDriverWait(browser, timeout)
-        .until(ExpectedConditions.visibilityOfElementLocated(by));
+    return waiting(timeout).until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
   private void waitForText(By by, String text, Duration timeout) {
-    new WebDriverWait(browser, timeout)
-        .until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    waiting(timeout).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+  }
+
+  /** Pages re-render as they poll: an element found a moment ago may be gone; look again. */
+  private WebDriverWait waiting(Duration timeout) {
+    WebDriverWait wait = new WebDriverWait(browser, timeout);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
+  }
+
+  private void click(By by) {
+    waiting(Duration.ofSeconds(20))
+        .until(
+            b -> {
+              b.findElement(by).click();
+              return true;
+            });
+  }
+
+  /** The texts of the elements {@code css} selects, read at one instant in the page. */
+  @SuppressWarnings("unchecked")
+  private List<String> texts(String css) {
+    return (List<String>)
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText)", css);
   }
 
   private Path shot(String name) throws IOException {
