@@ -36,6 +36,23 @@ public final class ApiRoutes {
     Object handle(ApiRequest request, B body) throws Exception;
   }
 
+  /** Answers a request with text, such as the Prometheus exposition format. */
+  @FunctionalInterface
+  public interface TextHandler {
+    String handle(ApiRequest request) throws Exception;
+  }
+
+  /**
+   * A GET at {@code absolutePath}, outside {@code /api/v1} (such as {@code /metrics}), answered
+   * with text of {@code contentType}. It is authenticated like every other route; its failures are
+   * answered as JSON {@link ApiError}s.
+   */
+  public void getText(String absolutePath, String contentType, TextHandler handler) {
+    routes.get(
+        checked(absolutePath),
+        ctx -> ctx.status(200).contentType(contentType).result(handler.handle(request(ctx))));
+  }
+
   public void get(String path, Handler handler) {
     routes.get(ApiServer.PREFIX + checked(path), ctx -> respond(ctx, handler.handle(request(ctx))));
   }

@@ -137,7 +137,7 @@ final class ApiOptions {
       return ConfigLoader.load(config);
     } catch (ConfigException e) {
       throw CliFailure.usage(
-          "the configuration is not valid (check it with zferryd --check-config), or pass"
+          "the configuration is not valid (check it with zferry config check), or pass"
               + " --token-file FILE:\n"
               + e.getMessage());
     }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "1:refused or failed (a node did not answer)",
       "2:wrong usage, or no readable token file"
     },
-    footer = {"", "Example:", "  zferry divergence tank"})
+    footer = {"", "Examples:", "  zferry divergence tank", "  zferry divergence tank --json"})
 final class DivergenceCommand implements Callable<Integer> {
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
 

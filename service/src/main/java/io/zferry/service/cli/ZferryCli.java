@@ -17,23 +17,50 @@ import picocli.CommandLine.Spec;
     versionProvider = Version.class,
     subcommands = {
       StatusCommand.class,
+      CheckCommand.class,
       FailoverCommand.class,
       DivergenceCommand.class,
       MarkSyncAsFixedCommand.class,
       TokenCommand.class,
-      PasswdCommand.class
+      PasswdCommand.class,
+      ConfigCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
     },
-    description = "Operate a zferry cluster through the local zferryd.",
+    description = {
+      "Operate a zferry cluster through the local zferryd: zferry keeps a ZFS pool highly"
+          + " available on two servers that share nothing.",
+      "Commands that talk to zferryd read the API token from the tokens file that the"
+          + " configuration (/etc/zferry/zferry.yaml, or $ZFERRY_CONFIG) names; run them as root"
+          + " on a node, or pass --token-file and --api."
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done",
-      "1:the operation failed (the daemon did not answer, or refused)",
-      "2:wrong usage, or no readable token file"
+      "1:the operation failed (the daemon did not answer, or refused; the message says why)",
+      "2:wrong usage, or no readable token file",
+      "3:(zferry check only) UNKNOWN; check also exits 1 for WARNING and 2 for CRITICAL"
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  zferry status                  role, lag and lock of each service",
+      "  zferry check                   one line for Nagios: OK/WARNING/CRITICAL",
+      "  zferry failover tank           switch over to the other node",
+      "  zferry divergence tank         what the old active holds after a failover",
+      "  zferry mark-sync-as-fixed tank node-a node-b",
+      "  zferry config check            validate /etc/zferry/zferry.yaml",
+      "  zferry help failover           the help of one command",
+      "",
+      "Documentation: /usr/share/doc/zferry, man zferry, man zferryd."
     })
 public final class ZferryCli implements Runnable {
   public static final int OK = 0;
   public static final int FAILED = 1;
   public static final int USAGE = 2;
+
+  /** Nagios's UNKNOWN, which {@code zferry check} also answers to wrong usage. */
+  public static final int CHECK_UNKNOWN = 3;
 
   @Spec CommandSpec spec;
 
@@ -47,12 +74,20 @@ public final class ZferryCli implements Runnable {
 
   /** Runs {@code zferry args...} writing to {@code out} and {@code err}; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new ZferryCli());
+    CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
     // Picocli asks this mapper for usage errors too, so it must keep their code.
     cli.setExitCodeExceptionMapper(
-        e -> e instanceof CommandLine.ParameterException ? USAGE : FAILED);
+        e -> {
+          if (e instanceof CommandLine.ParameterException) {
+            // A monitoring system reads 2 as CRITICAL: a misconfigured check is UNKNOWN there.
+            Object command =
+                ((CommandLine.ParameterException) e).getCommandLine().getCommandSpec().userObject();
+            return command instanceof CheckCommand ? CHECK_UNKNOWN : USAGE;
+          }
+          return FAILED;
+        });
     cli.setExecutionExceptionHandler(
         (e, command, parsed) -> {
           if (e instanceof CliFailure) {
@@ -63,6 +98,11 @@ public final class ZferryCli implements Runnable {
           throw e;
         });
     return cli.execute(args);
+  }
+
+  /** The command tree, for running it and for generating its man page and bash completion. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new ZferryCli());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.zferry.service.daemon;
 import io.zferry.service.api.ApiProblem;
 import io.zferry.service.api.ApiRequest;
 import io.zferry.service.api.ApiRoutes;
+import io.zferry.service.metrics.PrometheusMetrics;
 import io.zferry.service.operations.OperationException;
 import io.zferry.service.operations.Requests;
 import io.zferry.sync.pull.Puller;
@@ -23,6 +24,10 @@ final class Endpoints {
   void register(ApiRoutes routes) {
     routes.get("/status", request -> daemon.status());
     routes.get("/heartbeat", request -> daemon.heartbeat());
+    routes.getText(
+        "/metrics",
+        PrometheusMetrics.CONTENT_TYPE,
+        request -> PrometheusMetrics.text(daemon.metrics()));
     routes.post(
         "/services/{service}/failover",
         Requests.Failover.class,

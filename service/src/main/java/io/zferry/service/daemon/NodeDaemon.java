@@ -6,7 +6,10 @@ import io.zferry.gui.PasswordHashes;
 import io.zferry.gui.Sessions;
 import io.zferry.gui.WebGui;
 import io.zferry.lockstate.EventKind;
+import io.zferry.lockstate.ReplicationRun;
+import io.zferry.lockstate.RunResult;
 import io.zferry.lockstate.StateStore;
+import io.zferry.service.Version;
 import io.zferry.service.api.ApiClient;
 import io.zferry.service.api.ApiServer;
 import io.zferry.service.api.Authentication;
@@ -26,13 +29,19 @@ import io.zferry.service.failover.PingTargets;
 import io.zferry.service.failover.RecentIsolation;
 import io.zferry.service.failover.SshBannerProbe;
 import io.zferry.service.failover.VipControl;
+import io.zferry.service.metrics.CountingStateStore;
+import io.zferry.service.metrics.NodeCounters;
+import io.zferry.service.metrics.NodeSample;
 import io.zferry.service.model.NodeName;
 import io.zferry.service.operations.HttpPeerCommands;
 import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.StatusViews.NodeStatus;
+import io.zferry.service.status.StatusViews.PeerStatus;
+import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.CliZfs;
+import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.ssh.SshEndpoint;
 import io.zferry.sync.ssh.SshHost;
@@ -41,10 +50,12 @@ import io.zferry.vip.ProcessCommandRunner;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +85,7 @@ public final class NodeDaemon implements AutoCloseable {
   private final Zfs localZfs;
   private final ApiClient peerApi;
   private final HttpPeerCommands peerCommands;
+  private final NodeCounters counters = new NodeCounters();
   private final ScheduledExecutorService heartbeat;
   private final List<ScheduledExecutorService> controls = new ArrayList<>();
   private volatile Runnable afterHeartbeat = () -> {};
@@ -89,7 +101,8 @@ public final class NodeDaemon implements AutoCloseable {
       ZferryConfig config, NodeName self, StateStore store, ApiTokens tokens, Clock clock) {
     this.config = config;
     this.self = self;
-    this.store = store;
+    // Every pull and fence is recorded in the store: counted there for /metrics.
+    this.store = new CountingStateStore(store, counters);
     this.clock = clock;
     NodeConfig me = config.node(self);
     NodeConfig peer = config.peerOf(self);
@@ -134,7 +147,7 @@ public final class NodeDaemon implements AutoCloseable {
               self,
               peer,
               service,
-              store,
+              this.store,
               localZfs,
               peerZfs,
               peerClient,
@@ -269,7 +282,65 @@ public final class NodeDaemon implements AutoCloseable {
         self.value(),
         config.cluster().name(),
         clock.instant().toString(),
-        services.stream().map(ServiceRuntime::status).toList());
+        services.stream().map(ServiceRuntime::status).toList(),
+        peerStatus());
+  }
+
+  private PeerStatus peerStatus() {
+    return new PeerStatus(
+        peer().value(), peerUp(), peerWatch.lastApiAnswer().map(Instant::toString).orElse(null));
+  }
+
+  /** Whether the peer's API answered within a heartbeat interval plus its timeout. */
+  private boolean peerUp() {
+    Duration within = config.cluster().heartbeatInterval().plus(PEER_API_TIMEOUT);
+    return peerWatch
+        .lastApiAnswer()
+        .map(at -> !at.plus(within).isBefore(clock.instant()))
+        .orElse(false);
+  }
+
+  /** What {@code /metrics} shows: the status of each service plus counts and snapshot numbers. */
+  NodeSample metrics() {
+    List<NodeSample.ServiceSample> samples = new ArrayList<>();
+    for (ServiceRuntime service : services) {
+      ServiceStatus status = service.status();
+      samples.add(
+          new NodeSample.ServiceSample(
+              status,
+              snapshotCount(status.pool()),
+              lastSuccessfulPull(service.name()),
+              counters.counts(service.name())));
+    }
+    return new NodeSample(
+        config.cluster().name(),
+        self.value(),
+        Version.text(),
+        peer().value(),
+        peerUp(),
+        peerWatch.lastApiAnswer(),
+        samples);
+  }
+
+  private OptionalLong snapshotCount(String pool) {
+    try {
+      DatasetName root = new DatasetName(pool);
+      return OptionalLong.of(
+          localZfs.listSnapshots(root).snapshots().stream()
+              .filter(s -> s.dataset().equals(root))
+              .count());
+    } catch (RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  // Pulls are recorded every pull interval; the newest hundred hold the last success unless
+  // every one of them failed, and then the lag says more than its time would.
+  private Optional<Instant> lastSuccessfulPull(String service) {
+    return store.recentRuns(service, 100).stream()
+        .filter(run -> run.result() == RunResult.OK)
+        .findFirst()
+        .map(ReplicationRun::finished);
   }
 
   /** This node's claims, for the peer: read from the state store only, so always quick. */

@@ -1,6 +1,5 @@
 package io.zferry.service.daemon;
 
-import io.zferry.lockstate.AppliedSnapshot;
 import io.zferry.lockstate.EpochConflictException;
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.ServiceState;
@@ -34,31 +33,23 @@ import io.zferry.service.status.HeartbeatView.AppliedView;
 import io.zferry.service.status.HeartbeatView.LockView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.service.status.Role;
-import io.zferry.service.status.StatusViews.HookView;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.RunView;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.service.status.StatusViews.SettingsView;
 import io.zferry.service.status.StatusViews.SnapshotView;
-import io.zferry.service.status.StatusViews.TransferView;
-import io.zferry.snapshot.schedule.RetentionPolicy;
 import io.zferry.snapshot.schedule.SnapshotNaming;
-import io.zferry.snapshot.schedule.SnapshotRound;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.DatasetName;
-import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.Remount;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.PullReport;
 import io.zferry.sync.pull.Puller;
-import io.zferry.sync.pull.TransferActivity;
-import io.zferry.sync.transfer.TransferProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,19 +63,17 @@ import org.slf4j.LoggerFactory;
  * writable pool, start hooks, VIPs and snapshot rounds; on the passive, a read-only pool and pull
  * cycles. Every change of owner is written to the state store before anything else is touched
  * (design §5 rule 1), so a restarted node resumes from its record.
+ *
+ * <p>It decides and orchestrates; the active's duties (snapshot rounds, hooks, VIPs) are {@link
+ * ActiveDuties}, the passive's pull cycles are {@link PullLoop}, and what retention spares for the
+ * passive is {@link PassiveHold}. Operator actions run here, synchronized with {@link #tick()}.
  */
 public final class ServiceRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
   private static final PropertyName READONLY = PropertyName.of("readonly");
 
-  /** A failed start hook or fence command is retried no more often than this. */
+  /** A failed fence command is retried no more often than this. */
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(30);
-
-  /** Clients wait for the VIPs while start hooks fail, so those are retried sooner. */
-  private static final Duration START_HOOK_RETRY_PAUSE = Duration.ofSeconds(5);
-
-  /** How often an unchanged report of the passive's applied snapshot is written again. */
-  private static final Duration APPLIED_REFRESH = Duration.ofMinutes(1);
 
   /** How long a switchover waits for the passive to apply the final snapshot. */
   private static final Duration CATCH_UP_LIMIT = Duration.ofMinutes(30);
@@ -107,21 +96,17 @@ public final class ServiceRuntime implements AutoCloseable {
   private final PeerWatch peerWatch;
   private final Supplier<Isolation> isolation;
   private final Duration heartbeatTimeout;
-  private final VipControl vips;
-  private final HookRunner hooks;
-  private final SnapshotScheduler scheduler;
+  private final ActiveDuties active;
+  private final PassiveHold passiveHold;
   private final PullLoop pullLoop;
   private final Clock clock;
 
   // Changed by the control thread only (tick and operator actions are synchronized).
   private Mode mode = Mode.STARTING;
-  private boolean startHooksDone;
-  private Instant nextStartHookAttempt = Instant.EPOCH;
   private Instant nextFenceAttempt = Instant.EPOCH;
   private String lastFenceFailure = "";
   private boolean operatorConfirmed;
   private volatile Decision decision = new Decision.Unchanged("the first tick");
-  private volatile List<String> vipProblems = List.of();
   private volatile Steps currentAction;
   // The configured settings with the operator's run-time changes (see changeSettings).
   private volatile Settings settings;
@@ -150,11 +135,20 @@ public final class ServiceRuntime implements AutoCloseable {
     this.peerWatch = peerWatch;
     this.isolation = isolation;
     this.heartbeatTimeout = heartbeatTimeout;
-    this.vips = vips;
-    this.hooks = new HookRunner(config, self, clock);
-    this.scheduler = scheduler;
     this.clock = clock;
     this.settings = config.settings();
+    this.passiveHold =
+        new PassiveHold(
+            name(),
+            peerNode.name().value(),
+            peerWatch,
+            heartbeatTimeout,
+            store,
+            () -> settings.passiveHold(),
+            clock);
+    this.active =
+        new ActiveDuties(
+            self, config, store, localZfs, vips, scheduler, () -> settings, passiveHold, clock);
     this.pullLoop =
         new PullLoop(
             name(),
@@ -183,9 +177,8 @@ public final class ServiceRuntime implements AutoCloseable {
   public void changeSettings(Settings next) {
     Settings before = settings;
     settings = next;
-    if (!before.snapshotInterval().equals(next.snapshotInterval())
-        && scheduler.nextRound(name()).isPresent()) {
-      scheduler.changeInterval(name(), next.snapshotInterval());
+    if (!before.snapshotInterval().equals(next.snapshotInterval())) {
+      active.changeInterval(next.snapshotInterval());
     }
   }
 
@@ -204,7 +197,7 @@ public final class ServiceRuntime implements AutoCloseable {
   /** One control step: decide from the stored record and the peer's view, then converge. */
   public synchronized void tick() {
     ServiceState local = store.serviceState(name()).orElseThrow();
-    notePassiveApplied();
+    passiveHold.noteReport();
     Decision next = decide(local);
     if (next instanceof Decision.AdoptPeer adopt) {
       local = adopt(adopt.peer());
@@ -282,47 +275,22 @@ public final class ServiceRuntime implements AutoCloseable {
       pullLoop.stopAndWait();
       setReadOnly(false);
       mode = Mode.ACTIVE;
-      startHooksDone = false;
-      nextStartHookAttempt = Instant.EPOCH;
-      startSnapshotEngine();
+      active.begin();
       event(EventKind.ROLE_CHANGE, "serving " + config.pool() + " as the active node");
     }
-    if (!startHooksDone && !clock.instant().isBefore(nextStartHookAttempt)) {
-      HookRunner.PhaseResult result = hooks.run(HookRunner.Phase.START);
-      startHooksDone = result.succeeded();
-      if (!startHooksDone) {
-        nextStartHookAttempt = clock.instant().plus(START_HOOK_RETRY_PAUSE);
-        event(EventKind.OPERATOR_ACTION, result.summary() + "; VIPs stay down until it succeeds");
-      } else if (!result.runs().isEmpty()) {
-        event(EventKind.OPERATOR_ACTION, result.summary());
-      }
-    }
-    // Clients must not reach a service whose start hooks failed.
-    convergeVips(startHooksDone);
+    active.keepServing();
   }
 
   private void follow(boolean pull, Mode newMode) {
     if (mode == Mode.ACTIVE) {
-      relinquish();
+      active.relinquish();
     }
     if (mode != Mode.PASSIVE && mode != Mode.HOLDING) {
       setReadOnly(true);
     }
-    convergeVips(false);
+    active.convergeVips(false);
     mode = newMode;
     pullLoop.enable(pull);
-  }
-
-  /** The active's side of stepping down: VIPs first, then stop hooks, then no more snapshots. */
-  private void relinquish() {
-    convergeVips(false);
-    if (startHooksDone) {
-      HookRunner.PhaseResult stop = hooks.run(HookRunner.Phase.STOP);
-      event(EventKind.OPERATOR_ACTION, stop.summary());
-    }
-    startHooksDone = false;
-    scheduler.unschedule(name());
-    event(EventKind.ROLE_CHANGE, "no longer the active node");
   }
 
   private Decision takeOver(Decision.TakeOver takeOver, ServiceState local) {
@@ -437,100 +405,6 @@ public final class ServiceRuntime implements AutoCloseable {
     return problems;
   }
 
-  private void convergeVips(boolean hold) {
-    VipControl.Result result = vips.converge(hold);
-    result.added().forEach(vip -> event(EventKind.VIP_UP, vip + " up on " + self.value()));
-    result.removed().forEach(vip -> event(EventKind.VIP_DOWN, vip + " down on " + self.value()));
-    List<String> problems = result.problems();
-    if (!problems.isEmpty() && !problems.equals(vipProblems)) {
-      problems.forEach(p -> log.error("{}: {}", name(), p));
-    }
-    vipProblems = problems;
-  }
-
-  private void startSnapshotEngine() {
-    Settings settings = this.settings;
-    SnapshotRound round =
-        new SnapshotRound(
-            localZfs,
-            pool(),
-            clock,
-            () -> new RetentionPolicy(this.settings.retentionCount()),
-            this::passiveApplied);
-    scheduler.schedule(
-        name(),
-        settings.snapshotInterval(),
-        firstRoundDelay(settings),
-        () -> {
-          SnapshotRound.Result result = round.run();
-          result.taken().ifPresent(s -> event(EventKind.SNAPSHOT, "took " + s));
-        });
-  }
-
-  /** Keeps the cadence across restarts: the next round is due an interval after the newest one. */
-  private Duration firstRoundDelay(Settings settings) {
-    try {
-      Optional<Instant> newest =
-          localZfs.listSnapshots(pool()).snapshots().stream()
-              .filter(s -> s.dataset().equals(pool()))
-              .map(s -> SnapshotNaming.timestampOf(s.name()))
-              .flatMap(Optional::stream)
-              .max(Comparator.naturalOrder());
-      if (newest.isEmpty()) {
-        return Duration.ZERO;
-      }
-      Duration due =
-          Duration.between(clock.instant(), newest.get().plus(settings.snapshotInterval()));
-      return due.isNegative() ? Duration.ZERO : due;
-    } catch (RuntimeException e) {
-      log.warn(
-          "{}: could not list snapshots to schedule the first round: {}", name(), e.getMessage());
-      return Duration.ZERO;
-    }
-  }
-
-  /**
-   * Remembers what the passive reports as applied in its heartbeats, so that retention spares it
-   * while the passive is down. Written when it changes, and refreshed now and then so the hold
-   * counts from the passive's last report.
-   */
-  private void notePassiveApplied() {
-    if (!(peerWatch.view(name(), heartbeatTimeout) instanceof PeerView.Answering)) {
-      return;
-    }
-    Optional<AppliedView> reported =
-        peerWatch
-            .lastHeartbeat()
-            .flatMap(h -> h.services().stream().filter(c -> c.name().equals(name())).findFirst())
-            .map(ServiceClaim::lastApplied);
-    if (reported.isEmpty()) {
-      return;
-    }
-    AppliedView applied = reported.get();
-    String peer = peerNode.name().value();
-    Optional<AppliedSnapshot> stored = store.lastApplied(name(), peer);
-    boolean stale =
-        stored.isEmpty()
-            || !stored.get().guid().equals(applied.guid())
-            || stored.get().appliedAt().plus(APPLIED_REFRESH).isBefore(clock.instant());
-    if (stale) {
-      store.recordApplied(name(), peer, applied.name(), applied.guid());
-    }
-  }
-
-  /**
-   * The GUID the passive last reported as applied, for at most {@code passiveHold} after it last
-   * reported it.
-   */
-  private Optional<Guid> passiveApplied() {
-    notePassiveApplied();
-    Duration hold = settings.passiveHold();
-    return store
-        .lastApplied(name(), peerNode.name().value())
-        .filter(a -> !a.appliedAt().plus(hold).isBefore(clock.instant()))
-        .map(a -> Guid.parse(a.guid()));
-  }
-
   private Optional<ServiceStatus> serviceOf(NodeStatus status) {
     return status.services().stream().filter(s -> s.name().equals(name())).findFirst();
   }
@@ -564,21 +438,12 @@ public final class ServiceRuntime implements AutoCloseable {
     event(EventKind.OPERATOR_ACTION, actor + " started a switchover to " + to);
     try {
       try {
-        steps.run("VIPs down", () -> convergeVips(false));
-        steps.run(
-            "stop hooks",
-            () -> {
-              HookRunner.PhaseResult stop = hooks.run(HookRunner.Phase.STOP);
-              if (!stop.succeeded()) {
-                throw new OperationException(OperationException.Kind.FAILED, stop.summary());
-              }
-              return stop.summary();
-            });
-        startHooksDone = false;
+        steps.run("VIPs down", () -> active.convergeVips(false));
+        steps.run("stop hooks", active::runStopHooks);
         steps.run(
             "stop writes and snapshots",
             () -> {
-              scheduler.unschedule(name());
+              active.stopSnapshotRounds();
               List<String> problems = setReadOnly(true);
               if (!problems.isEmpty()) {
                 throw new OperationException(
@@ -679,25 +544,10 @@ public final class ServiceRuntime implements AutoCloseable {
     steps.run(
         "final snapshot",
         () -> {
-          taken[0] = finalSnapshot();
+          taken[0] = active.finalSnapshot();
           return taken[0].name().toString();
         });
     return taken[0];
-  }
-
-  private Snapshot finalSnapshot() {
-    String shortName = SnapshotNaming.shortNameAt(clock.instant());
-    if (localZfs.listSnapshots(pool()).snapshots().stream()
-        .anyMatch(s -> s.dataset().equals(pool()) && s.name().shortName().equals(shortName))) {
-      // A scheduled round took one this very second: it is final too, nothing was written since.
-    } else {
-      localZfs.snapshot(pool(), shortName, true);
-    }
-    return localZfs.listSnapshots(pool()).snapshots().stream()
-        .filter(s -> s.dataset().equals(pool()) && s.name().shortName().equals(shortName))
-        .findFirst()
-        .orElseThrow(
-            () -> new IllegalStateException("the final snapshot " + shortName + " is missing"));
   }
 
   /** Back to serving as before an interrupted switchover. */
@@ -733,7 +583,7 @@ public final class ServiceRuntime implements AutoCloseable {
           return "applied " + snapshotName;
         }
       }
-      sleepQuietly(Duration.ofSeconds(1));
+      Sleep.quietly(Duration.ofSeconds(1));
     }
     throw new OperationException(
         OperationException.Kind.FAILED,
@@ -755,13 +605,13 @@ public final class ServiceRuntime implements AutoCloseable {
     operatorConfirmed = true;
     decision = new Decision.Serve();
     serve();
-    if (!startHooksDone) {
+    if (!active.startHooksDone()) {
       throw new OperationException(
           OperationException.Kind.FAILED,
           "start hooks failed on "
               + self.value()
               + ": "
-              + hooks.last().map(HookRunner.PhaseResult::summary).orElse("unknown"));
+              + active.lastHooks().map(HookRunner.PhaseResult::summary).orElse("unknown"));
     }
     return self.value() + " is active at epoch " + epoch;
   }
@@ -921,17 +771,27 @@ public final class ServiceRuntime implements AutoCloseable {
     // Writes never snapshotted would be rolled back unseen: a snapshot now makes them part of the
     // divergence, so they are kept aside with the rest.
     localZfs.snapshot(pool(), SnapshotNaming.rescueNameAt(clock.instant()), true);
+    Optional<PullReport> attempt = pullLoop.resolveDivergence(how);
+    if (attempt.isEmpty() || (!attempt.get().succeeded() && !attempt.get().diverged())) {
+      // A connection that failed at a bad moment: what was done so far (the copy aside, the
+      // rollback) is not done again, the next cycle starts from where the first one stopped.
+      log.warn(
+          "{}: resync from {} failed once, trying again: {}",
+          name(),
+          peerNode.name().value(),
+          attempt.map(PullReport::summary).orElse("the cycle did not run"));
+      Sleep.quietly(Duration.ofSeconds(2));
+      attempt = pullLoop.resolveDivergence(how);
+    }
     PullReport report =
-        pullLoop
-            .resolveDivergence(how)
-            .orElseThrow(
-                () ->
-                    new OperationException(
-                        OperationException.Kind.FAILED,
-                        "the pull from "
-                            + peerNode.name().value()
-                            + " failed; see `zferry status` on "
-                            + self.value()));
+        attempt.orElseThrow(
+            () ->
+                new OperationException(
+                    OperationException.Kind.FAILED,
+                    "the pull from "
+                        + peerNode.name().value()
+                        + " failed; see `zferry status` on "
+                        + self.value()));
     if (report.diverged() || !report.succeeded()) {
       throw new OperationException(
           OperationException.Kind.FAILED,
@@ -945,9 +805,18 @@ public final class ServiceRuntime implements AutoCloseable {
     unlock(local.epoch(), actor, "mark-sync-as-fixed by " + actor);
     return new ResyncResult(
         self.value(),
-        report.setAside().stream().map(DatasetName::value).toList(),
+        report.setAside().stream().map(this::describeCopy).toList(),
         report.notes(),
         report.summary());
+  }
+
+  private String describeCopy(DatasetName copy) {
+    return copy.value()
+        + localZfs
+            .getProperty(copy, PropertyName.of("mountpoint"))
+            .filter(m -> m.startsWith("/"))
+            .map(m -> " (mounted at " + m + ")")
+            .orElse("");
   }
 
   /** Clears this node's sync lock, if the record is still at {@code epoch}. */
@@ -960,15 +829,6 @@ public final class ServiceRuntime implements AutoCloseable {
     return "unlocked on " + self.value();
   }
 
-  private static void sleepQuietly(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OperationException(OperationException.Kind.FAILED, "interrupted", e);
-    }
-  }
-
   /** This node's claim on the service, for the peer's heartbeat: the state store only. */
   public ServiceClaim claim() {
     ServiceState state = store.serviceState(name()).orElseThrow();
@@ -976,7 +836,7 @@ public final class ServiceRuntime implements AutoCloseable {
         name(),
         state.activeNode(),
         state.epoch(),
-        state.lock().map(ServiceRuntime::view).orElse(null),
+        state.lock().map(StatusMapping::lock).orElse(null),
         store
             .lastApplied(name(), self.value())
             .map(a -> new AppliedView(a.snapshotName(), a.guid()))
@@ -998,7 +858,7 @@ public final class ServiceRuntime implements AutoCloseable {
           appliedHere
               .map(s -> Duration.between(s.creation(), clock.instant()).toSeconds())
               .orElse(null);
-      applied = appliedHere.map(ServiceRuntime::view).orElse(null);
+      applied = appliedHere.map(StatusMapping::snapshot).orElse(null);
     } else {
       // The active knows the passive's progress from the passive's own status.
       // Asked now (cached briefly): nothing else keeps the passive's full status fresh.
@@ -1015,38 +875,21 @@ public final class ServiceRuntime implements AutoCloseable {
         state.lock().isPresent(),
         lag,
         applied,
-        newestLocal.map(ServiceRuntime::view).orElse(null),
+        newestLocal.map(StatusMapping::snapshot).orElse(null),
         config.vips().stream().map(Vip::cidr).toList(),
-        pullLoop.transfer().map(ServiceRuntime::view).orElse(null),
+        pullLoop.transfer().map(StatusMapping::transfer).orElse(null),
         lastRun().orElse(null),
-        role == Role.ACTIVE
-            ? scheduler.nextRound(name()).map(Instant::toString).orElse(null)
-            : null,
+        role == Role.ACTIVE ? active.nextSnapshotRound().map(Instant::toString).orElse(null) : null,
         new SettingsView(
             DurationText.format(settings.snapshotInterval()),
             settings.retentionCount(),
             DurationText.format(settings.pullInterval()),
             DurationText.format(settings.rollbackWindow())),
         decision.describe(),
-        state.lock().map(ServiceRuntime::view).orElse(null),
-        vips.held(),
-        vipProblems,
-        hooks.last().map(ServiceRuntime::view).orElse(null));
-  }
-
-  private static LockView view(SyncLock lock) {
-    return new LockView(
-        lock.reason(),
-        lock.since().toString(),
-        lock.lockedBy(),
-        lock.lastCommonSnapshot().orElse(null),
-        lock.lastCommonGuid().orElse(null));
-  }
-
-  private static HookView view(HookRunner.PhaseResult result) {
-    HookRunner.HookRun last = result.runs().get(result.runs().size() - 1);
-    return new HookView(
-        result.phase().argument(), last.at().toString(), result.succeeded(), result.summary());
+        state.lock().map(StatusMapping::lock).orElse(null),
+        active.vipsHeld(),
+        active.vipProblems(),
+        active.lastHooks().map(StatusMapping::hooks).orElse(null));
   }
 
   private Optional<Snapshot> newestLocal() {
@@ -1062,42 +905,16 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   private Optional<RunView> lastRun() {
-    return store.recentRuns(name(), 1).stream()
-        .findFirst()
-        .map(
-            run ->
-                new RunView(
-                    run.started().toString(),
-                    run.finished().toString(),
-                    run.bytes(),
-                    run.result().name().toLowerCase(java.util.Locale.ROOT),
-                    run.plan().orElse(null),
-                    run.error().orElse(null)));
+    return store.recentRuns(name(), 1).stream().findFirst().map(StatusMapping::run);
   }
 
   private DatasetName pool() {
     return config.pool();
   }
 
-  private static SnapshotView view(Snapshot s) {
-    return new SnapshotView(s.name().toString(), s.guid().toString(), s.creation().toString());
-  }
-
-  private static TransferView view(TransferActivity activity) {
-    TransferProgress p = activity.progress();
-    return new TransferView(
-        activity.dataset().value(),
-        activity.plan(),
-        p.bytesDone(),
-        p.estimatedTotalBytes() < 0 ? null : p.estimatedTotalBytes(),
-        p.bytesPerSecond(),
-        p.eta().map(Duration::toSeconds).orElse(null),
-        p.finished());
-  }
-
   @Override
   public void close() {
-    scheduler.unschedule(name());
+    active.stopSnapshotRounds();
     pullLoop.close();
   }
 }

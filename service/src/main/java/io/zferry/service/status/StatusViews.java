@@ -10,9 +10,25 @@ import java.util.List;
 public final class StatusViews {
   private StatusViews() {}
 
-  /** One node's view of the cluster. */
+  /**
+   * One node's view of the cluster.
+   *
+   * @param peer the peer node as this node last heard it; null from a daemon that does not say
+   */
   public record NodeStatus(
-      String node, String cluster, String time, List<ServiceStatus> services) {}
+      String node, String cluster, String time, List<ServiceStatus> services, PeerStatus peer) {
+    public NodeStatus(String node, String cluster, String time, List<ServiceStatus> services) {
+      this(node, cluster, time, services, null);
+    }
+  }
+
+  /**
+   * The peer node as this node's heartbeats see it.
+   *
+   * @param reachable whether its API answered the last heartbeat in time
+   * @param lastAnswer when its API last answered (ISO-8601), null if never since zferryd started
+   */
+  public record PeerStatus(String name, boolean reachable, String lastAnswer) {}
 
   /** One service as seen from this node. */
   public record ServiceStatus(

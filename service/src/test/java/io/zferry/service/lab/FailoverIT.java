@@ -285,7 +285,12 @@ class FailoverIT {
     assertThat(cluster.status("node-a").orElseThrow().syncLocked()).isFalse();
     assertThat(cluster.status("node-b").orElseThrow().syncLocked()).isFalse();
     assertThat(nodeA.exec("test", "-e", "/tank/only-on-a").succeeded()).isFalse();
-    String rescue = nodeA.exec("sh", "-c", "cat /tank/zferry-aside-*/only-on-a").stdout();
+    String rescueCopy =
+        nodeA.exec("sh", "-c", "zfs list -H -o name | grep '^tank/zferry-aside-'").stdout().strip();
+    String mountpoint =
+        nodeA.exec("zfs", "get", "-H", "-o", "value", "mountpoint", rescueCopy).stdout().strip();
+    assertThat(fixed.stdout()).contains("mounted at " + mountpoint);
+    String rescue = nodeA.exec("cat", mountpoint + "/only-on-a").stdout();
     assertThat(rescue)
         .as("node-a's unreplicated write in the rescue copy")
         .isEqualTo("unreplicated\n");

@@ -8,6 +8,7 @@ import io.zferry.lab.Lab;
 import io.zferry.lab.LabNode;
 import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.api.auth.TokenFileException;
+import io.zferry.service.config.ApiConfig;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.snapshot.host.CommandResult;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -222,6 +224,30 @@ final class LabCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The node's {@code /metrics}, fetched with curl inside the node as Prometheus would: with the
+   * bearer token labelled cli from the tokens file (handed to curl in a header file, not argv).
+   *
+   * @param authenticated false to send no token
+   * @return the HTTP status line's code and the body
+   */
+  CommandResult metrics(String node, boolean authenticated) {
+    List<String> argv = new ArrayList<>(List.of("curl", "-s", "-S", "-w", "\n%{http_code}"));
+    if (authenticated) {
+      Path header = dir.resolve("metrics-header");
+      try {
+        String secret = TokenFile.read(tokensFile()).forClient("cli").secret();
+        Files.writeString(header, "Authorization: Bearer " + secret + "\n");
+        Files.setPosixFilePermissions(header, PosixFilePermissions.fromString("rw-------"));
+      } catch (IOException | TokenFileException e) {
+        throw new IllegalStateException("cannot hand the token to curl", e);
+      }
+      argv.addAll(List.of("-H", "@" + header));
+    }
+    argv.add("http://127.0.0.1:" + ApiConfig.DEFAULT_PORT + "/metrics");
+    return lab.node(node).exec(argv.toArray(String[]::new));
   }
 
   /** Runs the real {@code zferry} CLI inside the node, with this cluster's configuration. */

@@ -1,14 +1,18 @@
 package io.zferry.service.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.zferry.lab.Lab;
 import io.zferry.lab.LabExtension;
 import io.zferry.lab.LabNode;
 import io.zferry.service.status.StatusViews.ServiceStatus;
+import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.zfs.DatasetName;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,7 +50,7 @@ class ReplicationLoopIT {
                 "snapshotInterval: 5s",
                 "pullInterval: 2s",
                 "retentionCount: 3",
-                "passiveHold: 30s",
+                "passiveHold: 40s",
                 "stallTimeout: 10s",
                 // Slow enough that a test can catch a transfer in the middle.
                 "bandwidthLimit: 25MB/s"));
@@ -79,6 +83,44 @@ class ReplicationLoopIT {
     assertThat(a.lagSeconds()).as("the active reports the passive's lag").isNotNull();
     assertThat(a.lastAppliedSnapshot()).isNotNull();
     assertThat(nodeB.exec("cat", "/tank/hello").stdout()).isEqualTo("hello\n");
+
+    // /metrics agrees with the status, and counts the 3 MB pulled since the daemons started.
+    CommandResult scrape = cluster.metrics("node-b", true);
+    assertThat(scrape.stdout()).as(scrape.stderr()).endsWith("\n200");
+    String metrics = scrape.stdout();
+    Matcher lag =
+        Pattern.compile(
+                "(?m)^zferry_replication_lag_seconds\\{node=\"node-b\",service=\"tank\"\\} (\\S+)$")
+            .matcher(metrics);
+    assertThat(lag.find()).as(metrics).isTrue();
+    long statusLag = cluster.status("node-b").orElseThrow().lagSeconds();
+    // Taken a moment apart, with a snapshot every 5 s and a pull every 2 s.
+    assertThat(Double.parseDouble(lag.group(1)))
+        .isBetween(0.0, 30.0)
+        .isCloseTo(statusLag, within(10.0));
+    assertThat(metrics)
+        .contains("zferry_service_role{node=\"node-b\",role=\"passive\",service=\"tank\"} 1.0")
+        .contains("zferry_sync_locked{node=\"node-b\",service=\"tank\"} 0.0")
+        .contains("zferry_peer_up{node=\"node-b\",peer=\"node-a\"} 1.0")
+        .containsPattern(
+            "zferry_replication_runs_total\\{node=\"node-b\",result=\"ok\",service=\"tank\"\\} [1-9]")
+        .containsPattern("zferry_snapshots\\{node=\"node-b\",service=\"tank\"\\} [1-9]");
+    Matcher received =
+        Pattern.compile(
+                "(?m)^zferry_replication_received_bytes_total\\{node=\"node-b\",service=\"tank\"\\} (\\S+)$")
+            .matcher(metrics);
+    assertThat(received.find()).as(metrics).isTrue();
+    assertThat(Double.parseDouble(received.group(1))).isGreaterThanOrEqualTo(3_000_000);
+    assertThat(cluster.metrics("node-a", true).stdout())
+        .contains("zferry_service_role{node=\"node-a\",role=\"active\",service=\"tank\"} 1.0");
+    assertThat(cluster.metrics("node-b", false).stdout())
+        .as("no token, no metrics")
+        .endsWith("\n401")
+        .doesNotContain("zferry_");
+
+    CommandResult check = cluster.cli("node-b", "check");
+    assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+    assertThat(check.stdout()).startsWith("ZFERRY OK - tank: passive, lag ");
   }
 
   @Test
@@ -122,8 +164,8 @@ class ReplicationLoopIT {
     awaitApplied();
 
     lab.command("kill", "node-b");
-    // Past the 30 s hold and the 15 s rollback window: node-a expires node-b's last snapshot.
-    LabCluster.sleep(Duration.ofSeconds(45));
+    // Past the 40 s hold and the 15 s rollback window: node-a expires node-b's last snapshot.
+    LabCluster.sleep(Duration.ofSeconds(55));
     nodeA.shell("echo new > /tank/f");
     lab.command("start", "node-b");
     cluster.start("node-b");
@@ -133,6 +175,12 @@ class ReplicationLoopIT {
     assertThat(aside).as("node-b's previous copy is kept, not destroyed").hasSize(1);
     String mountpoint =
         nodeB.exec("zfs", "get", "-H", "-o", "value", "mountpoint", aside.get(0)).stdout().strip();
+    assertThat(nodeB.exec("cat", mountpoint + "/f").stdout()).isEqualTo("old\n");
+    // Receives into tank after the bootstrap replace tank's directories, and the copy is still
+    // in sight: it is mounted beside the pool, not inside it.
+    nodeA.shell("echo newer > /tank/f");
+    cluster.await(CYCLE_BUDGET, "a later incremental", () -> sameText("/tank/f", "newer\n"));
+    assertThat(mountpoint).startsWith("/tank.zferry-aside/");
     assertThat(nodeB.exec("cat", mountpoint + "/f").stdout()).isEqualTo("old\n");
   }
 

@@ -59,6 +59,14 @@ public final class Puller {
   private static final PropertyName READONLY = PropertyName.of("readonly");
   private static final PropertyName AVAILABLE = PropertyName.of("available");
   private static final PropertyName REFERENCED = PropertyName.of("referenced");
+  private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
+
+  /**
+   * Set-aside copies are mounted beside the pool's mountpoint, not inside it: {@code
+   * tank/zferry-aside-X} at {@code /tank.zferry-aside/zferry-aside-X}.
+   */
+  public static final String SET_ASIDE_MOUNT_SUFFIX = ".zferry-aside";
+
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
   private static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
@@ -188,11 +196,6 @@ public final class Puller {
     if (cycle.remountAtEnd || (received && staleMountWorthRemounting())) {
       remountTree(cycle, pool);
     }
-    for (DatasetName aside : cycle.mountAtEnd) {
-      Remount.mount(target, aside)
-          .ifPresent(
-              e -> cycle.notes.add("could not mount " + aside + " again: " + e.getMessage()));
-    }
     keepTargetReadOnly(cycle);
 
     // One listing per side while idle; the target is listed again only if the cycle changed it.
@@ -295,17 +298,7 @@ public final class Puller {
     makeWritableForThisCycle(cycle);
     String stamp = STAMP.format(clock.instant());
     String why = "diverged from " + source.hostName() + " after " + diverged.common().name();
-    int asideBefore = cycle.setAside.size();
     boolean kept = setAsideByCopy(cycle, dataset, stamp, why);
-    if (kept) {
-      // Its mountpoint lies in the dataset about to be rolled back, which would remove the
-      // directory under the mount and leave the copy unreachable: unmounted now, mounted at the
-      // end of the cycle, in the rolled-back tree.
-      DatasetName aside = cycle.setAside.get(asideBefore);
-      Remount.unmount(target, aside)
-          .ifPresent(e -> cycle.notes.add("could not unmount " + aside + ": " + e.getMessage()));
-      cycle.mountAtEnd.add(aside);
-    }
     if (!kept && divergence != Divergence.DISCARD_AND_RESYNC) {
       return Optional.of(
           new DatasetOutcome.Diverged(
@@ -405,6 +398,7 @@ public final class Puller {
             DatasetName.of(dataset.value().substring(0, dataset.value().lastIndexOf('/')));
         DatasetName aside = unusedName(parent, SET_ASIDE_PREFIX + stamp + "-" + leaf(dataset));
         target.rename(dataset, aside);
+        mountOutsideTheTree(cycle, aside);
         cycle.setAside.add(aside);
         log.warn(
             "{}: no common snapshot with {}; its previous data is kept as {}",
@@ -422,11 +416,6 @@ public final class Puller {
   }
 
   /**
-   * A full receive replaces the root dataset under its mount; zfs-fuse can keep serving the old
-   * (read-only) mount, and the children's mounts end up under the new root's. Unmount the tree
-   * deepest first and mount it again root first, so every path shows what was received.
-   */
-  /**
    * On zfs-fuse a mount can go stale after a receive; mounting again cures it, but only for a pool
    * without child datasets: zfs-fuse creates children's mountpoints inside an unmounted parent
    * while receiving them, and such a parent then refuses to mount ("not empty").
@@ -435,6 +424,11 @@ public final class Puller {
     return target.capabilities().mountsGoStaleOnReceive() && target.listDatasets(pool).size() == 1;
   }
 
+  /**
+   * A full receive replaces the root dataset under its mount; zfs-fuse can keep serving the old
+   * (read-only) mount, and the children's mounts end up under the new root's. Unmount the tree
+   * deepest first and mount it again root first, so every path shows what was received.
+   */
   private void remountTree(Cycle cycle, DatasetName root) {
     for (String problem : Remount.tree(target, root)) {
       log.warn("{}", problem);
@@ -476,9 +470,42 @@ public final class Puller {
         RunningCommand receive = target.receive(ReceiveSpec.into(aside))) {
       new StreamTransfer(clock, transferOptions, progress -> {}).run(send, receive);
     }
+    mountOutsideTheTree(cycle, aside);
     cycle.setAside.add(aside);
     log.warn("{}: {}; its data is kept as {}", dataset, why, aside);
     return true;
+  }
+
+  /**
+   * Mounts a set-aside copy outside the replicated tree. Under its parent it would be mounted on a
+   * directory of the parent's own data, which the next receive into the parent or a rollback of it
+   * replaces: the copy would drop out of sight while the operator needs it. A pool mounted nowhere
+   * ({@code none}, {@code legacy}) mounts nothing under it, so nothing moves.
+   */
+  private void mountOutsideTheTree(Cycle cycle, DatasetName aside) {
+    Optional<String> poolMount =
+        target.getProperty(pool, MOUNTPOINT).filter(m -> m.startsWith("/"));
+    if (poolMount.isEmpty()) {
+      return;
+    }
+    String base = poolMount.get().equals("/") ? "/" + pool.value() : poolMount.get();
+    String where =
+        base + SET_ASIDE_MOUNT_SUFFIX + "/" + aside.value().substring(pool.value().length() + 1);
+    try {
+      target.setProperty(aside, MOUNTPOINT, where);
+    } catch (RuntimeException e) {
+      String note =
+          "could not mount "
+              + aside
+              + " at "
+              + where
+              + " ("
+              + e.getMessage()
+              + "); it stays where"
+              + " it is, hidden by the next receive until mounted again";
+      log.warn(note);
+      cycle.notes.add(note);
+    }
   }
 
   private static DatasetName parentOf(DatasetName dataset) {
@@ -684,7 +711,6 @@ public final class Puller {
     final List<DatasetName> setAside = new ArrayList<>();
     long resumedBytes;
     boolean remountAtEnd;
-    final List<DatasetName> mountAtEnd = new ArrayList<>();
     final List<SnapshotName> expired = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     boolean madeWritable;

@@ -78,7 +78,10 @@ class PullerIT {
     assertThat(report.setAside()).hasSize(1);
     String aside = report.setAside().get(0).value();
     assertThat(aside).startsWith("tank/zferry-aside-");
-    assertThat(nodeB.exec("cat", "/" + aside + "/old-b").stdout()).isEqualTo("only-on-b\n");
+    // Mounted beside the pool, where no later receive into tank can hide it.
+    String mountpoint = mountpointOnB(report.setAside().get(0));
+    assertThat(mountpoint).isEqualTo("/tank.zferry-aside/" + aside.substring("tank/".length()));
+    assertThat(nodeB.exec("cat", mountpoint + "/old-b").stdout()).isEqualTo("only-on-b\n");
     assertThat(report.newestApplied().map(s -> s.name().shortName()))
         .hasValue("zferry-20261122-100000");
     assertThat(activity).isNotEmpty();
@@ -162,9 +165,11 @@ class PullerIT {
     assertThat(report.setAside()).hasSize(2);
     DatasetName rootAside = report.setAside().get(0);
     DatasetName childAside = report.setAside().get(1);
-    assertThat(nodeB.exec("cat", "/" + rootAside.value() + "/f").stdout()).isEqualTo("one\n");
-    assertThat(nodeB.exec("cat", "/" + childAside.value() + "/c").stdout())
+    assertThat(nodeB.exec("cat", mountpointOnB(rootAside) + "/f").stdout()).isEqualTo("one\n");
+    assertThat(nodeB.exec("cat", mountpointOnB(childAside) + "/c").stdout())
         .isEqualTo("child-one\n");
+    assertThat(mountpointOnB(childAside))
+        .isEqualTo("/tank.zferry-aside/" + childAside.value().substring("tank/".length()));
     assertThat(guidsOf(zfsB)).isEqualTo(guidsOf(zfsA));
     assertClientsCannotWriteOnB("/tank/client-write");
   }
@@ -296,5 +301,12 @@ class PullerIT {
         .map(Snapshot::guid)
         .sorted((a, b) -> Long.compareUnsigned(a.value(), b.value()))
         .toList();
+  }
+
+  private String mountpointOnB(DatasetName dataset) {
+    return nodeB
+        .exec("zfs", "get", "-H", "-o", "value", "mountpoint", dataset.value())
+        .stdout()
+        .strip();
   }
 }

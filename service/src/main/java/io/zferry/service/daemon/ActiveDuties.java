@@ -1,0 +1,250 @@
+package io.zferry.service.daemon;
+
+import io.zferry.lockstate.EventKind;
+import io.zferry.lockstate.StateStore;
+import io.zferry.service.actions.HookRunner;
+import io.zferry.service.config.ServiceConfig;
+import io.zferry.service.config.Settings;
+import io.zferry.service.failover.VipControl;
+import io.zferry.service.model.NodeName;
+import io.zferry.service.operations.OperationException;
+import io.zferry.snapshot.schedule.RetentionPolicy;
+import io.zferry.snapshot.schedule.SnapshotNaming;
+import io.zferry.snapshot.schedule.SnapshotRound;
+import io.zferry.snapshot.schedule.SnapshotScheduler;
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotName;
+import io.zferry.snapshot.zfs.Zfs;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the active node does for a service, and undoes when it steps down: snapshot rounds, start
+ * and stop hooks, and the VIPs, which stay down while the start hooks have not succeeded. The
+ * caller ({@link ServiceRuntime}) decides when; this class only knows how, and is used from the
+ * runtime's synchronized control steps only.
+ */
+final class ActiveDuties {
+  private static final Logger log = LoggerFactory.getLogger(ActiveDuties.class);
+
+  /** Clients wait for the VIPs while start hooks fail, so those are retried sooner. */
+  private static final Duration START_HOOK_RETRY_PAUSE = Duration.ofSeconds(5);
+
+  private final NodeName self;
+  private final ServiceConfig config;
+  private final StateStore store;
+  private final Zfs localZfs;
+  private final VipControl vips;
+  private final HookRunner hooks;
+  private final SnapshotScheduler scheduler;
+  private final PassiveHold passiveHold;
+  private final java.util.function.Supplier<Settings> settings;
+  private final Clock clock;
+
+  private boolean startHooksDone;
+  private Instant nextStartHookAttempt = Instant.EPOCH;
+  private volatile List<String> vipProblems = List.of();
+
+  ActiveDuties(
+      NodeName self,
+      ServiceConfig config,
+      StateStore store,
+      Zfs localZfs,
+      VipControl vips,
+      SnapshotScheduler scheduler,
+      java.util.function.Supplier<Settings> settings,
+      PassiveHold passiveHold,
+      Clock clock) {
+    this.self = self;
+    this.config = config;
+    this.store = store;
+    this.localZfs = localZfs;
+    this.vips = vips;
+    this.hooks = new HookRunner(config, self, clock);
+    this.scheduler = scheduler;
+    this.settings = settings;
+    this.passiveHold = passiveHold;
+    this.clock = clock;
+  }
+
+  /** Becoming active: snapshot rounds start now, start hooks at the next {@link #keepServing}. */
+  void begin() {
+    startHooksDone = false;
+    nextStartHookAttempt = Instant.EPOCH;
+    startSnapshotRounds();
+  }
+
+  /** Each control step while active: start hooks until they succeed, then the VIPs. */
+  void keepServing() {
+    if (!startHooksDone && !clock.instant().isBefore(nextStartHookAttempt)) {
+      HookRunner.PhaseResult result = hooks.run(HookRunner.Phase.START);
+      startHooksDone = result.succeeded();
+      if (!startHooksDone) {
+        nextStartHookAttempt = clock.instant().plus(START_HOOK_RETRY_PAUSE);
+        event(EventKind.OPERATOR_ACTION, result.summary() + "; VIPs stay down until it succeeds");
+      } else if (!result.runs().isEmpty()) {
+        event(EventKind.OPERATOR_ACTION, result.summary());
+      }
+    }
+    // Clients must not reach a service whose start hooks failed.
+    convergeVips(startHooksDone);
+  }
+
+  boolean startHooksDone() {
+    return startHooksDone;
+  }
+
+  /** Stepping down: VIPs first, then stop hooks, then no more snapshots. */
+  void relinquish() {
+    convergeVips(false);
+    if (startHooksDone) {
+      HookRunner.PhaseResult stop = hooks.run(HookRunner.Phase.STOP);
+      event(EventKind.OPERATOR_ACTION, stop.summary());
+    }
+    startHooksDone = false;
+    stopSnapshotRounds();
+    event(EventKind.ROLE_CHANGE, "no longer the active node");
+  }
+
+  /** A switchover's stop hooks: a failure is an error, so the switchover stops there. */
+  String runStopHooks() {
+    HookRunner.PhaseResult stop = hooks.run(HookRunner.Phase.STOP);
+    if (!stop.succeeded()) {
+      throw new OperationException(OperationException.Kind.FAILED, stop.summary());
+    }
+    startHooksDone = false;
+    return stop.summary();
+  }
+
+  Optional<HookRunner.PhaseResult> lastHooks() {
+    return hooks.last();
+  }
+
+  /** VIPs up ({@code hold}) or down here, as they should be; reports what changed. */
+  void convergeVips(boolean hold) {
+    VipControl.Result result = vips.converge(hold);
+    result.added().forEach(vip -> event(EventKind.VIP_UP, vip + " up on " + self.value()));
+    result.removed().forEach(vip -> event(EventKind.VIP_DOWN, vip + " down on " + self.value()));
+    List<String> problems = result.problems();
+    if (!problems.isEmpty() && !problems.equals(vipProblems)) {
+      problems.forEach(p -> log.error("{}: {}", name(), p));
+    }
+    vipProblems = problems;
+  }
+
+  List<String> vipProblems() {
+    return vipProblems;
+  }
+
+  List<String> vipsHeld() {
+    return vips.held();
+  }
+
+  Optional<Instant> nextSnapshotRound() {
+    return scheduler.nextRound(name());
+  }
+
+  void stopSnapshotRounds() {
+    scheduler.unschedule(name());
+  }
+
+  /**
+   * A snapshot taken now, after writes stopped. Names have a resolution of one second: if a
+   * scheduled round already used this second's name, its snapshot may lack writes made later in the
+   * same second, so the final one waits for the next second rather than reuse it.
+   */
+  Snapshot finalSnapshot() {
+    for (int attempt = 0; ; attempt++) {
+      Instant now = clock.instant();
+      String shortName = SnapshotNaming.shortNameAt(now);
+      boolean taken =
+          localZfs.listSnapshots(pool()).snapshots().stream()
+              .anyMatch(s -> s.dataset().equals(pool()) && s.name().shortName().equals(shortName));
+      if (!taken) {
+        SnapshotName name = localZfs.snapshot(pool(), shortName, true);
+        return localZfs.listSnapshots(pool()).snapshots().stream()
+            .filter(s -> s.name().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("the final snapshot " + name + " is missing"));
+      }
+      if (attempt == 2) {
+        throw new OperationException(
+            OperationException.Kind.FAILED,
+            "a snapshot named "
+                + shortName
+                + " already exists on "
+                + self.value()
+                + "; check its clock, it may have stepped back");
+      }
+      Sleep.quietly(Duration.ofNanos(1_000_000_000L - now.getNano() + 5_000_000L));
+    }
+  }
+
+  private void startSnapshotRounds() {
+    SnapshotRound round =
+        new SnapshotRound(
+            localZfs,
+            pool(),
+            clock,
+            () -> new RetentionPolicy(this.settings.get().retentionCount()),
+            passiveHold::spared);
+    Settings settings = this.settings.get();
+    scheduler.schedule(
+        name(),
+        settings.snapshotInterval(),
+        firstRoundDelay(settings),
+        () -> {
+          SnapshotRound.Result result = round.run();
+          result.taken().ifPresent(s -> event(EventKind.SNAPSHOT, "took " + s));
+        });
+  }
+
+  /** Keeps the cadence across restarts: the next round is due an interval after the newest one. */
+  private Duration firstRoundDelay(Settings settings) {
+    try {
+      Optional<Instant> newest =
+          localZfs.listSnapshots(pool()).snapshots().stream()
+              .filter(s -> s.dataset().equals(pool()))
+              .map(s -> SnapshotNaming.timestampOf(s.name()))
+              .flatMap(Optional::stream)
+              .max(Comparator.naturalOrder());
+      if (newest.isEmpty()) {
+        return Duration.ZERO;
+      }
+      Duration due =
+          Duration.between(clock.instant(), newest.get().plus(settings.snapshotInterval()));
+      return due.isNegative() ? Duration.ZERO : due;
+    } catch (RuntimeException e) {
+      log.warn(
+          "{}: could not list snapshots to schedule the first round: {}", name(), e.getMessage());
+      return Duration.ZERO;
+    }
+  }
+
+  /** A new snapshot interval applies when the current one expires; none if no rounds run. */
+  void changeInterval(Duration interval) {
+    if (scheduler.nextRound(name()).isPresent()) {
+      scheduler.changeInterval(name(), interval);
+    }
+  }
+
+  private String name() {
+    return config.name().value();
+  }
+
+  private DatasetName pool() {
+    return config.pool();
+  }
+
+  private void event(EventKind kind, String message) {
+    store.recordEvent(kind, name(), self.value(), StateStore.SYSTEM_ACTOR, message);
+  }
+}

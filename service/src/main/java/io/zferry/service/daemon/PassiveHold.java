@@ -1,0 +1,105 @@
+package io.zferry.service.daemon;
+
+import io.zferry.lockstate.AppliedSnapshot;
+import io.zferry.lockstate.ServiceState;
+import io.zferry.lockstate.StateStore;
+import io.zferry.lockstate.SyncLock;
+import io.zferry.service.failover.PeerView;
+import io.zferry.service.failover.PeerWatch;
+import io.zferry.service.status.HeartbeatView.AppliedView;
+import io.zferry.service.status.HeartbeatView.ServiceClaim;
+import io.zferry.snapshot.zfs.Guid;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The active's memory of the snapshot the passive last applied, so that retention spares it while
+ * the passive is away and the passive can resume incrementally. Kept in the state store, so a
+ * restarted active still spares it; spared for at most {@code passiveHold} after the passive last
+ * reported it; while the sync is locked, the nodes' last common snapshot instead.
+ */
+final class PassiveHold {
+  /** How often an unchanged report is written again, at most: it restarts the hold. */
+  private static final Duration REFRESH = Duration.ofMinutes(1);
+
+  private final String service;
+  private final String peer;
+  private final PeerWatch peerWatch;
+  private final Duration heartbeatTimeout;
+  private final StateStore store;
+  private final Supplier<Duration> hold;
+  private final Clock clock;
+
+  PassiveHold(
+      String service,
+      String peer,
+      PeerWatch peerWatch,
+      Duration heartbeatTimeout,
+      StateStore store,
+      Supplier<Duration> hold,
+      Clock clock) {
+    this.service = service;
+    this.peer = peer;
+    this.peerWatch = peerWatch;
+    this.heartbeatTimeout = heartbeatTimeout;
+    this.store = store;
+    this.hold = hold;
+    this.clock = clock;
+  }
+
+  /** Records what the passive's latest heartbeat reports as applied, if it answers. */
+  void noteReport() {
+    if (!(peerWatch.view(service, heartbeatTimeout) instanceof PeerView.Answering)) {
+      return;
+    }
+    Optional<AppliedView> reported =
+        peerWatch
+            .lastHeartbeat()
+            .flatMap(h -> h.services().stream().filter(c -> c.name().equals(service)).findFirst())
+            .map(ServiceClaim::lastApplied);
+    if (reported.isEmpty()) {
+      return;
+    }
+    AppliedView applied = reported.get();
+    Optional<AppliedSnapshot> stored = store.lastApplied(service, peer);
+    // Refreshed well within the hold: a passive that reports again after a silence must restart
+    // the hold before it runs out.
+    Duration refresh = min(REFRESH, hold.get().dividedBy(4));
+    boolean stale =
+        stored.isEmpty()
+            || !stored.get().guid().equals(applied.guid())
+            || stored.get().appliedAt().plus(refresh).isBefore(clock.instant());
+    if (stale) {
+      store.recordApplied(service, peer, applied.name(), applied.guid());
+    }
+  }
+
+  /**
+   * The GUID retention must spare. While the sync is locked after a failover, that is the last
+   * snapshot the nodes had in common, for as long as the lock lasts: mark-sync-as-fixed rolls the
+   * old active back to it and resumes incrementally from it, however long the operator takes.
+   * Otherwise it is what the passive last reported, while the hold lasts.
+   */
+  Optional<Guid> spared() {
+    Optional<Guid> lockedCommon =
+        store
+            .serviceState(service)
+            .flatMap(ServiceState::lock)
+            .flatMap(SyncLock::lastCommonGuid)
+            .map(Guid::parse);
+    if (lockedCommon.isPresent()) {
+      return lockedCommon;
+    }
+    noteReport();
+    return store
+        .lastApplied(service, peer)
+        .filter(a -> !a.appliedAt().plus(hold.get()).isBefore(clock.instant()))
+        .map(a -> Guid.parse(a.guid()));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

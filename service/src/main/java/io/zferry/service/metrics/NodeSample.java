@@ -1,0 +1,55 @@
+package io.zferry.service.metrics;
+
+import io.zferry.service.status.StatusViews.ServiceStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Everything {@code /metrics} shows for one node at one moment, read before rendering so that
+ * rendering is pure.
+ *
+ * @param peerUp whether the peer's API answered the last heartbeat in time
+ * @param peerLastAnswer when the peer's API last answered, if ever
+ */
+public record NodeSample(
+    String cluster,
+    String node,
+    String version,
+    String peer,
+    boolean peerUp,
+    Optional<Instant> peerLastAnswer,
+    List<ServiceSample> services) {
+  public NodeSample {
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(peer, "peer");
+    Objects.requireNonNull(peerLastAnswer, "peerLastAnswer");
+    services = List.copyOf(services);
+  }
+
+  /**
+   * One service on this node.
+   *
+   * @param status what {@code /api/v1/status} says of it
+   * @param snapshots how many snapshots of the pool's root dataset this node holds; empty if the
+   *     pool could not be listed
+   * @param lastSuccessfulPull when this node's last pull that succeeded ended, if on record
+   * @param counts what this node counted since zferryd started
+   */
+  public record ServiceSample(
+      ServiceStatus status,
+      OptionalLong snapshots,
+      Optional<Instant> lastSuccessfulPull,
+      NodeCounters.Counts counts) {
+    public ServiceSample {
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(snapshots, "snapshots");
+      Objects.requireNonNull(lastSuccessfulPull, "lastSuccessfulPull");
+      Objects.requireNonNull(counts, "counts");
+    }
+  }
+}

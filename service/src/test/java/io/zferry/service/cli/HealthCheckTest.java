@@ -1,0 +1,220 @@
+package io.zferry.service.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.service.cli.HealthCheck.State;
+import io.zferry.service.cli.HealthCheck.Thresholds;
+import io.zferry.service.cli.HealthCheck.Verdict;
+import io.zferry.service.status.StatusViews.HookView;
+import io.zferry.service.status.StatusViews.NodeStatus;
+import io.zferry.service.status.StatusViews.PeerStatus;
+import io.zferry.service.status.StatusViews.RunView;
+import io.zferry.service.testing.Statuses;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The verdict rules of zferry check, one by one; the passive's intervals are 5m and 1m. */
+class HealthCheckTest {
+  private static final PeerStatus PEER_UP = new PeerStatus("node-a", true, "2025-01-01T00:00:00Z");
+  private static final PeerStatus PEER_DOWN =
+      new PeerStatus("node-a", false, "2025-01-01T00:00:00Z");
+
+  private static Verdict judge(PeerStatus peer, Statuses... services) {
+    return judge(Thresholds.derivedPerService(), peer, services);
+  }
+
+  private static Verdict judge(Thresholds thresholds, PeerStatus peer, Statuses... services) {
+    return HealthCheck.evaluate(
+        new NodeStatus(
+            "node-b",
+            "lab",
+            "2025-01-01T00:00:00Z",
+            List.of(services).stream().map(Statuses::build).toList(),
+            peer),
+        thresholds,
+        Optional.empty());
+  }
+
+  @Test
+  void aHealthyPassiveIsOkWithItsLagAndPerformanceData() {
+    Verdict verdict = judge(PEER_UP, Statuses.passive());
+
+    assertThat(verdict.state()).isEqualTo(State.OK);
+    assertThat(verdict.exitCode()).isZero();
+    // 2 x (5m + 1m) = 720 s, 4 x = 1440 s
+    assertThat(verdict.line())
+        .isEqualTo(
+            "ZFERRY OK - tank: passive, lag 30 s | tank_lag=30s;720;1440;0; tank_locked=0"
+                + " tank_epoch=2");
+  }
+
+  @Test
+  void defaultThresholdsAreTwiceAndFourTimesSnapshotPlusPullInterval() {
+    Thresholds derived = HealthCheck.derived(Duration.ofMinutes(15), Duration.ofMinutes(3));
+
+    assertThat(derived.lagWarning()).contains(Duration.ofMinutes(36));
+    assertThat(derived.lagCritical()).contains(Duration.ofMinutes(72));
+  }
+
+  @Test
+  void derivedThresholdsAreAtLeastOneAndTwoMinutes() {
+    Thresholds derived = HealthCheck.derived(Duration.ofSeconds(5), Duration.ofSeconds(5));
+
+    assertThat(derived.lagWarning()).contains(Duration.ofMinutes(1));
+    assertThat(derived.lagCritical()).contains(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void lagAboveTheThresholdsWarnsThenIsCritical() {
+    assertThat(judge(PEER_UP, Statuses.passive().withLag(720L)).state()).isEqualTo(State.OK);
+    Verdict warning = judge(PEER_UP, Statuses.passive().withLag(721L));
+    assertThat(warning.state()).isEqualTo(State.WARNING);
+    assertThat(warning.exitCode()).isEqualTo(1);
+    assertThat(warning.line()).startsWith("ZFERRY WARNING - tank: lag 721 s > 720 s |");
+    Verdict critical = judge(PEER_UP, Statuses.passive().withLag(1441L));
+    assertThat(critical.state()).isEqualTo(State.CRITICAL);
+    assertThat(critical.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void givenThresholdsReplaceTheDerivedOnes() {
+    Thresholds tight =
+        new Thresholds(Optional.of(Duration.ofSeconds(10)), Optional.of(Duration.ofSeconds(20)));
+
+    Verdict verdict = judge(tight, PEER_UP, Statuses.passive());
+
+    assertThat(verdict.state()).isEqualTo(State.CRITICAL);
+    assertThat(verdict.perfData()).startsWith("tank_lag=30s;10;20;0;");
+  }
+
+  @Test
+  void anUnknownLagWarns() {
+    Verdict verdict = judge(PEER_UP, Statuses.passive().withLag(null));
+
+    assertThat(verdict.state()).isEqualTo(State.WARNING);
+    assertThat(verdict.perfData()).startsWith("tank_lag=U;");
+  }
+
+  @Test
+  void aSyncLockIsCriticalAndItsGrowingLagIsNotJudgedTwice() {
+    Verdict verdict = judge(PEER_UP, Statuses.passive().withLocked(true).withLag(99_999L));
+
+    assertThat(verdict.state()).isEqualTo(State.CRITICAL);
+    assertThat(verdict.findings()).hasSize(1);
+    assertThat(verdict.line())
+        .contains("tank: sync locked after a failover")
+        .contains("tank_locked=1");
+  }
+
+  @Test
+  void anUnreachablePeerWarnsOnTheActiveButIsCriticalOnThePassive() {
+    Verdict onActive = judge(PEER_DOWN, Statuses.passive().withRole("active"));
+    assertThat(onActive.state()).isEqualTo(State.WARNING);
+    assertThat(onActive.line()).contains("tank: peer node-a unreachable, nothing is replicated");
+
+    Verdict onPassive = judge(PEER_DOWN, Statuses.passive());
+    assertThat(onPassive.state()).isEqualTo(State.CRITICAL);
+    assertThat(onPassive.line()).contains("tank: active node node-a unreachable");
+  }
+
+  @Test
+  void aFailedLastPullWarnsWithItsErrorOnOneLine() {
+    Verdict verdict =
+        judge(
+            PEER_UP,
+            Statuses.passive()
+                .withLastRun(
+                    new RunView(
+                        "2025-01-01T00:00:00Z",
+                        "2025-01-01T00:00:01Z",
+                        0,
+                        "failed",
+                        null,
+                        "ssh: connection refused\nby node-a")));
+
+    assertThat(verdict.state()).isEqualTo(State.WARNING);
+    assertThat(verdict.line())
+        .contains("tank: last pull failed: ssh: connection refused by node-a")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void aFailedPullOnTheActiveIsHistoryFromWhenItWasPassive() {
+    Statuses active =
+        Statuses.passive()
+            .withRole("active")
+            .withLastRun(
+                new RunView(
+                    "2025-01-01T00:00:00Z", "2025-01-01T00:00:01Z", 0, "failed", null, "x"));
+
+    assertThat(judge(PEER_UP, active).state()).isEqualTo(State.OK);
+  }
+
+  @Test
+  void vipProblemsAndFailedStartHooksOnTheActiveAreCritical() {
+    assertThat(
+            judge(PEER_UP, Statuses.passive().withVipProblems(List.of("10.99.0.100 held by x")))
+                .state())
+        .isEqualTo(State.CRITICAL);
+    HookView failedStart = new HookView("start", "2025-01-01T00:00:00Z", false, "nfs: exit 1");
+    assertThat(
+            judge(PEER_UP, Statuses.passive().withRole("active").withLastHooks(failedStart))
+                .state())
+        .isEqualTo(State.CRITICAL);
+    HookView failedStop = new HookView("stop", "2025-01-01T00:00:00Z", false, "nfs: exit 1");
+    assertThat(judge(PEER_UP, Statuses.passive().withLastHooks(failedStop)).state())
+        .isEqualTo(State.WARNING);
+  }
+
+  @Test
+  void theWorstServiceDecidesAndProblemsComeWorstFirst() {
+    Verdict verdict =
+        judge(
+            PEER_UP,
+            Statuses.passive().named("backup").withLag(800L),
+            Statuses.passive().withLocked(true),
+            Statuses.passive().named("home"));
+
+    assertThat(verdict.state()).isEqualTo(State.CRITICAL);
+    assertThat(verdict.line())
+        .startsWith("ZFERRY CRITICAL - tank: sync locked")
+        .contains("; backup: lag 800 s > 720 s |")
+        .doesNotContain("home: passive")
+        .contains("home_lag=30s");
+  }
+
+  @Test
+  void oneServiceCanBeCheckedAlone() {
+    NodeStatus status =
+        new NodeStatus(
+            "node-b",
+            "lab",
+            "2025-01-01T00:00:00Z",
+            List.of(
+                Statuses.passive().withLocked(true).build(),
+                Statuses.passive().named("home").build()),
+            PEER_UP);
+
+    assertThat(
+            HealthCheck.evaluate(status, Thresholds.derivedPerService(), Optional.of("home"))
+                .state())
+        .isEqualTo(State.OK);
+    Verdict missing =
+        HealthCheck.evaluate(status, Thresholds.derivedPerService(), Optional.of("nope"));
+    assertThat(missing.state()).isEqualTo(State.UNKNOWN);
+    assertThat(missing.exitCode()).isEqualTo(3);
+    assertThat(missing.line())
+        .isEqualTo("ZFERRY UNKNOWN - node node-b has no service 'nope' (see zferry status)");
+  }
+
+  @Test
+  void aDaemonThatCannotBeAskedIsUnknown() {
+    Verdict verdict = HealthCheck.unknown("no zferryd answers at http://127.0.0.1:8330");
+
+    assertThat(verdict.exitCode()).isEqualTo(3);
+    assertThat(verdict.line())
+        .isEqualTo("ZFERRY UNKNOWN - no zferryd answers at http://127.0.0.1:8330");
+  }
+}
