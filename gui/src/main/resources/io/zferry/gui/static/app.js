@@ -199,12 +199,19 @@ async function renderHealth() {
   }
   if (!self.services.length) cards.append(el("p", { class: "muted" }, "No services are configured."));
   content().replaceChildren(el("h2", {}, "Nodes"), nodes, el("h2", {}, "Services"), cards,
-    el("div", { id: "divergence" }));
+    el("div", { id: "divergence" }, divergenceView));
+}
+
+// The divergence report and the result of marking sync as fixed stay while the page refreshes.
+let divergenceView = null;
+function showDivergence(node) {
+  divergenceView = node;
+  const box = document.getElementById("divergence");
+  if (box) box.replaceChildren(...(node ? [node] : []));
 }
 
 async function openDivergence(service, cluster) {
-  const box = document.getElementById("divergence");
-  box.replaceChildren(el("p", { class: "muted" }, "Reading the divergence report…"));
+  showDivergence(el("p", { class: "muted" }, "Reading the divergence report…"));
   stopHealth();
   try {
     const report = await api("GET", "/services/" + service.name + "/divergence");
@@ -214,7 +221,7 @@ async function openDivergence(service, cluster) {
       el("td", { class: "num" }, bytes(d.writtenBytes !== null ? d.writtenBytes : d.referencedChangeBytes)),
       el("td", { class: "mono" }, d.changedPaths ? d.changedPaths.slice(0, 20).join("\n") : "unknown")));
     const nodes = [cluster.self, cluster.peer];
-    box.replaceChildren(el("section", { class: "card red", id: "divergence-report" },
+    showDivergence(el("section", { class: "card red", id: "divergence-report" },
       el("h2", {}, "Divergence of " + service.name + " on " + report.node),
       el("p", {}, "What " + report.node + " holds that the active node " + report.activeNode + " lacks. "
         + "Marking sync as fixed keeps it aside on " + report.node + " and resyncs from " + report.activeNode + "."),
@@ -223,9 +230,9 @@ async function openDivergence(service, cluster) {
         : el("p", {}, "No divergent data."),
       report.note ? el("p", { class: "muted" }, report.note) : null,
       el("button", { class: "danger", id: "mark-fixed", onclick: () => markFixed(service, nodes) }, "Mark sync as fixed"),
-      " ", el("button", { onclick: () => { box.replaceChildren(); startHealth(); } }, "Close")));
+      " ", el("button", { onclick: () => { showDivergence(null); startHealth(); } }, "Close")));
   } catch (e) {
-    box.replaceChildren(el("p", { class: "error" }, e.message));
+    showDivergence(el("p", { class: "error" }, e.message));
     startHealth();
   }
 }
@@ -234,14 +241,14 @@ async function markFixed(service, nodes) {
   const ok = await confirmAction("Mark sync of " + service.name + " as fixed on " + nodes[0] + " and " + nodes[1]
     + "? The passive keeps its divergent data aside and resyncs from the active.");
   if (!ok) return;
-  const box = document.getElementById("divergence");
-  box.replaceChildren(el("p", {}, "Marking sync as fixed…"));
+  showDivergence(el("p", {}, "Marking sync as fixed…"));
   try {
     const result = await api("POST", "/services/" + service.name + "/mark-sync-as-fixed", { nodes, discardDivergent: false });
-    box.replaceChildren(el("div", { class: "card green", id: "mark-fixed-result" }, el("strong", {}, "Sync marked as fixed. "),
-      result && result.summary ? result.summary : ""));
+    showDivergence(el("div", { class: "card green", id: "mark-fixed-result" }, el("strong", {}, "Sync marked as fixed. "),
+      result && result.summary ? result.summary : "",
+      " ", el("button", { onclick: () => showDivergence(null) }, "Dismiss")));
   } catch (e) {
-    box.replaceChildren(el("p", { class: "error", id: "mark-fixed-result" }, e.message));
+    showDivergence(el("p", { class: "error", id: "mark-fixed-result" }, e.message));
   }
   startHealth();
 }
