@@ -176,7 +176,9 @@ async function renderHealth() {
     const applied = s.lastAppliedSnapshot;
     const newest = active && active.lastSnapshot;
     let unreplicated;
-    if (transfer && !transfer.finished && transfer.totalBytesEstimate !== null) {
+    if (!cluster.peerReachable) {
+      unreplicated = "unknown: " + cluster.peer + " does not answer";
+    } else if (transfer && !transfer.finished && transfer.totalBytesEstimate !== null) {
       unreplicated = "about " + bytes(Math.max(0, transfer.totalBytesEstimate - transfer.bytesDone)) + " (transfer running)";
     } else if (newest && applied && newest.guid === applied.guid) {
       unreplicated = "0 B in snapshots (writes after " + newest.name.substring(newest.name.indexOf("@")) + " not counted)";
