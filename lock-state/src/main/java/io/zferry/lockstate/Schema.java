@@ -73,7 +73,18 @@ final class Schema {
                           + " CHECK ((finished_ms IS NULL) = (result IS NULL))"
                           + ") STRICT",
                       "CREATE INDEX replication_run_by_service ON replication_run (service, id)",
-                      "PRAGMA application_id = " + APPLICATION_ID))));
+                      "PRAGMA application_id = " + APPLICATION_ID)),
+              new Migration(
+                  2,
+                  "settings an operator changed at run time",
+                  List.of(
+                      "CREATE TABLE setting_override ("
+                          + " scope TEXT NOT NULL,"
+                          + " key TEXT NOT NULL,"
+                          + " value TEXT NOT NULL,"
+                          + " updated_at_ms INTEGER NOT NULL,"
+                          + " PRIMARY KEY (scope, key)"
+                          + ") STRICT"))));
 
   static final int LATEST_VERSION = MIGRATIONS.size();
 

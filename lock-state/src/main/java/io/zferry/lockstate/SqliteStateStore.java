@@ -707,6 +707,74 @@ public final class SqliteStateStore implements StateStore {
         });
   }
 
+  @Override
+  public void saveSettingOverrides(
+      String scope, java.util.Map<String, String> values, String node, String actor) {
+    if (!scope.equals(CLUSTER_SCOPE)) {
+      Checks.name("scope", scope);
+    }
+    Checks.name("node", node);
+    Checks.label("actor", actor);
+    java.util.Map<String, String> copy = new java.util.TreeMap<>(values);
+    copy.forEach(
+        (k, v) -> {
+          Checks.label("setting key", k);
+          Checks.label("setting value", v);
+        });
+    String what = scope.equals(CLUSTER_SCOPE) ? "cluster" : "service " + scope;
+    String message =
+        copy.isEmpty()
+            ? "settings of " + what + " reset to the configuration"
+            : "settings of " + what + " set to " + copy;
+    write(
+        "saving the settings of " + what,
+        c -> {
+          try (PreparedStatement delete =
+              c.prepareStatement("DELETE FROM setting_override WHERE scope = ?")) {
+            delete.setString(1, scope);
+            delete.executeUpdate();
+          }
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO setting_override (scope, key, value, updated_at_ms)"
+                      + " VALUES (?, ?, ?, ?)")) {
+            for (var e : copy.entrySet()) {
+              insert.setString(1, scope);
+              insert.setString(2, e.getKey());
+              insert.setString(3, e.getValue());
+              insert.setLong(4, now().toEpochMilli());
+              insert.executeUpdate();
+            }
+          }
+          return insertEvent(
+              c,
+              EventKind.CONFIG,
+              scope.equals(CLUSTER_SCOPE) ? null : scope,
+              node,
+              actor,
+              message);
+        });
+  }
+
+  @Override
+  public java.util.Map<String, java.util.Map<String, String>> settingOverrides() {
+    return read(
+        "reading the operator's settings",
+        c -> {
+          java.util.Map<String, java.util.Map<String, String>> all = new java.util.TreeMap<>();
+          try (PreparedStatement select =
+                  c.prepareStatement(
+                      "SELECT scope, key, value FROM setting_override ORDER BY scope, key");
+              ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              all.computeIfAbsent(rows.getString(1), k -> new java.util.TreeMap<>())
+                  .put(rows.getString(2), rows.getString(3));
+            }
+          }
+          return all;
+        });
+  }
+
   /** The database file, absolute. */
   public Path file() {
     return file;

@@ -132,6 +132,20 @@ public interface StateStore extends AutoCloseable {
    */
   List<ReplicationRun> recentRuns(String service, int limit);
 
+  /**
+   * Replaces the settings an operator set for {@code scope} (a service name, or {@link
+   * #CLUSTER_SCOPE}) and writes a {@link EventKind#CONFIG} event in the same transaction. Values
+   * are stored as given; the caller validates them. An empty map removes the scope's settings.
+   */
+  void saveSettingOverrides(
+      String scope, java.util.Map<String, String> values, String node, String actor);
+
+  /** Every scope's operator settings, by scope and key. */
+  java.util.Map<String, java.util.Map<String, String>> settingOverrides();
+
+  /** The scope of settings that apply to every service. */
+  String CLUSTER_SCOPE = "*cluster*";
+
   /** Releases the database; idempotent. Later calls fail with {@code CLOSED}. */
   @Override
   void close();

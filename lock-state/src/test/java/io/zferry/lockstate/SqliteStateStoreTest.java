@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -622,5 +623,30 @@ class SqliteStateStoreTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("same source and target node");
     assertThat(store.serviceState("tank").orElseThrow().epoch()).isZero();
+  }
+
+  @Test
+  void operatorSettingsReplaceTheirScopeSurviveAReopenAndAreInTheHistory() {
+    store.saveSettingOverrides(
+        StateStore.CLUSTER_SCOPE, Map.of("pullInterval", "30s"), "node-a", "user:alice");
+    store.saveSettingOverrides(
+        "tank", Map.of("snapshotInterval", "5m", "retentionCount", "12"), "node-a", "user:alice");
+    store.saveSettingOverrides("tank", Map.of("snapshotInterval", "10m"), "node-a", "user:alice");
+    store.close();
+    store = SqliteStateStore.open(file, OpenMode.MUST_EXIST, clock, quick());
+
+    assertThat(store.settingOverrides())
+        .isEqualTo(
+            Map.of(
+                StateStore.CLUSTER_SCOPE,
+                Map.of("pullInterval", "30s"),
+                "tank",
+                Map.of("snapshotInterval", "10m")));
+    assertThat(store.events(EventFilter.latest(10).withKinds(EventKind.CONFIG)))
+        .extracting(Event::message)
+        .containsExactly(
+            "settings of service tank set to {snapshotInterval=10m}",
+            "settings of service tank set to {retentionCount=12, snapshotInterval=5m}",
+            "settings of cluster set to {pullInterval=30s}");
   }
 }

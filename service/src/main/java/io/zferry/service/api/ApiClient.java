@@ -29,6 +29,19 @@ public final class ApiClient {
    * @param requestTimeout how long to wait for a whole answer
    */
   public ApiClient(URI baseUrl, ApiToken token, Duration connectTimeout, Duration requestTimeout) {
+    this(baseUrl, token, connectTimeout, requestTimeout, java.util.Optional.empty());
+  }
+
+  /**
+   * @param ssl what an https:// daemon is trusted by (see {@link TlsKeyStore#trust}); the JVM's
+   *     default when empty
+   */
+  public ApiClient(
+      URI baseUrl,
+      ApiToken token,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      java.util.Optional<javax.net.ssl.SSLContext> ssl) {
     Objects.requireNonNull(baseUrl, "baseUrl");
     if (baseUrl.getScheme() == null
         || !(baseUrl.getScheme().equals("http") || baseUrl.getScheme().equals("https"))
@@ -40,13 +53,20 @@ public final class ApiClient {
     this.baseUrl = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     this.token = Objects.requireNonNull(token, "token");
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout);
+    ssl.ifPresent(builder::sslContext);
+    this.http = builder.build();
   }
 
   /** {@code http://HOST:PORT}, with an IPv6 address in brackets. */
   public static URI httpUrl(String host, int port) {
+    return url(false, host, port);
+  }
+
+  /** {@code https://HOST:PORT} when {@code tls}, else {@code http://HOST:PORT}. */
+  public static URI url(boolean tls, String host, int port) {
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    return URI.create("http://" + h + ":" + port);
+    return URI.create((tls ? "https://" : "http://") + h + ":" + port);
   }
 
   public URI baseUrl() {

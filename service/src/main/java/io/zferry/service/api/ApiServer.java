@@ -5,9 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.zferry.gui.WebGui;
+import io.zferry.service.config.TlsConfig;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * refused like any other rather than left open by default, and a client without credentials learns
  * nothing about which routes exist. Every error, whoever raises it, is answered with an {@link
  * ApiError} body.
+ *
+ * <p>With a {@link WebGui} the same server also serves the GUI: its login page and assets are
+ * public, its pages need a session (else a redirect to the login page), and the API accepts a
+ * session cookie beside bearer tokens (see {@link SessionCookieAuthenticator}).
  */
 public final class ApiServer implements AutoCloseable {
   public static final String PREFIX = "/api/v1";
@@ -33,19 +45,51 @@ public final class ApiServer implements AutoCloseable {
    */
   public ApiServer(
       String bindAddress, int port, Authentication authentication, Consumer<ApiRoutes> routes) {
+    this(bindAddress, port, Optional.empty(), authentication, Optional.empty(), routes);
+  }
+
+  /**
+   * @param tls serve HTTPS with this certificate instead of plain HTTP
+   * @param gui the web GUI served beside the API
+   */
+  public ApiServer(
+      String bindAddress,
+      int port,
+      Optional<TlsConfig> tls,
+      Authentication authentication,
+      Optional<WebGui> gui,
+      Consumer<ApiRoutes> routes) {
     Objects.requireNonNull(authentication, "authentication");
     app =
         Javalin.create(
             config -> {
               config.jetty.host = bindAddress;
               config.jetty.port = port;
+              tls.ifPresent(
+                  t -> {
+                    SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStore(TlsKeyStore.load(t));
+                    ssl.setKeyStorePassword(new String(TlsKeyStore.PASSWORD));
+                    config.jetty.addConnector(
+                        (server, http) -> {
+                          http.addCustomizer(new SecureRequestCustomizer(false));
+                          ServerConnector connector =
+                              new ServerConnector(
+                                  server,
+                                  new SslConnectionFactory(ssl, "http/1.1"),
+                                  new HttpConnectionFactory(http));
+                          connector.setHost(bindAddress);
+                          connector.setPort(port);
+                          return connector;
+                        });
+                  });
               config.startup.showJavalinBanner = false;
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
               // Jetty reuses a header of an earlier request on the same connection when the new
               // value matches it ignoring case: a token differing only in case would be read as
               // the earlier, valid one.
               config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
-              config.routes.before(authentication::check);
+              config.routes.before(ctx -> admit(ctx, authentication, gui));
               config.routes.exception(ApiProblem.class, (e, ctx) -> answer(ctx, e));
               config.routes.exception(
                   HttpResponseException.class, (e, ctx) -> answer(ctx, fromJavalin(e, ctx)));
@@ -60,8 +104,29 @@ public final class ApiServer implements AutoCloseable {
                             "internal error (" + e.getClass().getSimpleName() + ")",
                             "see the zferryd log of this node; report it if it repeats"));
                   });
+              gui.ifPresent(g -> g.register(config.routes));
               routes.accept(new ApiRoutes(config.routes, json));
             });
+  }
+
+  /** The GUI's public paths and pages decide for themselves; everything else is the API's. */
+  private static void admit(Context ctx, Authentication authentication, Optional<WebGui> gui) {
+    if (gui.isPresent()) {
+      switch (gui.get().access(ctx)) {
+        case PUBLIC, PAGE -> {
+          return;
+        }
+        case LOGIN_REDIRECT -> {
+          WebGui.redirectToLogin(ctx);
+          ctx.skipRemainingHandlers();
+          return;
+        }
+        case OTHER -> {
+          // the API's
+        }
+      }
+    }
+    authentication.check(ctx);
   }
 
   public void start() {

@@ -85,7 +85,13 @@ final class ApiOptions {
     ApiTokens tokens = readTokens(file);
     URI url = api != null ? api : localApi(loaded);
     try {
-      return new ApiClient(url, tokens.forClient(CLI_TOKEN_LABEL), CONNECT_TIMEOUT, requestTimeout);
+      // With api.tls the daemon speaks HTTPS; its own certificate is trusted besides the JVM's CAs.
+      java.util.Optional<javax.net.ssl.SSLContext> trust =
+          loaded == null
+              ? java.util.Optional.empty()
+              : loaded.api().tls().map(io.zferry.service.api.TlsKeyStore::trust);
+      return new ApiClient(
+          url, tokens.forClient(CLI_TOKEN_LABEL), CONNECT_TIMEOUT, requestTimeout, trust);
     } catch (IllegalArgumentException e) {
       throw CliFailure.usage(e.getMessage() + "; pass --api http://HOST:PORT");
     }
@@ -176,7 +182,7 @@ final class ApiOptions {
     }
     String bind = config.api().bindAddress();
     boolean everyAddress = bind.equals("0.0.0.0") || bind.equals("::");
-    return ApiClient.httpUrl(everyAddress ? "127.0.0.1" : bind, port);
+    return ApiClient.url(config.api().tls().isPresent(), everyAddress ? "127.0.0.1" : bind, port);
   }
 
   private static String thisHost() {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       DivergenceCommand.class,
       MarkSyncAsFixedCommand.class,
       TokenCommand.class,
+      PasswdCommand.class,
       ConfigCommand.class,
       VersionCommand.class,
       SetupSshCommand.class,

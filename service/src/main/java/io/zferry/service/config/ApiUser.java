@@ -14,11 +14,12 @@ public record ApiUser(String name, String passwordHash) {
   static final String NAME_RULE =
       "1 to 64 letters, digits, '_', '.', '@' or '-', starting with a letter or a digit";
   static final String HASH_FIX =
-      "store a password hash in PHC string format, such as $argon2id$v=19$..., $pbkdf2-sha256$..."
-          + " or $2b$12$...; never the password itself";
+      "store the hash that `zferry passwd NAME` prints ($argon2id$v=19$...), or a bcrypt hash"
+          + " ($2b$12$...); never the password itself";
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
-  private static final Pattern PHC = Pattern.compile("\\$[a-z0-9-]{1,32}\\$[A-Za-z0-9$./+=,-]+");
+  private static final Pattern PHC =
+      Pattern.compile("\\$(argon2id|argon2i|argon2d|2a|2b|2y)\\$[A-Za-z0-9$./+=,-]+");
 
   public ApiUser {
     requireName("name", name);

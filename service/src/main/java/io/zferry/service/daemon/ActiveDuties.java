@@ -45,6 +45,7 @@ final class ActiveDuties {
   private final HookRunner hooks;
   private final SnapshotScheduler scheduler;
   private final PassiveHold passiveHold;
+  private final java.util.function.Supplier<Settings> settings;
   private final Clock clock;
 
   private boolean startHooksDone;
@@ -58,6 +59,7 @@ final class ActiveDuties {
       Zfs localZfs,
       VipControl vips,
       SnapshotScheduler scheduler,
+      java.util.function.Supplier<Settings> settings,
       PassiveHold passiveHold,
       Clock clock) {
     this.self = self;
@@ -67,6 +69,7 @@ final class ActiveDuties {
     this.vips = vips;
     this.hooks = new HookRunner(config, self, clock);
     this.scheduler = scheduler;
+    this.settings = settings;
     this.passiveHold = passiveHold;
     this.clock = clock;
   }
@@ -191,9 +194,9 @@ final class ActiveDuties {
             localZfs,
             pool(),
             clock,
-            () -> new RetentionPolicy(config.settings().retentionCount()),
+            () -> new RetentionPolicy(this.settings.get().retentionCount()),
             passiveHold::spared);
-    Settings settings = config.settings();
+    Settings settings = this.settings.get();
     scheduler.schedule(
         name(),
         settings.snapshotInterval(),
@@ -223,6 +226,13 @@ final class ActiveDuties {
       log.warn(
           "{}: could not list snapshots to schedule the first round: {}", name(), e.getMessage());
       return Duration.ZERO;
+    }
+  }
+
+  /** A new snapshot interval applies when the current one expires; none if no rounds run. */
+  void changeInterval(Duration interval) {
+    if (scheduler.nextRound(name()).isPresent()) {
+      scheduler.changeInterval(name(), interval);
     }
   }
 

@@ -1,5 +1,10 @@
 package io.zferry.service.daemon;
 
+import io.zferry.gui.GuiUsers;
+import io.zferry.gui.LoginThrottle;
+import io.zferry.gui.PasswordHashes;
+import io.zferry.gui.Sessions;
+import io.zferry.gui.WebGui;
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.ReplicationRun;
 import io.zferry.lockstate.RunResult;
@@ -9,9 +14,12 @@ import io.zferry.service.api.ApiClient;
 import io.zferry.service.api.ApiServer;
 import io.zferry.service.api.Authentication;
 import io.zferry.service.api.BearerTokenAuthenticator;
+import io.zferry.service.api.SessionCookieAuthenticator;
+import io.zferry.service.api.TlsKeyStore;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
+import io.zferry.service.config.ApiUser;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
@@ -45,6 +53,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
@@ -72,12 +81,17 @@ public final class NodeDaemon implements AutoCloseable {
   private final List<ServiceRuntime> services = new ArrayList<>();
   private final ApiServer api;
   private final PeerWatch peerWatch;
-  private final HttpPeerCommands peerCommands;
+  private final PeerClient peerClient;
   private final Zfs localZfs;
+  private final ApiClient peerApi;
+  private final HttpPeerCommands peerCommands;
   private final NodeCounters counters = new NodeCounters();
   private final ScheduledExecutorService heartbeat;
   private final List<ScheduledExecutorService> controls = new ArrayList<>();
   private volatile Runnable afterHeartbeat = () -> {};
+  private final LagHistory lagHistory;
+  private final RuntimeSettings runtimeSettings;
+  private final ScheduledExecutorService lagSampler = singleThread("lag-history");
 
   /**
    * @param tokens the API tokens (from {@code api.tokensFile}): what the API accepts, and where the
@@ -106,20 +120,23 @@ public final class NodeDaemon implements AutoCloseable {
     Duration interval = config.cluster().heartbeatInterval();
     // A heartbeat must come back before the next one is due, or answers would queue up.
     Duration heartbeatTimeout = min(PEER_API_TIMEOUT, interval.multipliedBy(2));
-    URI peerUrl = ApiClient.httpUrl(peer.address(), peer.apiPort());
+    boolean tls = config.api().tls().isPresent();
+    URI peerUrl = ApiClient.url(tls, peer.address(), peer.apiPort());
+    Optional<javax.net.ssl.SSLContext> trust = config.api().tls().map(TlsKeyStore::trust);
     ApiToken peerToken = tokens.forClient(PEER_TOKEN_LABEL);
-    PeerClient peerClient =
+    this.peerClient =
         new PeerClient(
-            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT),
-            new ApiClient(peerUrl, peerToken, heartbeatTimeout, heartbeatTimeout),
+            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT, trust),
+            new ApiClient(peerUrl, peerToken, heartbeatTimeout, heartbeatTimeout, trust),
             clock);
+    this.peerApi = new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT, trust);
     this.peerCommands =
         new HttpPeerCommands(
-            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_ACTION_TIMEOUT),
+            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_ACTION_TIMEOUT, trust),
             peer.name().value());
     SshBannerProbe sshProbe = new SshBannerProbe(peer.address(), peer.sshPort(), heartbeatTimeout);
     this.peerWatch =
-        new PeerWatch(peerClient::heartbeat, sshProbe::answers, clock, System::nanoTime);
+        new PeerWatch(this.peerClient::heartbeat, sshProbe::answers, clock, System::nanoTime);
     RecentIsolation isolation =
         new RecentIsolation(
             new PingTargets(new LocalHost(self.value()), config.cluster().pingTargets())::check,
@@ -143,15 +160,60 @@ public final class NodeDaemon implements AutoCloseable {
               clock));
     }
     this.heartbeat = singleThread("heartbeat");
+    this.lagHistory = new LagHistory(clock);
+    this.runtimeSettings = new RuntimeSettings(this);
+    // One limiter for tokens and passwords: a guesser gains nothing by switching between them.
+    FailureRateLimiter limiter = FailureRateLimiter.withDefaults(clock);
+    WebGui gui =
+        new WebGui(
+            guiUsers(config.api().users()),
+            new Sessions(clock),
+            new LoginThrottle() {
+              @Override
+              public Optional<Duration> blockedFor(String remote) {
+                return limiter.blockedFor(remote);
+              }
+
+              @Override
+              public boolean recordFailure(String remote) {
+                return limiter.recordFailure(remote);
+              }
+            },
+            new PasswordHashes(),
+            config.api().tls().isPresent());
     Authentication authentication =
         new Authentication(
-            List.of(new BearerTokenAuthenticator(tokens)), FailureRateLimiter.withDefaults(clock));
+            List.of(new BearerTokenAuthenticator(tokens), new SessionCookieAuthenticator(gui)),
+            limiter);
     this.api =
         new ApiServer(
             config.api().bindAddress(),
             me.apiPort(),
+            config.api().tls(),
             authentication,
-            routes -> new Endpoints(this).register(routes));
+            Optional.of(gui),
+            routes -> {
+              new Endpoints(this).register(routes);
+              new GuiEndpoints(this).register(routes);
+              runtimeSettings.register(routes);
+            });
+  }
+
+  private static GuiUsers guiUsers(List<ApiUser> users) {
+    return new GuiUsers() {
+      @Override
+      public Optional<String> passwordHash(String name) {
+        return users.stream()
+            .filter(u -> u.name().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
+            .findFirst()
+            .map(ApiUser::passwordHash);
+      }
+
+      @Override
+      public boolean none() {
+        return users.isEmpty();
+      }
+    };
   }
 
   /** A service without VIPs never runs ip or arping. */
@@ -185,6 +247,7 @@ public final class NodeDaemon implements AutoCloseable {
 
   public void start() {
     store.recordEvent(EventKind.DAEMON, null, self.value(), "zferryd", "started");
+    runtimeSettings.applyAll();
     for (ServiceRuntime service : services) {
       service.start();
     }
@@ -206,6 +269,12 @@ public final class NodeDaemon implements AutoCloseable {
       control.scheduleWithFixedDelay(
           () -> guarded(service.name(), service::tick), every, every, TimeUnit.MILLISECONDS);
     }
+    // Its own thread: status() may wait for the peer, which the heartbeat loop must never do.
+    lagSampler.scheduleWithFixedDelay(
+        () -> guarded("lag history", this::sampleLag),
+        LagHistory.EVERY.toMillis(),
+        LagHistory.EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
     log.info("zferryd on {} serving {} service(s)", self.value(), services.size());
   }
 
@@ -280,6 +349,46 @@ public final class NodeDaemon implements AutoCloseable {
         services.stream().map(ServiceRuntime::claim).toList());
   }
 
+  /** Each service's lag as this node sees it, for the GUI's 24-hour chart. */
+  private void sampleLag() {
+    for (ServiceRuntime service : services) {
+      lagHistory.record(service.name(), service.status().lagSeconds());
+    }
+  }
+
+  LagHistory lagHistory() {
+    return lagHistory;
+  }
+
+  ZferryConfig config() {
+    return config;
+  }
+
+  StateStore store() {
+    return store;
+  }
+
+  PeerWatch peerWatch() {
+    return peerWatch;
+  }
+
+  PeerClient peerClient() {
+    return peerClient;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Zfs localZfs() {
+    return localZfs;
+  }
+
+  /** The peer's API with the short timeout, for reads the GUI shows. */
+  ApiClient peerApi() {
+    return peerApi;
+  }
+
   /** A scheduled task that throws is never run again; one failed step must not end failover. */
   private static void guarded(String what, Runnable step) {
     try {
@@ -312,6 +421,7 @@ public final class NodeDaemon implements AutoCloseable {
   @Override
   public void close() {
     heartbeat.shutdownNow();
+    lagSampler.shutdownNow();
     controls.forEach(ScheduledExecutorService::shutdownNow);
     api.close();
     services.forEach(ServiceRuntime::close);

@@ -80,8 +80,7 @@ final class PullLoop implements AutoCloseable {
   }
 
   void start() {
-    long every = settings.get().pullInterval().toMillis();
-    thread.scheduleWithFixedDelay(this::scheduledCycle, 0, every, TimeUnit.MILLISECONDS);
+    thread.schedule(this::scheduledCycleThenNext, 0, TimeUnit.MILLISECONDS);
   }
 
   /** Turns the periodic pulls on or off; off also cancels the transfer under way. */
@@ -152,6 +151,25 @@ final class PullLoop implements AutoCloseable {
 
   Optional<Snapshot> lastApplied() {
     return lastApplied;
+  }
+
+  /**
+   * Runs a cycle and schedules the next one a pull interval later, read anew each time: a changed
+   * interval takes effect when the current one expires.
+   */
+  private void scheduledCycleThenNext() {
+    try {
+      scheduledCycle();
+    } catch (RuntimeException e) {
+      log.error("{}: pull cycle failed: {}", service, e.toString(), e);
+    } finally {
+      if (!thread.isShutdown()) {
+        thread.schedule(
+            this::scheduledCycleThenNext,
+            settings.get().pullInterval().toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
+    }
   }
 
   private void scheduledCycle() {

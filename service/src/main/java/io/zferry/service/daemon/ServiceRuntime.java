@@ -108,6 +108,8 @@ public final class ServiceRuntime implements AutoCloseable {
   private boolean operatorConfirmed;
   private volatile Decision decision = new Decision.Unchanged("the first tick");
   private volatile Steps currentAction;
+  // The configured settings with the operator's run-time changes (see changeSettings).
+  private volatile Settings settings;
 
   public ServiceRuntime(
       NodeName self,
@@ -134,6 +136,7 @@ public final class ServiceRuntime implements AutoCloseable {
     this.isolation = isolation;
     this.heartbeatTimeout = heartbeatTimeout;
     this.clock = clock;
+    this.settings = config.settings();
     this.passiveHold =
         new PassiveHold(
             name(),
@@ -141,17 +144,18 @@ public final class ServiceRuntime implements AutoCloseable {
             peerWatch,
             heartbeatTimeout,
             store,
-            () -> config.settings().passiveHold(),
+            () -> settings.passiveHold(),
             clock);
     this.active =
-        new ActiveDuties(self, config, store, localZfs, vips, scheduler, passiveHold, clock);
+        new ActiveDuties(
+            self, config, store, localZfs, vips, scheduler, () -> settings, passiveHold, clock);
     this.pullLoop =
         new PullLoop(
             name(),
             self,
             peerNode.name(),
             config.pool(),
-            config::settings,
+            () -> settings,
             store,
             peerZfs,
             localZfs,
@@ -160,6 +164,22 @@ public final class ServiceRuntime implements AutoCloseable {
 
   public String name() {
     return config.name().value();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * Applies settings an operator changed at run time. A new snapshot interval takes effect when the
+   * current one expires, as does a new pull interval; the retention count at the next round.
+   */
+  public void changeSettings(Settings next) {
+    Settings before = settings;
+    settings = next;
+    if (!before.snapshotInterval().equals(next.snapshotInterval())) {
+      active.changeInterval(next.snapshotInterval());
+    }
   }
 
   /** Registers the service (first start) and starts the pull schedule, disabled until a tick. */
@@ -826,7 +846,7 @@ public final class ServiceRuntime implements AutoCloseable {
   public ServiceStatus status() {
     ServiceState state = store.serviceState(name()).orElseThrow();
     Role role = state.isActive(self.value()) ? Role.ACTIVE : Role.PASSIVE;
-    Settings settings = config.settings();
+    Settings settings = this.settings;
     Optional<Snapshot> newestLocal = newestLocal();
     Long lag;
     SnapshotView applied;

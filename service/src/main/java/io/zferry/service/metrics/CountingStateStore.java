@@ -125,6 +125,17 @@ public final class CountingStateStore implements StateStore {
   }
 
   @Override
+  public void saveSettingOverrides(
+      String scope, java.util.Map<String, String> values, String node, String actor) {
+    store.saveSettingOverrides(scope, values, node, actor);
+  }
+
+  @Override
+  public java.util.Map<String, java.util.Map<String, String>> settingOverrides() {
+    return store.settingOverrides();
+  }
+
+  @Override
   public void close() {
     store.close();
   }

@@ -620,9 +620,9 @@ class ConfigLoaderTest {
     List<String> problems = problems(yaml);
     assertThat(problems)
         .containsExactly(
-            "zferry.yaml: api.users[0].passwordHash: the value is not a password hash — store a"
-                + " password hash in PHC string format, such as $argon2id$v=19$...,"
-                + " $pbkdf2-sha256$... or $2b$12$...; never the password itself");
+            "zferry.yaml: api.users[0].passwordHash: the value is not a password hash — store the"
+                + " hash that `zferry passwd NAME` prints ($argon2id$v=19$...), or a bcrypt hash"
+                + " ($2b$12$...); never the password itself");
     // Reported once the hash is fixed; the pasted password itself never appears.
     assertThat(String.join("\n", problems)).doesNotContain("hunter2");
     assertThat(problems(yaml.replace("hunter2", "$2b$12$abcdefghijklmnopqrstuv")))

@@ -37,6 +37,7 @@ final class LabCluster implements AutoCloseable {
   private final String settings;
   private final String clusterExtras;
   private final String serviceExtras;
+  private String apiExtras = "";
 
   /**
    * @param settingsYaml the {@code defaults:} block's keys, e.g. {@code "snapshotInterval: 5s"}
@@ -62,6 +63,12 @@ final class LabCluster implements AutoCloseable {
     this.settings = indented("  ", settingsYaml);
     this.clusterExtras = indented("  ", clusterYaml);
     this.serviceExtras = indented("    ", serviceYaml);
+  }
+
+  /** More keys of the {@code api:} block, e.g. the GUI's {@code users:}; set before starting. */
+  LabCluster withApiYaml(List<String> apiYaml) {
+    this.apiExtras = indented("  ", apiYaml);
+    return this;
   }
 
   private static String indented(String indent, List<String> lines) {
@@ -184,6 +191,7 @@ final class LabCluster implements AutoCloseable {
         serviceExtras.stripTrailing(),
         "api:",
         "  tokensFile: " + tokensFile(),
+        apiExtras.stripTrailing(),
         "state:",
         "  database: " + stateDb(node),
         "");

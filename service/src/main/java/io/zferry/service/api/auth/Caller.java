@@ -5,13 +5,14 @@ import java.util.Objects;
 /**
  * Who sent an authenticated API request.
  *
- * @param name the token's label (later also a GUI user's login name)
+ * @param name the token's label or a GUI user's login name
  * @param method how the request proved it
  */
 public record Caller(String name, Method method) {
-  /** The ways a request can authenticate. A GUI session will be added beside the token. */
+  /** The ways a request can authenticate. */
   public enum Method {
-    TOKEN("token");
+    TOKEN("token"),
+    SESSION("user");
 
     private final String prefix;
 

@@ -1,0 +1,140 @@
+package io.zferry.service.api;
+
+import io.zferry.service.config.TlsConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the PEM certificate chain and private key of {@code api.tls} into an in-memory key store
+ * for Jetty. The key must be unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}), RSA or EC.
+ */
+public final class TlsKeyStore {
+  static final char[] PASSWORD = "zferry".toCharArray();
+  private static final Pattern KEY =
+      Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+
+  private TlsKeyStore() {}
+
+  /**
+   * @throws IllegalStateException naming the file and the fix if a file is missing or not PEM
+   */
+  public static KeyStore load(TlsConfig tls) {
+    List<Certificate> chain;
+    try (var in = Files.newInputStream(tls.certificate())) {
+      chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "api.tls.certificate "
+              + tls.certificate()
+              + " cannot be read as a PEM certificate chain ("
+              + e.getMessage()
+              + "); give the path of the PEM certificate, leaf first",
+          e);
+    }
+    if (chain.isEmpty()) {
+      throw new IllegalStateException(
+          "api.tls.certificate " + tls.certificate() + " holds no certificate; give a PEM file");
+    }
+    PrivateKey key = privateKey(tls);
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("zferry", key, PASSWORD, chain.toArray(new Certificate[0]));
+      return store;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "the key in api.tls.privateKey "
+              + tls.privateKey()
+              + " does not go with the certificate "
+              + tls.certificate()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * What a client of a node's HTTPS API trusts: the JVM's certificate authorities and the
+   * certificates of {@code api.tls.certificate} (so both nodes may share one certificate or one
+   * private CA). Host names are verified as usual: the certificate must name the addresses the peer
+   * and the CLI use (the node's address, and 127.0.0.1 for the CLI).
+   */
+  public static javax.net.ssl.SSLContext trust(TlsConfig tls) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      javax.net.ssl.TrustManagerFactory defaults =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      defaults.init((KeyStore) null);
+      int n = 0;
+      for (javax.net.ssl.TrustManager tm : defaults.getTrustManagers()) {
+        if (tm instanceof javax.net.ssl.X509TrustManager) {
+          for (var ca : ((javax.net.ssl.X509TrustManager) tm).getAcceptedIssuers()) {
+            store.setCertificateEntry("ca-" + n++, ca);
+          }
+        }
+      }
+      try (var in = Files.newInputStream(tls.certificate())) {
+        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          store.setCertificateEntry("zferry-" + n++, c);
+        }
+      }
+      javax.net.ssl.TrustManagerFactory factory =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "api.tls.certificate "
+              + tls.certificate()
+              + " cannot be read as a PEM certificate chain ("
+              + e.getMessage()
+              + "); give the path of the PEM certificate, leaf first",
+          e);
+    }
+  }
+
+  private static PrivateKey privateKey(TlsConfig tls) {
+    String text;
+    try {
+      text = Files.readString(tls.privateKey(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "api.tls.privateKey " + tls.privateKey() + " cannot be read: " + e, e);
+    }
+    Matcher m = KEY.matcher(text);
+    if (!m.find()) {
+      throw new IllegalStateException(
+          "api.tls.privateKey "
+              + tls.privateKey()
+              + " is not an unencrypted PKCS#8 PEM key; convert it with `openssl pkcs8 -topk8"
+              + " -nocrypt -in KEY -out KEY.pk8`");
+    }
+    byte[] der = Base64.getMimeDecoder().decode(m.group(1).getBytes(StandardCharsets.US_ASCII));
+    for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } catch (GeneralSecurityException e) {
+        // try the next algorithm
+      }
+    }
+    throw new IllegalStateException(
+        "api.tls.privateKey " + tls.privateKey() + " is neither an RSA, EC nor Ed25519 key");
+  }
+}

@@ -1,0 +1,150 @@
+package io.zferry.service.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zferry.service.api.auth.ApiToken;
+import io.zferry.service.api.auth.ApiTokens;
+import io.zferry.service.api.auth.FailureRateLimiter;
+import io.zferry.service.config.TlsConfig;
+import io.zferry.service.testing.MutableClock;
+import java.io.FileInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** api.tls: a self-signed certificate made with keytool, served by the real server. */
+class TlsServerTest {
+  @TempDir Path dir;
+
+  @Test
+  void theServerSpeaksHttpsWithTheConfiguredCertificateAndKey() throws Exception {
+    Path p12 = dir.resolve("server.p12");
+    Process keytool =
+        new ProcessBuilder(
+                "keytool",
+                "-genkeypair",
+                "-alias",
+                "zferry",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                p12.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
+    assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (var in = new FileInputStream(p12.toFile())) {
+      store.load(in, "changeit".toCharArray());
+    }
+    Certificate cert = store.getCertificate("zferry");
+    PrivateKey key = (PrivateKey) store.getKey("zferry", "changeit".toCharArray());
+    Path certPem = dir.resolve("cert.pem");
+    Path keyPem = dir.resolve("key.pem");
+    Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
+    Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
+
+    ApiToken cli = ApiToken.generate("cli", ApiServerTest.RANDOM);
+    MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    try (ApiServer server =
+        new ApiServer(
+            "127.0.0.1",
+            0,
+            Optional.of(new TlsConfig(certPem, keyPem)),
+            new Authentication(
+                List.of(new BearerTokenAuthenticator(new ApiTokens(List.of(cli)))),
+                FailureRateLimiter.withDefaults(clock)),
+            Optional.empty(),
+            routes -> routes.get("/status", request -> Map.of("node", "node-a")))) {
+      server.start();
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("zferry", cert);
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      HttpClient https = HttpClient.newBuilder().sslContext(ssl).build();
+
+      HttpResponse<String> response =
+          https.send(
+              HttpRequest.newBuilder(
+                      URI.create("https://127.0.0.1:" + server.port() + "/api/v1/status"))
+                  .header("Authorization", "Bearer " + cli.secret())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).contains("node-a");
+      // The peer's and the CLI's client: trusts the configured certificate.
+      ApiClient client =
+          new ApiClient(
+              ApiClient.url(true, "127.0.0.1", server.port()),
+              cli,
+              java.time.Duration.ofSeconds(5),
+              java.time.Duration.ofSeconds(5),
+              Optional.of(TlsKeyStore.trust(new TlsConfig(certPem, keyPem))));
+      assertThat(client.get("/status", String.class)).contains("node-a");
+      assertThatThrownBy(
+              () ->
+                  HttpClient.newHttpClient()
+                      .send(
+                          HttpRequest.newBuilder(
+                                  URI.create(
+                                      "http://127.0.0.1:" + server.port() + "/api/v1/status"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(java.io.IOException.class);
+    }
+  }
+
+  @Test
+  void aKeyThatIsNotPkcs8PemIsRefusedNamingTheFileAndTheFix() throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Files.writeString(cert, "");
+    Files.writeString(
+        key, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+    assertThatThrownBy(() -> TlsKeyStore.load(new TlsConfig(cert, key)))
+        .hasMessageContaining(cert.toString());
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+}
