@@ -123,7 +123,9 @@ function pool(service) { return service.pool; }
 // ---- Health ----------------------------------------------------------------------------------
 
 // green: in sync and both nodes answer; amber: something to watch; red: data at risk or locked.
-function serviceState(service, peerReachable) {
+// The passive's view decides about pulls: the active's own record keeps the last run it made as
+// a passive, before it took over.
+function serviceState(service, peerReachable, passive) {
   if (service.syncLocked) return ["red", "sync locked"];
   const interval = durationSeconds(service.settings && service.settings.snapshotInterval) || 900;
   const pull = durationSeconds(service.settings && service.settings.pullInterval) || 180;
@@ -132,7 +134,7 @@ function serviceState(service, peerReachable) {
   if (service.lagSeconds === null || service.lagSeconds === undefined) return ["amber", "lag unknown"];
   if (service.lagSeconds > 3 * (interval + pull)) return ["red", "lag too high"];
   if (service.lagSeconds > interval + 2 * pull) return ["amber", "lag growing"];
-  if (service.lastRun && service.lastRun.result === "failed") return ["amber", "last pull failed"];
+  if (passive && passive.lastRun && passive.lastRun.result === "failed") return ["amber", "last pull failed"];
   if (service.lastHooks && !service.lastHooks.ok) return ["amber", "hook failed"];
   return ["green", "healthy"];
 }
@@ -162,7 +164,7 @@ async function renderHealth() {
     const other = peer && peer.services.find((p) => p.name === s.name);
     const passive = s.role === "passive" ? s : other;
     const active = s.role === "active" ? s : other;
-    const [color, label] = serviceState(s, cluster.peerReachable);
+    const [color, label] = serviceState(s, cluster.peerReachable, passive);
     const card = el("section", { class: "card " + color, id: "service-" + s.name, "data-state": color },
       el("h2", {}, s.name, " ", el("span", { class: "state " + color, id: "state-" + s.name }, label)));
     if (s.syncLocked) {

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 final class LagHistory {
   static final Duration EVERY = Duration.ofSeconds(30);
+  // Soon after start, so a fresh chart is not empty for half a minute.
+  static final Duration FIRST = Duration.ofSeconds(5);
   static final Duration SPAN = Duration.ofHours(24);
   private static final int MAX_SAMPLES = (int) (SPAN.toSeconds() / EVERY.toSeconds()) + 1;
 

@@ -272,7 +272,7 @@ public final class NodeDaemon implements AutoCloseable {
     // Its own thread: status() may wait for the peer, which the heartbeat loop must never do.
     lagSampler.scheduleWithFixedDelay(
         () -> guarded("lag history", this::sampleLag),
-        LagHistory.EVERY.toMillis(),
+        LagHistory.FIRST.toMillis(),
         LagHistory.EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
     log.info("zferryd on {} serving {} service(s)", self.value(), services.size());

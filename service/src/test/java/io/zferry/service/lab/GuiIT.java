@@ -59,6 +59,12 @@ class GuiIT {
   @AfterEach
   void stop() {
     if (browser != null) {
+      // What the browser showed last: the page a failed step was waiting on.
+      try {
+        shot("zz-last");
+      } catch (IOException | RuntimeException e) {
+        System.err.println("no last screenshot: " + e);
+      }
       browser.quit();
     }
     forwards.forEach(Process::destroy);
