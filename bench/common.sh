@@ -1,5 +1,6 @@
 # Helpers shared by the lab benchmarks (sourced by bench/rpo, bench/idle-pull-10k,
-# bench/daemon-idle; not run on its own). The sourcing script sets `root` (the checkout) first.
+# bench/daemon-idle, bench/failover, bench/soak, bench/replication-throughput; not run on its own).
+# The sourcing script sets `root` (the checkout) first.
 #
 # The lab is shared by everyone on this machine: a benchmark holds /var/tmp/zferry-lab.lock for its
 # whole run (take_lab_lock), starts only from a lab that is down, and leaves it down (trap).
@@ -129,3 +130,19 @@ percentiles() {
 }
 
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+wait_for() {  # SECONDS WHAT COMMAND...: polls COMMAND every 0.5 s
+  local timeout=$1 what=$2 deadline
+  shift 2
+  deadline=$(awk -v n="$(now)" -v t="$timeout" 'BEGIN { printf "%.0f", n + t }')
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "timed out after ${timeout}s waiting for $what"
+    sleep 0.5
+  done
+}
+
+# sha256 of every file under /tank of NODE, paths relative to /tank, sorted.
+pool_sums() {
+  # shellcheck disable=SC2016
+  in_node "$1" sh -c 'cd /tank && find . -xdev -type f -print0 | sort -z | xargs -0 -r sha256sum'
+}
