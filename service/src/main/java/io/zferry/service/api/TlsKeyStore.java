@@ -31,18 +31,7 @@ public final class TlsKeyStore {
    * @throws IllegalStateException naming the file and the fix if a file is missing or not PEM
    */
   public static KeyStore load(TlsConfig tls) {
-    List<Certificate> chain;
-    try (var in = Files.newInputStream(tls.certificate())) {
-      chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException(
-          "api.tls.certificate "
-              + tls.certificate()
-              + " cannot be read as a PEM certificate chain ("
-              + e.getMessage()
-              + "); give the path of the PEM certificate, leaf first",
-          e);
-    }
+    List<Certificate> chain = certificates(tls);
     if (chain.isEmpty()) {
       throw new IllegalStateException(
           "api.tls.certificate " + tls.certificate() + " holds no certificate; give a PEM file");
@@ -87,10 +76,8 @@ public final class TlsKeyStore {
           }
         }
       }
-      try (var in = Files.newInputStream(tls.certificate())) {
-        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          store.setCertificateEntry("zferry-" + n++, c);
-        }
+      for (Certificate c : certificates(tls)) {
+        store.setCertificateEntry("zferry-" + n++, c);
       }
       javax.net.ssl.TrustManagerFactory factory =
           javax.net.ssl.TrustManagerFactory.getInstance(
@@ -99,6 +86,20 @@ public final class TlsKeyStore {
       javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
       context.init(null, factory.getTrustManagers(), null);
       return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "cannot build the trust store for api.tls.certificate "
+              + tls.certificate()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The PEM chain of {@code api.tls.certificate}, leaf first. */
+  private static List<Certificate> certificates(TlsConfig tls) {
+    try (var in = Files.newInputStream(tls.certificate())) {
+      return List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException(
           "api.tls.certificate "
