@@ -13,9 +13,12 @@ import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.schedule.SnapshotRound;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Remount;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
+import io.zferry.snapshot.zfs.ZfsCommandException;
+import io.zferry.sync.pull.Puller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +54,7 @@ final class ActiveDuties {
   private boolean startHooksDone;
   private Instant nextStartHookAttempt = Instant.EPOCH;
   private volatile List<String> vipProblems = List.of();
+  private volatile List<String> mountProblems = List.of();
 
   ActiveDuties(
       NodeName self,
@@ -77,13 +81,17 @@ final class ActiveDuties {
   /** Becoming active: snapshot rounds start now, start hooks at the next {@link #keepServing}. */
   void begin() {
     startHooksDone = false;
+    mountProblems = List.of();
     nextStartHookAttempt = Instant.EPOCH;
     startSnapshotRounds();
   }
 
-  /** Each control step while active: start hooks until they succeed, then the VIPs. */
+  /**
+   * Each control step while active: the pool mounted, then start hooks until they succeed, then the
+   * VIPs.
+   */
   void keepServing() {
-    if (!startHooksDone && !clock.instant().isBefore(nextStartHookAttempt)) {
+    if (!startHooksDone && !clock.instant().isBefore(nextStartHookAttempt) && poolMounted()) {
       HookRunner.PhaseResult result = hooks.run(HookRunner.Phase.START);
       startHooksDone = result.succeeded();
       if (!startHooksDone) {
@@ -99,6 +107,42 @@ final class ActiveDuties {
 
   boolean startHooksDone() {
     return startHooksDone;
+  }
+
+  /**
+   * Whether the pool is mounted, mounting what is not. Start hooks and VIPs wait for it: clients
+   * (an NFS export, a database) would otherwise write into the bare mountpoint directory, out of
+   * the pool and its replication, and zfs-fuse would then refuse to mount over that directory.
+   */
+  private boolean poolMounted() {
+    List<String> problems;
+    try {
+      problems = Remount.ensureMounted(localZfs, pool(), Puller::isSetAside);
+    } catch (RuntimeException e) {
+      problems = List.of("could not check that " + pool() + " is mounted: " + e.getMessage());
+    }
+    if (problems.equals(mountProblems)) {
+      if (!problems.isEmpty()) {
+        nextStartHookAttempt = clock.instant().plus(START_HOOK_RETRY_PAUSE);
+      }
+      return problems.isEmpty();
+    }
+    mountProblems = List.copyOf(problems);
+    if (problems.isEmpty()) {
+      event(EventKind.OPERATOR_ACTION, pool() + " is mounted; start hooks and VIPs follow");
+      return true;
+    }
+    nextStartHookAttempt = clock.instant().plus(START_HOOK_RETRY_PAUSE);
+    problems.forEach(p -> log.error("{}: {}", name(), p));
+    event(
+        EventKind.OPERATOR_ACTION,
+        String.join("; ", problems) + "; start hooks and VIPs wait until it is mounted");
+    return false;
+  }
+
+  /** Why the pool is not served although this node is active; empty when it is mounted. */
+  List<String> mountProblems() {
+    return mountProblems;
   }
 
   /** Stepping down: VIPs first, then stop hooks, then no more snapshots. */
@@ -139,8 +183,15 @@ final class ActiveDuties {
     vipProblems = problems;
   }
 
+  /** The VIPs' problems, led by the reason they are held down, if the pool is not mounted. */
   List<String> vipProblems() {
-    return vipProblems;
+    List<String> mount = mountProblems;
+    if (mount.isEmpty()) {
+      return vipProblems;
+    }
+    List<String> all = new java.util.ArrayList<>(mount);
+    all.addAll(vipProblems);
+    return List.copyOf(all);
   }
 
   List<String> vipsHeld() {
@@ -156,36 +207,27 @@ final class ActiveDuties {
   }
 
   /**
-   * A snapshot taken now, after writes stopped. Names have a resolution of one second: if a
-   * scheduled round already used this second's name, its snapshot may lack writes made later in the
-   * same second, so the final one waits for the next second rather than reuse it.
+   * A snapshot taken now, after writes stopped. It is always a new one: a scheduled snapshot of the
+   * same second may lack writes made later in that second, so a taken name gets a suffix.
    */
   Snapshot finalSnapshot() {
-    for (int attempt = 0; ; attempt++) {
-      Instant now = clock.instant();
-      String shortName = SnapshotNaming.shortNameAt(now);
-      boolean taken =
-          localZfs.listSnapshots(pool()).snapshots().stream()
-              .anyMatch(s -> s.dataset().equals(pool()) && s.name().shortName().equals(shortName));
-      if (!taken) {
-        SnapshotName name = localZfs.snapshot(pool(), shortName, true);
-        return localZfs.listSnapshots(pool()).snapshots().stream()
-            .filter(s -> s.name().equals(name))
-            .findFirst()
-            .orElseThrow(
-                () -> new IllegalStateException("the final snapshot " + name + " is missing"));
+    SnapshotName name;
+    try {
+      name = SnapshotRound.takeNewSnapshot(localZfs, pool(), clock.instant());
+    } catch (ZfsCommandException e) {
+      if (e.reason() != ZfsCommandException.Reason.ALREADY_EXISTS) {
+        throw e;
       }
-      if (attempt == 2) {
-        throw new OperationException(
-            OperationException.Kind.FAILED,
-            "a snapshot named "
-                + shortName
-                + " already exists on "
-                + self.value()
-                + "; check its clock, it may have stepped back");
-      }
-      Sleep.quietly(Duration.ofNanos(1_000_000_000L - now.getNano() + 5_000_000L));
+      throw new OperationException(
+          OperationException.Kind.FAILED,
+          "every snapshot name for this second already exists on "
+              + self.value()
+              + "; check its clock, it may have stepped back");
     }
+    return localZfs.listSnapshots(pool()).snapshots().stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("the final snapshot " + name + " is missing"));
   }
 
   private void startSnapshotRounds() {
@@ -221,6 +263,10 @@ final class ActiveDuties {
       }
       Duration due =
           Duration.between(clock.instant(), newest.get().plus(settings.snapshotInterval()));
+      if (due.compareTo(settings.snapshotInterval()) > 0) {
+        // The newest name lies in the future: the clock stepped back since. Keep the interval.
+        return settings.snapshotInterval();
+      }
       return due.isNegative() ? Duration.ZERO : due;
     } catch (RuntimeException e) {
       log.warn(

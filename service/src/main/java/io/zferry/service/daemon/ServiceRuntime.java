@@ -605,6 +605,14 @@ public final class ServiceRuntime implements AutoCloseable {
     operatorConfirmed = true;
     decision = new Decision.Serve();
     serve();
+    if (!active.mountProblems().isEmpty()) {
+      throw new OperationException(
+          OperationException.Kind.FAILED,
+          "the pool is not mounted on "
+              + self.value()
+              + ": "
+              + String.join("; ", active.mountProblems()));
+    }
     if (!active.startHooksDone()) {
       throw new OperationException(
           OperationException.Kind.FAILED,

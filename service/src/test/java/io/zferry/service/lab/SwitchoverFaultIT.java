@@ -95,4 +95,61 @@ class SwitchoverFaultIT extends FaultSuiteBase {
     s.cluster().start("node-a");
     s.settleAndVerify("node-b");
   }
+
+  @Test
+  @DisplayName("switchover interrupted: node-b's pool cannot be mounted when it starts the service")
+  void peerPoolCannotBeMountedAfterTheOwnerIsRecorded() {
+    start();
+    s.beforeFault("node-b");
+    // What a crash or an aborted receive leaves: the passive's pool unmounted, and something in
+    // the bare mountpoint directory (here a tmpfs of node-b's own mount namespace) that keeps
+    // zfs from mounting over it.
+    s.node("node-b")
+        .shell(
+            "for i in $(seq 40); do zfs unmount tank && break; sleep 0.25; done;"
+                + " mount -t tmpfs zferry-test-blocker /tank && touch /tank/blocker");
+    CommandResult result = done(switchover());
+    assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(1);
+    assertThat(result.stdout())
+        .contains("the pool is not mounted on node-b")
+        .contains("node-a is active again");
+    assertThat(s.cluster().status("node-b").orElseThrow().role()).isEqualTo("passive");
+    assertThat(s.cluster().status("node-a").orElseThrow().role()).isEqualTo("active");
+    // The operator's fix: clear the directory and mount the pool again.
+    s.node("node-b").shell("umount /tank && zfs mount tank");
+    s.settle("node-a");
+    s.verify("node-a");
+  }
+
+  @Test
+  @DisplayName("takeover with the pool not mountable: VIPs stay down until it is mounted")
+  void takeoverWaitsForTheMountBeforeTheVips() {
+    start();
+    s.beforeFault("node-b");
+    s.node("node-b")
+        .shell(
+            "for i in $(seq 40); do zfs unmount tank && break; sleep 0.25; done;"
+                + " mount -t tmpfs zferry-test-blocker /tank && touch /tank/blocker");
+    powerOff("node-a");
+    // The takeover itself happens: node-b is the owner and says so...
+    ServiceStatus b = awaitActive("node-b");
+    assertThat(b.syncLocked()).isTrue();
+    sleep(Duration.ofSeconds(10));
+    // ...but no client is let in while its pool is not mounted.
+    b = s.cluster().status("node-b").orElseThrow();
+    assertThat(b.vipsHeld()).as("no VIP on an unmounted pool").isEmpty();
+    assertThat(b.vipProblems()).anySatisfy(p -> assertThat(p).contains("tank is not mounted"));
+    s.node("node-b").shell("umount /tank");
+    ServiceStatus serving =
+        s.cluster()
+            .awaitStatus(
+                "node-b", BUDGET, st -> !st.vipsHeld().isEmpty(), "node-b to raise its VIP");
+    assertThat(serving.vipProblems()).isEmpty();
+    boot("node-a");
+    s.cluster()
+        .awaitStatus(
+            "node-a", BUDGET, st -> st.activeNode().equals("node-b"), "node-a to adopt node-b");
+    markSyncAsFixed();
+    s.settleAndVerify("node-b");
+  }
 }

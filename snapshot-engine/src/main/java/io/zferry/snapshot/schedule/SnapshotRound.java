@@ -7,6 +7,7 @@ import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.snapshot.zfs.ZfsCommandException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,20 +59,44 @@ public final class SnapshotRound {
   public Result run() {
     List<String> problems = new ArrayList<>();
     Optional<SnapshotName> taken = Optional.empty();
-    String shortName = SnapshotNaming.shortNameAt(clock.instant());
+    Instant now = clock.instant();
     try {
-      taken = Optional.of(zfs.snapshot(pool, shortName, true));
+      taken = Optional.of(takeNewSnapshot(zfs, pool, now));
       log.info("snapshot {}", taken.get());
     } catch (ZfsCommandException e) {
       if (e.reason() != ZfsCommandException.Reason.ALREADY_EXISTS) {
         throw e;
       }
-      // Only if the clock stepped back or two rounds share a second: never overwrite, skip.
-      problems.add(pool + "@" + shortName + " exists already; no snapshot this round");
+      problems.add(
+          "every name for "
+              + pool
+              + "@"
+              + SnapshotNaming.shortNameAt(now)
+              + " is taken; no snapshot this round");
       log.warn(problems.get(problems.size() - 1));
     }
     List<SnapshotName> destroyed = applyRetention(problems);
     return new Result(taken, destroyed, problems);
+  }
+
+  /**
+   * Takes a new recursive snapshot of {@code pool} named for {@code now}, with a suffix if that
+   * name is taken: a round in the same second as another, or the clock stepped back onto names it
+   * used before. An existing snapshot is never reused, because it may lack the newest writes.
+   *
+   * @throws ZfsCommandException with reason ALREADY_EXISTS if every name of that second is taken
+   */
+  public static SnapshotName takeNewSnapshot(Zfs zfs, DatasetName pool, Instant now) {
+    for (int sequence = 0; ; sequence++) {
+      try {
+        return zfs.snapshot(pool, SnapshotNaming.shortNameAt(now, sequence), true);
+      } catch (ZfsCommandException e) {
+        if (e.reason() != ZfsCommandException.Reason.ALREADY_EXISTS
+            || sequence == SnapshotNaming.MAX_SEQUENCE) {
+          throw e;
+        }
+      }
+    }
   }
 
   private List<SnapshotName> applyRetention(List<String> problems) {

@@ -15,6 +15,9 @@ import java.util.List;
 public final class Remount {
   private static final int ATTEMPTS = 20;
   private static final Duration RETRY_DELAY = Duration.ofMillis(250);
+  private static final PropertyName MOUNTED = PropertyName.of("mounted");
+  private static final PropertyName CANMOUNT = PropertyName.of("canmount");
+  private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
 
   private Remount() {}
 
@@ -46,6 +49,49 @@ public final class Remount {
       }
     }
     return problems;
+  }
+
+  /**
+   * Mounts every dataset of the tree that should be mounted and is not, root first: what a node
+   * checks before it serves the pool, since a receive or a crash can leave a dataset unmounted and
+   * clients would then write into the bare mountpoint directory. Datasets with {@code canmount}
+   * other than {@code on}, or a mountpoint that is not a path ({@code none}, {@code legacy}), are
+   * left alone, as are those {@code ignored} names.
+   *
+   * @return what is still not mounted, one line each; empty if the tree is mounted
+   */
+  public static List<String> ensureMounted(
+      Zfs zfs, DatasetName root, java.util.function.Predicate<DatasetName> ignored) {
+    List<DatasetName> tree = new ArrayList<>(zfs.listDatasets(root));
+    tree.sort(
+        Comparator.comparingInt((DatasetName d) -> d.components().size())
+            .thenComparing(Comparator.naturalOrder()));
+    List<String> problems = new ArrayList<>();
+    for (DatasetName dataset : tree) {
+      if (ignored.test(dataset) || !shouldBeMounted(zfs, dataset)) {
+        continue;
+      }
+      if (zfs.getProperty(dataset, MOUNTED).filter("yes"::equals).isPresent()) {
+        continue;
+      }
+      var failure = retried(() -> zfs.mount(dataset));
+      if (failure.isPresent()) {
+        problems.add(
+            dataset
+                + " is not mounted at "
+                + zfs.getProperty(dataset, MOUNTPOINT).orElse("its mountpoint")
+                + ": "
+                + failure.get().getMessage());
+        // As in tree(): a child mounted without its parent would block the parent for good.
+        break;
+      }
+    }
+    return problems;
+  }
+
+  private static boolean shouldBeMounted(Zfs zfs, DatasetName dataset) {
+    return zfs.getProperty(dataset, CANMOUNT).filter("on"::equals).isPresent()
+        && zfs.getProperty(dataset, MOUNTPOINT).filter(m -> m.startsWith("/")).isPresent();
   }
 
   /** Unmounts one dataset, retrying while zfs-fuse says busy; the failure, if it persisted. */

@@ -91,4 +91,30 @@ class RetentionPolicyTest {
     assertThat(SnapshotNaming.timestampOf(name)).hasValue(T0);
     assertThat(SnapshotNaming.isOwn(SnapshotName.parse("tank@zferry-manual"))).isFalse();
   }
+
+  @Test
+  void suffixedNamesOfATakenSecondAreOwnAndCarryTheirSecond() {
+    assertThat(SnapshotNaming.shortNameAt(T0, 0)).isEqualTo("zferry-20261122-100000");
+    assertThat(SnapshotNaming.shortNameAt(T0, 7)).isEqualTo("zferry-20261122-100000-7");
+    SnapshotName suffixed = SnapshotName.parse("tank@zferry-20261122-100000-99");
+    assertThat(SnapshotNaming.isOwn(suffixed)).isTrue();
+    assertThat(SnapshotNaming.timestampOf(suffixed)).hasValue(T0);
+    assertThatThrownBy(() -> SnapshotNaming.shortNameAt(T0, 100))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void namesThatOnlyResembleOwnOnesAreNotOwn() {
+    for (String other :
+        new String[] {
+          "zferry-20261122-100000-0",
+          "zferry-20261122-100000-100",
+          "zferry-20261122-100000-x",
+          "zferry-20261122-100000-",
+          "zferry-rescue-20261122-100000",
+          "zferry-20261122-1000001"
+        }) {
+      assertThat(SnapshotNaming.isOwn(SnapshotName.parse("tank@" + other))).as(other).isFalse();
+    }
+  }
 }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zferry.lab.Lab;
 import io.zferry.lab.LabExtension;
 import io.zferry.lab.LabNode;
+import io.zferry.snapshot.schedule.RetentionPolicy;
+import io.zferry.snapshot.schedule.SnapshotNaming;
+import io.zferry.snapshot.schedule.SnapshotRound;
 import io.zferry.snapshot.zfs.Capabilities;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.PropertyName;
@@ -14,6 +17,7 @@ import io.zferry.snapshot.zfs.SnapshotListing;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.snapshot.zfs.ZfsCommandException;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -130,6 +134,31 @@ class ZfsOnLabIT {
         .isInstanceOfSatisfying(
             ZfsCommandException.class,
             e -> assertThat(e.reason()).isEqualTo(ZfsCommandException.Reason.ALREADY_EXISTS));
+  }
+
+  @Test
+  void aRoundInASecondWhoseNameIsTakenTakesANewSuffixedSnapshot() {
+    // As after the clock stepped back onto names used before: the child has the name already.
+    DatasetName child = root.child("child");
+    zfs.createFilesystem(child);
+    Instant second = Instant.parse("2026-11-22T10:00:00Z");
+    zfs.snapshot(child, SnapshotNaming.shortNameAt(second), false);
+
+    SnapshotName first = SnapshotRound.takeNewSnapshot(zfs, root, second);
+    SnapshotName next = SnapshotRound.takeNewSnapshot(zfs, root, second);
+
+    assertThat(first.shortName()).isEqualTo("zferry-20261122-100000-1");
+    assertThat(next.shortName()).isEqualTo("zferry-20261122-100000-2");
+    List<Snapshot> ofChild =
+        zfs.listSnapshots(root).snapshots().stream()
+            .filter(s -> s.dataset().equals(child))
+            .toList();
+    assertThat(ofChild).hasSize(3);
+    assertThat(ofChild).allMatch(s -> SnapshotNaming.isOwn(s.name()));
+    // Retention orders by creation, not by name: the suffixed ones are the newest.
+    assertThat(new RetentionPolicy(2).expired(ofChild, java.util.Optional.empty()))
+        .extracting(s -> s.name().shortName())
+        .containsExactly("zferry-20261122-100000");
   }
 
   @Test
