@@ -86,6 +86,9 @@ final class PullLoop implements AutoCloseable {
   /** Turns the periodic pulls on or off; off also cancels the transfer under way. */
   void enable(boolean on) {
     if (on && !enabled) {
+      // What an earlier stint as passive applied is history now: a node that was active since
+      // holds newer snapshots of its own, and its lag must be judged by those until it pulls.
+      lastApplied = Optional.empty();
       log.info(
           "{}: pulling from {} every {}",
           service,
