@@ -9,6 +9,8 @@ import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.api.auth.TokenFileException;
 import io.zferry.service.config.ConfigException;
 import io.zferry.service.config.ConfigLoader;
+import io.zferry.service.config.ConfigProblem;
+import io.zferry.service.config.PrivateKeyFiles;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.daemon.NodeDaemon;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -91,6 +94,10 @@ public final class Zferryd implements Callable<Integer> {
       config = ConfigLoader.load(configFile);
       self = new NodeName(node != null ? node : hostName());
       config.node(self);
+      List<ConfigProblem> exposedKeys = PrivateKeyFiles.check(config);
+      if (!exposedKeys.isEmpty()) {
+        throw new ConfigException(configFile.toString(), exposedKeys);
+      }
       // Before anything else starts: an API nobody can authenticate to is not worth running.
       tokens = TokenFile.read(config.api().tokensFile());
       if (checkOnly) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.zferry.service.config.ConfigException;
 import io.zferry.service.config.ConfigLoader;
 import io.zferry.service.config.ConfigProblem;
+import io.zferry.service.config.PrivateKeyFiles;
 import io.zferry.service.config.ZferryConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -88,6 +89,7 @@ final class ConfigCommand implements Runnable {
       }
       if (config != null && !skipFiles) {
         problems.addAll(ConfigFiles.check(config, ConfigFiles.LOCAL));
+        problems.addAll(PrivateKeyFiles.check(config));
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

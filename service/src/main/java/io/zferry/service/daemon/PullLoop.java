@@ -85,10 +85,14 @@ final class PullLoop implements AutoCloseable {
 
   /** Turns the periodic pulls on or off; off also cancels the transfer under way. */
   void enable(boolean on) {
-    if (on && !enabled) {
-      // What an earlier stint as passive applied is history now: a node that was active since
-      // holds newer snapshots of its own, and its lag must be judged by those until it pulls.
+    if (on != enabled) {
+      // What this loop applied before is history once it stops or starts: a node that was active
+      // meanwhile holds newer snapshots of its own, and the status must judge its lag by its
+      // newest snapshot until it pulls again, even in the moment between a switchover's swap and
+      // the first tick that turns pulling on.
       lastApplied = Optional.empty();
+    }
+    if (on && !enabled) {
       log.info(
           "{}: pulling from {} every {}",
           service,
