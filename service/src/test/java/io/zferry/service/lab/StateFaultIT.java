@@ -146,7 +146,7 @@ class StateFaultIT extends FaultSuiteBase {
     clockJump("node-a", "-1h");
     // The rounds kept their pace because the step was noticed, not because Quartz caught up.
     assertThat(Files.readString(s.cluster().log("node-a")))
-        .contains("the wall clock stepped back by PT1H");
+        .contains("the wall clock stepped back by PT1H;");
   }
 
   private void refusedConfig(String description, java.util.function.UnaryOperator<byte[]> damage)

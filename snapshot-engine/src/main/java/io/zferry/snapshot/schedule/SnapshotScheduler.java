@@ -175,7 +175,8 @@ public final class SnapshotScheduler implements AutoCloseable {
         "the wall clock stepped {} by {}; snapshot rounds keep their pace (names follow the new"
             + " clock)",
         step.isNegative() ? "back" : "forward",
-        step.abs());
+        // Whole seconds: the readings of the two clocks are microseconds apart.
+        Duration.ofSeconds(Math.round(step.abs().toMillis() / 1000.0)));
     intervals.forEach(
         (service, interval) -> {
           Optional<Instant> scheduled = nextRound(service);
