@@ -271,11 +271,6 @@ public final class Puller {
                 send,
                 ReceiveSpec.into(dataset).forced().resumably(),
                 incremental.latest());
-        if (dataset.isPool() && !cycle.madeWritable) {
-          // zfs-fuse drops the local readonly when it receives a stream with properties and
-          // mounts the root writable: close that window at once, not at the end of the cycle.
-          keepTargetReadOnly(cycle);
-        }
         outcome = new DatasetOutcome.Received(dataset, description, bytes);
       } else {
         makeWritableForThisCycle(cycle);
