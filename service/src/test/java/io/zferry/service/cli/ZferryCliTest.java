@@ -12,6 +12,7 @@ import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
 import io.zferry.service.api.auth.TokenFile;
+import io.zferry.service.config.TwoNodeYaml;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.service.status.StatusViews.SettingsView;
@@ -124,20 +125,7 @@ class ZferryCliTest {
   void withoutOptionsTheTokenFileAndThePortComeFromTheConfig() throws Exception {
     Path config = dir.resolve("zferry.yaml");
     Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "cluster:",
-            "  name: lab",
-            "nodes:",
-            "  - name: node-a",
-            "    address: 10.99.0.11",
-            "  - name: node-b",
-            "    address: 10.99.0.12",
-            "api:",
-            "  port: " + server.port(),
-            "  tokensFile: " + tokens,
-            ""));
+        config, TwoNodeYaml.with("api:", "  port: " + server.port(), "  tokensFile: " + tokens));
 
     Run run = zferry("status", "--config", config.toString());
 

@@ -23,15 +23,7 @@ class PrivateKeyFilesTest {
 
   private static ZferryConfig configWithKeys(Path sshKey, Path tlsKey) {
     return ConfigLoader.parse(
-        String.join(
-            "\n",
-            "cluster:",
-            "  name: lab",
-            "nodes:",
-            "  - name: node-a",
-            "    address: 10.99.0.11",
-            "  - name: node-b",
-            "    address: 10.99.0.12",
+        TwoNodeYaml.with(
             "services:",
             "  - name: tank",
             "    pool: tank",
@@ -41,8 +33,7 @@ class PrivateKeyFilesTest {
             "api:",
             "  tls:",
             "    certificate: " + tlsKey.resolveSibling("cert.pem"),
-            "    privateKey: " + tlsKey,
-            ""),
+            "    privateKey: " + tlsKey),
         "zferry.yaml");
   }
 

@@ -13,6 +13,7 @@ import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
 import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.config.ConfigLoader;
+import io.zferry.service.config.TwoNodeYaml;
 import io.zferry.service.config.ZferryConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,15 +42,7 @@ class SecretsTest {
   void aLoadedConfigurationPrintsNoPasswordHash() {
     ZferryConfig config =
         ConfigLoader.parse(
-            String.join(
-                "\n",
-                "cluster:",
-                "  name: lab",
-                "nodes:",
-                "  - name: node-a",
-                "    address: 10.99.0.11",
-                "  - name: node-b",
-                "    address: 10.99.0.12",
+            TwoNodeYaml.with(
                 "services:",
                 "  - name: tank",
                 "    pool: tank",
@@ -57,8 +50,7 @@ class SecretsTest {
                 "api:",
                 "  users:",
                 "    - name: admin",
-                "      passwordHash: " + HASH,
-                ""),
+                "      passwordHash: " + HASH),
             "zferry.yaml");
 
     assertThat(config.api().users()).hasSize(1);
