@@ -2,6 +2,7 @@ package io.zferry.service.cli;
 
 import io.zferry.service.config.ConfigException;
 import io.zferry.service.config.ConfigLoader;
+import io.zferry.service.config.FileModes;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.SshConfig;
 import io.zferry.service.config.ZferryConfig;
@@ -62,9 +63,6 @@ import picocli.CommandLine.Spec;
       "On PEER, compare with: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub"
     })
 final class SetupSshCommand implements Callable<Integer> {
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rw-------");
-
   @Parameters(paramLabel = "PEER", description = "The other node's name, as in the configuration.")
   String peer;
 
@@ -269,7 +267,7 @@ final class SetupSshCommand implements Callable<Integer> {
   private static void requirePrivate(Path privateKey) {
     try {
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(privateKey);
-      if (!OWNER_ONLY.containsAll(mode)) {
+      if (FileModes.othersHaveAccess(mode)) {
         throw CliFailure.failed(
             "the private key "
                 + privateKey

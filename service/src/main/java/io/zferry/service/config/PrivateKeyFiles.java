@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,15 +17,6 @@ import java.util.Set;
  * credential it cannot trust. A missing file is left to the checks that report missing files.
  */
 public final class PrivateKeyFiles {
-  private static final Set<PosixFilePermission> OTHERS =
-      EnumSet.of(
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_WRITE,
-          PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_WRITE,
-          PosixFilePermission.OTHERS_EXECUTE);
-
   private PrivateKeyFiles() {}
 
   /** Every private key file of {@code config} that others than its owner may use. */
@@ -46,9 +36,7 @@ public final class PrivateKeyFiles {
    * so the rule is tested without files.
    */
   public static Optional<String> exposure(Set<PosixFilePermission> permissions) {
-    Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
-    open.addAll(permissions);
-    open.retainAll(OTHERS);
+    Set<PosixFilePermission> open = FileModes.ofOthers(permissions);
     if (open.isEmpty()) {
       return Optional.empty();
     }

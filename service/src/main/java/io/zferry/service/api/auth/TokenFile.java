@@ -1,5 +1,6 @@
 package io.zferry.service.api.auth;
 
+import io.zferry.service.config.FileModes;
 import io.zferry.service.model.Names;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -41,14 +42,6 @@ public final class TokenFile {
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
   static final Set<PosixFilePermission> OWNER_READ = EnumSet.of(PosixFilePermission.OWNER_READ);
 
-  private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
-      EnumSet.of(
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_WRITE,
-          PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_WRITE,
-          PosixFilePermission.OTHERS_EXECUTE);
   private static final Pattern FIELDS = Pattern.compile("[ \t]+");
   private static final String HEADER =
       String.join(
@@ -242,7 +235,7 @@ public final class TokenFile {
       return;
     }
     String mode = octal(permissions);
-    boolean shared = permissions.stream().anyMatch(GROUP_OR_OTHERS::contains);
+    boolean shared = FileModes.othersHaveAccess(permissions);
     throw new TokenFileException(
         file,
         TokenFileException.Reason.BAD_MODE,
