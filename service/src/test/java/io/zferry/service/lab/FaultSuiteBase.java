@@ -63,6 +63,14 @@ abstract class FaultSuiteBase {
     s.cluster().start(node);
   }
 
+  /** Boots the old active node-a after node-b took over, and waits until it follows node-b. */
+  void bootOldActiveA() {
+    boot("node-a");
+    s.cluster()
+        .awaitStatus(
+            "node-a", BUDGET, st -> st.activeNode().equals("node-b"), "node-a to adopt node-b");
+  }
+
   /**
    * Waits until {@code node} serves. Once node-b does, the writer on node-a stops: its writes there
    * can no longer be acknowledged, and it must not race node-a's read-only windows.

@@ -49,10 +49,7 @@ class ProcessFaultIT extends FaultSuiteBase {
     ServiceStatus b = awaitActive("node-b");
     assertThat(b.epoch()).isEqualTo(1);
     assertThat(b.syncLocked()).isTrue();
-    boot("node-a");
-    s.cluster()
-        .awaitStatus(
-            "node-a", BUDGET, st -> st.activeNode().equals("node-b"), "node-a to adopt node-b");
+    bootOldActiveA();
     markSyncAsFixed();
     s.settleAndVerify("node-b");
   }
@@ -171,10 +168,7 @@ class ProcessFaultIT extends FaultSuiteBase {
                 new io.zferry.lab.VipProbe(lab)
                     .holders(FaultScenario.VIP)
                     .equals(Set.of("node-b")));
-    boot("node-a");
-    s.cluster()
-        .awaitStatus(
-            "node-a", BUDGET, st -> st.activeNode().equals("node-b"), "node-a to adopt node-b");
+    bootOldActiveA();
     if (s.cluster().status("node-b").orElseThrow().syncLocked()) {
       markSyncAsFixed();
     }

@@ -96,18 +96,24 @@ class SwitchoverFaultIT extends FaultSuiteBase {
     s.settleAndVerify("node-b");
   }
 
+  /**
+   * What a crash or an aborted receive leaves: node-b's pool unmounted, and something in the bare
+   * mountpoint directory (here a tmpfs of node-b's own mount namespace, so the host's directory is
+   * untouched) that keeps zfs from mounting over it. Undone by {@code umount /tank}.
+   */
+  private void blockMountOfNodeB() {
+    s.node("node-b")
+        .shell(
+            "for i in $(seq 40); do zfs unmount tank && break; sleep 0.25; done;"
+                + " mount -t tmpfs zferry-test-blocker /tank && touch /tank/blocker");
+  }
+
   @Test
   @DisplayName("switchover interrupted: node-b's pool cannot be mounted when it starts the service")
   void peerPoolCannotBeMountedAfterTheOwnerIsRecorded() {
     start();
     s.beforeFault("node-b");
-    // What a crash or an aborted receive leaves: the passive's pool unmounted, and something in
-    // the bare mountpoint directory (here a tmpfs of node-b's own mount namespace) that keeps
-    // zfs from mounting over it.
-    s.node("node-b")
-        .shell(
-            "for i in $(seq 40); do zfs unmount tank && break; sleep 0.25; done;"
-                + " mount -t tmpfs zferry-test-blocker /tank && touch /tank/blocker");
+    blockMountOfNodeB();
     CommandResult result = done(switchover());
     assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(1);
     assertThat(result.stdout())
@@ -126,10 +132,7 @@ class SwitchoverFaultIT extends FaultSuiteBase {
   void takeoverWaitsForTheMountBeforeTheVips() {
     start();
     s.beforeFault("node-b");
-    s.node("node-b")
-        .shell(
-            "for i in $(seq 40); do zfs unmount tank && break; sleep 0.25; done;"
-                + " mount -t tmpfs zferry-test-blocker /tank && touch /tank/blocker");
+    blockMountOfNodeB();
     powerOff("node-a");
     // The takeover itself happens: node-b is the owner and says so...
     ServiceStatus b = awaitActive("node-b");
@@ -145,10 +148,7 @@ class SwitchoverFaultIT extends FaultSuiteBase {
             .awaitStatus(
                 "node-b", BUDGET, st -> !st.vipsHeld().isEmpty(), "node-b to raise its VIP");
     assertThat(serving.vipProblems()).isEmpty();
-    boot("node-a");
-    s.cluster()
-        .awaitStatus(
-            "node-a", BUDGET, st -> st.activeNode().equals("node-b"), "node-a to adopt node-b");
+    bootOldActiveA();
     markSyncAsFixed();
     s.settleAndVerify("node-b");
   }
