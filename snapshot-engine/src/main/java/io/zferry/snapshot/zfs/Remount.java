@@ -23,10 +23,7 @@ public final class Remount {
 
   /** Returns what failed, one line each; empty if the whole tree is mounted afresh. */
   public static List<String> tree(Zfs zfs, DatasetName root) {
-    List<DatasetName> tree = new ArrayList<>(zfs.listDatasets(root));
-    tree.sort(
-        Comparator.comparingInt((DatasetName d) -> d.components().size())
-            .thenComparing(Comparator.naturalOrder()));
+    List<DatasetName> tree = rootFirst(zfs, root);
     List<String> problems = new ArrayList<>();
     for (int i = tree.size() - 1; i >= 0; i--) {
       DatasetName dataset = tree.get(i);
@@ -62,10 +59,7 @@ public final class Remount {
    */
   public static List<String> ensureMounted(
       Zfs zfs, DatasetName root, java.util.function.Predicate<DatasetName> ignored) {
-    List<DatasetName> tree = new ArrayList<>(zfs.listDatasets(root));
-    tree.sort(
-        Comparator.comparingInt((DatasetName d) -> d.components().size())
-            .thenComparing(Comparator.naturalOrder()));
+    List<DatasetName> tree = rootFirst(zfs, root);
     List<String> problems = new ArrayList<>();
     for (DatasetName dataset : tree) {
       if (ignored.test(dataset) || !shouldBeMounted(zfs, dataset)) {
@@ -92,6 +86,15 @@ public final class Remount {
   private static boolean shouldBeMounted(Zfs zfs, DatasetName dataset) {
     return zfs.getProperty(dataset, CANMOUNT).filter("on"::equals).isPresent()
         && zfs.getProperty(dataset, MOUNTPOINT).filter(m -> m.startsWith("/")).isPresent();
+  }
+
+  /** The datasets of the tree, every parent before its children. */
+  private static List<DatasetName> rootFirst(Zfs zfs, DatasetName root) {
+    List<DatasetName> tree = new ArrayList<>(zfs.listDatasets(root));
+    tree.sort(
+        Comparator.comparingInt((DatasetName d) -> d.components().size())
+            .thenComparing(Comparator.naturalOrder()));
+    return tree;
   }
 
   /** Unmounts one dataset, retrying while zfs-fuse says busy; the failure, if it persisted. */
