@@ -13,6 +13,9 @@ package io.zferry.snapshot.zfs;
  * @param bookmarks {@code zfs bookmark}
  * @param holds {@code zfs hold}, {@code zfs release} and {@code zfs holds}
  * @param sendSizeEstimate {@code zfs send -nP}
+ * @param sendLargeBlocks {@code zfs send -L}
+ * @param sendEmbedded {@code zfs send -e}
+ * @param receiveProperties {@code zfs receive -o property=value} and {@code -x property}
  */
 public record Capabilities(
     String implementation,
@@ -23,7 +26,10 @@ public record Capabilities(
     boolean receiveNoMount,
     boolean bookmarks,
     boolean holds,
-    boolean sendSizeEstimate) {
+    boolean sendSizeEstimate,
+    boolean sendLargeBlocks,
+    boolean sendEmbedded,
+    boolean receiveProperties) {
 
   /**
    * zfs-fuse can go on serving a mounted filesystem's earlier state after a receive into it, even
@@ -35,10 +41,12 @@ public record Capabilities(
   }
 
   public static Capabilities zfsFuse() {
-    return new Capabilities("zfs-fuse", false, false, false, false, false, false, false, false);
+    return new Capabilities(
+        "zfs-fuse", false, false, false, false, false, false, false, false, false, false, false);
   }
 
   public static Capabilities openZfs(String version) {
-    return new Capabilities("OpenZFS " + version, true, true, true, true, true, true, true, true);
+    return new Capabilities(
+        "OpenZFS " + version, true, true, true, true, true, true, true, true, true, true, true);
   }
 }

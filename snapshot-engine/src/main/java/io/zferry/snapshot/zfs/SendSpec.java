@@ -63,6 +63,12 @@ public sealed interface SendSpec {
     if (flags.raw()) {
       args.add("-w");
     }
+    if (flags.largeBlocks()) {
+      args.add("-L");
+    }
+    if (flags.embedded()) {
+      args.add("-e");
+    }
     return args;
   }
 }
