@@ -65,6 +65,12 @@ public final class SnapshotRound {
       log.info("snapshot {}", taken.get());
     } catch (ZfsCommandException e) {
       if (e.reason() != ZfsCommandException.Reason.ALREADY_EXISTS) {
+        // A pool too full for a snapshot needs retention most of all; the failure still stands.
+        try {
+          applyRetention(problems);
+        } catch (RuntimeException retentionFailure) {
+          e.addSuppressed(retentionFailure);
+        }
         throw e;
       }
       problems.add(

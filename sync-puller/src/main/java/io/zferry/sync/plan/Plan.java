@@ -116,6 +116,46 @@ public sealed interface Plan {
   }
 
   /**
+   * The target's only snapshots after the newest common one are other tools' (an operator's, a
+   * snapshot tool's: names not zferry's), and the source has newer snapshots. An incremental
+   * receive can only follow the target's newest snapshot, so those would be rolled back ({@code zfs
+   * receive -F}): acceptable only if they hold no data beyond {@code common}, which the executor
+   * checks on the target first, and announced. Otherwise it is a divergence.
+   */
+  record ForeignAfterCommon(
+      Snapshot common,
+      Snapshot latest,
+      List<Snapshot> missing,
+      List<Snapshot> foreign,
+      List<Snapshot> expire)
+      implements Plan {
+    public ForeignAfterCommon {
+      missing = List.copyOf(missing);
+      foreign = List.copyOf(foreign);
+      expire = List.copyOf(expire);
+    }
+
+    @Override
+    public Optional<Snapshot> newestCommon() {
+      return Optional.of(common);
+    }
+
+    @Override
+    public String describe() {
+      return "incremental from "
+          + common.name().shortName()
+          + " to "
+          + latest.name().shortName()
+          + " ("
+          + missing.size()
+          + " snapshot"
+          + (missing.size() == 1 ? "" : "s")
+          + ") over the target's own "
+          + foreign.stream().map(s -> s.name().shortName()).toList();
+    }
+  }
+
+  /**
    * The target has snapshots after the newest common one that the source lacks: writes happened on
    * both sides. Nothing is sent; resolving it discards one side's writes and is an operator's call.
    */

@@ -1,22 +1,39 @@
 package io.zferry.sync.plan;
 
+import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotName;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Decides how to bring a target dataset level with its source, from the two snapshot lists of that
  * dataset. Pure: no ZFS, no clock. Each list is ordered by creation txg (the order of its own
  * pool).
+ *
+ * <p>Snapshots zferry did not make (names that are not {@link SnapshotNaming}'s) coexist: they are
+ * never expired, and when they are the target's only snapshots after the common one they do not
+ * make a divergence by themselves ({@link Plan.ForeignAfterCommon}, or {@link Plan.UpToDate} while
+ * nothing is to be received).
  */
 public final class ReplicationPlanner {
   private ReplicationPlanner() {}
 
   public static Plan plan(List<Snapshot> source, List<Snapshot> target) {
+    return plan(source, target, SnapshotNaming::isOwn);
+  }
+
+  /**
+   * @param own whether a snapshot is zferry's own: only those are expired, and only those on the
+   *     target after the common snapshot make a divergence by their name alone
+   */
+  public static Plan plan(
+      List<Snapshot> source, List<Snapshot> target, Predicate<SnapshotName> own) {
     List<Snapshot> sourceOrdered = source.stream().sorted(Snapshot.BY_CREATION).toList();
     List<Snapshot> targetOrdered = target.stream().sorted(Snapshot.BY_CREATION).toList();
     Set<Guid> sourceGuids = guids(sourceOrdered);
@@ -39,7 +56,7 @@ public final class ReplicationPlanner {
 
     List<Snapshot> expire = new ArrayList<>();
     for (Snapshot s : targetOrdered.subList(0, commonOnTarget)) {
-      if (!sourceGuids.contains(s.guid())) {
+      if (!sourceGuids.contains(s.guid()) && own.test(s.name())) {
         expire.add(s);
       }
     }
@@ -51,6 +68,14 @@ public final class ReplicationPlanner {
       }
     }
 
+    boolean onlyForeignAfterCommon = targetOnly.stream().noneMatch(s -> own.test(s.name()));
+    if (!targetOnly.isEmpty() && onlyForeignAfterCommon) {
+      if (sourceNewer.isEmpty()) {
+        return new Plan.UpToDate(common, expire);
+      }
+      return new Plan.ForeignAfterCommon(
+          common, sourceNewer.get(sourceNewer.size() - 1), sourceNewer, targetOnly, expire);
+    }
     if (!targetOnly.isEmpty()) {
       return new Plan.Diverged(common, sourceNewer, targetOnly, expire);
     }

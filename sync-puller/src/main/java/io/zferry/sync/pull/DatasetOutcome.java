@@ -1,6 +1,7 @@
 package io.zferry.sync.pull;
 
 import io.zferry.snapshot.zfs.DatasetName;
+import java.util.List;
 
 /** What one pull cycle did for one dataset. */
 public sealed interface DatasetOutcome {
@@ -29,10 +30,44 @@ public sealed interface DatasetOutcome {
    * Both sides wrote after their newest common snapshot; nothing was sent. Resolving it discards
    * one side's writes, which is an operator's decision.
    */
-  record Diverged(DatasetName dataset, String plan) implements DatasetOutcome {
+  record Diverged(DatasetName dataset, String plan, List<UniqueData> evidence)
+      implements DatasetOutcome {
+    public Diverged {
+      evidence = List.copyOf(evidence);
+    }
+
+    public Diverged(DatasetName dataset, String plan) {
+      this(dataset, plan, List.of());
+    }
+
     @Override
     public String describe() {
-      return dataset + ": " + plan;
+      return dataset
+          + ": "
+          + plan
+          + (evidence.isEmpty()
+              ? ""
+              : "; " + String.join("; ", evidence.stream().map(UniqueData::describe).toList()));
+    }
+  }
+
+  /**
+   * A bootstrap would replace data that exists only on the target, and the pool has no room to keep
+   * a copy aside: nothing was received or destroyed. Only an operator choosing to discard
+   * (mark-sync-as-fixed --discard-divergent) or freeing space lets it go on.
+   */
+  record NoRoomToKeep(DatasetName dataset, String plan, long neededBytes, long availableBytes)
+      implements DatasetOutcome {
+    @Override
+    public String describe() {
+      return dataset
+          + ": "
+          + plan
+          + " refused: keeping the data it would replace needs "
+          + neededBytes
+          + " bytes, only "
+          + availableBytes
+          + " are free; free space or discard it explicitly";
     }
   }
 

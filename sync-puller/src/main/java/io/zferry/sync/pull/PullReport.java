@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param newestApplied the newest snapshot of the pool's root dataset that the target now holds
  *     from the source (its GUID is what the passive reports to the active's retention)
  * @param setAside datasets the target's previous data was kept in before a bootstrap replaced it
+ * @param foreignRolledBack snapshots not taken by zferry that were rolled back on the target, each
+ *     holding no data beyond the common snapshot
  * @param notes things an operator should know that are not failures (e.g. data replaced without a
  *     copy for lack of space)
  */
@@ -25,9 +27,11 @@ public record PullReport(
     Optional<Snapshot> newestApplied,
     List<DatasetName> setAside,
     List<SnapshotName> expired,
+    List<ForeignRollback> foreignRolledBack,
     List<String> notes) {
   public PullReport {
     outcomes = List.copyOf(outcomes);
+    foreignRolledBack = List.copyOf(foreignRolledBack);
     setAside = List.copyOf(setAside);
     expired = List.copyOf(expired);
     notes = List.copyOf(notes);
@@ -35,7 +39,11 @@ public record PullReport(
 
   public boolean succeeded() {
     return outcomes.stream()
-        .noneMatch(o -> o instanceof DatasetOutcome.Failed || o instanceof DatasetOutcome.Skipped);
+        .noneMatch(
+            o ->
+                o instanceof DatasetOutcome.Failed
+                    || o instanceof DatasetOutcome.Skipped
+                    || o instanceof DatasetOutcome.NoRoomToKeep);
   }
 
   public boolean diverged() {
@@ -55,7 +63,7 @@ public record PullReport(
   /** The first failure's message, if any. */
   public Optional<String> firstError() {
     return outcomes.stream()
-        .filter(o -> o instanceof DatasetOutcome.Failed)
+        .filter(o -> o instanceof DatasetOutcome.Failed || o instanceof DatasetOutcome.NoRoomToKeep)
         .map(DatasetOutcome::describe)
         .findFirst();
   }

@@ -3,6 +3,7 @@ package io.zferry.sync.pull;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.zfs.Capabilities;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.ReceiveSpec;
 import io.zferry.snapshot.zfs.Remount;
@@ -37,6 +38,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +86,7 @@ public final class Puller {
   private final TransferOptions transferOptions;
   private final TransferActivity.Listener activity;
   private final Divergence divergence;
+  private final Consumer<ForeignRollback> announcer;
   private final Set<RunningCommand> running = ConcurrentHashMap.newKeySet();
   private volatile boolean cancelled;
 
@@ -94,7 +97,7 @@ public final class Puller {
       Clock clock,
       TransferOptions transferOptions,
       TransferActivity.Listener activity) {
-    this(source, target, pool, clock, transferOptions, activity, Divergence.REPORT);
+    this(source, target, pool, clock, transferOptions, activity, Divergence.REPORT, r -> {});
   }
 
   private Puller(
@@ -104,7 +107,8 @@ public final class Puller {
       Clock clock,
       TransferOptions transferOptions,
       TransferActivity.Listener activity,
-      Divergence divergence) {
+      Divergence divergence,
+      Consumer<ForeignRollback> announcer) {
     if (!pool.isPool()) {
       throw new IllegalArgumentException("a pull replicates a whole pool, not " + pool);
     }
@@ -115,6 +119,7 @@ public final class Puller {
     this.transferOptions = transferOptions;
     this.activity = activity;
     this.divergence = divergence;
+    this.announcer = announcer;
   }
 
   /** What a pull does with a dataset whose target holds snapshots after the newest common one. */
@@ -129,7 +134,16 @@ public final class Puller {
 
   /** The same puller, resolving divergence as an operator decided ({@code mark-sync-as-fixed}). */
   public Puller resolvingDivergence(Divergence how) {
-    return new Puller(source, target, pool, clock, transferOptions, activity, how);
+    return new Puller(source, target, pool, clock, transferOptions, activity, how, announcer);
+  }
+
+  /**
+   * The same puller, telling {@code announcer} (on the pulling thread) before it rolls back
+   * snapshots another tool took on the target; each is in the report as well.
+   */
+  public Puller announcingRollbacks(Consumer<ForeignRollback> announcer) {
+    return new Puller(
+        source, target, pool, clock, transferOptions, activity, divergence, announcer);
   }
 
   /**
@@ -199,10 +213,12 @@ public final class Puller {
     keepTargetReadOnly(cycle);
 
     // One listing per side while idle; the target is listed again only if the cycle changed it.
+    Set<Guid> sourceGuids = new HashSet<>();
+    sourceListing.snapshots().forEach(s -> sourceGuids.add(s.guid()));
     Optional<Snapshot> newestApplied =
         cycle.changedTarget()
-            ? newestOnTarget(byDataset(target.listSnapshots(pool).snapshots()))
-            : newestOnTarget(onTarget);
+            ? newestCommonOnTarget(byDataset(target.listSnapshots(pool).snapshots()), sourceGuids)
+            : newestCommonOnTarget(onTarget, sourceGuids);
     PullReport report =
         new PullReport(
             pool,
@@ -212,6 +228,7 @@ public final class Puller {
             newestApplied,
             cycle.setAside,
             cycle.expired,
+            cycle.foreignRolledBack,
             cycle.notes);
     log.info("pull {}", report.summary());
     return report;
@@ -220,14 +237,39 @@ public final class Puller {
   private DatasetOutcome carryOut(Cycle cycle, DatasetName dataset, Plan plan) {
     String description = plan.describe();
     try {
+      List<UniqueData> evidence = List.of();
+      if (plan instanceof Plan.ForeignAfterCommon foreign) {
+        Optional<List<UniqueData>> unique =
+            UniqueDataProbe.beyondCommon(target, dataset, foreign.foreign());
+        if (unique.isEmpty() || !unique.get().isEmpty()) {
+          // Another tool's snapshot with data only the target has (or no way to tell): losing it
+          // is an operator's call, like any divergence.
+          evidence = unique.orElse(List.of());
+          if (unique.isEmpty()) {
+            description +=
+                "; "
+                    + target.hostName()
+                    + " cannot tell whether they hold data after the common snapshot";
+          }
+          plan =
+              new Plan.Diverged(
+                  foreign.common(), foreign.missing(), foreign.foreign(), foreign.expire());
+        }
+      } else if (plan instanceof Plan.Diverged diverged && divergence == Divergence.REPORT) {
+        evidence =
+            UniqueDataProbe.beyondCommon(target, dataset, diverged.targetOnly()).orElse(List.of());
+      }
+      if (plan instanceof Plan.Diverged && divergence == Divergence.REPORT) {
+        log.warn("{}: {}; nothing is sent until an operator resolves it", dataset, description);
+        return new DatasetOutcome.Diverged(dataset, description, evidence);
+      }
+      // What the source's retention dropped goes first: on a full pool it is the room the
+      // transfer needs.
+      expire(cycle, plan.expire());
       DatasetOutcome outcome;
       if (plan instanceof Plan.NothingToSend || plan instanceof Plan.UpToDate) {
         outcome = new DatasetOutcome.Current(dataset, description);
       } else if (plan instanceof Plan.Diverged diverged) {
-        if (divergence == Divergence.REPORT) {
-          log.warn("{}: {}; nothing is sent until an operator resolves it", dataset, description);
-          return new DatasetOutcome.Diverged(dataset, description);
-        }
         Optional<DatasetOutcome> unresolved = resolve(cycle, dataset, diverged, description);
         if (unresolved.isPresent()) {
           return unresolved.get();
@@ -252,7 +294,15 @@ public final class Puller {
       } else if (resumeInterrupted(cycle, dataset).isPresent()) {
         return new DatasetOutcome.Received(
             dataset, "resumed an interrupted receive", cycle.resumedBytes);
-      } else if (plan instanceof Plan.Incremental incremental) {
+      } else if (plan instanceof Plan.Incremental || plan instanceof Plan.ForeignAfterCommon) {
+        Snapshot common = plan.newestCommon().orElseThrow();
+        Snapshot latest =
+            plan instanceof Plan.Incremental incremental
+                ? incremental.latest()
+                : ((Plan.ForeignAfterCommon) plan).latest();
+        if (plan instanceof Plan.ForeignAfterCommon foreign) {
+          announce(cycle, dataset, foreign);
+        }
         // No writable window for the pool's root: a client still writing to this copy would have
         // its writes accepted, then rolled back by the receive. zfs-fuse mounts a received child
         // again and must be able to create its mountpoint in the parent, so a child still needs
@@ -260,9 +310,7 @@ public final class Puller {
         if (!dataset.isPool()) {
           makeWritableForThisCycle(cycle);
         }
-        SendSpec send =
-            new SendSpec.Incremental(
-                incremental.common().name(), incremental.latest().name(), true, sendFlags());
+        SendSpec send = new SendSpec.Incremental(common.name(), latest.name(), true, sendFlags());
         long bytes =
             transfer(
                 cycle,
@@ -270,20 +318,39 @@ public final class Puller {
                 description,
                 send,
                 ReceiveSpec.into(dataset).forced().resumably(),
-                incremental.latest());
+                latest);
         outcome = new DatasetOutcome.Received(dataset, description, bytes);
       } else {
         makeWritableForThisCycle(cycle);
         long bytes = bootstrap(cycle, dataset, (Plan.Bootstrap) plan, description);
         outcome = new DatasetOutcome.Received(dataset, description, bytes);
       }
-      expire(cycle, plan.expire());
       return outcome;
     } catch (PullCancelledException e) {
       throw e;
+    } catch (NoRoomToKeepException e) {
+      return new DatasetOutcome.NoRoomToKeep(dataset, description, e.needed, e.available);
     } catch (RuntimeException e) {
       log.warn("{}: {} failed: {}", dataset, description, e.getMessage());
       return new DatasetOutcome.Failed(dataset, description, e.getMessage());
+    }
+  }
+
+  /** Says, before the receive that does it, which foreign snapshots are rolled back. */
+  private void announce(Cycle cycle, DatasetName dataset, Plan.ForeignAfterCommon foreign) {
+    ForeignRollback rollback =
+        new ForeignRollback(
+            dataset,
+            foreign.common().name(),
+            foreign.foreign().stream().map(Snapshot::name).toList(),
+            foreign.latest().name());
+    log.warn("{}: {}", dataset, rollback.describe());
+    cycle.foreignRolledBack.add(rollback);
+    cycle.notes.add(dataset + ": " + rollback.describe());
+    try {
+      announcer.accept(rollback);
+    } catch (RuntimeException e) {
+      log.warn("{}: announcing the rollback failed: {}", dataset, e.getMessage());
     }
   }
 
@@ -298,7 +365,17 @@ public final class Puller {
     makeWritableForThisCycle(cycle);
     String stamp = STAMP.format(clock.instant());
     String why = "diverged from " + source.hostName() + " after " + diverged.common().name();
-    boolean kept = setAsideByCopy(cycle, dataset, stamp, why);
+    Optional<List<UniqueData>> unique =
+        UniqueDataProbe.beyondCommon(target, dataset, diverged.targetOnly());
+    boolean nothingToKeep = unique.isPresent() && unique.get().isEmpty();
+    if (nothingToKeep) {
+      log.info(
+          "{}: nothing was written after {} on {}; rolled back without a copy",
+          dataset,
+          diverged.common().name().shortName(),
+          target.hostName());
+    }
+    boolean kept = nothingToKeep || setAsideByCopy(cycle, dataset, stamp, why);
     if (!kept && divergence != Divergence.DISCARD_AND_RESYNC) {
       return Optional.of(
           new DatasetOutcome.Diverged(
@@ -384,8 +461,16 @@ public final class Puller {
       String stamp = STAMP.format(clock.instant());
       if (dataset.isPool()) {
         if (!plan.targetSnapshots().isEmpty() || target.hasOwnFiles(dataset)) {
-          setAsideByCopy(
-              cycle, dataset, stamp, "had no snapshot in common with " + source.hostName());
+          boolean kept =
+              setAsideByCopy(
+                  cycle, dataset, stamp, "had no snapshot in common with " + source.hostName());
+          if (!kept && divergence != Divergence.DISCARD_AND_RESYNC) {
+            // The full receive would replace data that exists only here (I3): stop, and say so.
+            throw new NoRoomToKeepException(
+                (long) (longProperty(dataset, REFERENCED) * SET_ASIDE_HEADROOM)
+                    + SET_ASIDE_MIN_FREE,
+                longProperty(dataset, AVAILABLE));
+          }
         }
         for (Snapshot old : target.listSnapshots(dataset).snapshots()) {
           if (old.dataset().equals(dataset)) {
@@ -653,9 +738,20 @@ public final class Puller {
     }
   }
 
-  private Optional<Snapshot> newestOnTarget(Map<DatasetName, List<Snapshot>> onTarget) {
+  /**
+   * The newest snapshot of the pool's root that the target holds from the source: what the passive
+   * reports, so the active's retention keeps it. A snapshot another tool took on the target is not
+   * one, as the source cannot keep what it never had.
+   */
+  private Optional<Snapshot> newestCommonOnTarget(
+      Map<DatasetName, List<Snapshot>> onTarget, Set<Guid> sourceGuids) {
     List<Snapshot> root = onTarget.getOrDefault(pool, List.of());
-    return root.isEmpty() ? Optional.empty() : Optional.of(root.get(root.size() - 1));
+    for (int i = root.size() - 1; i >= 0; i--) {
+      if (sourceGuids.contains(root.get(i).guid())) {
+        return Optional.of(root.get(i));
+      }
+    }
+    return Optional.empty();
   }
 
   private SendFlags sendFlags() {
@@ -705,6 +801,19 @@ public final class Puller {
     return components.get(components.size() - 1);
   }
 
+  /** A bootstrap that found no room to keep the data it would replace. */
+  private static final class NoRoomToKeepException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final long needed;
+    final long available;
+
+    NoRoomToKeepException(long needed, long available) {
+      super("no room to keep the data a bootstrap would replace");
+      this.needed = needed;
+      this.available = available;
+    }
+  }
+
   /** What one cycle accumulates besides the per-dataset outcomes. */
   private static final class Cycle {
     final List<DatasetOutcome> outcomes = new ArrayList<>();
@@ -712,6 +821,7 @@ public final class Puller {
     long resumedBytes;
     boolean remountAtEnd;
     final List<SnapshotName> expired = new ArrayList<>();
+    final List<ForeignRollback> foreignRolledBack = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     boolean madeWritable;
 

@@ -51,6 +51,16 @@ class ReplicationPlannerTest {
               + p.snapshot().name().shortName()
               + " aside "
               + shortNames(p.targetSnapshots());
+    } else if (plan instanceof Plan.ForeignAfterCommon p) {
+      body =
+          "foreign "
+              + p.common().name().shortName()
+              + ".."
+              + p.latest().name().shortName()
+              + " "
+              + shortNames(p.missing())
+              + " over "
+              + shortNames(p.foreign());
     } else {
       Plan.Diverged p = (Plan.Diverged) plan;
       body =
@@ -144,7 +154,64 @@ class ReplicationPlannerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("table")
   void plans(String description, List<Snapshot> source, List<Snapshot> target, String expected) {
-    assertThat(render(ReplicationPlanner.plan(source, target))).isEqualTo(expected);
+    assertThat(render(ReplicationPlanner.plan(source, target, ALL_OWN))).isEqualTo(expected);
+  }
+
+  /** The table above names snapshots briefly; every one of them counts as zferry's. */
+  static final java.util.function.Predicate<SnapshotName> ALL_OWN = name -> true;
+
+  /** Below, snapshots whose names start with "op" are an operator's or another tool's. */
+  static final java.util.function.Predicate<SnapshotName> OP_IS_FOREIGN =
+      name -> !name.shortName().startsWith("op");
+
+  static Stream<Arguments> foreignTable() {
+    return Stream.of(
+        Arguments.of(
+            "an operator snapshot on the target with something new to receive",
+            snaps("@a,1", "@b,2"),
+            snaps("@a,1", "@op,50"),
+            "foreign a..b [b] over [op]"),
+        Arguments.of(
+            "an operator snapshot on the target and nothing new",
+            snaps("@a,1"),
+            snaps("@a,1", "@op,50"),
+            "uptodate a"),
+        Arguments.of(
+            "an operator snapshot beside zferry's own after the common one is a divergence",
+            snaps("@a,1", "@b,2"),
+            snaps("@a,1", "@op,50", "@t,51"),
+            "diverged a sourceOnly [b] targetOnly [op, t]"),
+        Arguments.of(
+            "operator snapshots the source no longer has are never expired",
+            snaps("@b,2", "@c,3"),
+            snaps("@a,1", "@op,40", "@b,2"),
+            "incremental b..c [c] expire [a]"),
+        Arguments.of(
+            "operator snapshots on the source come with the incremental",
+            snaps("@a,1", "@op,40", "@b,2"),
+            snaps("@a,1"),
+            "incremental a..b [op, b]"),
+        Arguments.of(
+            "an operator snapshot alone on the target is no common one: bootstrap",
+            snaps("@a,1"),
+            snaps("@op,50"),
+            "bootstrap a aside [op]"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("foreignTable")
+  void foreignSnapshots(
+      String description, List<Snapshot> source, List<Snapshot> target, String expected) {
+    assertThat(render(ReplicationPlanner.plan(source, target, OP_IS_FOREIGN))).isEqualTo(expected);
+  }
+
+  @Test
+  void byDefaultOnlyZferrysNamesAreOwn() {
+    Plan plan =
+        ReplicationPlanner.plan(
+            snaps("@zferry-20261201-100000,1", "@zferry-20261201-100100,2"),
+            snaps("@zferry-20261201-100000,1", "@operator-before-upgrade,9"));
+    assertThat(plan).isInstanceOf(Plan.ForeignAfterCommon.class);
   }
 
   @Test
@@ -153,14 +220,17 @@ class ReplicationPlannerTest {
     List<Snapshot> target = new ArrayList<>(snaps("@a,1", "@b,2"));
     java.util.Collections.reverse(source);
     java.util.Collections.reverse(target);
-    assertThat(render(ReplicationPlanner.plan(source, target))).isEqualTo("incremental b..c [c]");
+    assertThat(render(ReplicationPlanner.plan(source, target, ALL_OWN)))
+        .isEqualTo("incremental b..c [c]");
   }
 
   @Test
   void everyPlanExplainsItself() {
     assertThat(ReplicationPlanner.plan(snaps("@a,1", "@b,2"), snaps("@a,1")).describe())
         .isEqualTo("incremental from a to b (1 snapshot)");
-    assertThat(ReplicationPlanner.plan(snaps("@a,1", "@b,2"), snaps("@a,1", "@t,9")).describe())
+    assertThat(
+            ReplicationPlanner.plan(snaps("@a,1", "@b,2"), snaps("@a,1", "@t,9"), ALL_OWN)
+                .describe())
         .isEqualTo(
             "diverged after a: the target alone has [t], the source alone has 1 newer snapshot(s)");
   }

@@ -1,0 +1,111 @@
+package io.zferry.sync.pull;
+
+import static io.zferry.sync.pull.FakeNodes.TANK;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.PropertyName;
+import io.zferry.snapshot.zfs.SnapshotName;
+import org.junit.jupiter.api.Test;
+
+/** The puller never destroys what exists nowhere else, and a full passive pool frees itself. */
+class PullerSafetyTest {
+  static final DatasetName CHILD = TANK.child("child");
+  final FakeNodes nodes = FakeNodes.openZfs();
+
+  @Test
+  void resyncSetsAsideOnlyDatasetsThatHoldDataBeyondTheCommonSnapshot() {
+    nodes.active.createFilesystem(CHILD);
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    // The passive served writes to the root (an old active after a takeover); its child got a
+    // snapshot with nothing written.
+    nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "off");
+    nodes.passive.writeFile(TANK, "written-on-b", "keep me");
+    nodes.clock.advance(java.time.Duration.ofSeconds(30));
+    nodes.passive.snapshot(
+        TANK, io.zferry.snapshot.schedule.SnapshotNaming.shortNameAt(nodes.clock.instant()), true);
+    nodes.active.writeFile(TANK, "written-on-a", "new");
+    nodes.snapshotActive();
+
+    PullReport report =
+        nodes.puller().resolvingDivergence(Puller.Divergence.KEEP_ASIDE_AND_RESYNC).pullOnce();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(report.setAside())
+        .singleElement()
+        .satisfies(d -> assertThat(d.value()).startsWith("tank/zferry-aside-"));
+    DatasetName aside = report.setAside().get(0);
+    assertThat(new String(nodes.passive.files(aside).get("written-on-b"))).isEqualTo("keep me");
+    assertThat(nodes.passive.listDatasets(TANK)).noneMatch(d -> d.value().contains("-child"));
+  }
+
+  @Test
+  void aBootstrapWithoutRoomForTheSetAsideCopyStopsAndDestroysNothing() {
+    nodes.passive.writeFile(TANK, "only-here", new byte[8 << 20]);
+    SnapshotName old = nodes.passive.snapshot(TANK, "before-zferry", false);
+    nodes.passive.setPoolSize("tank", nodes.passive.poolUsed("tank") + (16 << 20));
+    nodes.active.writeFile(TANK, "f", "data");
+    nodes.snapshotActive();
+
+    PullReport report = nodes.pull();
+
+    assertThat(report.succeeded()).isFalse();
+    assertThat(report.outcomes())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            DatasetOutcome.NoRoomToKeep.class,
+            o -> {
+              assertThat(o.dataset()).isEqualTo(TANK);
+              assertThat(o.availableBytes()).isLessThan(o.neededBytes());
+            });
+    assertThat(report.notes()).anyMatch(n -> n.contains("could not be set aside"));
+    assertThat(nodes.passive.destroyed()).isEmpty();
+    assertThat(nodes.passive.discardedWrites()).isEmpty();
+    assertThat(nodes.passive.files(TANK)).containsKey("only-here");
+    assertThat(nodes.passive.listSnapshots(TANK).snapshots())
+        .extracting(s -> s.name())
+        .containsExactly(old);
+  }
+
+  @Test
+  void anOperatorWhoChoseDiscardGetsTheBootstrapEvenWithoutRoom() {
+    nodes.passive.writeFile(TANK, "only-here", new byte[8 << 20]);
+    nodes.passive.setPoolSize("tank", nodes.passive.poolUsed("tank") + (16 << 20));
+    nodes.active.writeFile(TANK, "f", "data");
+    nodes.snapshotActive();
+
+    PullReport report =
+        nodes.puller().resolvingDivergence(Puller.Divergence.DISCARD_AND_RESYNC).pullOnce();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(nodes.passive.files(TANK)).containsKey("f");
+  }
+
+  @Test
+  void aFullPassivePoolExpiresWhatTheActiveDroppedAndGoesOn() {
+    nodes.active.writeFile(TANK, "old", new byte[20 << 20]);
+    SnapshotName first = nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.active.deleteFile(TANK, "old");
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    // The active's retention drops the first snapshot, which alone holds 20 MiB on the passive.
+    nodes.active.destroySnapshot(first);
+    nodes.active.writeFile(TANK, "new", new byte[15 << 20]);
+    nodes.snapshotActive();
+    nodes.passive.setPoolSize("tank", nodes.passive.poolUsed("tank") + (10 << 20));
+
+    PullReport report = nodes.pull();
+    if (!report.succeeded()) {
+      // Expired in this cycle, received in the next.
+      assertThat(report.expired()).containsExactly(first);
+      report = nodes.pull();
+    }
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(nodes.passive.files(TANK)).containsKey("new");
+    assertThat(nodes.passive.listSnapshots(TANK).snapshots())
+        .noneMatch(s -> s.name().equals(first));
+  }
+}
