@@ -114,6 +114,9 @@ final class FakeSender {
 
   private RunningCommand output(Command command, byte[] bytes) {
     long cut = zfs.faults.takeSendCut();
+    if (cut >= bytes.length) {
+      zfs.faults.cutNextSendAfter(cut); // too short to be cut: the next one is
+    }
     if (cut >= 0 && cut < bytes.length) {
       return FakeCommand.producing(
           zfs.hostName,

@@ -79,11 +79,11 @@ import java.util.random.RandomGenerator;
  * <h2>Faults and observations</h2>
  *
  * {@link #failNext(Op, int, String)} fails the next N commands of a kind with the given stderr;
- * {@link #cutNextSendAfter(long)} ends the next send stream after K bytes (a lost link); {@link
- * #killNextReceiveAfter(long)} kills the next receive after K bytes; {@link #fillPool(String)}
- * leaves no room. {@link #commands()} lists every argv run (after {@code zfs}) for shape
- * assertions; {@link #readonlyHistory(DatasetName)} the effective {@code readonly} after every
- * command.
+ * {@link #cutNextSendAfter(long)} ends the next send stream longer than K bytes after K bytes (a
+ * lost link); {@link #killNextReceiveAfter(long)} kills the next receive that gets more than K
+ * bytes once it has them; {@link #fillPool(String)} leaves no room. {@link #commands()} lists every
+ * argv run (after {@code zfs}) for shape assertions; {@link #readonlyHistory(DatasetName)} the
+ * effective {@code readonly} after every command.
  *
  * <p>Deterministic: GUIDs come from a seeded generator, times from the injected clock. Thread-safe
  * by one lock, so a cancel from another thread is fine; nothing runs in the background.
@@ -544,6 +544,27 @@ public final class FakeZfs implements Zfs {
   }
 
   @Override
+  public synchronized Optional<String> getOwnProperty(DatasetName dataset, PropertyName property) {
+    run(
+        Op.GET,
+        "get",
+        "-H",
+        "-p",
+        "-s",
+        "local,received",
+        "-o",
+        "value",
+        property.toString(),
+        dataset.toString());
+    FakeDataset target = require(dataset);
+    String local = target.local.get(property.value());
+    if (local != null) {
+      return local.equals(FakeDataset.INHERIT) ? Optional.empty() : Optional.of(local);
+    }
+    return Optional.ofNullable(target.received.get(property.value()));
+  }
+
+  @Override
   public synchronized Optional<ResumeToken> resumeToken(DatasetName dataset) {
     if (!capabilities.resumableReceive() || !datasets.containsKey(dataset)) {
       return Optional.empty();
@@ -635,6 +656,9 @@ public final class FakeZfs implements Zfs {
           synchronized (FakeZfs.this) {
             if (failure.isPresent()) {
               return FakeCommand.Outcome.failed(failure.get());
+            }
+            if (killAfter >= 0 && bytes.length < killAfter) {
+              faults.killNextReceiveAfter(killAfter); // ended before the kill: the next one dies
             }
             FakeCommand.Outcome outcome = receiver.receive(spec, bytes);
             observe();

@@ -222,6 +222,21 @@ public final class CliZfs implements Zfs {
         runZfs("get", "-H", "-p", "-o", "value", property.toString(), dataset.toString()));
   }
 
+  @Override
+  public Optional<String> getOwnProperty(DatasetName dataset, PropertyName property) {
+    return valueOf(
+        runZfs(
+            "get",
+            "-H",
+            "-p",
+            "-s",
+            "local,received",
+            "-o",
+            "value",
+            property.toString(),
+            dataset.toString()));
+  }
+
   private static Optional<String> valueOf(String out) {
     String value = out.strip();
     return value.equals("-") || value.isEmpty() ? Optional.empty() : Optional.of(value);

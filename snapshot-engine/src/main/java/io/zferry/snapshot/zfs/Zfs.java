@@ -49,6 +49,15 @@ public interface Zfs {
 
   Optional<String> getSnapshotProperty(SnapshotName snapshot, PropertyName property);
 
+  /**
+   * The dataset's own value of a property, set locally or received with a stream ({@code zfs get -s
+   * local,received}); empty if it only inherits one or has the default. User properties are
+   * inherited by children, so a value meant for one dataset must be read this way.
+   */
+  default Optional<String> getOwnProperty(DatasetName dataset, PropertyName property) {
+    throw new UnsupportedOperationException(hostName() + ": getOwnProperty is not implemented");
+  }
+
   /** The token an interrupted resumable receive into {@code dataset} left; OpenZFS only. */
   Optional<ResumeToken> resumeToken(DatasetName dataset);
 

@@ -62,6 +62,8 @@ public final class Puller {
   private static final PropertyName AVAILABLE = PropertyName.of("available");
   private static final PropertyName REFERENCED = PropertyName.of("referenced");
   private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
+  private static final PropertyName ENCRYPTION = PropertyName.of("encryption");
+  private static final Set<String> FLAG_CHANGES_LOGGED = ConcurrentHashMap.newKeySet();
 
   /**
    * Set-aside copies are mounted beside the pool's mountpoint, not inside it: {@code
@@ -87,6 +89,7 @@ public final class Puller {
   private final TransferActivity.Listener activity;
   private final Divergence divergence;
   private final Consumer<ForeignRollback> announcer;
+  private final boolean rawEverywhere;
   private final Set<RunningCommand> running = ConcurrentHashMap.newKeySet();
   private volatile boolean cancelled;
 
@@ -97,7 +100,7 @@ public final class Puller {
       Clock clock,
       TransferOptions transferOptions,
       TransferActivity.Listener activity) {
-    this(source, target, pool, clock, transferOptions, activity, Divergence.REPORT, r -> {});
+    this(source, target, pool, clock, transferOptions, activity, Divergence.REPORT, r -> {}, false);
   }
 
   private Puller(
@@ -108,7 +111,8 @@ public final class Puller {
       TransferOptions transferOptions,
       TransferActivity.Listener activity,
       Divergence divergence,
-      Consumer<ForeignRollback> announcer) {
+      Consumer<ForeignRollback> announcer,
+      boolean rawEverywhere) {
     if (!pool.isPool()) {
       throw new IllegalArgumentException("a pull replicates a whole pool, not " + pool);
     }
@@ -120,6 +124,7 @@ public final class Puller {
     this.activity = activity;
     this.divergence = divergence;
     this.announcer = announcer;
+    this.rawEverywhere = rawEverywhere;
   }
 
   /** What a pull does with a dataset whose target holds snapshots after the newest common one. */
@@ -134,7 +139,8 @@ public final class Puller {
 
   /** The same puller, resolving divergence as an operator decided ({@code mark-sync-as-fixed}). */
   public Puller resolvingDivergence(Divergence how) {
-    return new Puller(source, target, pool, clock, transferOptions, activity, how, announcer);
+    return new Puller(
+        source, target, pool, clock, transferOptions, activity, how, announcer, rawEverywhere);
   }
 
   /**
@@ -143,7 +149,33 @@ public final class Puller {
    */
   public Puller announcingRollbacks(Consumer<ForeignRollback> announcer) {
     return new Puller(
-        source, target, pool, clock, transferOptions, activity, divergence, announcer);
+        source,
+        target,
+        pool,
+        clock,
+        transferOptions,
+        activity,
+        divergence,
+        announcer,
+        rawEverywhere);
+  }
+
+  /**
+   * The same puller, bootstrapping every dataset with raw sends ({@code replication.raw}), not only
+   * encrypted ones. A pair keeps the flags it was bootstrapped with, so this applies to datasets
+   * bootstrapped from now on.
+   */
+  public Puller withRawSends(boolean rawEverywhere) {
+    return new Puller(
+        source,
+        target,
+        pool,
+        clock,
+        transferOptions,
+        activity,
+        divergence,
+        announcer,
+        rawEverywhere);
   }
 
   /**
@@ -288,8 +320,8 @@ public final class Puller {
                             diverged.common().name(),
                             last(diverged.sourceOnly()).name(),
                             true,
-                            sendFlags()),
-                        ReceiveSpec.into(dataset).forced(),
+                            pairFlags(dataset)),
+                        receiveSpec(dataset).forced(),
                         last(diverged.sourceOnly())));
       } else if (resumeInterrupted(cycle, dataset).isPresent()) {
         return new DatasetOutcome.Received(
@@ -306,22 +338,23 @@ public final class Puller {
         // No writable window for the pool's root: a client still writing to this copy would have
         // its writes accepted, then rolled back by the receive. zfs-fuse mounts a received child
         // again and must be able to create its mountpoint in the parent, so a child still needs
-        // one (a known gap for pools with child datasets).
-        if (!dataset.isPool()) {
+        // one (a known gap for pools with child datasets). OpenZFS receives with -u and readonly
+        // kept (receiveSpec), so it needs no window at all.
+        if (!dataset.isPool() && !receivesKeepReadOnly()) {
           makeWritableForThisCycle(cycle);
         }
-        SendSpec send = new SendSpec.Incremental(common.name(), latest.name(), true, sendFlags());
+        SendSpec send =
+            new SendSpec.Incremental(common.name(), latest.name(), true, pairFlags(dataset));
         long bytes =
             transfer(
                 cycle,
                 dataset,
                 description,
                 send,
-                ReceiveSpec.into(dataset).forced().resumably(),
+                receiveSpec(dataset).forced().resumably(),
                 latest);
         outcome = new DatasetOutcome.Received(dataset, description, bytes);
       } else {
-        makeWritableForThisCycle(cycle);
         long bytes = bootstrap(cycle, dataset, (Plan.Bootstrap) plan, description);
         outcome = new DatasetOutcome.Received(dataset, description, bytes);
       }
@@ -419,6 +452,7 @@ public final class Puller {
       running.add(sender);
       running.add(receiver);
       try {
+        cycle.transferred = true;
         cycle.resumedBytes =
             new StreamTransfer(clock, transferOptions, new ProgressLog(dataset, "resume"))
                 .run(sender, receiver)
@@ -456,8 +490,15 @@ public final class Puller {
    */
   private long bootstrap(
       Cycle cycle, DatasetName dataset, Plan.Bootstrap plan, String description) {
-    ReceiveSpec receive = ReceiveSpec.into(dataset);
-    if (target.exists(dataset)) {
+    SendFlags flags = bootstrapFlags(dataset);
+    ReceiveSpec receive = receiveSpec(dataset);
+    boolean replacing = target.exists(dataset);
+    // Renaming or copying aside creates mountpoints in the tree; a new dataset needs none where
+    // the receive leaves it unmounted (OpenZFS).
+    if (replacing || !receivesKeepReadOnly()) {
+      makeWritableForThisCycle(cycle);
+    }
+    if (replacing) {
       String stamp = STAMP.format(clock.instant());
       if (dataset.isPool()) {
         if (!plan.targetSnapshots().isEmpty() || target.hasOwnFiles(dataset)) {
@@ -492,8 +533,11 @@ public final class Puller {
             aside);
       }
     }
-    SendSpec send = new SendSpec.Full(plan.snapshot().name(), sendFlags());
+    SendSpec send = new SendSpec.Full(plan.snapshot().name(), flags);
     long bytes = transfer(cycle, dataset, description, send, receive.resumably(), plan.snapshot());
+    if (PairFlags.worthRecording(source.capabilities(), target.capabilities())) {
+      target.setProperty(dataset, PairFlags.PROPERTY, PairFlags.encode(flags));
+    }
     if (dataset.isPool()) {
       remountTree(cycle, dataset);
     }
@@ -550,8 +594,12 @@ public final class Puller {
       cycle.notes.add(note);
       return false;
     }
+    boolean encrypted =
+        target.capabilities().sendRaw()
+            && target.getProperty(dataset, ENCRYPTION).filter(v -> !v.equals("off")).isPresent();
     SnapshotName point = target.snapshot(dataset, leaf(aside), false);
-    try (RunningCommand send = target.send(new SendSpec.Full(point, SendFlags.PLAIN));
+    try (RunningCommand send =
+            target.send(new SendSpec.Full(point, SendFlags.PLAIN.withRaw(encrypted)));
         RunningCommand receive = target.receive(ReceiveSpec.into(aside))) {
       new StreamTransfer(clock, transferOptions, progress -> {}).run(send, receive);
     }
@@ -612,6 +660,7 @@ public final class Puller {
       SendSpec send,
       ReceiveSpec receive,
       Snapshot expected) {
+    cycle.transferred = true;
     try {
       return transferOnce(dataset, description, send, receive);
     } catch (TransferFailedException e) {
@@ -754,11 +803,69 @@ public final class Puller {
     return Optional.empty();
   }
 
-  private SendFlags sendFlags() {
+  /** The flags a new pair of {@code dataset} is bootstrapped with. */
+  private SendFlags bootstrapFlags(DatasetName dataset) {
+    boolean encrypted =
+        source.capabilities().sendRaw()
+            && source.getProperty(dataset, ENCRYPTION).filter(v -> !v.equals("off")).isPresent();
+    return PairFlags.forBootstrap(
+        dataset, source.capabilities(), target.capabilities(), encrypted, rawEverywhere);
+  }
+
+  /**
+   * The flags the pair of {@code dataset} was bootstrapped with, recorded on the target; a pair
+   * bootstrapped before flags were recorded keeps what zferry sent then, recorded now.
+   */
+  private SendFlags pairFlags(DatasetName dataset) {
     Capabilities sourceCaps = source.capabilities();
     Capabilities targetCaps = target.capabilities();
-    boolean compressed = sourceCaps.sendCompressed() && targetCaps.sendCompressed();
-    return new SendFlags(false, true, compressed, false);
+    if (!PairFlags.worthRecording(sourceCaps, targetCaps)) {
+      return PairFlags.legacy(sourceCaps, targetCaps);
+    }
+    Optional<String> recorded = target.getOwnProperty(dataset, PairFlags.PROPERTY);
+    SendFlags flags =
+        recorded
+            .map(v -> PairFlags.decode(dataset, v))
+            .orElseGet(() -> PairFlags.legacy(sourceCaps, targetCaps));
+    if (recorded.isEmpty()) {
+      target.setProperty(dataset, PairFlags.PROPERTY, PairFlags.encode(flags));
+    }
+    SendFlags wanted;
+    try {
+      wanted = PairFlags.forBootstrap(dataset, sourceCaps, targetCaps, flags.raw(), rawEverywhere);
+    } catch (IllegalStateException e) {
+      wanted = flags;
+    }
+    if (!wanted.equals(flags)
+        && FLAG_CHANGES_LOGGED.add(dataset + " " + PairFlags.encode(wanted))) {
+      log.info(
+          "{}: sent with {} as bootstrapped; {} takes effect at its next bootstrap (send flags"
+              + " never change between incrementals)",
+          dataset,
+          PairFlags.encode(flags),
+          PairFlags.encode(wanted));
+    }
+    return flags;
+  }
+
+  /**
+   * On OpenZFS the passive is never writable, not even for a moment: a receive leaves what arrives
+   * unmounted ({@code -u}) and cannot lower {@code readonly} (the pool root keeps its own {@code
+   * on}, children ignore the stream's value and inherit it). zfs-fuse has neither option and keeps
+   * its short window (docs/soak.md).
+   */
+  private ReceiveSpec receiveSpec(DatasetName dataset) {
+    ReceiveSpec spec = ReceiveSpec.into(dataset);
+    if (!receivesKeepReadOnly()) {
+      return spec;
+    }
+    spec = spec.unmounted();
+    return dataset.isPool() ? spec.setting(READONLY, "on") : spec.excluding(READONLY);
+  }
+
+  private boolean receivesKeepReadOnly() {
+    Capabilities caps = target.capabilities();
+    return caps.receiveNoMount() && caps.receiveProperties();
   }
 
   private long longProperty(DatasetName dataset, PropertyName property) {
@@ -824,10 +931,11 @@ public final class Puller {
     final List<ForeignRollback> foreignRolledBack = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     boolean madeWritable;
+    boolean transferred;
 
     /** Whether anything was received, renamed or destroyed on the target. */
     boolean changedTarget() {
-      return madeWritable || !expired.isEmpty();
+      return madeWritable || transferred || !expired.isEmpty();
     }
   }
 

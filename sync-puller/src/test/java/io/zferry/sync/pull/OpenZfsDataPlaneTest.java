@@ -1,0 +1,139 @@
+package io.zferry.sync.pull;
+
+import static io.zferry.sync.pull.FakeNodes.TANK;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.fakes.FakeTransfer;
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.PropertyName;
+import io.zferry.snapshot.zfs.ReceiveSpec;
+import io.zferry.snapshot.zfs.SendFlags;
+import io.zferry.snapshot.zfs.SendSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Raw, compressed, large-block streams with flags fixed per pair; a passive never writable. */
+class OpenZfsDataPlaneTest {
+  static final DatasetName SECRET = TANK.child("secret");
+  static final DatasetName DATA = TANK.child("data");
+
+  static List<List<String>> sends(FakeNodes nodes, DatasetName dataset) {
+    return nodes.active.commands().stream()
+        .filter(c -> c.get(0).equals("send") && c.get(c.size() - 1).startsWith(dataset + "@"))
+        .toList();
+  }
+
+  static List<List<String>> receives(FakeNodes nodes, DatasetName dataset) {
+    return nodes.passive.commands().stream()
+        .filter(c -> c.get(0).equals("receive") && c.get(c.size() - 1).equals(dataset.value()))
+        .toList();
+  }
+
+  @Test
+  void anEncryptedDatasetIsSentRawAndArrivesWithoutItsKey() {
+    FakeNodes nodes = FakeNodes.openZfs();
+    nodes.active.createEncryptedFilesystem(SECRET);
+    nodes.active.writeFile(SECRET, "f", "classified");
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.active.writeFile(SECRET, "f", "more");
+    nodes.snapshotActive();
+
+    PullReport report = nodes.pull();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(sends(nodes, SECRET)).hasSize(2).allSatisfy(argv -> assertThat(argv).contains("-w"));
+    assertThat(nodes.passive.getProperty(SECRET, PropertyName.of("keystatus")))
+        .hasValue("unavailable");
+    assertThat(nodes.passive.getOwnProperty(SECRET, PairFlags.PROPERTY)).hasValue("p,c,w,L,e");
+  }
+
+  @Test
+  void aPairKeepsTheFlagsItWasBootstrappedWith() {
+    FakeNodes nodes = FakeNodes.openZfs();
+    nodes.active.createFilesystem(DATA);
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    assertThat(nodes.passive.getOwnProperty(DATA, PairFlags.PROPERTY)).hasValue("p,c,L,e");
+    assertThat(sends(nodes, DATA).get(0)).contains("-c", "-L", "-e").doesNotContain("-w");
+
+    nodes.active.writeFile(DATA, "f", "x");
+    nodes.snapshotActive();
+    PullReport raw = nodes.puller().withRawSends(true).pullOnce();
+
+    assertThat(raw.succeeded()).as(raw.summary()).isTrue();
+    assertThat(sends(nodes, DATA).get(1)).contains("-c", "-L", "-e").doesNotContain("-w");
+  }
+
+  @Test
+  void aPairBootstrappedBeforeFlagsWereRecordedKeepsSendingWithoutLargeBlocks() {
+    FakeNodes nodes = FakeNodes.openZfs();
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    // As an earlier zferry bootstrapped it: -p -c, nothing recorded.
+    nodes.active.createFilesystem(DATA);
+    io.zferry.snapshot.zfs.SnapshotName first = nodes.snapshotActive();
+    FakeTransfer.Result legacy =
+        FakeTransfer.run(
+            nodes.active,
+            new SendSpec.Full(
+                DATA.snapshot(first.shortName()), new SendFlags(false, true, true, false)),
+            nodes.passive,
+            ReceiveSpec.into(DATA));
+    assertThat(legacy.succeeded()).as(legacy.toString()).isTrue();
+
+    nodes.active.writeFile(DATA, "f", "x");
+    nodes.snapshotActive();
+    PullReport report = nodes.pull();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(sends(nodes, DATA).get(1)).contains("-c").doesNotContain("-L", "-e");
+    assertThat(nodes.passive.getOwnProperty(DATA, PairFlags.PROPERTY)).hasValue("p,c");
+  }
+
+  @Test
+  void onOpenZfsThePassiveIsNeverWritableWhileItReceives() {
+    FakeNodes nodes = FakeNodes.openZfs();
+    nodes.active.createFilesystem(DATA);
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    int rootSeen = nodes.passive.readonlyHistory(TANK).size();
+    int dataSeen = nodes.passive.readonlyHistory(DATA).size();
+    assertThat(nodes.passive.getProperty(DATA, PropertyName.of("readonly"))).hasValue("on");
+
+    for (int i = 0; i < 3; i++) {
+      nodes.active.writeFile(DATA, "f" + i, "x");
+      nodes.active.createFilesystem(DATA.child("new" + i));
+      nodes.snapshotActive();
+      PullReport report = nodes.pull();
+      assertThat(report.succeeded()).as(report.summary()).isTrue();
+    }
+
+    List<String> root = nodes.passive.readonlyHistory(TANK);
+    List<String> data = nodes.passive.readonlyHistory(DATA);
+    assertThat(root.subList(rootSeen - 1, root.size())).containsOnly("on");
+    assertThat(data.subList(dataSeen - 1, data.size())).containsOnly("on");
+    assertThat(nodes.passive.readonlyHistory(DATA.child("new2"))).containsOnly("on");
+    assertThat(receives(nodes, TANK).get(receives(nodes, TANK).size() - 1))
+        .containsSubsequence("-u", "-o", "readonly=on");
+    assertThat(receives(nodes, DATA).get(receives(nodes, DATA).size() - 1))
+        .containsSubsequence("-u", "-x", "readonly");
+  }
+
+  @Test
+  void zfsFuseGetsNoneOfTheOpenZfsOptions() {
+    FakeNodes nodes = FakeNodes.zfsFuse();
+    nodes.active.createFilesystem(DATA);
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.active.writeFile(DATA, "f", "x");
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+
+    assertThat(nodes.active.commands().stream().filter(c -> c.get(0).equals("send")))
+        .allSatisfy(argv -> assertThat(argv).doesNotContain("-c", "-w", "-L", "-e"));
+    assertThat(nodes.passive.commands().stream().filter(c -> c.get(0).equals("receive")))
+        .allSatisfy(argv -> assertThat(argv).doesNotContain("-u", "-s", "-o", "-x"));
+    assertThat(nodes.passive.getOwnProperty(DATA, PairFlags.PROPERTY)).isEmpty();
+  }
+}

@@ -1,0 +1,115 @@
+package io.zferry.sync.pull;
+
+import static io.zferry.sync.pull.FakeNodes.TANK;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.SnapshotName;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** An interrupted transfer resumes with zfs send -t; a stale token is dropped and the plan runs. */
+class ResumeTest {
+  static final DatasetName DATA = TANK.child("data");
+  final FakeNodes nodes = FakeNodes.openZfs();
+
+  /** Replicated once; then 4 MiB new on the active in a new snapshot. */
+  SnapshotName bigIncrementalPending() {
+    nodes.active.createFilesystem(DATA);
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.active.writeFile(DATA, "big", new byte[4 << 20]);
+    return nodes.snapshotActive();
+  }
+
+  long streamSize(SnapshotName from, SnapshotName to) {
+    return nodes
+        .active
+        .estimateSendSize(
+            new io.zferry.snapshot.zfs.SendSpec.Incremental(
+                DATA.snapshot(from.shortName()),
+                DATA.snapshot(to.shortName()),
+                true,
+                new io.zferry.snapshot.zfs.SendFlags(false, true, true, false, true, true)))
+        .orElseThrow();
+  }
+
+  void assertResumedWithLittleResent(long cutAt, long total) {
+    PullReport resumed = nodes.pull();
+    assertThat(resumed.succeeded()).as(resumed.summary()).isTrue();
+    assertThat(nodes.active.commands())
+        .anyMatch(c -> c.get(0).equals("send") && c.get(1).equals("-t"));
+    long resent = cutAt + resumed.bytes() - total;
+    assertThat(resent).as("bytes sent twice of %d", total).isLessThan(total / 10);
+    assertThat(nodes.passive.files(DATA).get("big")).hasSize(4 << 20);
+    assertThat(nodes.passive.resumeToken(DATA)).isEmpty();
+  }
+
+  @Test
+  void aTransferCutOnTheSendingSideResumes() {
+    SnapshotName latest = bigIncrementalPending();
+    SnapshotName base = nodes.active.listSnapshots(DATA).snapshots().get(0).name();
+    long total = streamSize(base, latest);
+    long cutAt = total / 2;
+    nodes.active.cutNextSendAfter(cutAt);
+
+    PullReport cut = nodes.pull();
+
+    assertThat(cut.succeeded()).isFalse();
+    assertThat(nodes.passive.resumeToken(DATA)).isPresent();
+    assertResumedWithLittleResent(cutAt, total);
+  }
+
+  @Test
+  void aReceiverKilledMidwayResumes() {
+    SnapshotName latest = bigIncrementalPending();
+    SnapshotName base = nodes.active.listSnapshots(DATA).snapshots().get(0).name();
+    long total = streamSize(base, latest);
+    long cutAt = total * 3 / 4;
+    nodes.passive.killNextReceiveAfter(cutAt);
+
+    PullReport killed = nodes.pull();
+
+    assertThat(killed.succeeded()).isFalse();
+    assertThat(nodes.passive.resumeToken(DATA)).isPresent();
+    assertResumedWithLittleResent(cutAt, total);
+  }
+
+  @Test
+  void aStaleTokenIsAbortedAndTheNextPlanRuns() {
+    SnapshotName latest = bigIncrementalPending();
+    nodes.active.cutNextSendAfter(1 << 20);
+    assertThat(nodes.pull().succeeded()).isFalse();
+    assertThat(nodes.passive.resumeToken(DATA)).isPresent();
+    // The snapshot being sent is gone from the active (its retention, an operator).
+    nodes.active.destroySnapshot(DATA.snapshot(latest.shortName()));
+    nodes.active.writeFile(DATA, "other", "y");
+    SnapshotName next = nodes.snapshotActive();
+
+    PullReport report = nodes.pull();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(nodes.passive.commands()).contains(List.of("receive", "-A", DATA.value()));
+    assertThat(report.notes()).anyMatch(n -> n.contains("could not be resumed"));
+    assertThat(nodes.passive.listSnapshots(DATA).snapshots())
+        .anyMatch(s -> s.name().shortName().equals(next.shortName()));
+  }
+
+  @Test
+  void anInterruptedBootstrapOfANewDatasetResumes() {
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.active.createFilesystem(DATA);
+    nodes.active.writeFile(DATA, "big", new byte[4 << 20]);
+    nodes.snapshotActive();
+    nodes.active.cutNextSendAfter(3 << 20);
+
+    assertThat(nodes.pull().succeeded()).isFalse();
+    assertThat(nodes.passive.resumeToken(DATA)).isPresent();
+    PullReport resumed = nodes.pull();
+
+    assertThat(resumed.succeeded()).as(resumed.summary()).isTrue();
+    assertThat(resumed.bytes()).isLessThan(2 << 20);
+    assertThat(nodes.passive.files(DATA).get("big")).hasSize(4 << 20);
+  }
+}
