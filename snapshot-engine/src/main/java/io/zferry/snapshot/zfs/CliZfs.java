@@ -58,8 +58,17 @@ public final class CliZfs implements Zfs {
     return known;
   }
 
+  /**
+   * OpenZFS 2.x answers {@code zfs version}; zfs-fuse has no such command and no {@code list -p}.
+   * Anything else is an error that names the fix, never a silent fall back to zfs-fuse's abilities:
+   * an OpenZFS host whose kernel module is not loaded must not replicate as if it were zfs-fuse.
+   */
   private Capabilities detectCapabilities() {
     CommandResult version = host.run(zfs("version"), commandTimeout);
+    String versionText = version.stdout() + "\n" + version.stderr();
+    if (versionText.contains("modules are not loaded")) {
+      throw modulesNotLoaded(version);
+    }
     if (version.succeeded()) {
       Matcher matcher = OPENZFS_VERSION.matcher(version.stdout());
       if (matcher.find()) {
@@ -71,10 +80,25 @@ public final class CliZfs implements Zfs {
       return Capabilities.openZfs("(version unknown)");
     }
     String stderr = parsableList.stderr();
-    if (ZfsCommandException.classify(stderr) == ZfsCommandException.Reason.ZFS_UNAVAILABLE) {
-      throw failure(parsableList);
+    if (stderr.contains("modules are not loaded")) {
+      throw modulesNotLoaded(parsableList);
     }
-    return Capabilities.zfsFuse();
+    if (stderr.contains("invalid option")) {
+      return Capabilities.zfsFuse();
+    }
+    throw failure(parsableList);
+  }
+
+  private ZfsCommandException modulesNotLoaded(CommandResult result) {
+    return new ZfsCommandException(
+        result.host(),
+        result.command(),
+        result.exitCode() == 0 ? 1 : result.exitCode(),
+        "The ZFS kernel modules are not loaded on "
+            + host.name()
+            + ": run 'modprobe zfs' (and check that the zfs-dkms or kmod package matches the"
+            + " running kernel), then start zferryd again. zfs said: "
+            + (result.stdout() + " " + result.stderr()).strip());
   }
 
   @Override

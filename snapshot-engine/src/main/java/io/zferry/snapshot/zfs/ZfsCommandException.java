@@ -44,6 +44,7 @@ public final class ZfsCommandException extends CommandFailedException {
   static Reason classify(String stderr) {
     String text = stderr == null ? "" : stderr.toLowerCase(Locale.ROOT);
     if (text.contains("zfs-fuse daemon is running")
+        || text.contains("modules are not loaded")
         || text.contains("failed to initialize zfs library")
         || text.contains("/dev/zfs")) {
       return Reason.ZFS_UNAVAILABLE;

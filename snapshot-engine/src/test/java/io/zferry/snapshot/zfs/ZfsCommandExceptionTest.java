@@ -18,6 +18,7 @@ class ZfsCommandExceptionTest {
         "cannot receive incremental stream: most recent snapshot of tank does not match incremental source|BAD_STREAM",
         "cannot create snapshot 'tank@a': dataset already exists|ALREADY_EXISTS",
         "connect: No such file or directory Please make sure that the zfs-fuse daemon is running.|ZFS_UNAVAILABLE",
+        "The ZFS modules are not loaded. Try running '/sbin/modprobe zfs' as root to load them.|ZFS_UNAVAILABLE",
         "something unexpected|OTHER"
       })
   void classifiesStderr(String stderr, Reason reason) {

@@ -22,7 +22,8 @@ import java.util.List;
  *       {@code zfs get -H -p -r -o name,property,value guid,createtxg,creation DATASET} (zfs-fuse):
  *       the snapshot listing
  *   <li>{@code zfs get -H -p -o value PROPERTY DATASET|SNAPSHOT}: one property (size estimates)
- *   <li>{@code zfs send [-n -P] [-R] [-p] [-c] [-w] [-I|-i FROM] TO}: a stream, or its size
+ *   <li>{@code zfs send [-n -P] [-R] [-p] [-c] [-w] [-L] [-e] [-I|-i FROM] TO}: a stream, or its
+ *       size
  *   <li>{@code zfs send -t TOKEN}: the rest of an interrupted stream (OpenZFS)
  * </ul>
  *
@@ -133,7 +134,7 @@ public final class ServePolicy {
       }
       i++;
     }
-    for (String flag : List.of("-c", "-w")) {
+    for (String flag : List.of("-c", "-w", "-L", "-e")) {
       if (at(args, i, flag)) {
         i++;
       }

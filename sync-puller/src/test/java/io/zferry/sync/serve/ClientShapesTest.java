@@ -43,6 +43,7 @@ class ClientShapesTest {
     assertAllAllowed(peer.lines);
     assertThat(peer.lines).anyMatch(l -> l.contains("'list' '-H' '-p' '-r' '-t' 'snapshot'"));
     assertThat(peer.lines).anyMatch(l -> l.contains("'send' '-n' '-P'"));
+    assertThat(peer.lines).anyMatch(l -> l.contains("'-p' '-c' '-w' '-L' '-e'"));
   }
 
   @Test
@@ -61,7 +62,12 @@ class ClientShapesTest {
     source.listSnapshots(POOL);
     source.exists(POOL);
     for (SendFlags flags :
-        List.of(SendFlags.PLAIN, SendFlags.REPLICATE, new SendFlags(false, true, true, true))) {
+        List.of(
+            SendFlags.PLAIN,
+            SendFlags.REPLICATE,
+            new SendFlags(false, true, true, true),
+            new SendFlags(false, true, true, false, true, true),
+            new SendFlags(false, true, true, true, true, true))) {
       SendFlags possible = flags.supportedBy(source.capabilities());
       List<SendSpec> specs =
           List.of(
@@ -74,6 +80,7 @@ class ClientShapesTest {
       }
     }
     source.getProperty(S1.dataset(), PropertyName.of("referenced"));
+    source.getProperty(S1.dataset(), PropertyName.of("encryption"));
     source.getSnapshotProperty(S1, PropertyName.of("referenced"));
   }
 
