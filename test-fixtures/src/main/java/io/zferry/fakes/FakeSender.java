@@ -158,6 +158,33 @@ final class FakeSender {
       Substream s = substream(source, to, 0, "", Map.of(), flags, properties);
       substreams.add(s);
       bodies.add(body(s, to.content));
+    } else if (spec instanceof SendSpec.FromBookmark fromBookmark) {
+      FakeDataset.FakeBookmark from =
+          source.bookmarks.stream()
+              .filter(b -> b.shortName().equals(fromBookmark.from().shortName()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new FakeZfs.FakeError(
+                          "incremental source (" + fromBookmark.from() + ") does not exist"));
+      if (from.createTxg() >= to.createTxg) {
+        throw new FakeZfs.FakeError(
+            "cannot send: incremental source "
+                + fromBookmark.from()
+                + " is not earlier than "
+                + spec.to());
+      }
+      Substream s =
+          substream(
+              source,
+              to,
+              from.guid().value(),
+              "#" + from.shortName(),
+              from.content(),
+              flags,
+              properties);
+      substreams.add(s);
+      bodies.add(body(s, to.content));
     } else {
       SendSpec.Incremental incremental = (SendSpec.Incremental) spec;
       FakeSnapshot from =

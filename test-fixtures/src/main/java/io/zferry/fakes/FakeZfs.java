@@ -3,6 +3,7 @@ package io.zferry.fakes;
 import io.zferry.fakes.FakeDataset.FakeSnapshot;
 import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.RunningCommand;
+import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.Capabilities;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
@@ -326,6 +327,56 @@ public final class FakeZfs implements Zfs {
   public synchronized boolean exists(DatasetName dataset) {
     run(Op.LIST, "list", "-H", "-o", "name", dataset.toString());
     return datasets.containsKey(dataset);
+  }
+
+  @Override
+  public synchronized List<Bookmark> listBookmarks(DatasetName root) {
+    requireBookmarks();
+    run(Op.LIST, "list", "-H", "-p", "-r", "-t", "bookmark", root.toString());
+    require(root);
+    List<Bookmark> bookmarks = new ArrayList<>();
+    for (FakeDataset dataset : tree(root)) {
+      for (FakeDataset.FakeBookmark b : dataset.bookmarks) {
+        bookmarks.add(
+            new Bookmark(dataset.name, b.shortName(), b.guid(), b.createTxg(), b.creation()));
+      }
+    }
+    return bookmarks;
+  }
+
+  @Override
+  public synchronized Bookmark bookmark(SnapshotName snapshot, String shortName) {
+    requireBookmarks();
+    run(Op.BOOKMARK, "bookmark", snapshot.toString(), snapshot.dataset() + "#" + shortName);
+    FakeDataset dataset = require(snapshot.dataset());
+    FakeSnapshot source = requireSnapshot(snapshot);
+    if (dataset.bookmarks.stream().anyMatch(b -> b.shortName().equals(shortName))) {
+      throw error(
+          "cannot create bookmark '" + snapshot.dataset() + "#" + shortName + "': bookmark exists",
+          "bookmark");
+    }
+    FakeDataset.FakeBookmark created =
+        new FakeDataset.FakeBookmark(
+            shortName, source.guid, source.createTxg, source.creation, source.content);
+    dataset.bookmarks.add(created);
+    return new Bookmark(dataset.name, shortName, source.guid, source.createTxg, source.creation);
+  }
+
+  @Override
+  public synchronized void destroyBookmark(Bookmark bookmark) {
+    requireBookmarks();
+    run(Op.DESTROY, "destroy", bookmark.fullName());
+    FakeDataset dataset = require(bookmark.dataset());
+    if (!dataset.bookmarks.removeIf(b -> b.shortName().equals(bookmark.shortName()))) {
+      throw error("cannot destroy '" + bookmark + "': bookmark does not exist", "destroy");
+    }
+  }
+
+  private void requireBookmarks() {
+    if (!capabilities.bookmarks()) {
+      throw new IllegalArgumentException(
+          hostName + " (" + capabilities.implementation() + ") has no bookmarks");
+    }
   }
 
   @Override

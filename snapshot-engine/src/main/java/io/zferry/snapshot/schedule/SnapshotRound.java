@@ -1,5 +1,6 @@
 package io.zferry.snapshot.schedule;
 
+import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
@@ -36,6 +37,13 @@ public final class SnapshotRound {
       problems = List.copyOf(problems);
     }
   }
+
+  /**
+   * How long the active keeps the bookmarks of its snapshots, far beyond the snapshots themselves
+   * (interval × retention count): a passive that was off this long still continues incrementally
+   * instead of a full bootstrap. Bookmarks hold no data.
+   */
+  public static final java.time.Duration BOOKMARK_RETENTION = java.time.Duration.ofDays(30);
 
   private final Zfs zfs;
   private final DatasetName pool;
@@ -82,7 +90,61 @@ public final class SnapshotRound {
       log.warn(problems.get(problems.size() - 1));
     }
     List<SnapshotName> destroyed = applyRetention(problems);
+    if (zfs.capabilities().bookmarks()) {
+      taken.ifPresent(name -> bookmark(name, problems));
+      expireBookmarks(now, problems);
+    }
     return new Result(taken, destroyed, problems);
+  }
+
+  /**
+   * Bookmarks the new snapshot on every dataset that has it. A bookmark keeps the snapshot's GUID
+   * after retention destroys the snapshot, so a passive whose newest snapshot it is can still
+   * continue incrementally ({@code zfs send -i DATASET#BOOKMARK}).
+   */
+  private void bookmark(SnapshotName taken, List<String> problems) {
+    try {
+      for (Snapshot s : zfs.listSnapshots(pool).snapshots()) {
+        if (s.name().shortName().equals(taken.shortName())) {
+          try {
+            zfs.bookmark(s.name(), taken.shortName());
+          } catch (RuntimeException e) {
+            problems.add("could not bookmark " + s.name() + ": " + e.getMessage());
+            log.warn(problems.get(problems.size() - 1));
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      problems.add("could not bookmark " + taken + ": " + e.getMessage());
+      log.warn(problems.get(problems.size() - 1));
+    }
+  }
+
+  /**
+   * Destroys zferry's bookmarks older than {@link #BOOKMARK_RETENTION}, keeping each dataset's
+   * newest; other tools' bookmarks are never touched.
+   */
+  private void expireBookmarks(Instant now, List<String> problems) {
+    try {
+      Map<DatasetName, List<Bookmark>> byDataset = new LinkedHashMap<>();
+      for (Bookmark b : zfs.listBookmarks(pool)) {
+        if (SnapshotNaming.isOwn(b.dataset().snapshot(b.shortName()))) {
+          byDataset.computeIfAbsent(b.dataset(), k -> new ArrayList<>()).add(b);
+        }
+      }
+      Instant cutoff = now.minus(BOOKMARK_RETENTION);
+      for (List<Bookmark> bookmarks : byDataset.values()) {
+        bookmarks.sort(java.util.Comparator.comparingLong(Bookmark::createTxg));
+        for (Bookmark b : bookmarks.subList(0, bookmarks.size() - 1)) {
+          if (b.creation().isBefore(cutoff)) {
+            zfs.destroyBookmark(b);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      problems.add("could not expire bookmarks of " + pool + ": " + e.getMessage());
+      log.warn(problems.get(problems.size() - 1));
+    }
   }
 
   /**

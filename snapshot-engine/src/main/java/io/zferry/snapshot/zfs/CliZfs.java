@@ -131,6 +131,69 @@ public final class CliZfs implements Zfs {
   }
 
   @Override
+  public List<Bookmark> listBookmarks(DatasetName root) {
+    requireBookmarks();
+    String out =
+        runZfs(
+            "list",
+            "-H",
+            "-p",
+            "-r",
+            "-t",
+            "bookmark",
+            "-o",
+            "name,guid,createtxg,creation",
+            root.toString());
+    return parseBookmarks(out);
+  }
+
+  static List<Bookmark> parseBookmarks(String out) {
+    List<Bookmark> bookmarks = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] fields = line.split("\t", -1);
+      if (fields.length != 4) {
+        throw new IllegalArgumentException("unexpected zfs list line: " + ZfsNames.printable(line));
+      }
+      String[] name = Bookmark.split(fields[0]);
+      bookmarks.add(
+          new Bookmark(
+              DatasetName.of(name[0]),
+              name[1],
+              Guid.parse(fields[1]),
+              Long.parseLong(fields[2].trim()),
+              java.time.Instant.ofEpochSecond(Long.parseLong(fields[3].trim()))));
+    }
+    return bookmarks;
+  }
+
+  @Override
+  public Bookmark bookmark(SnapshotName snapshot, String shortName) {
+    requireBookmarks();
+    String name = snapshot.dataset() + "#" + shortName;
+    runZfs("bookmark", snapshot.toString(), name);
+    return listBookmarks(snapshot.dataset()).stream()
+        .filter(b -> b.fullName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(host.name() + ": " + name + " vanished"));
+  }
+
+  @Override
+  public void destroyBookmark(Bookmark bookmark) {
+    requireBookmarks();
+    runZfs("destroy", bookmark.fullName());
+  }
+
+  private void requireBookmarks() {
+    if (!capabilities().bookmarks()) {
+      throw new IllegalArgumentException(
+          host.name() + " (" + capabilities().implementation() + ") has no bookmarks");
+    }
+  }
+
+  @Override
   public List<DatasetName> listDatasets(DatasetName root) {
     String out =
         runZfs("list", "-H", "-r", "-t", "filesystem,volume", "-o", "name", root.toString());

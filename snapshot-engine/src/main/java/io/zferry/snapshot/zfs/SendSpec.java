@@ -49,6 +49,34 @@ public sealed interface SendSpec {
     }
   }
 
+  /**
+   * The changes from a bookmark to {@code to} ({@code zfs send -i DATASET#BOOKMARK SNAPSHOT}): only
+   * {@code to} arrives; a bookmark cannot start an {@code -I} stream.
+   */
+  record FromBookmark(Bookmark from, SnapshotName to, SendFlags flags) implements SendSpec {
+    public FromBookmark {
+      if (!from.dataset().equals(to.dataset())) {
+        throw new IllegalArgumentException(
+            "an incremental send from a bookmark needs both of one dataset: "
+                + from
+                + " and "
+                + to);
+      }
+      if (flags.replicate()) {
+        throw new IllegalArgumentException("a send from a bookmark cannot replicate (-R)");
+      }
+    }
+
+    @Override
+    public List<String> arguments() {
+      List<String> args = baseArguments(flags);
+      args.add("-i");
+      args.add(from.fullName());
+      args.add(to.toString());
+      return args;
+    }
+  }
+
   private static List<String> baseArguments(SendFlags flags) {
     List<String> args = new ArrayList<>(List.of("send"));
     if (flags.replicate()) {

@@ -24,6 +24,24 @@ public interface Zfs {
 
   boolean exists(DatasetName dataset);
 
+  /**
+   * All bookmarks of {@code root} and below, in one command ({@code zfs list -t bookmark}); only
+   * where {@link Capabilities#bookmarks()}.
+   */
+  default java.util.List<Bookmark> listBookmarks(DatasetName root) {
+    throw new UnsupportedOperationException(hostName() + ": listBookmarks is not implemented");
+  }
+
+  /** {@code zfs bookmark SNAPSHOT DATASET#NAME}; only where {@link Capabilities#bookmarks()}. */
+  default Bookmark bookmark(SnapshotName snapshot, String shortName) {
+    throw new UnsupportedOperationException(hostName() + ": bookmark is not implemented");
+  }
+
+  /** {@code zfs destroy DATASET#NAME}. */
+  default void destroyBookmark(Bookmark bookmark) {
+    throw new UnsupportedOperationException(hostName() + ": destroyBookmark is not implemented");
+  }
+
   void createFilesystem(DatasetName dataset);
 
   /** Takes {@code dataset@shortName}, atomically for the whole tree when {@code recursive}. */

@@ -1,5 +1,6 @@
 package io.zferry.sync.plan;
 
+import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.Snapshot;
 import java.util.List;
 import java.util.Optional;
@@ -112,6 +113,33 @@ public sealed interface Plan {
           + (targetSnapshots.isEmpty()
               ? ""
               : "; no common snapshot with the " + targetSnapshots.size() + " on the target");
+    }
+  }
+
+  /**
+   * No snapshot is common any more, but the source kept a bookmark of the target's newest snapshot
+   * (same GUID): the target continues incrementally from it ({@code zfs send -i DATASET#BOOKMARK
+   * DATASET@LATEST}), instead of a full bootstrap. Only {@code latest} arrives.
+   */
+  record FromBookmark(Bookmark base, Snapshot targetBase, Snapshot latest, List<Snapshot> expire)
+      implements Plan {
+    public FromBookmark {
+      expire = List.copyOf(expire);
+    }
+
+    @Override
+    public Optional<Snapshot> newestCommon() {
+      return Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+      return "incremental from bookmark #"
+          + base.shortName()
+          + " (of "
+          + targetBase.name().shortName()
+          + ", gone on the source) to "
+          + latest.name().shortName();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.zferry.sync.plan;
 
 import io.zferry.snapshot.schedule.SnapshotNaming;
+import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.SnapshotName;
@@ -34,6 +35,18 @@ public final class ReplicationPlanner {
    */
   public static Plan plan(
       List<Snapshot> source, List<Snapshot> target, Predicate<SnapshotName> own) {
+    return plan(source, target, own, List.of());
+  }
+
+  /**
+   * @param sourceBookmarks the source dataset's bookmarks: when no snapshot is common, one with the
+   *     GUID of the target's newest snapshot lets the target continue incrementally
+   */
+  public static Plan plan(
+      List<Snapshot> source,
+      List<Snapshot> target,
+      Predicate<SnapshotName> own,
+      List<Bookmark> sourceBookmarks) {
     List<Snapshot> sourceOrdered = source.stream().sorted(Snapshot.BY_CREATION).toList();
     List<Snapshot> targetOrdered = target.stream().sorted(Snapshot.BY_CREATION).toList();
     Set<Guid> sourceGuids = guids(sourceOrdered);
@@ -45,6 +58,22 @@ public final class ReplicationPlanner {
     if (newestCommonOnTarget.isEmpty()) {
       if (sourceOrdered.isEmpty()) {
         return new Plan.NothingToSend(List.of());
+      }
+      Snapshot latest = sourceOrdered.get(sourceOrdered.size() - 1);
+      if (!targetOrdered.isEmpty()) {
+        Snapshot targetNewest = targetOrdered.get(targetOrdered.size() - 1);
+        Optional<Bookmark> base =
+            sourceBookmarks.stream()
+                .filter(b -> b.guid().equals(targetNewest.guid()))
+                .filter(b -> b.createTxg() < latest.createTxg())
+                .findFirst();
+        if (base.isPresent()) {
+          List<Snapshot> expire =
+              targetOrdered.subList(0, targetOrdered.size() - 1).stream()
+                  .filter(s -> own.test(s.name()))
+                  .toList();
+          return new Plan.FromBookmark(base.get(), targetNewest, latest, expire);
+        }
       }
       return new Plan.Bootstrap(sourceOrdered.get(sourceOrdered.size() - 1), targetOrdered);
     }

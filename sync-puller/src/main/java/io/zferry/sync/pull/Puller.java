@@ -1,6 +1,8 @@
 package io.zferry.sync.pull;
 
 import io.zferry.snapshot.host.RunningCommand;
+import io.zferry.snapshot.schedule.SnapshotNaming;
+import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.Capabilities;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
@@ -225,9 +227,31 @@ public final class Puller {
         notCurrent.add(dataset);
         continue;
       }
-      Plan plan =
-          ReplicationPlanner.plan(
-              onSource.getOrDefault(dataset, List.of()), onTarget.getOrDefault(dataset, List.of()));
+      List<Snapshot> sourceSnapshots = onSource.getOrDefault(dataset, List.of());
+      List<Snapshot> targetSnapshots = onTarget.getOrDefault(dataset, List.of());
+      Plan plan = ReplicationPlanner.plan(sourceSnapshots, targetSnapshots);
+      if (plan instanceof Plan.Bootstrap bootstrap
+          && !bootstrap.targetSnapshots().isEmpty()
+          && source.capabilities().bookmarks()) {
+        // Listed only when needed: a passive that was away longer than the snapshots are kept.
+        try {
+          plan =
+              ReplicationPlanner.plan(
+                  sourceSnapshots,
+                  targetSnapshots,
+                  SnapshotNaming::isOwn,
+                  cycle.sourceBookmarks().stream()
+                      .filter(b -> b.dataset().equals(dataset))
+                      .toList());
+        } catch (RuntimeException e) {
+          cycle.notes.add(
+              dataset
+                  + ": could not list bookmarks on "
+                  + source.hostName()
+                  + ": "
+                  + e.getMessage());
+        }
+      }
       DatasetOutcome outcome = carryOut(cycle, dataset, plan);
       cycle.outcomes.add(outcome);
       if (!(outcome instanceof DatasetOutcome.Received
@@ -326,6 +350,20 @@ public final class Puller {
       } else if (resumeInterrupted(cycle, dataset).isPresent()) {
         return new DatasetOutcome.Received(
             dataset, "resumed an interrupted receive", cycle.resumedBytes);
+      } else if (plan instanceof Plan.FromBookmark fromBookmark) {
+        if (!dataset.isPool() && !receivesKeepReadOnly()) {
+          makeWritableForThisCycle(cycle);
+        }
+        long bytes =
+            transfer(
+                cycle,
+                dataset,
+                description,
+                new SendSpec.FromBookmark(
+                    fromBookmark.base(), fromBookmark.latest().name(), pairFlags(dataset)),
+                receiveSpec(dataset).forced().resumably(),
+                fromBookmark.latest());
+        outcome = new DatasetOutcome.Received(dataset, description, bytes);
       } else if (plan instanceof Plan.Incremental || plan instanceof Plan.ForeignAfterCommon) {
         Snapshot common = plan.newestCommon().orElseThrow();
         Snapshot latest =
@@ -922,7 +960,17 @@ public final class Puller {
   }
 
   /** What one cycle accumulates besides the per-dataset outcomes. */
-  private static final class Cycle {
+  private final class Cycle {
+    private List<Bookmark> sourceBookmarks;
+
+    /** The source's bookmarks, listed once per cycle and only if a plan needs them. */
+    List<Bookmark> sourceBookmarks() {
+      if (sourceBookmarks == null) {
+        sourceBookmarks = source.listBookmarks(pool);
+      }
+      return sourceBookmarks;
+    }
+
     final List<DatasetOutcome> outcomes = new ArrayList<>();
     final List<DatasetName> setAside = new ArrayList<>();
     long resumedBytes;

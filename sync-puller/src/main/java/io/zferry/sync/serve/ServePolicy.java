@@ -1,5 +1,6 @@
 package io.zferry.sync.serve;
 
+import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.ResumeToken;
@@ -24,6 +25,10 @@ import java.util.List;
  *   <li>{@code zfs get -H -p -o value PROPERTY DATASET|SNAPSHOT}: one property (size estimates)
  *   <li>{@code zfs send [-n -P] [-R] [-p] [-c] [-w] [-L] [-e] [-I|-i FROM] TO}: a stream, or its
  *       size
+ *   <li>{@code zfs send [flags] -i DATASET#BOOKMARK DATASET@SNAPSHOT}: an incremental from a
+ *       bookmark, when the snapshot it marks is gone (OpenZFS)
+ *   <li>{@code zfs list -H -p -r -t bookmark -o name,guid,createtxg,creation DATASET}: the bookmark
+ *       listing (OpenZFS)
  *   <li>{@code zfs send -t TOKEN}: the rest of an interrupted stream (OpenZFS)
  * </ul>
  *
@@ -85,6 +90,13 @@ public final class ServePolicy {
       dataset(args.get(snapshots.size()));
       return new AllowedOperation("list-snapshots", args);
     }
+    List<String> bookmarks =
+        List.of("list", "-H", "-p", "-r", "-t", "bookmark", "-o", "name,guid,createtxg,creation");
+    if (args.size() == bookmarks.size() + 1
+        && args.subList(0, bookmarks.size()).equals(bookmarks)) {
+      dataset(args.get(bookmarks.size()));
+      return new AllowedOperation("list-bookmarks", args);
+    }
     throw notAllowed(args);
   }
 
@@ -143,6 +155,20 @@ public final class ServePolicy {
     String kind = estimate ? "estimate-send" : "send";
     if (names.size() == 1) {
       snapshot(names.get(0));
+      return new AllowedOperation(kind, args);
+    }
+    if (names.size() == 3 && names.get(0).equals("-i") && names.get(1).contains("#")) {
+      String[] from = Bookmark.split(names.get(1));
+      DatasetName fromDataset = dataset(from[0]);
+      SnapshotName to = snapshot(names.get(2));
+      fromDataset.snapshot(from[1]); // a bookmark's name follows the snapshot name grammar
+      if (!fromDataset.equals(to.dataset())) {
+        throw new RefusedCommandException(
+            "an incremental send from a bookmark needs both of one dataset, not "
+                + names.get(1)
+                + " and "
+                + to);
+      }
       return new AllowedOperation(kind, args);
     }
     if (names.size() == 3 && (names.get(0).equals("-I") || names.get(0).equals("-i"))) {

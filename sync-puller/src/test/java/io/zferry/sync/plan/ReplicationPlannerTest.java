@@ -206,6 +206,38 @@ class ReplicationPlannerTest {
   }
 
   @Test
+  void aBookmarkOfTheTargetsNewestSnapshotAvoidsABootstrap() {
+    List<Snapshot> source = snaps("@x,10", "@y,11");
+    List<Snapshot> target = snaps("@a,1", "@b,2");
+    io.zferry.snapshot.zfs.Bookmark ofB =
+        new io.zferry.snapshot.zfs.Bookmark(
+            io.zferry.snapshot.zfs.DatasetName.of("tank"),
+            "b",
+            new Guid(2),
+            5,
+            Instant.ofEpochSecond(1_795_000_000L));
+    Plan plan = ReplicationPlanner.plan(source, target, ALL_OWN, List.of(ofB));
+    assertThat(plan)
+        .isInstanceOfSatisfying(
+            Plan.FromBookmark.class,
+            p -> {
+              assertThat(p.base()).isEqualTo(ofB);
+              assertThat(p.latest().name().shortName()).isEqualTo("y");
+              assertThat(shortNames(p.expire())).isEqualTo("[a]");
+            });
+    io.zferry.snapshot.zfs.Bookmark ofA =
+        new io.zferry.snapshot.zfs.Bookmark(
+            io.zferry.snapshot.zfs.DatasetName.of("tank"),
+            "a",
+            new Guid(1),
+            4,
+            Instant.ofEpochSecond(1_795_000_000L));
+    assertThat(ReplicationPlanner.plan(source, target, ALL_OWN, List.of(ofA)))
+        .as("only the target's newest snapshot can be the base")
+        .isInstanceOf(Plan.Bootstrap.class);
+  }
+
+  @Test
   void byDefaultOnlyZferrysNamesAreOwn() {
     Plan plan =
         ReplicationPlanner.plan(

@@ -6,8 +6,10 @@ import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.host.Host;
 import io.zferry.snapshot.host.RunningCommand;
+import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.ResumeToken;
 import io.zferry.snapshot.zfs.SendFlags;
@@ -39,6 +41,14 @@ class ClientShapesTest {
     PeerRecorder peer = new PeerRecorder(true);
     exercise(new CliZfs(peer));
     new CliZfs(peer).resumeSend(new ResumeToken("1-e604ea4bf-e0-789c63a2"));
+    new CliZfs(peer).listBookmarks(POOL);
+    SendSpec fromBookmark =
+        new SendSpec.FromBookmark(
+            new Bookmark(S1.dataset(), S1.shortName(), new Guid(7), 10, java.time.Instant.EPOCH),
+            S2,
+            new SendFlags(false, true, true, false, true, true));
+    new CliZfs(peer).estimateSendSize(fromBookmark);
+    new CliZfs(peer).send(fromBookmark).close();
 
     assertAllAllowed(peer.lines);
     assertThat(peer.lines).anyMatch(l -> l.contains("'list' '-H' '-p' '-r' '-t' 'snapshot'"));

@@ -35,7 +35,12 @@ class ServePolicyTest {
           "zfs send -R -I tank@s1 tank@s2",
           "zfs send -n -P -R -c -I tank@s1 tank@s2",
           "zfs send -n -P tank@s1",
-          "zfs send -t 1-e604ea4bf-e0-789c63a2");
+          "zfs send -t 1-e604ea4bf-e0-789c63a2",
+          "zfs send -p -c -L -e -I tank/a@s1 tank/a@s2",
+          "zfs send -p -c -w -L -e tank/a@s1",
+          "zfs send -p -c -L -e -i tank/a#zferry-1 tank/a@s2",
+          "zfs send -n -P -p -c -i tank/a#zferry-1 tank/a@s2",
+          "zfs list -H -p -r -t bookmark -o name,guid,createtxg,creation tank");
 
   @ParameterizedTest
   @FieldSource("ACCEPTED")
@@ -67,7 +72,9 @@ class ServePolicyTest {
             "zfs get -H -p -r -o name,property,value guid,createtxg,creation %s",
             "zfs get -H -p -o value referenced %s",
             "zfs send %s@s1",
-            "zfs send -I %s@s1 %s@s2")) {
+            "zfs send -I %s@s1 %s@s2",
+            "zfs send -i %s#b1 %s@s2",
+            "zfs list -H -p -r -t bookmark -o name,guid,createtxg,creation %s")) {
       List<String> argv = new ArrayList<>();
       for (String word : shape.split(" ")) {
         argv.add(word.replace("%s", hostile));
@@ -84,6 +91,29 @@ class ServePolicyTest {
   void refusesEverySubcommandThatWrites(String subcommand) {
     assertThatThrownBy(() -> ServePolicy.check(List.of("zfs", subcommand, "tank")))
         .hasMessageContaining("'zfs " + subcommand + "' is not an operation zferry's peer may run");
+  }
+
+  @ParameterizedTest
+  @FieldSource("io.zferry.snapshot.zfs.InjectionCorpus#SNAPSHOT_SHORT_NAMES")
+  void refusesEveryHostileBookmarkName(String hostile) {
+    assertThatThrownBy(
+            () -> ServePolicy.check(List.of("zfs", "send", "-i", "tank#" + hostile, "tank@s2")))
+        .isInstanceOf(RefusedCommandException.class);
+  }
+
+  @Test
+  void aBookmarkStartsOnlyASingleIncrementalOfItsOwnDataset() {
+    assertThatThrownBy(
+            () -> ServePolicy.check(List.of("zfs", "send", "-I", "tank/a#b1", "tank/a@s2")))
+        .isInstanceOf(RefusedCommandException.class);
+    assertThatThrownBy(
+            () -> ServePolicy.check(List.of("zfs", "send", "-i", "tank/a#b1", "tank/b@s2")))
+        .isInstanceOf(RefusedCommandException.class);
+    assertThatThrownBy(() -> ServePolicy.check(List.of("zfs", "send", "tank/a#b1")))
+        .isInstanceOf(RefusedCommandException.class);
+    assertThatThrownBy(
+            () -> ServePolicy.check(List.of("zfs", "send", "-i", "tank/a#b1#x", "tank/a@s2")))
+        .isInstanceOf(RefusedCommandException.class);
   }
 
   @Test
