@@ -29,6 +29,7 @@ import io.zferry.service.operations.OperationException;
 import io.zferry.service.operations.PeerCommands;
 import io.zferry.service.operations.ResyncResult;
 import io.zferry.service.operations.Steps;
+import io.zferry.service.operations.Switchover;
 import io.zferry.service.status.HeartbeatView.AppliedView;
 import io.zferry.service.status.HeartbeatView.LockView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
@@ -423,73 +424,78 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   /**
-   * Switchover from this node (the active) to its peer, losing nothing (design §5 rule 6): VIPs
-   * down, stop hooks, no more writes, final snapshot, the peer pulls it, roles swap (epoch+1 on
-   * both), the peer starts and raises the VIPs, this node pulls from it. Any failure before the
-   * swap restores this node as active; a failure of the peer to start after the swap takes the
-   * service back (epoch+2).
+   * Switchover from this node (the active) to its peer, losing nothing (design §5 rule 6); the
+   * steps and what each failure leads to are {@link Switchover}'s.
    */
   public synchronized ActionReport switchover(String actor, PeerCommands peer) {
     ServiceState local = store.serviceState(name()).orElseThrow();
-    String to = peerNode.name().value();
     requireSwitchoverPossible(local);
-    Steps steps = new Steps("switchover of " + name() + " to " + to, clock, s -> {});
-    currentAction = steps;
-    event(EventKind.OPERATOR_ACTION, actor + " started a switchover to " + to);
     try {
-      try {
-        steps.run("VIPs down", () -> active.convergeVips(false));
-        steps.run("stop hooks", active::runStopHooks);
-        steps.run(
-            "stop writes and snapshots",
-            () -> {
-              active.stopSnapshotRounds();
-              List<String> problems = setReadOnly(true);
-              if (!problems.isEmpty()) {
-                throw new OperationException(
-                    OperationException.Kind.FAILED,
-                    "could not make " + pool() + " read-only: " + String.join("; ", problems));
-              }
-            });
-        Snapshot last = finalSnapshot(steps);
-        steps.run(
-            to + " pulls the final snapshot",
-            () -> peer.catchUp(name(), last.name().toString(), last.guid().toString()));
-      } catch (RuntimeException e) {
-        steps.run("restore " + self.value() + " as active", this::restoreActive);
-        return report(steps, false, "switchover failed at a step; " + self.value() + " is active");
-      }
-      ServiceState swapped =
-          store.changeOwner(name(), local.epoch(), to, actor, "switchover to " + to, false);
-      steps.run("record " + to + " as owner", () -> "epoch " + swapped.epoch());
-      mode = Mode.PASSIVE;
-      try {
-        steps.run(to + " starts the service", () -> peer.promote(name(), swapped.epoch(), actor));
-      } catch (RuntimeException e) {
-        steps.run(
-            "take the service back",
-            () -> {
-              store.changeOwner(
-                  name(),
-                  swapped.epoch(),
-                  self.value(),
-                  actor,
-                  "switchover to " + to + " failed: " + e.getMessage(),
-                  false);
-              restoreActive();
-            });
-        return report(
-            steps,
-            false,
-            to + " could not start the service; " + self.value() + " is active again");
-      }
-      pullLoop.enable(true);
-      decision = new Decision.Follow(true);
-      ActionReport report = report(steps, true, "switchover to " + to + " done");
-      event(EventKind.ROLE_CHANGE, report.summary() + " in " + report.millis() + " ms");
-      return report;
+      return new Switchover(new SwitchoverSide(), store, clock, steps -> currentAction = steps)
+          .run(local, peerNode.name().value(), actor, peer);
     } finally {
       currentAction = null;
+    }
+  }
+
+  /** This node's part in its switchover; called with the runtime's lock held. */
+  private final class SwitchoverSide implements Switchover.Local {
+    @Override
+    public String service() {
+      return name();
+    }
+
+    @Override
+    public String self() {
+      return self.value();
+    }
+
+    @Override
+    public void vipsDown() {
+      active.convergeVips(false);
+    }
+
+    @Override
+    public String runStopHooks() {
+      return active.runStopHooks();
+    }
+
+    @Override
+    public void stopWrites() {
+      active.stopSnapshotRounds();
+      List<String> problems = setReadOnly(true);
+      if (!problems.isEmpty()) {
+        throw new OperationException(
+            OperationException.Kind.FAILED,
+            "could not make " + pool() + " read-only: " + String.join("; ", problems));
+      }
+    }
+
+    @Override
+    public Snapshot finalSnapshot() {
+      return active.finalSnapshot();
+    }
+
+    @Override
+    public void restoreActive() {
+      ServiceRuntime.this.restoreActive();
+    }
+
+    @Override
+    public void stepDown() {
+      mode = Mode.PASSIVE;
+    }
+
+    @Override
+    public void followPeer() {
+      pullLoop.enable(true);
+      decision = new Decision.Follow(true);
+    }
+
+    @Override
+    public void holdUnresolved(String reason) {
+      follow(false, Mode.HOLDING);
+      decision = new Decision.Hold(reason);
     }
   }
 
@@ -537,17 +543,6 @@ public final class ServiceRuntime implements AutoCloseable {
       throw new OperationException(
           OperationException.Kind.CONFLICT, name() + " is not running as active here yet");
     }
-  }
-
-  private Snapshot finalSnapshot(Steps steps) {
-    Snapshot[] taken = new Snapshot[1];
-    steps.run(
-        "final snapshot",
-        () -> {
-          taken[0] = active.finalSnapshot();
-          return taken[0].name().toString();
-        });
-    return taken[0];
   }
 
   /** Back to serving as before an interrupted switchover. */
