@@ -4,25 +4,23 @@ import io.zferry.lockstate.EpochConflictException;
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.StateStore;
-import io.zferry.lockstate.SyncLock;
-import io.zferry.service.actions.Fencer;
 import io.zferry.service.actions.HookRunner;
-import io.zferry.service.actions.LocalProgram;
 import io.zferry.service.config.DurationText;
-import io.zferry.service.config.FencingPolicy;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.Settings;
 import io.zferry.service.config.Vip;
+import io.zferry.service.control.ForceRule;
+import io.zferry.service.control.ServiceControl;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.FailoverDecider;
 import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.failover.PeerWatch;
-import io.zferry.service.failover.Situation;
 import io.zferry.service.failover.VipControl;
 import io.zferry.service.model.NodeName;
 import io.zferry.service.operations.ActionReport;
+import io.zferry.service.operations.CatchUp;
 import io.zferry.service.operations.DivergenceInspector;
 import io.zferry.service.operations.DivergenceReport;
 import io.zferry.service.operations.OperationException;
@@ -31,7 +29,6 @@ import io.zferry.service.operations.ResyncResult;
 import io.zferry.service.operations.Steps;
 import io.zferry.service.operations.Switchover;
 import io.zferry.service.status.HeartbeatView.AppliedView;
-import io.zferry.service.status.HeartbeatView.LockView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.service.status.Role;
 import io.zferry.service.status.StatusViews.NodeStatus;
@@ -43,7 +40,6 @@ import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.PropertyName;
-import io.zferry.snapshot.zfs.Remount;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.PullReport;
@@ -52,8 +48,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,21 +67,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
-  private static final PropertyName READONLY = PropertyName.of("readonly");
-
-  /** A failed fence command is retried no more often than this. */
-  private static final Duration RETRY_PAUSE = Duration.ofSeconds(30);
-
-  /** How long a switchover waits for the passive to apply the final snapshot. */
-  private static final Duration CATCH_UP_LIMIT = Duration.ofMinutes(30);
-
-  /** What this node currently does for the service. */
-  enum Mode {
-    STARTING,
-    ACTIVE,
-    PASSIVE,
-    HOLDING
-  }
 
   private final NodeName self;
   private final NodeConfig peerNode;
@@ -95,19 +76,15 @@ public final class ServiceRuntime implements AutoCloseable {
   private final Zfs peerZfs;
   private final PeerClient peerClient;
   private final PeerWatch peerWatch;
-  private final Supplier<Isolation> isolation;
   private final Duration heartbeatTimeout;
   private final ActiveDuties active;
   private final PassiveHold passiveHold;
   private final PullLoop pullLoop;
+  private final ServiceExecutor executor;
+  private final ServiceControl control;
   private final Clock clock;
+  private final LongSupplier nanoTime;
 
-  // Changed by the control thread only (tick and operator actions are synchronized).
-  private Mode mode = Mode.STARTING;
-  private Instant nextFenceAttempt = Instant.EPOCH;
-  private String lastFenceFailure = "";
-  private boolean operatorConfirmed;
-  private volatile Decision decision = new Decision.Unchanged("the first tick");
   private volatile Steps currentAction;
   // The configured settings with the operator's run-time changes (see changeSettings).
   private volatile Settings settings;
@@ -125,7 +102,8 @@ public final class ServiceRuntime implements AutoCloseable {
       Duration heartbeatTimeout,
       VipControl vips,
       SnapshotScheduler scheduler,
-      Clock clock) {
+      Clock clock,
+      LongSupplier nanoTime) {
     this.self = self;
     this.peerNode = peerNode;
     this.config = config;
@@ -134,9 +112,9 @@ public final class ServiceRuntime implements AutoCloseable {
     this.peerZfs = peerZfs;
     this.peerClient = peerClient;
     this.peerWatch = peerWatch;
-    this.isolation = isolation;
     this.heartbeatTimeout = heartbeatTimeout;
     this.clock = clock;
+    this.nanoTime = nanoTime;
     this.settings = config.settings();
     this.passiveHold =
         new PassiveHold(
@@ -146,7 +124,7 @@ public final class ServiceRuntime implements AutoCloseable {
             heartbeatTimeout,
             store,
             () -> settings.passiveHold(),
-            clock);
+            nanoTime);
     this.active =
         new ActiveDuties(
             self, config, store, localZfs, vips, scheduler, () -> settings, passiveHold, clock);
@@ -161,6 +139,29 @@ public final class ServiceRuntime implements AutoCloseable {
             peerZfs,
             localZfs,
             clock);
+    this.executor =
+        new ServiceExecutor(
+            self.value(),
+            peerNode,
+            config,
+            store,
+            localZfs,
+            peerWatch,
+            isolation,
+            heartbeatTimeout,
+            active,
+            pullLoop);
+    this.control =
+        new ServiceControl(
+            name(),
+            self.value(),
+            peerNode.name().value(),
+            config.fencing(),
+            heartbeatTimeout,
+            store,
+            executor,
+            clock,
+            nanoTime);
   }
 
   public String name() {
@@ -197,213 +198,19 @@ public final class ServiceRuntime implements AutoCloseable {
 
   /** One control step: decide from the stored record and the peer's view, then converge. */
   public synchronized void tick() {
-    ServiceState local = store.serviceState(name()).orElseThrow();
     passiveHold.noteReport();
-    Decision next = decide(local);
-    if (next instanceof Decision.AdoptPeer adopt) {
-      local = adopt(adopt.peer());
-      next = decide(local);
-    }
-    Decision applied = apply(next, local);
+    Decision before = control.decision();
+    Decision applied = control.tick();
     // Reasons carry durations that change every tick; a new kind of decision is what is news.
-    if (applied.getClass() != decision.getClass()
-        || (applied instanceof Decision.Follow f && !f.equals(decision))) {
+    if (applied.getClass() != before.getClass()
+        || (applied instanceof Decision.Follow f && !f.equals(before))) {
       log.info("{}: {}", name(), applied.describe());
     }
-    decision = applied;
   }
 
-  private Decision decide(ServiceState local) {
-    PeerView peer = peerWatch.view(name(), heartbeatTimeout);
-    boolean suspected =
-        peer instanceof PeerView.Silent silent
-            && silent.hostSilentFor().compareTo(heartbeatTimeout) >= 0;
-    return FailoverDecider.decide(
-        new Situation(
-            self.value(),
-            local,
-            peer,
-            suspected ? isolation.get() : Isolation.NOT_CHECKED,
-            config.fencing(),
-            heartbeatTimeout,
-            operatorConfirmed));
-  }
-
-  private ServiceState adopt(PeerView.PeerServiceState theirs) {
-    Optional<SyncLock> lock =
-        peerWatch
-            .lastHeartbeat()
-            .flatMap(h -> h.services().stream().filter(c -> c.name().equals(name())).findFirst())
-            .map(ServiceClaim::lock)
-            .map(ServiceRuntime::syncLock);
-    ServiceState adopted =
-        store.adoptPeerState(
-            name(), theirs.activeNode(), theirs.epoch(), lock, peerNode.name().value());
-    log.warn(
-        "{}: adopted the peer's record: owner {} at epoch {}{}",
-        name(),
-        adopted.activeNode(),
-        adopted.epoch(),
-        adopted.isLocked() ? ", sync locked" : "");
-    return adopted;
-  }
-
-  private static SyncLock syncLock(LockView view) {
-    SyncLock lock = SyncLock.of(view.reason(), Instant.parse(view.since()), view.lockedBy());
-    if (view.lastCommonSnapshot() != null && view.lastCommonGuid() != null) {
-      lock = lock.withLastCommon(view.lastCommonSnapshot(), view.lastCommonGuid());
-    }
-    return lock;
-  }
-
-  /** Carries a decision out; returns what was actually done (a takeover may end up held). */
-  private Decision apply(Decision next, ServiceState local) {
-    if (next instanceof Decision.Serve) {
-      serve();
-    } else if (next instanceof Decision.Follow follow) {
-      follow(follow.pull(), Mode.PASSIVE);
-    } else if (next instanceof Decision.Hold) {
-      follow(false, Mode.HOLDING);
-    } else if (next instanceof Decision.TakeOver takeOver) {
-      return takeOver(takeOver, local);
-    }
-    // Unchanged: leave everything as it is until the peer has had a chance to answer.
-    return next;
-  }
-
-  private void serve() {
-    if (mode != Mode.ACTIVE) {
-      pullLoop.stopAndWait();
-      setReadOnly(false);
-      mode = Mode.ACTIVE;
-      active.begin();
-      event(EventKind.ROLE_CHANGE, "serving " + config.pool() + " as the active node");
-    }
-    active.keepServing();
-  }
-
-  private void follow(boolean pull, Mode newMode) {
-    if (mode == Mode.ACTIVE) {
-      active.relinquish();
-    }
-    if (mode != Mode.PASSIVE && mode != Mode.HOLDING) {
-      setReadOnly(true);
-    }
-    active.convergeVips(false);
-    mode = newMode;
-    pullLoop.enable(pull);
-  }
-
-  private Decision takeOver(Decision.TakeOver takeOver, ServiceState local) {
-    if (takeOver.fenceFirst()) {
-      Optional<String> fenceFailure = fencePeer();
-      if (fenceFailure.isPresent()) {
-        follow(false, Mode.HOLDING);
-        return new Decision.Hold(takeOver.reason() + ", but " + fenceFailure.get());
-      }
-    }
-    pullLoop.stopAndWait();
-    ServiceState owned;
-    try {
-      owned =
-          store.changeOwner(
-              name(),
-              local.epoch(),
-              self.value(),
-              StateStore.SYSTEM_ACTOR,
-              "automatic failover: " + takeOver.reason(),
-              true);
-    } catch (EpochConflictException e) {
-      log.warn("{}: takeover skipped, the record changed meanwhile: {}", name(), e.getMessage());
-      return takeOver;
-    }
-    log.warn(
-        "{}: took over at epoch {} ({}); sync is locked until an operator runs"
-            + " mark-sync-as-fixed",
-        name(),
-        owned.epoch(),
-        takeOver.reason());
-    rollBackToLastApplied();
-    serve();
-    return new Decision.Serve();
-  }
-
-  /** Runs the fence command; empty if it succeeded, else why not (reported loudly). */
-  private Optional<String> fencePeer() {
-    Instant now = clock.instant();
-    if (now.isBefore(nextFenceAttempt)) {
-      return Optional.of(lastFenceFailure + "; next attempt at " + nextFenceAttempt);
-    }
-    FencingPolicy.Command policy = (FencingPolicy.Command) config.fencing();
-    LocalProgram.Outcome outcome = Fencer.fence(policy, peerNode, name());
-    if (outcome.succeeded()) {
-      event(EventKind.FENCE, "fenced " + peerNode.name().value() + ": " + outcome.summary());
-      return Optional.empty();
-    }
-    nextFenceAttempt = now.plus(RETRY_PAUSE);
-    log.error(
-        "{}: fencing {} failed ({}); NOT taking over, the peer may still be writing",
-        name(),
-        peerNode.name().value(),
-        outcome.summary());
-    event(
-        EventKind.FENCE,
-        "fencing " + peerNode.name().value() + " failed: " + outcome.summary() + "; no takeover");
-    lastFenceFailure =
-        "fencing "
-            + peerNode.name().value()
-            + " failed ("
-            + outcome.summary()
-            + "), so no takeover";
-    return Optional.of(lastFenceFailure);
-  }
-
-  /**
-   * The copy becomes writable exactly as last received: anything after the newest snapshot of each
-   * dataset (nothing, normally, since the passive is read-only) is discarded.
-   */
-  private void rollBackToLastApplied() {
-    try {
-      Map<DatasetName, Snapshot> newest = new java.util.TreeMap<>();
-      for (Snapshot snapshot : localZfs.listSnapshots(pool()).snapshots()) {
-        if (!Puller.isSetAside(snapshot.dataset())) {
-          newest.put(snapshot.dataset(), snapshot);
-        }
-      }
-      for (Snapshot snapshot : newest.values()) {
-        localZfs.rollback(snapshot.name(), false);
-      }
-    } catch (RuntimeException e) {
-      log.warn("{}: could not roll back to the last applied snapshots: {}", name(), e.getMessage());
-    }
-  }
-
-  /**
-   * Sets the pool's {@code readonly} property; making it read-only also mounts the tree again,
-   * because zfs-fuse applies the property to a mounted filesystem only from its next mount, and a
-   * final snapshot must not miss writes that were still accepted. Returns what failed.
-   */
-  private List<String> setReadOnly(boolean readOnly) {
-    try {
-      if (readOnly) {
-        localZfs.setProperty(pool(), READONLY, "on");
-      } else {
-        // Inherited rather than set off: a local "off" would travel with `send -p` and make the
-        // passive's copy writable for a moment on every receive.
-        localZfs.inheritProperty(pool(), READONLY);
-      }
-    } catch (RuntimeException e) {
-      String problem =
-          "could not make " + pool() + (readOnly ? " read-only: " : " writable: ") + e.getMessage();
-      log.warn("{}: {}", name(), problem);
-      return List.of(problem);
-    }
-    if (!readOnly) {
-      return List.of();
-    }
-    List<String> problems = Remount.tree(localZfs, pool());
-    problems.forEach(p -> log.warn("{}: {}", name(), p));
-    return problems;
+  /** The monotonic time of this service's last completed control step. */
+  public long lastProgress() {
+    return control.lastProgress();
   }
 
   private Optional<ServiceStatus> serviceOf(NodeStatus status) {
@@ -463,7 +270,7 @@ public final class ServiceRuntime implements AutoCloseable {
     @Override
     public void stopWrites() {
       active.stopSnapshotRounds();
-      List<String> problems = setReadOnly(true);
+      List<String> problems = executor.setReadOnly(true);
       if (!problems.isEmpty()) {
         throw new OperationException(
             OperationException.Kind.FAILED,
@@ -483,19 +290,19 @@ public final class ServiceRuntime implements AutoCloseable {
 
     @Override
     public void stepDown() {
-      mode = Mode.PASSIVE;
+      executor.mode(ServiceExecutor.Mode.PASSIVE);
     }
 
     @Override
     public void followPeer() {
       pullLoop.enable(true);
-      decision = new Decision.Follow(true);
+      control.decided(new Decision.Follow(true));
     }
 
     @Override
     public void holdUnresolved(String reason) {
-      follow(false, Mode.HOLDING);
-      decision = new Decision.Hold(reason);
+      executor.follow(false, true);
+      control.decided(new Decision.Hold(reason));
     }
   }
 
@@ -539,7 +346,7 @@ public final class ServiceRuntime implements AutoCloseable {
               + theirs.epoch()
               + "); try again in a few seconds");
     }
-    if (mode != Mode.ACTIVE) {
+    if (executor.mode() != ServiceExecutor.Mode.ACTIVE) {
       throw new OperationException(
           OperationException.Kind.CONFLICT, name() + " is not running as active here yet");
     }
@@ -547,9 +354,9 @@ public final class ServiceRuntime implements AutoCloseable {
 
   /** Back to serving as before an interrupted switchover. */
   private void restoreActive() {
-    mode = Mode.STARTING;
-    decision = new Decision.Serve();
-    serve();
+    executor.mode(ServiceExecutor.Mode.STARTING);
+    control.decided(new Decision.Serve());
+    executor.serve();
   }
 
   private ActionReport report(Steps steps, boolean ok, String summary) {
@@ -563,32 +370,13 @@ public final class ServiceRuntime implements AutoCloseable {
 
   /** The passive's part of a switchover: pull until the final snapshot is applied. */
   public String catchUp(String snapshotName, String guid) {
-    Instant deadline = clock.instant().plus(CATCH_UP_LIMIT);
-    String last = "no pull yet";
-    while (clock.instant().isBefore(deadline)) {
-      Optional<PullReport> report = pullLoop.runNow();
-      if (report.isPresent()) {
-        last = report.get().summary();
-        if (report
-            .get()
-            .newestApplied()
-            .map(s -> s.guid().toString())
-            .filter(guid::equals)
-            .isPresent()) {
-          return "applied " + snapshotName;
-        }
-      }
-      Sleep.quietly(Duration.ofSeconds(1));
-    }
-    throw new OperationException(
-        OperationException.Kind.FAILED,
-        self.value()
-            + " could not apply "
-            + snapshotName
-            + " within "
-            + DurationText.format(CATCH_UP_LIMIT)
-            + "; last pull: "
-            + last);
+    return new CatchUp(
+            self.value(),
+            pullLoop::runNow,
+            () -> store.serviceState(name()).map(ServiceState::isLocked).orElse(true),
+            nanoTime,
+            () -> Sleep.quietly(Duration.ofSeconds(1)))
+        .run(snapshotName, guid);
   }
 
   /**
@@ -597,9 +385,9 @@ public final class ServiceRuntime implements AutoCloseable {
    */
   public synchronized String promote(long epoch, String actor) {
     store.adoptPeerState(name(), self.value(), epoch, Optional.empty(), actor);
-    operatorConfirmed = true;
-    decision = new Decision.Serve();
-    serve();
+    control.confirmedByOperator();
+    control.decided(new Decision.Serve());
+    executor.serve();
     if (!active.mountProblems().isEmpty()) {
       throw new OperationException(
           OperationException.Kind.FAILED,
@@ -626,32 +414,39 @@ public final class ServiceRuntime implements AutoCloseable {
    */
   public synchronized String forceActive(String actor) {
     PeerView peer = peerWatch.view(name(), heartbeatTimeout);
-    if (peer instanceof PeerView.Answering) {
+    ServiceState local = store.serviceState(name()).orElseThrow();
+    Optional<String> refusal =
+        ForceRule.refusal(self.value(), peerNode.name().value(), local, peer);
+    if (refusal.isPresent()) {
+      throw new OperationException(OperationException.Kind.CONFLICT, refusal.get());
+    }
+    if (!pullLoop.stopAndWait()) {
       throw new OperationException(
           OperationException.Kind.CONFLICT,
-          peerNode.name().value()
-              + " answers, so forcing is refused; run a switchover instead (`zferry failover "
+          "a cancelled pull cycle of "
               + name()
-              + " --to "
+              + " is still running on "
               + self.value()
-              + "`)");
+              + "; try again in a few seconds");
     }
-    ServiceState local = store.serviceState(name()).orElseThrow();
-    pullLoop.stopAndWait();
     ServiceState owned =
         store.changeOwner(
             name(),
             local.epoch(),
             self.value(),
             actor,
-            "forced by " + actor + " while " + peerNode.name().value() + " did not answer",
+            "forced by "
+                + actor
+                + (peer instanceof PeerView.Answering
+                    ? " to settle equal epochs with different owners"
+                    : " while " + peerNode.name().value() + " did not answer"),
             true);
-    operatorConfirmed = true;
-    if (mode != Mode.ACTIVE) {
-      rollBackToLastApplied();
+    control.confirmedByOperator();
+    if (executor.mode() != ServiceExecutor.Mode.ACTIVE) {
+      executor.rollBackToLastApplied();
     }
-    decision = new Decision.Serve();
-    serve();
+    control.decided(new Decision.Serve());
+    executor.serve();
     return self.value()
         + " is active for "
         + name()
@@ -888,7 +683,7 @@ public final class ServiceRuntime implements AutoCloseable {
             settings.retentionCount(),
             DurationText.format(settings.pullInterval()),
             DurationText.format(settings.rollbackWindow())),
-        decision.describe(),
+        control.decision().describe(),
         state.lock().map(StatusMapping::lock).orElse(null),
         active.vipsHeld(),
         active.vipProblems(),
