@@ -25,6 +25,7 @@ import io.zferry.service.operations.DivergenceInspector;
 import io.zferry.service.operations.DivergenceReport;
 import io.zferry.service.operations.OperationException;
 import io.zferry.service.operations.PeerCommands;
+import io.zferry.service.operations.Promotion;
 import io.zferry.service.operations.ResyncResult;
 import io.zferry.service.operations.Steps;
 import io.zferry.service.operations.Switchover;
@@ -384,27 +385,57 @@ public final class ServiceRuntime implements AutoCloseable {
    * record, then start as active (hooks, VIPs) before answering.
    */
   public synchronized String promote(long epoch, String actor) {
-    store.adoptPeerState(name(), self.value(), epoch, Optional.empty(), actor);
-    control.confirmedByOperator();
-    control.decided(new Decision.Serve());
-    executor.serve();
-    if (!active.mountProblems().isEmpty()) {
-      throw new OperationException(
-          OperationException.Kind.FAILED,
-          "the pool is not mounted on "
-              + self.value()
-              + ": "
-              + String.join("; ", active.mountProblems()));
+    return Promotion.run(new PromotedSide(), store, epoch, actor);
+  }
+
+  /** This node's part in being promoted; called with the runtime's lock held. */
+  private final class PromotedSide implements Promotion.Local {
+    @Override
+    public String service() {
+      return name();
     }
-    if (!active.startHooksDone()) {
-      throw new OperationException(
-          OperationException.Kind.FAILED,
-          "start hooks failed on "
-              + self.value()
-              + ": "
-              + active.lastHooks().map(HookRunner.PhaseResult::summary).orElse("unknown"));
+
+    @Override
+    public String self() {
+      return self.value();
     }
-    return self.value() + " is active at epoch " + epoch;
+
+    @Override
+    public String peer() {
+      return peerNode.name().value();
+    }
+
+    @Override
+    public void serve() {
+      control.confirmedByOperator();
+      control.decided(new Decision.Serve());
+      executor.serve();
+    }
+
+    @Override
+    public Optional<String> startProblem() {
+      if (!active.mountProblems().isEmpty()) {
+        return Optional.of(
+            "the pool is not mounted on "
+                + self.value()
+                + ": "
+                + String.join("; ", active.mountProblems()));
+      }
+      if (!active.startHooksDone()) {
+        return Optional.of(
+            "start hooks failed on "
+                + self.value()
+                + ": "
+                + active.lastHooks().map(HookRunner.PhaseResult::summary).orElse("unknown"));
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public void stepBack(String reason) {
+      executor.follow(false, true);
+      control.decided(new Decision.Hold(reason));
+    }
   }
 
   /**
