@@ -131,9 +131,15 @@ public final class Zferryd implements Callable<Integer> {
     log.info(
         "API tokens from {}: {}", config.api().tokensFile(), String.join(", ", tokens.labels()));
     NodeDaemon daemon = new NodeDaemon(config, self, store, tokens, Clock.systemUTC());
-    // The heartbeat loop must never stall (the peer's failover depends on it), so it is the one
-    // that pings the watchdog: if it wedges, systemd restarts the daemon.
-    daemon.afterEachHeartbeat(systemd::watchdog);
+    // The heartbeat loop pings the watchdog, but only while every control loop makes progress: a
+    // wedged heartbeat or a wedged control loop (a hung zfs, a stuck hook) makes systemd restart
+    // the daemon, and a live heartbeat can no longer hide a dead control loop from the peer.
+    daemon.afterEachHeartbeat(
+        () -> {
+          if (daemon.controlLoopsAlive()) {
+            systemd.watchdog();
+          }
+        });
     warnIfWatchdogOutpacesHeartbeat(config, systemd);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -158,6 +158,7 @@ final class Endpoints {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case FAILED -> 500;
+            case UNANSWERED -> 504;
           };
       throw new ApiProblem(status, e.getMessage(), fixFor(e.kind()));
     }
@@ -169,6 +170,8 @@ final class Endpoints {
       case NOT_FOUND -> "use a service name from `zferry status`";
       case CONFLICT -> "see `zferry status` on both nodes; the message says what is needed";
       case FAILED -> "see the zferryd log and the event history of both nodes";
+      case UNANSWERED ->
+          "the peer may have acted: see `zferry status` on both nodes before doing anything else";
     };
   }
 }

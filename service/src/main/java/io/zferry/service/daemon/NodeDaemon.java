@@ -23,6 +23,7 @@ import io.zferry.service.config.ApiUser;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
+import io.zferry.service.control.ControlProgress;
 import io.zferry.service.failover.ManagedVips;
 import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.failover.PingTargets;
@@ -157,7 +158,8 @@ public final class NodeDaemon implements AutoCloseable {
               config.cluster().heartbeatTimeout(),
               vipsOf(service),
               scheduler,
-              clock));
+              clock,
+              System::nanoTime));
     }
     this.heartbeat = singleThread("heartbeat");
     this.lagHistory = new LagHistory(clock);
@@ -396,6 +398,16 @@ public final class NodeDaemon implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("{}: {}", what, e.toString(), e);
     }
+  }
+
+  /**
+   * Whether every service's control loop completed a step recently (or runs an operator action):
+   * what systemd's watchdog is fed by, rather than by the heartbeat alone.
+   */
+  public boolean controlLoopsAlive() {
+    long now = System.nanoTime();
+    return services.stream()
+        .allMatch(s -> ControlProgress.alive(now, s.lastProgress(), s.currentAction().isPresent()));
   }
 
   Optional<ServiceRuntime> service(String name) {

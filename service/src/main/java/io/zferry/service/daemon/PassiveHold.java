@@ -9,9 +9,9 @@ import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.status.HeartbeatView.AppliedView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.snapshot.zfs.Guid;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  * the passive is away and the passive can resume incrementally. Kept in the state store, so a
  * restarted active still spares it; spared for at most {@code passiveHold} after the passive last
  * reported it; while the sync is locked, the nodes' last common snapshot instead.
+ *
+ * <p>The hold is timed by the monotonic clock, from the latest report this process saw (or from its
+ * start): a wall clock stepped forward must not drop the passive's incremental base early.
  */
 final class PassiveHold {
   /** How often an unchanged report is written again, at most: it restarts the hold. */
@@ -30,7 +33,10 @@ final class PassiveHold {
   private final Duration heartbeatTimeout;
   private final StateStore store;
   private final Supplier<Duration> hold;
-  private final Clock clock;
+  private final LongSupplier nanoTime;
+  private final long startedAt;
+  private String reportedGuid;
+  private long reportedAt;
 
   PassiveHold(
       String service,
@@ -39,14 +45,15 @@ final class PassiveHold {
       Duration heartbeatTimeout,
       StateStore store,
       Supplier<Duration> hold,
-      Clock clock) {
+      LongSupplier nanoTime) {
     this.service = service;
     this.peer = peer;
     this.peerWatch = peerWatch;
     this.heartbeatTimeout = heartbeatTimeout;
     this.store = store;
     this.hold = hold;
-    this.clock = clock;
+    this.nanoTime = nanoTime;
+    this.startedAt = nanoTime.getAsLong();
   }
 
   /** Records what the passive's latest heartbeat reports as applied, if it answers. */
@@ -63,6 +70,7 @@ final class PassiveHold {
       return;
     }
     AppliedView applied = reported.get();
+    long now = nanoTime.getAsLong();
     Optional<AppliedSnapshot> stored = store.lastApplied(service, peer);
     // Refreshed well within the hold: a passive that reports again after a silence must restart
     // the hold before it runs out.
@@ -70,9 +78,12 @@ final class PassiveHold {
     boolean stale =
         stored.isEmpty()
             || !stored.get().guid().equals(applied.guid())
-            || stored.get().appliedAt().plus(refresh).isBefore(clock.instant());
+            || !applied.guid().equals(reportedGuid)
+            || now - reportedAt >= refresh.toNanos();
     if (stale) {
       store.recordApplied(service, peer, applied.name(), applied.guid());
+      reportedGuid = applied.guid();
+      reportedAt = now;
     }
   }
 
@@ -93,10 +104,11 @@ final class PassiveHold {
       return lockedCommon;
     }
     noteReport();
-    return store
-        .lastApplied(service, peer)
-        .filter(a -> !a.appliedAt().plus(hold.get()).isBefore(clock.instant()))
-        .map(a -> Guid.parse(a.guid()));
+    long since = reportedGuid != null ? reportedAt : startedAt;
+    if (nanoTime.getAsLong() - since >= hold.get().toNanos()) {
+      return Optional.empty();
+    }
+    return store.lastApplied(service, peer).map(a -> Guid.parse(a.guid()));
   }
 
   private static Duration min(Duration a, Duration b) {

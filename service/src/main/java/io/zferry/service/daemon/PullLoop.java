@@ -108,22 +108,26 @@ final class PullLoop implements AutoCloseable {
 
   /**
    * Disables the loop and cancels the cycle under way, waiting briefly for it to end. A cycle stuck
-   * on a dead peer (opening an SSH session waits for the keep-alive timeout) is not waited for: it
-   * is cancelled, so it no longer touches the pool.
+   * on a dead peer (opening an SSH session waits for the keep-alive timeout) is cancelled, but a
+   * cancelled cycle can still act (unmount, set readonly) until it returns: false while it runs,
+   * and the caller must not take the pool over yet.
    */
-  void stopAndWait() {
+  boolean stopAndWait() {
     enable(false);
     current.ifPresent(Puller::cancel);
     try {
       if (cycleLock.tryLock(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         cycleLock.unlock();
-      } else {
-        log.info(
-            "{}: the cancelled pull still waits on {}; going on without it", service, peer.value());
+        return true;
       }
+      log.info(
+          "{}: the cancelled pull still waits on {}; nothing is taken over until it ends",
+          service,
+          peer.value());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return false;
   }
 
   /**

@@ -4,33 +4,32 @@ import io.zferry.lockstate.EpochConflictException;
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.StateStore;
-import io.zferry.lockstate.SyncLock;
-import io.zferry.service.actions.Fencer;
 import io.zferry.service.actions.HookRunner;
-import io.zferry.service.actions.LocalProgram;
 import io.zferry.service.config.DurationText;
-import io.zferry.service.config.FencingPolicy;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.Settings;
 import io.zferry.service.config.Vip;
+import io.zferry.service.control.ForceRule;
+import io.zferry.service.control.ServiceControl;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.FailoverDecider;
 import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.failover.PeerWatch;
-import io.zferry.service.failover.Situation;
 import io.zferry.service.failover.VipControl;
 import io.zferry.service.model.NodeName;
 import io.zferry.service.operations.ActionReport;
+import io.zferry.service.operations.CatchUp;
 import io.zferry.service.operations.DivergenceInspector;
 import io.zferry.service.operations.DivergenceReport;
 import io.zferry.service.operations.OperationException;
 import io.zferry.service.operations.PeerCommands;
+import io.zferry.service.operations.Promotion;
 import io.zferry.service.operations.ResyncResult;
 import io.zferry.service.operations.Steps;
+import io.zferry.service.operations.Switchover;
 import io.zferry.service.status.HeartbeatView.AppliedView;
-import io.zferry.service.status.HeartbeatView.LockView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.service.status.Role;
 import io.zferry.service.status.StatusViews.NodeStatus;
@@ -42,7 +41,6 @@ import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.PropertyName;
-import io.zferry.snapshot.zfs.Remount;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.PullReport;
@@ -51,8 +49,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,21 +68,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
-  private static final PropertyName READONLY = PropertyName.of("readonly");
-
-  /** A failed fence command is retried no more often than this. */
-  private static final Duration RETRY_PAUSE = Duration.ofSeconds(30);
-
-  /** How long a switchover waits for the passive to apply the final snapshot. */
-  private static final Duration CATCH_UP_LIMIT = Duration.ofMinutes(30);
-
-  /** What this node currently does for the service. */
-  enum Mode {
-    STARTING,
-    ACTIVE,
-    PASSIVE,
-    HOLDING
-  }
 
   private final NodeName self;
   private final NodeConfig peerNode;
@@ -94,19 +77,15 @@ public final class ServiceRuntime implements AutoCloseable {
   private final Zfs peerZfs;
   private final PeerClient peerClient;
   private final PeerWatch peerWatch;
-  private final Supplier<Isolation> isolation;
   private final Duration heartbeatTimeout;
   private final ActiveDuties active;
   private final PassiveHold passiveHold;
   private final PullLoop pullLoop;
+  private final ServiceExecutor executor;
+  private final ServiceControl control;
   private final Clock clock;
+  private final LongSupplier nanoTime;
 
-  // Changed by the control thread only (tick and operator actions are synchronized).
-  private Mode mode = Mode.STARTING;
-  private Instant nextFenceAttempt = Instant.EPOCH;
-  private String lastFenceFailure = "";
-  private boolean operatorConfirmed;
-  private volatile Decision decision = new Decision.Unchanged("the first tick");
   private volatile Steps currentAction;
   // The configured settings with the operator's run-time changes (see changeSettings).
   private volatile Settings settings;
@@ -124,7 +103,8 @@ public final class ServiceRuntime implements AutoCloseable {
       Duration heartbeatTimeout,
       VipControl vips,
       SnapshotScheduler scheduler,
-      Clock clock) {
+      Clock clock,
+      LongSupplier nanoTime) {
     this.self = self;
     this.peerNode = peerNode;
     this.config = config;
@@ -133,9 +113,9 @@ public final class ServiceRuntime implements AutoCloseable {
     this.peerZfs = peerZfs;
     this.peerClient = peerClient;
     this.peerWatch = peerWatch;
-    this.isolation = isolation;
     this.heartbeatTimeout = heartbeatTimeout;
     this.clock = clock;
+    this.nanoTime = nanoTime;
     this.settings = config.settings();
     this.passiveHold =
         new PassiveHold(
@@ -145,7 +125,7 @@ public final class ServiceRuntime implements AutoCloseable {
             heartbeatTimeout,
             store,
             () -> settings.passiveHold(),
-            clock);
+            nanoTime);
     this.active =
         new ActiveDuties(
             self, config, store, localZfs, vips, scheduler, () -> settings, passiveHold, clock);
@@ -160,6 +140,29 @@ public final class ServiceRuntime implements AutoCloseable {
             peerZfs,
             localZfs,
             clock);
+    this.executor =
+        new ServiceExecutor(
+            self.value(),
+            peerNode,
+            config,
+            store,
+            localZfs,
+            peerWatch,
+            isolation,
+            heartbeatTimeout,
+            active,
+            pullLoop);
+    this.control =
+        new ServiceControl(
+            name(),
+            self.value(),
+            peerNode.name().value(),
+            config.fencing(),
+            heartbeatTimeout,
+            store,
+            executor,
+            clock,
+            nanoTime);
   }
 
   public String name() {
@@ -196,213 +199,19 @@ public final class ServiceRuntime implements AutoCloseable {
 
   /** One control step: decide from the stored record and the peer's view, then converge. */
   public synchronized void tick() {
-    ServiceState local = store.serviceState(name()).orElseThrow();
     passiveHold.noteReport();
-    Decision next = decide(local);
-    if (next instanceof Decision.AdoptPeer adopt) {
-      local = adopt(adopt.peer());
-      next = decide(local);
-    }
-    Decision applied = apply(next, local);
+    Decision before = control.decision();
+    Decision applied = control.tick();
     // Reasons carry durations that change every tick; a new kind of decision is what is news.
-    if (applied.getClass() != decision.getClass()
-        || (applied instanceof Decision.Follow f && !f.equals(decision))) {
+    if (applied.getClass() != before.getClass()
+        || (applied instanceof Decision.Follow f && !f.equals(before))) {
       log.info("{}: {}", name(), applied.describe());
     }
-    decision = applied;
   }
 
-  private Decision decide(ServiceState local) {
-    PeerView peer = peerWatch.view(name(), heartbeatTimeout);
-    boolean suspected =
-        peer instanceof PeerView.Silent silent
-            && silent.hostSilentFor().compareTo(heartbeatTimeout) >= 0;
-    return FailoverDecider.decide(
-        new Situation(
-            self.value(),
-            local,
-            peer,
-            suspected ? isolation.get() : Isolation.NOT_CHECKED,
-            config.fencing(),
-            heartbeatTimeout,
-            operatorConfirmed));
-  }
-
-  private ServiceState adopt(PeerView.PeerServiceState theirs) {
-    Optional<SyncLock> lock =
-        peerWatch
-            .lastHeartbeat()
-            .flatMap(h -> h.services().stream().filter(c -> c.name().equals(name())).findFirst())
-            .map(ServiceClaim::lock)
-            .map(ServiceRuntime::syncLock);
-    ServiceState adopted =
-        store.adoptPeerState(
-            name(), theirs.activeNode(), theirs.epoch(), lock, peerNode.name().value());
-    log.warn(
-        "{}: adopted the peer's record: owner {} at epoch {}{}",
-        name(),
-        adopted.activeNode(),
-        adopted.epoch(),
-        adopted.isLocked() ? ", sync locked" : "");
-    return adopted;
-  }
-
-  private static SyncLock syncLock(LockView view) {
-    SyncLock lock = SyncLock.of(view.reason(), Instant.parse(view.since()), view.lockedBy());
-    if (view.lastCommonSnapshot() != null && view.lastCommonGuid() != null) {
-      lock = lock.withLastCommon(view.lastCommonSnapshot(), view.lastCommonGuid());
-    }
-    return lock;
-  }
-
-  /** Carries a decision out; returns what was actually done (a takeover may end up held). */
-  private Decision apply(Decision next, ServiceState local) {
-    if (next instanceof Decision.Serve) {
-      serve();
-    } else if (next instanceof Decision.Follow follow) {
-      follow(follow.pull(), Mode.PASSIVE);
-    } else if (next instanceof Decision.Hold) {
-      follow(false, Mode.HOLDING);
-    } else if (next instanceof Decision.TakeOver takeOver) {
-      return takeOver(takeOver, local);
-    }
-    // Unchanged: leave everything as it is until the peer has had a chance to answer.
-    return next;
-  }
-
-  private void serve() {
-    if (mode != Mode.ACTIVE) {
-      pullLoop.stopAndWait();
-      setReadOnly(false);
-      mode = Mode.ACTIVE;
-      active.begin();
-      event(EventKind.ROLE_CHANGE, "serving " + config.pool() + " as the active node");
-    }
-    active.keepServing();
-  }
-
-  private void follow(boolean pull, Mode newMode) {
-    if (mode == Mode.ACTIVE) {
-      active.relinquish();
-    }
-    if (mode != Mode.PASSIVE && mode != Mode.HOLDING) {
-      setReadOnly(true);
-    }
-    active.convergeVips(false);
-    mode = newMode;
-    pullLoop.enable(pull);
-  }
-
-  private Decision takeOver(Decision.TakeOver takeOver, ServiceState local) {
-    if (takeOver.fenceFirst()) {
-      Optional<String> fenceFailure = fencePeer();
-      if (fenceFailure.isPresent()) {
-        follow(false, Mode.HOLDING);
-        return new Decision.Hold(takeOver.reason() + ", but " + fenceFailure.get());
-      }
-    }
-    pullLoop.stopAndWait();
-    ServiceState owned;
-    try {
-      owned =
-          store.changeOwner(
-              name(),
-              local.epoch(),
-              self.value(),
-              StateStore.SYSTEM_ACTOR,
-              "automatic failover: " + takeOver.reason(),
-              true);
-    } catch (EpochConflictException e) {
-      log.warn("{}: takeover skipped, the record changed meanwhile: {}", name(), e.getMessage());
-      return takeOver;
-    }
-    log.warn(
-        "{}: took over at epoch {} ({}); sync is locked until an operator runs"
-            + " mark-sync-as-fixed",
-        name(),
-        owned.epoch(),
-        takeOver.reason());
-    rollBackToLastApplied();
-    serve();
-    return new Decision.Serve();
-  }
-
-  /** Runs the fence command; empty if it succeeded, else why not (reported loudly). */
-  private Optional<String> fencePeer() {
-    Instant now = clock.instant();
-    if (now.isBefore(nextFenceAttempt)) {
-      return Optional.of(lastFenceFailure + "; next attempt at " + nextFenceAttempt);
-    }
-    FencingPolicy.Command policy = (FencingPolicy.Command) config.fencing();
-    LocalProgram.Outcome outcome = Fencer.fence(policy, peerNode, name());
-    if (outcome.succeeded()) {
-      event(EventKind.FENCE, "fenced " + peerNode.name().value() + ": " + outcome.summary());
-      return Optional.empty();
-    }
-    nextFenceAttempt = now.plus(RETRY_PAUSE);
-    log.error(
-        "{}: fencing {} failed ({}); NOT taking over, the peer may still be writing",
-        name(),
-        peerNode.name().value(),
-        outcome.summary());
-    event(
-        EventKind.FENCE,
-        "fencing " + peerNode.name().value() + " failed: " + outcome.summary() + "; no takeover");
-    lastFenceFailure =
-        "fencing "
-            + peerNode.name().value()
-            + " failed ("
-            + outcome.summary()
-            + "), so no takeover";
-    return Optional.of(lastFenceFailure);
-  }
-
-  /**
-   * The copy becomes writable exactly as last received: anything after the newest snapshot of each
-   * dataset (nothing, normally, since the passive is read-only) is discarded.
-   */
-  private void rollBackToLastApplied() {
-    try {
-      Map<DatasetName, Snapshot> newest = new java.util.TreeMap<>();
-      for (Snapshot snapshot : localZfs.listSnapshots(pool()).snapshots()) {
-        if (!Puller.isSetAside(snapshot.dataset())) {
-          newest.put(snapshot.dataset(), snapshot);
-        }
-      }
-      for (Snapshot snapshot : newest.values()) {
-        localZfs.rollback(snapshot.name(), false);
-      }
-    } catch (RuntimeException e) {
-      log.warn("{}: could not roll back to the last applied snapshots: {}", name(), e.getMessage());
-    }
-  }
-
-  /**
-   * Sets the pool's {@code readonly} property; making it read-only also mounts the tree again,
-   * because zfs-fuse applies the property to a mounted filesystem only from its next mount, and a
-   * final snapshot must not miss writes that were still accepted. Returns what failed.
-   */
-  private List<String> setReadOnly(boolean readOnly) {
-    try {
-      if (readOnly) {
-        localZfs.setProperty(pool(), READONLY, "on");
-      } else {
-        // Inherited rather than set off: a local "off" would travel with `send -p` and make the
-        // passive's copy writable for a moment on every receive.
-        localZfs.inheritProperty(pool(), READONLY);
-      }
-    } catch (RuntimeException e) {
-      String problem =
-          "could not make " + pool() + (readOnly ? " read-only: " : " writable: ") + e.getMessage();
-      log.warn("{}: {}", name(), problem);
-      return List.of(problem);
-    }
-    if (!readOnly) {
-      return List.of();
-    }
-    List<String> problems = Remount.tree(localZfs, pool());
-    problems.forEach(p -> log.warn("{}: {}", name(), p));
-    return problems;
+  /** The monotonic time of this service's last completed control step. */
+  public long lastProgress() {
+    return control.lastProgress();
   }
 
   private Optional<ServiceStatus> serviceOf(NodeStatus status) {
@@ -423,73 +232,78 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   /**
-   * Switchover from this node (the active) to its peer, losing nothing (design §5 rule 6): VIPs
-   * down, stop hooks, no more writes, final snapshot, the peer pulls it, roles swap (epoch+1 on
-   * both), the peer starts and raises the VIPs, this node pulls from it. Any failure before the
-   * swap restores this node as active; a failure of the peer to start after the swap takes the
-   * service back (epoch+2).
+   * Switchover from this node (the active) to its peer, losing nothing (design §5 rule 6); the
+   * steps and what each failure leads to are {@link Switchover}'s.
    */
   public synchronized ActionReport switchover(String actor, PeerCommands peer) {
     ServiceState local = store.serviceState(name()).orElseThrow();
-    String to = peerNode.name().value();
     requireSwitchoverPossible(local);
-    Steps steps = new Steps("switchover of " + name() + " to " + to, clock, s -> {});
-    currentAction = steps;
-    event(EventKind.OPERATOR_ACTION, actor + " started a switchover to " + to);
     try {
-      try {
-        steps.run("VIPs down", () -> active.convergeVips(false));
-        steps.run("stop hooks", active::runStopHooks);
-        steps.run(
-            "stop writes and snapshots",
-            () -> {
-              active.stopSnapshotRounds();
-              List<String> problems = setReadOnly(true);
-              if (!problems.isEmpty()) {
-                throw new OperationException(
-                    OperationException.Kind.FAILED,
-                    "could not make " + pool() + " read-only: " + String.join("; ", problems));
-              }
-            });
-        Snapshot last = finalSnapshot(steps);
-        steps.run(
-            to + " pulls the final snapshot",
-            () -> peer.catchUp(name(), last.name().toString(), last.guid().toString()));
-      } catch (RuntimeException e) {
-        steps.run("restore " + self.value() + " as active", this::restoreActive);
-        return report(steps, false, "switchover failed at a step; " + self.value() + " is active");
-      }
-      ServiceState swapped =
-          store.changeOwner(name(), local.epoch(), to, actor, "switchover to " + to, false);
-      steps.run("record " + to + " as owner", () -> "epoch " + swapped.epoch());
-      mode = Mode.PASSIVE;
-      try {
-        steps.run(to + " starts the service", () -> peer.promote(name(), swapped.epoch(), actor));
-      } catch (RuntimeException e) {
-        steps.run(
-            "take the service back",
-            () -> {
-              store.changeOwner(
-                  name(),
-                  swapped.epoch(),
-                  self.value(),
-                  actor,
-                  "switchover to " + to + " failed: " + e.getMessage(),
-                  false);
-              restoreActive();
-            });
-        return report(
-            steps,
-            false,
-            to + " could not start the service; " + self.value() + " is active again");
-      }
-      pullLoop.enable(true);
-      decision = new Decision.Follow(true);
-      ActionReport report = report(steps, true, "switchover to " + to + " done");
-      event(EventKind.ROLE_CHANGE, report.summary() + " in " + report.millis() + " ms");
-      return report;
+      return new Switchover(new SwitchoverSide(), store, clock, steps -> currentAction = steps)
+          .run(local, peerNode.name().value(), actor, peer);
     } finally {
       currentAction = null;
+    }
+  }
+
+  /** This node's part in its switchover; called with the runtime's lock held. */
+  private final class SwitchoverSide implements Switchover.Local {
+    @Override
+    public String service() {
+      return name();
+    }
+
+    @Override
+    public String self() {
+      return self.value();
+    }
+
+    @Override
+    public void vipsDown() {
+      active.convergeVips(false);
+    }
+
+    @Override
+    public String runStopHooks() {
+      return active.runStopHooks();
+    }
+
+    @Override
+    public void stopWrites() {
+      active.stopSnapshotRounds();
+      List<String> problems = executor.setReadOnly(true);
+      if (!problems.isEmpty()) {
+        throw new OperationException(
+            OperationException.Kind.FAILED,
+            "could not make " + pool() + " read-only: " + String.join("; ", problems));
+      }
+    }
+
+    @Override
+    public Snapshot finalSnapshot() {
+      return active.finalSnapshot();
+    }
+
+    @Override
+    public void restoreActive() {
+      ServiceRuntime.this.restoreActive();
+    }
+
+    @Override
+    public void stepDown() {
+      executor.mode(ServiceExecutor.Mode.PASSIVE);
+    }
+
+    @Override
+    public void followPeer() {
+      pullLoop.enable(true);
+      control.decided(new Decision.Follow(true));
+    }
+
+    @Override
+    public void holdUnresolved(String reason) {
+      executor.follow(false, true);
+      control.decided(new Decision.Hold(reason));
     }
   }
 
@@ -533,28 +347,17 @@ public final class ServiceRuntime implements AutoCloseable {
               + theirs.epoch()
               + "); try again in a few seconds");
     }
-    if (mode != Mode.ACTIVE) {
+    if (executor.mode() != ServiceExecutor.Mode.ACTIVE) {
       throw new OperationException(
           OperationException.Kind.CONFLICT, name() + " is not running as active here yet");
     }
   }
 
-  private Snapshot finalSnapshot(Steps steps) {
-    Snapshot[] taken = new Snapshot[1];
-    steps.run(
-        "final snapshot",
-        () -> {
-          taken[0] = active.finalSnapshot();
-          return taken[0].name().toString();
-        });
-    return taken[0];
-  }
-
   /** Back to serving as before an interrupted switchover. */
   private void restoreActive() {
-    mode = Mode.STARTING;
-    decision = new Decision.Serve();
-    serve();
+    executor.mode(ServiceExecutor.Mode.STARTING);
+    control.decided(new Decision.Serve());
+    executor.serve();
   }
 
   private ActionReport report(Steps steps, boolean ok, String summary) {
@@ -568,32 +371,13 @@ public final class ServiceRuntime implements AutoCloseable {
 
   /** The passive's part of a switchover: pull until the final snapshot is applied. */
   public String catchUp(String snapshotName, String guid) {
-    Instant deadline = clock.instant().plus(CATCH_UP_LIMIT);
-    String last = "no pull yet";
-    while (clock.instant().isBefore(deadline)) {
-      Optional<PullReport> report = pullLoop.runNow();
-      if (report.isPresent()) {
-        last = report.get().summary();
-        if (report
-            .get()
-            .newestApplied()
-            .map(s -> s.guid().toString())
-            .filter(guid::equals)
-            .isPresent()) {
-          return "applied " + snapshotName;
-        }
-      }
-      Sleep.quietly(Duration.ofSeconds(1));
-    }
-    throw new OperationException(
-        OperationException.Kind.FAILED,
-        self.value()
-            + " could not apply "
-            + snapshotName
-            + " within "
-            + DurationText.format(CATCH_UP_LIMIT)
-            + "; last pull: "
-            + last);
+    return new CatchUp(
+            self.value(),
+            pullLoop::runNow,
+            () -> store.serviceState(name()).map(ServiceState::isLocked).orElse(true),
+            nanoTime,
+            () -> Sleep.quietly(Duration.ofSeconds(1)))
+        .run(snapshotName, guid);
   }
 
   /**
@@ -601,27 +385,57 @@ public final class ServiceRuntime implements AutoCloseable {
    * record, then start as active (hooks, VIPs) before answering.
    */
   public synchronized String promote(long epoch, String actor) {
-    store.adoptPeerState(name(), self.value(), epoch, Optional.empty(), actor);
-    operatorConfirmed = true;
-    decision = new Decision.Serve();
-    serve();
-    if (!active.mountProblems().isEmpty()) {
-      throw new OperationException(
-          OperationException.Kind.FAILED,
-          "the pool is not mounted on "
-              + self.value()
-              + ": "
-              + String.join("; ", active.mountProblems()));
+    return Promotion.run(new PromotedSide(), store, epoch, actor);
+  }
+
+  /** This node's part in being promoted; called with the runtime's lock held. */
+  private final class PromotedSide implements Promotion.Local {
+    @Override
+    public String service() {
+      return name();
     }
-    if (!active.startHooksDone()) {
-      throw new OperationException(
-          OperationException.Kind.FAILED,
-          "start hooks failed on "
-              + self.value()
-              + ": "
-              + active.lastHooks().map(HookRunner.PhaseResult::summary).orElse("unknown"));
+
+    @Override
+    public String self() {
+      return self.value();
     }
-    return self.value() + " is active at epoch " + epoch;
+
+    @Override
+    public String peer() {
+      return peerNode.name().value();
+    }
+
+    @Override
+    public void serve() {
+      control.confirmedByOperator();
+      control.decided(new Decision.Serve());
+      executor.serve();
+    }
+
+    @Override
+    public Optional<String> startProblem() {
+      if (!active.mountProblems().isEmpty()) {
+        return Optional.of(
+            "the pool is not mounted on "
+                + self.value()
+                + ": "
+                + String.join("; ", active.mountProblems()));
+      }
+      if (!active.startHooksDone()) {
+        return Optional.of(
+            "start hooks failed on "
+                + self.value()
+                + ": "
+                + active.lastHooks().map(HookRunner.PhaseResult::summary).orElse("unknown"));
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public void stepBack(String reason) {
+      executor.follow(false, true);
+      control.decided(new Decision.Hold(reason));
+    }
   }
 
   /**
@@ -631,32 +445,39 @@ public final class ServiceRuntime implements AutoCloseable {
    */
   public synchronized String forceActive(String actor) {
     PeerView peer = peerWatch.view(name(), heartbeatTimeout);
-    if (peer instanceof PeerView.Answering) {
+    ServiceState local = store.serviceState(name()).orElseThrow();
+    Optional<String> refusal =
+        ForceRule.refusal(self.value(), peerNode.name().value(), local, peer);
+    if (refusal.isPresent()) {
+      throw new OperationException(OperationException.Kind.CONFLICT, refusal.get());
+    }
+    if (!pullLoop.stopAndWait()) {
       throw new OperationException(
           OperationException.Kind.CONFLICT,
-          peerNode.name().value()
-              + " answers, so forcing is refused; run a switchover instead (`zferry failover "
+          "a cancelled pull cycle of "
               + name()
-              + " --to "
+              + " is still running on "
               + self.value()
-              + "`)");
+              + "; try again in a few seconds");
     }
-    ServiceState local = store.serviceState(name()).orElseThrow();
-    pullLoop.stopAndWait();
     ServiceState owned =
         store.changeOwner(
             name(),
             local.epoch(),
             self.value(),
             actor,
-            "forced by " + actor + " while " + peerNode.name().value() + " did not answer",
+            "forced by "
+                + actor
+                + (peer instanceof PeerView.Answering
+                    ? " to settle equal epochs with different owners"
+                    : " while " + peerNode.name().value() + " did not answer"),
             true);
-    operatorConfirmed = true;
-    if (mode != Mode.ACTIVE) {
-      rollBackToLastApplied();
+    control.confirmedByOperator();
+    if (executor.mode() != ServiceExecutor.Mode.ACTIVE) {
+      executor.rollBackToLastApplied();
     }
-    decision = new Decision.Serve();
-    serve();
+    control.decided(new Decision.Serve());
+    executor.serve();
     return self.value()
         + " is active for "
         + name()
@@ -893,7 +714,7 @@ public final class ServiceRuntime implements AutoCloseable {
             settings.retentionCount(),
             DurationText.format(settings.pullInterval()),
             DurationText.format(settings.rollbackWindow())),
-        decision.describe(),
+        control.decision().describe(),
         state.lock().map(StatusMapping::lock).orElse(null),
         active.vipsHeld(),
         active.vipProblems(),

@@ -59,12 +59,11 @@ public final class HttpPeerCommands implements PeerCommands {
       return peer.get(internal(service, "divergence"), DivergenceReport.class);
     } catch (ApiException e) {
       throw new OperationException(
-          e.status() == 409 ? OperationException.Kind.CONFLICT : OperationException.Kind.FAILED,
-          peerName + ": " + e.error() + " (" + e.fix() + ")",
-          e);
+          kindOf(e.status()), peerName + ": " + e.error() + " (" + e.fix() + ")", e);
     } catch (ApiCallException e) {
+      // No answer is not a "no": the peer may have acted before the link or the time-out cut in.
       throw new OperationException(
-          OperationException.Kind.FAILED, peerName + " did not answer: " + e.getMessage(), e);
+          OperationException.Kind.UNANSWERED, peerName + " did not answer: " + e.getMessage(), e);
     }
   }
 
@@ -77,12 +76,19 @@ public final class HttpPeerCommands implements PeerCommands {
       return peer.post(path, body, type);
     } catch (ApiException e) {
       throw new OperationException(
-          e.status() == 409 ? OperationException.Kind.CONFLICT : OperationException.Kind.FAILED,
-          peerName + ": " + e.error() + " (" + e.fix() + ")",
-          e);
+          kindOf(e.status()), peerName + ": " + e.error() + " (" + e.fix() + ")", e);
     } catch (ApiCallException e) {
+      // No answer is not a "no": the peer may have acted before the link or the time-out cut in.
       throw new OperationException(
-          OperationException.Kind.FAILED, peerName + " did not answer: " + e.getMessage(), e);
+          OperationException.Kind.UNANSWERED, peerName + " did not answer: " + e.getMessage(), e);
     }
+  }
+
+  private static OperationException.Kind kindOf(int status) {
+    return switch (status) {
+      case 409 -> OperationException.Kind.CONFLICT;
+      case 504 -> OperationException.Kind.UNANSWERED;
+      default -> OperationException.Kind.FAILED;
+    };
   }
 }

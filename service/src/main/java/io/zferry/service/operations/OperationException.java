@@ -16,7 +16,12 @@ public final class OperationException extends RuntimeException {
     /** The cluster is not in a state that allows it, such as a peer that does not answer (409). */
     CONFLICT,
     /** It was tried and failed; what was changed has been put back where possible (500). */
-    FAILED
+    FAILED,
+    /**
+     * The peer did not answer, or its answer was lost: whether it acted is unknown, so nothing may
+     * be concluded from it (504).
+     */
+    UNANSWERED
   }
 
   private final Kind kind;

@@ -1,0 +1,49 @@
+package io.zferry.service.control;
+
+import io.zferry.lockstate.ServiceState;
+import io.zferry.lockstate.SyncLock;
+import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.PeerView;
+import java.util.Optional;
+
+/**
+ * What {@link ServiceControl} reads and asks for, beside the state store: the daemon implements it
+ * over ZFS, hooks, VIPs and the pull loop; the simulation over in-memory nodes.
+ */
+public interface ControlPorts {
+  /** What the heartbeats say about the peer now. */
+  PeerView peerView();
+
+  /** The peer's sync lock as its last heartbeat claimed it, to adopt with its record. */
+  Optional<SyncLock> peerLock();
+
+  /** Whether this node reaches its ping targets; asked only when the peer is suspected. */
+  Isolation isolation();
+
+  /** Whether this node accepted writes since it last became active (pool writable, hooks done). */
+  boolean servedWrites();
+
+  /**
+   * Runs the fence command against the peer and records the outcome; empty if it succeeded, else
+   * what failed.
+   */
+  Optional<String> fencePeer();
+
+  /**
+   * Stops the pull loop and returns only when no cycle can act any more; false if a cycle is still
+   * running, in which case nothing may be taken over yet.
+   */
+  boolean stopPulling();
+
+  /** Discards anything after the newest received snapshot of each dataset. */
+  void rollBackToLastApplied();
+
+  /** Converges on serving: writable pool, hooks, VIPs, snapshot rounds. */
+  void serve();
+
+  /** Converges on not serving: read-only pool, no VIPs; pulls if {@code pull}. */
+  void follow(boolean pull, boolean holding);
+
+  /** The record after a change (for logs): nothing to do in the simulation. */
+  default void recorded(ServiceState state, String why) {}
+}

@@ -1,0 +1,217 @@
+package io.zferry.service.control;
+
+import io.zferry.lockstate.EpochConflictException;
+import io.zferry.lockstate.ServiceState;
+import io.zferry.lockstate.StateStore;
+import io.zferry.lockstate.SyncLock;
+import io.zferry.service.config.FencingPolicy;
+import io.zferry.service.failover.Decision;
+import io.zferry.service.failover.FailoverDecider;
+import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.PeerView;
+import io.zferry.service.failover.Situation;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The control step of one service on one node: read the stored record and the peer's view, let
+ * {@link FailoverDecider} say what the rules allow, record any change of owner first (design §5
+ * rule 1), then converge through {@link ControlPorts}. It holds what the step remembers between
+ * ticks (the fence retry pause, the operator's confirmation, the last decision) and nothing that
+ * must survive a restart: that is in the store.
+ *
+ * <p>Time-outs use the monotonic {@code nanoTime}: a wall clock stepped back by NTP must neither
+ * stretch the fence retry pause nor shorten it.
+ */
+public final class ServiceControl {
+  /** A failed fence command is retried no more often than this. */
+  public static final Duration FENCE_RETRY_PAUSE = Duration.ofSeconds(30);
+
+  private final String service;
+  private final String self;
+  private final String peer;
+  private final FencingPolicy fencing;
+  private final Duration heartbeatTimeout;
+  private final StateStore store;
+  private final ControlPorts ports;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+
+  private boolean fenceFailedBefore;
+  private long nextFenceAttempt;
+  private String lastFenceFailure = "";
+  private boolean operatorConfirmed;
+  private volatile Decision decision = new Decision.Unchanged("the first tick");
+  private volatile long lastProgress;
+
+  public ServiceControl(
+      String service,
+      String self,
+      String peer,
+      FencingPolicy fencing,
+      Duration heartbeatTimeout,
+      StateStore store,
+      ControlPorts ports,
+      Clock clock,
+      LongSupplier nanoTime) {
+    this.service = service;
+    this.self = self;
+    this.peer = peer;
+    this.fencing = fencing;
+    this.heartbeatTimeout = heartbeatTimeout;
+    this.store = store;
+    this.ports = ports;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+    this.lastProgress = nanoTime.getAsLong();
+  }
+
+  /** One control step; returns what was done, with its reason. */
+  public Decision tick() {
+    ServiceState local = store.serviceState(service).orElseThrow();
+    Decision next = decide(local);
+    if (next instanceof Decision.AdoptPeer adopt) {
+      local = adopt(adopt.peer());
+      next = decide(local);
+    }
+    Decision applied = apply(next, local);
+    decision = applied;
+    lastProgress = nanoTime.getAsLong();
+    return applied;
+  }
+
+  /** The monotonic time of the last completed control step, for systemd's watchdog. */
+  public long lastProgress() {
+    return lastProgress;
+  }
+
+  public Decision decision() {
+    return decision;
+  }
+
+  /** An operator action decided what this node does now (switchover, promote, force). */
+  public void decided(Decision operatorDecision) {
+    decision = operatorDecision;
+  }
+
+  /** An operator forced or promoted this node: it stands in for the peer's confirmation. */
+  public void confirmedByOperator() {
+    operatorConfirmed = true;
+  }
+
+  private Decision decide(ServiceState local) {
+    PeerView view = ports.peerView();
+    boolean suspected =
+        view instanceof PeerView.Silent silent
+            && silent.hostSilentFor().compareTo(heartbeatTimeout) >= 0;
+    return FailoverDecider.decide(
+        new Situation(
+            self,
+            local,
+            view,
+            suspected ? ports.isolation() : Isolation.NOT_CHECKED,
+            fencing,
+            heartbeatTimeout,
+            operatorConfirmed));
+  }
+
+  /**
+   * Records the peer's newer record. A node that served writes and is demoted by it sets the lock
+   * (design §5 rule 7): what it accepted since the last snapshot the new owner holds exists only
+   * here, and an unlocked pull would roll it back.
+   */
+  private ServiceState adopt(PeerView.PeerServiceState theirs) {
+    boolean served = ports.servedWrites();
+    ServiceState adopted =
+        store.adoptPeerState(service, theirs.activeNode(), theirs.epoch(), ports.peerLock(), peer);
+    ports.recorded(adopted, "adopted the peer's record");
+    if (served && !adopted.isActive(self) && !adopted.isLocked()) {
+      String reason =
+          self
+              + " served writes until "
+              + peer
+              + "'s epoch "
+              + adopted.epoch()
+              + " demoted it; what it accepted since the last common snapshot may exist only here";
+      adopted =
+          store.lockSync(
+              service,
+              adopted.epoch(),
+              SyncLock.of(reason, clock.instant(), StateStore.SYSTEM_ACTOR));
+      ports.recorded(adopted, reason);
+    }
+    return adopted;
+  }
+
+  private Decision apply(Decision next, ServiceState local) {
+    if (next instanceof Decision.Serve) {
+      ports.serve();
+    } else if (next instanceof Decision.Follow follow) {
+      ports.follow(follow.pull(), false);
+    } else if (next instanceof Decision.Hold) {
+      ports.follow(false, true);
+    } else if (next instanceof Decision.TakeOver takeOver) {
+      return takeOver(takeOver, local);
+    }
+    // Unchanged: leave everything as it is until the peer has had a chance to answer.
+    return next;
+  }
+
+  private Decision takeOver(Decision.TakeOver takeOver, ServiceState local) {
+    if (takeOver.fenceFirst()) {
+      Optional<String> fenceFailure = fence();
+      if (fenceFailure.isPresent()) {
+        ports.follow(false, true);
+        return new Decision.Hold(takeOver.reason() + ", but " + fenceFailure.get());
+      }
+    }
+    if (!ports.stopPulling()) {
+      ports.follow(false, true);
+      return new Decision.Hold(
+          takeOver.reason() + ", but a pull cycle is still running; not taking over until it ends");
+    }
+    ServiceState owned;
+    try {
+      owned =
+          store.changeOwner(
+              service,
+              local.epoch(),
+              self,
+              StateStore.SYSTEM_ACTOR,
+              "automatic failover: " + takeOver.reason(),
+              true);
+    } catch (EpochConflictException e) {
+      return new Decision.Unchanged("the record changed meanwhile: " + e.getMessage());
+    }
+    ports.recorded(
+        owned,
+        "took over at epoch "
+            + owned.epoch()
+            + " ("
+            + takeOver.reason()
+            + "); sync is locked until an operator runs mark-sync-as-fixed");
+    ports.rollBackToLastApplied();
+    ports.serve();
+    return new Decision.Serve();
+  }
+
+  /** Runs the fence command, no more often than the retry pause; empty if it succeeded. */
+  private Optional<String> fence() {
+    long now = nanoTime.getAsLong();
+    if (fenceFailedBefore && now - nextFenceAttempt < 0) {
+      long waitSeconds = Duration.ofNanos(nextFenceAttempt - now).toSeconds();
+      return Optional.of(lastFenceFailure + "; next attempt in " + Math.max(1, waitSeconds) + " s");
+    }
+    Optional<String> failure = ports.fencePeer();
+    if (failure.isEmpty()) {
+      fenceFailedBefore = false;
+      return Optional.empty();
+    }
+    fenceFailedBefore = true;
+    nextFenceAttempt = now + FENCE_RETRY_PAUSE.toNanos();
+    lastFenceFailure = "fencing " + peer + " failed (" + failure.get() + "), so no takeover";
+    return Optional.of(lastFenceFailure);
+  }
+}

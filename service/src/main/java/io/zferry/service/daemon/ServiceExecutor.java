@@ -1,0 +1,250 @@
+package io.zferry.service.daemon;
+
+import io.zferry.lockstate.EventKind;
+import io.zferry.lockstate.ServiceState;
+import io.zferry.lockstate.StateStore;
+import io.zferry.lockstate.SyncLock;
+import io.zferry.service.actions.Fencer;
+import io.zferry.service.actions.LocalProgram;
+import io.zferry.service.config.FencingPolicy;
+import io.zferry.service.config.NodeConfig;
+import io.zferry.service.config.ServiceConfig;
+import io.zferry.service.control.ControlPorts;
+import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.PeerView;
+import io.zferry.service.failover.PeerWatch;
+import io.zferry.service.status.HeartbeatView.LockView;
+import io.zferry.service.status.HeartbeatView.ServiceClaim;
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.PropertyName;
+import io.zferry.snapshot.zfs.Remount;
+import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.Zfs;
+import io.zferry.sync.pull.Puller;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out what the control step decides for one service on this node, over ZFS, hooks, VIPs,
+ * fencing and the pull loop, and remembers what it currently does ({@link Mode}).
+ */
+final class ServiceExecutor implements ControlPorts {
+  private static final Logger log = LoggerFactory.getLogger(ServiceExecutor.class);
+  private static final PropertyName READONLY = PropertyName.of("readonly");
+
+  /** What this node currently does for the service. */
+  enum Mode {
+    STARTING,
+    ACTIVE,
+    PASSIVE,
+    HOLDING
+  }
+
+  private final String self;
+  private final NodeConfig peerNode;
+  private final ServiceConfig config;
+  private final StateStore store;
+  private final Zfs localZfs;
+  private final PeerWatch peerWatch;
+  private final Supplier<Isolation> isolation;
+  private final Duration heartbeatTimeout;
+  private final ActiveDuties active;
+  private final PullLoop pullLoop;
+
+  // Changed by the control thread only (tick and operator actions are synchronized).
+  private Mode mode = Mode.STARTING;
+
+  ServiceExecutor(
+      String self,
+      NodeConfig peerNode,
+      ServiceConfig config,
+      StateStore store,
+      Zfs localZfs,
+      PeerWatch peerWatch,
+      Supplier<Isolation> isolation,
+      Duration heartbeatTimeout,
+      ActiveDuties active,
+      PullLoop pullLoop) {
+    this.self = self;
+    this.peerNode = peerNode;
+    this.config = config;
+    this.store = store;
+    this.localZfs = localZfs;
+    this.peerWatch = peerWatch;
+    this.isolation = isolation;
+    this.heartbeatTimeout = heartbeatTimeout;
+    this.active = active;
+    this.pullLoop = pullLoop;
+  }
+
+  Mode mode() {
+    return mode;
+  }
+
+  void mode(Mode next) {
+    mode = next;
+  }
+
+  @Override
+  public PeerView peerView() {
+    return peerWatch.view(name(), heartbeatTimeout);
+  }
+
+  @Override
+  public Optional<SyncLock> peerLock() {
+    return peerWatch
+        .lastHeartbeat()
+        .flatMap(h -> h.services().stream().filter(c -> c.name().equals(name())).findFirst())
+        .map(ServiceClaim::lock)
+        .map(ServiceExecutor::syncLock);
+  }
+
+  private static SyncLock syncLock(LockView view) {
+    SyncLock lock = SyncLock.of(view.reason(), Instant.parse(view.since()), view.lockedBy());
+    if (view.lastCommonSnapshot() != null && view.lastCommonGuid() != null) {
+      lock = lock.withLastCommon(view.lastCommonSnapshot(), view.lastCommonGuid());
+    }
+    return lock;
+  }
+
+  @Override
+  public Isolation isolation() {
+    return isolation.get();
+  }
+
+  @Override
+  public boolean servedWrites() {
+    return mode == Mode.ACTIVE && active.startHooksDone();
+  }
+
+  @Override
+  public Optional<String> fencePeer() {
+    String peer = peerNode.name().value();
+    FencingPolicy.Command policy = (FencingPolicy.Command) config.fencing();
+    LocalProgram.Outcome outcome = Fencer.fence(policy, peerNode, name());
+    if (outcome.succeeded()) {
+      event(EventKind.FENCE, "fenced " + peer + ": " + outcome.summary());
+      return Optional.empty();
+    }
+    log.error(
+        "{}: fencing {} failed ({}); NOT taking over, the peer may still be writing",
+        name(),
+        peer,
+        outcome.summary());
+    event(EventKind.FENCE, "fencing " + peer + " failed: " + outcome.summary() + "; no takeover");
+    return Optional.of(outcome.summary());
+  }
+
+  @Override
+  public boolean stopPulling() {
+    return pullLoop.stopAndWait();
+  }
+
+  /**
+   * The copy becomes writable exactly as last received: anything after the newest snapshot of each
+   * dataset (nothing, normally, since the passive is read-only) is discarded.
+   */
+  @Override
+  public void rollBackToLastApplied() {
+    try {
+      Map<DatasetName, Snapshot> newest = new TreeMap<>();
+      for (Snapshot snapshot : localZfs.listSnapshots(pool()).snapshots()) {
+        if (!Puller.isSetAside(snapshot.dataset())) {
+          newest.put(snapshot.dataset(), snapshot);
+        }
+      }
+      for (Snapshot snapshot : newest.values()) {
+        localZfs.rollback(snapshot.name(), false);
+      }
+    } catch (RuntimeException e) {
+      log.warn("{}: could not roll back to the last applied snapshots: {}", name(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void serve() {
+    if (mode != Mode.ACTIVE) {
+      if (!pullLoop.stopAndWait()) {
+        // A cancelled cycle may still unmount datasets or set readonly: not before it ended.
+        log.info("{}: waiting for the cancelled pull cycle to end before serving", name());
+        return;
+      }
+      setReadOnly(false);
+      mode = Mode.ACTIVE;
+      active.begin();
+      event(EventKind.ROLE_CHANGE, "serving " + config.pool() + " as the active node");
+    }
+    active.keepServing();
+  }
+
+  @Override
+  public void follow(boolean pull, boolean holding) {
+    if (mode == Mode.ACTIVE) {
+      active.relinquish();
+    }
+    if (mode != Mode.PASSIVE && mode != Mode.HOLDING) {
+      setReadOnly(true);
+    }
+    active.convergeVips(false);
+    mode = holding ? Mode.HOLDING : Mode.PASSIVE;
+    pullLoop.enable(pull);
+  }
+
+  @Override
+  public void recorded(ServiceState state, String why) {
+    log.warn(
+        "{}: {}: owner {} at epoch {}{}",
+        name(),
+        why,
+        state.activeNode(),
+        state.epoch(),
+        state.isLocked() ? ", sync locked" : "");
+  }
+
+  /**
+   * Sets the pool's {@code readonly} property; making it read-only also mounts the tree again,
+   * because zfs-fuse applies the property to a mounted filesystem only from its next mount, and a
+   * final snapshot must not miss writes that were still accepted. Returns what failed.
+   */
+  List<String> setReadOnly(boolean readOnly) {
+    try {
+      if (readOnly) {
+        localZfs.setProperty(pool(), READONLY, "on");
+      } else {
+        // Inherited rather than set off: a local "off" would travel with `send -p` and make the
+        // passive's copy writable for a moment on every receive.
+        localZfs.inheritProperty(pool(), READONLY);
+      }
+    } catch (RuntimeException e) {
+      String problem =
+          "could not make " + pool() + (readOnly ? " read-only: " : " writable: ") + e.getMessage();
+      log.warn("{}: {}", name(), problem);
+      return List.of(problem);
+    }
+    if (!readOnly) {
+      return List.of();
+    }
+    List<String> problems = Remount.tree(localZfs, pool());
+    problems.forEach(p -> log.warn("{}: {}", name(), p));
+    return problems;
+  }
+
+  private void event(EventKind kind, String message) {
+    store.recordEvent(kind, name(), self, StateStore.SYSTEM_ACTOR, message);
+  }
+
+  private String name() {
+    return config.name().value();
+  }
+
+  private DatasetName pool() {
+    return config.pool();
+  }
+}

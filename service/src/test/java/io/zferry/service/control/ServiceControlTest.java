@@ -1,0 +1,126 @@
+package io.zferry.service.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.lockstate.InMemoryStateStore;
+import io.zferry.lockstate.ServiceState;
+import io.zferry.service.config.FencingPolicy;
+import io.zferry.service.failover.Decision;
+import io.zferry.service.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ServiceControlTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final FencingPolicy FENCE =
+      new FencingPolicy.Command(List.of("/usr/local/sbin/fence-peer"), Duration.ofSeconds(60));
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final InMemoryStateStore store = new InMemoryStateStore(clock);
+  private final FakePorts ports = new FakePorts();
+
+  private ServiceControl control(String self, FencingPolicy fencing) {
+    String peer = self.equals("node-a") ? "node-b" : "node-a";
+    return new ServiceControl(
+        "tank", self, peer, fencing, TIMEOUT, store, ports, clock, clock::nanoTime);
+  }
+
+  private ServiceState record() {
+    return store.serviceState("tank").orElseThrow();
+  }
+
+  @Test
+  void aNodeThatServedWritesAndIsDemotedByAHigherEpochSetsTheLock() {
+    store.initialiseService("tank", "node-a");
+    ServiceControl a = control("node-a", new FencingPolicy.Ignore());
+    ports.peerView = FakePorts.answering("node-a", 0, false);
+    a.tick();
+    assertThat(ports.servedWrites).isTrue();
+
+    // node-b took the service at epoch 2 (a take-back after a lost reply, say), without a lock.
+    ports.peerView = FakePorts.answering("node-b", 2, false);
+    Decision decision = a.tick();
+
+    assertThat(record().activeNode()).isEqualTo("node-b");
+    assertThat(record().isLocked()).as("its writes may exist only here").isTrue();
+    assertThat(record().lock().orElseThrow().reason()).contains("served writes");
+    assertThat(decision).isEqualTo(new Decision.Follow(false));
+  }
+
+  @Test
+  void aPassiveThatServedNothingAdoptsTheHigherEpochWithoutALock() {
+    store.initialiseService("tank", "node-b");
+    ServiceControl a = control("node-a", new FencingPolicy.Ignore());
+    ports.peerView = FakePorts.answering("node-b", 3, false);
+
+    Decision decision = a.tick();
+
+    assertThat(record().epoch()).isEqualTo(3);
+    assertThat(record().isLocked()).isFalse();
+    assertThat(decision).isEqualTo(new Decision.Follow(true));
+  }
+
+  @Test
+  void noTakeoverWhileACancelledPullCycleMayStillAct() {
+    store.initialiseService("tank", "node-a");
+    ServiceControl b = control("node-b", new FencingPolicy.Ignore());
+    ports.peerView = FakePorts.silentFor(TIMEOUT.plusSeconds(1));
+    ports.pullCycleEnded = false;
+
+    Decision decision = b.tick();
+
+    assertThat(record().activeNode()).as("not recorded while the cycle runs").isEqualTo("node-a");
+    assertThat(ports.calls).doesNotContain("serve", "rollBack");
+    assertThat(decision.describe()).contains("pull cycle is still running");
+
+    ports.pullCycleEnded = true;
+    b.tick();
+    assertThat(record().activeNode()).isEqualTo("node-b");
+    assertThat(record().isLocked()).isTrue();
+    assertThat(ports.calls).endsWith("stopPulling", "rollBack", "serve");
+  }
+
+  @Test
+  void aFailedFenceIsRetriedAfterThePauseOnTheMonotonicClockWhateverTheWallClockDoes() {
+    store.initialiseService("tank", "node-a");
+    ServiceControl b = control("node-b", FENCE);
+    ports.peerView = FakePorts.silentFor(TIMEOUT.plusSeconds(1));
+    ports.fenceOutcomes.add(Optional.of("exit 1"));
+    ports.fenceOutcomes.add(Optional.of("exit 1"));
+
+    b.tick();
+    assertThat(ports.fenceAttempts).isEqualTo(1);
+
+    clock.stepWall(Duration.ofHours(1));
+    b.tick();
+    assertThat(ports.fenceAttempts).as("a wall-clock step is no pause").isEqualTo(1);
+
+    clock.advance(ServiceControl.FENCE_RETRY_PAUSE);
+    b.tick();
+    assertThat(ports.fenceAttempts).isEqualTo(2);
+    assertThat(record().activeNode()).isEqualTo("node-a");
+
+    clock.stepWall(Duration.ofHours(-2));
+    clock.advance(ServiceControl.FENCE_RETRY_PAUSE);
+    Decision decision = b.tick();
+    assertThat(ports.fenceAttempts).as("a wall clock stepped back delays nothing").isEqualTo(3);
+    assertThat(decision).isEqualTo(new Decision.Serve());
+    assertThat(record().activeNode()).isEqualTo("node-b");
+  }
+
+  @Test
+  void progressIsTheLastCompletedStep() {
+    store.initialiseService("tank", "node-a");
+    ServiceControl a = control("node-a", new FencingPolicy.Ignore());
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(ControlProgress.alive(clock.nanoTime(), a.lastProgress(), false)).isFalse();
+    assertThat(ControlProgress.alive(clock.nanoTime(), a.lastProgress(), true)).isTrue();
+
+    a.tick();
+
+    assertThat(ControlProgress.alive(clock.nanoTime(), a.lastProgress(), false)).isTrue();
+  }
+}

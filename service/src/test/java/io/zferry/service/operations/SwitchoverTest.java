@@ -1,0 +1,205 @@
+package io.zferry.service.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.lockstate.InMemoryStateStore;
+import io.zferry.lockstate.ServiceState;
+import io.zferry.service.testing.MutableClock;
+import io.zferry.snapshot.zfs.Guid;
+import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotName;
+import io.zferry.sync.pull.Puller;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** A switchover from node-a to node-b over in-memory stores, with the peer's answers failing. */
+class SwitchoverTest {
+  private static final String SERVICE = "tank";
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final InMemoryStateStore storeA = new InMemoryStateStore(clock);
+  private final InMemoryStateStore storeB = new InMemoryStateStore(clock);
+  private final LocalSide a = new LocalSide();
+  private final PeerSide b = new PeerSide();
+
+  SwitchoverTest() {
+    storeA.initialiseService(SERVICE, "node-a");
+    storeB.initialiseService(SERVICE, "node-a");
+  }
+
+  private ActionReport switchover() {
+    ServiceState before = storeA.serviceState(SERVICE).orElseThrow();
+    return new Switchover(a, storeA, clock, steps -> {}).run(before, "node-b", "alice", b);
+  }
+
+  @Test
+  void aSwitchoverThatWorksLeavesNodeBServingAlone() {
+    ActionReport report = switchover();
+
+    assertThat(report.ok()).isTrue();
+    assertThat(report.steps())
+        .extracting(Steps.Step::name)
+        .containsExactly(
+            "VIPs down",
+            "stop hooks",
+            "stop writes and snapshots",
+            "final snapshot",
+            "node-b pulls the final snapshot",
+            "record node-b as owner",
+            "node-b starts the service");
+    assertThat(a.serving).isFalse();
+    assertThat(a.pulling).isTrue();
+    assertThat(b.serving).isTrue();
+    assertThat(storeA.serviceState(SERVICE).orElseThrow().epoch()).isEqualTo(1);
+  }
+
+  @Test
+  void aLostPromoteReplyNeverLetsNodeAServeAgainBesideNodeB() {
+    b.promoteReplyLost = true;
+
+    ActionReport report = switchover();
+
+    assertThat(b.serving).as("node-b promoted; only its reply was lost").isTrue();
+    assertThat(a.serving).as("two actives").isFalse();
+    assertThat(report.ok()).isFalse();
+    assertThat(report.summary()).contains("lost").contains("serves nothing until node-b answers");
+    ServiceState recorded = storeA.serviceState(SERVICE).orElseThrow();
+    assertThat(recorded.activeNode()).isEqualTo("node-b");
+    assertThat(recorded.epoch())
+        .as("no take-back at epoch+2 for node-b to adopt without a lock")
+        .isEqualTo(1);
+    assertThat(a.held).isPresent();
+  }
+
+  @Test
+  void aPeerThatAnsweredItCouldNotStartIsTakenBack() {
+    b.startFails = true;
+
+    ActionReport report = switchover();
+
+    assertThat(report.ok()).isFalse();
+    assertThat(report.summary())
+        .isEqualTo("node-b could not start the service; node-a is active again");
+    assertThat(a.serving).isTrue();
+    assertThat(storeA.serviceState(SERVICE).orElseThrow().epoch()).isEqualTo(2);
+  }
+
+  @Test
+  void anOwnerRecordThatCannotBeWrittenRestoresTheActive() {
+    storeA.failNext("changeOwner"::equals);
+
+    ActionReport report = switchover();
+
+    assertThat(report.ok()).isFalse();
+    assertThat(a.serving).as("writable again and ACTIVE").isTrue();
+    assertThat(a.readOnly).isFalse();
+    assertThat(b.promoted).as("node-b was never told to start").isFalse();
+    assertThat(report.steps())
+        .last()
+        .extracting(Steps.Step::name)
+        .isEqualTo("restore node-a as active");
+    assertThat(storeA.serviceState(SERVICE).orElseThrow().activeNode()).isEqualTo("node-a");
+  }
+
+  /** node-a's side: what it serves. */
+  private final class LocalSide implements Switchover.Local {
+    boolean serving = true;
+    boolean readOnly;
+    boolean pulling;
+    Optional<String> held = Optional.empty();
+
+    @Override
+    public String service() {
+      return SERVICE;
+    }
+
+    @Override
+    public String self() {
+      return "node-a";
+    }
+
+    @Override
+    public void vipsDown() {}
+
+    @Override
+    public String runStopHooks() {
+      return "no stop hooks";
+    }
+
+    @Override
+    public void stopWrites() {
+      readOnly = true;
+    }
+
+    @Override
+    public Snapshot finalSnapshot() {
+      return new Snapshot(SnapshotName.parse("tank@final"), new Guid(42), 7, clock.instant());
+    }
+
+    @Override
+    public void restoreActive() {
+      readOnly = false;
+      serving = true;
+    }
+
+    @Override
+    public void stepDown() {
+      serving = false;
+    }
+
+    @Override
+    public void followPeer() {
+      pulling = true;
+    }
+
+    @Override
+    public void holdUnresolved(String reason) {
+      serving = false;
+      readOnly = true;
+      held = Optional.of(reason);
+    }
+  }
+
+  /** node-b over its own store; its answers can fail. */
+  private final class PeerSide implements PeerCommands {
+    boolean serving;
+    boolean promoted;
+    boolean promoteReplyLost;
+    boolean startFails;
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public String catchUp(String service, String snapshotName, String guid) {
+      calls.add("catchUp");
+      return "applied " + snapshotName;
+    }
+
+    @Override
+    public String promote(String service, long epoch, String actor) {
+      promoted = true;
+      storeB.adoptPeerState(service, "node-b", epoch, Optional.empty(), actor);
+      if (startFails) {
+        throw new OperationException(
+            OperationException.Kind.FAILED, "node-b: start hooks failed on node-b");
+      }
+      serving = true;
+      if (promoteReplyLost) {
+        throw new OperationException(
+            OperationException.Kind.UNANSWERED, "node-b did not answer: connection reset");
+      }
+      return "node-b is active at epoch " + epoch;
+    }
+
+    @Override
+    public ResyncResult resync(String service, Puller.Divergence how, String actor) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String unlock(String service, long epoch, String actor, String reason) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}

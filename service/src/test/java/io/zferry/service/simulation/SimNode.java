@@ -1,0 +1,193 @@
+package io.zferry.service.simulation;
+
+import io.zferry.lockstate.InMemoryStateStore;
+import io.zferry.lockstate.ServiceState;
+import io.zferry.lockstate.SyncLock;
+import io.zferry.service.config.FencingPolicy;
+import io.zferry.service.control.ControlPorts;
+import io.zferry.service.control.ServiceControl;
+import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.PeerView;
+import io.zferry.service.testing.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One simulated node: its state store and pool survive a crash; its control step ({@link
+ * ServiceControl}, the daemon's own) and what it does now are lost with it. It is the executor of
+ * its control step over the simulated pool, network and fence agent.
+ */
+final class SimNode implements ControlPorts {
+  static final String SERVICE = "tank";
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
+  static final FencingPolicy FENCING =
+      new FencingPolicy.Command(List.of("/usr/local/sbin/fence-peer"), Duration.ofSeconds(60));
+
+  enum Mode {
+    STARTING,
+    ACTIVE,
+    PASSIVE,
+    HOLDING
+  }
+
+  /**
+   * The peer's service record as a heartbeat carried it, and the step it was sent at: a late answer
+   * is one to a request this process sent, never older than the process itself.
+   */
+  record Claim(String owner, long epoch, Optional<SyncLock> lock, int sentAt) {}
+
+  final String name;
+  final Simulation sim;
+  final MutableClock clock;
+  final InMemoryStateStore store;
+  final SimPool pool;
+
+  boolean up;
+  int bootStep;
+  ServiceControl control;
+  Mode mode;
+  boolean hooksDone;
+  boolean pulling;
+
+  /** A cancelled pull cycle that has not returned yet: it still acts when it does. */
+  boolean staleCycle;
+
+  boolean startHooksFail;
+  long startedAt;
+  long heardAt;
+  boolean seenSinceStart;
+  Optional<Claim> lastClaim = Optional.empty();
+
+  SimNode(String name, Simulation sim, MutableClock clock, SimPool pool) {
+    this.name = name;
+    this.sim = sim;
+    this.clock = clock;
+    this.store = new InMemoryStateStore(clock);
+    this.pool = pool;
+  }
+
+  /** A fresh daemon: nothing in memory, the store and the pool as they were. */
+  void boot(int step) {
+    up = true;
+    bootStep = step;
+    mode = Mode.STARTING;
+    hooksDone = false;
+    pulling = false;
+    staleCycle = false;
+    startedAt = clock.nanoTime();
+    seenSinceStart = false;
+    lastClaim = Optional.empty();
+    store.initialiseService(SERVICE, "node-a");
+    control =
+        new ServiceControl(
+            SERVICE,
+            name,
+            sim.peerOf(this).name,
+            FENCING,
+            HEARTBEAT_TIMEOUT,
+            store,
+            this,
+            clock,
+            clock::nanoTime);
+  }
+
+  void crash() {
+    up = false;
+    mode = Mode.STARTING;
+    hooksDone = false;
+    pulling = false;
+    staleCycle = false;
+  }
+
+  boolean acceptsWrites() {
+    return up && mode == Mode.ACTIVE && hooksDone && !pool.readOnly;
+  }
+
+  ServiceState record() {
+    return store.serviceState(SERVICE).orElseThrow();
+  }
+
+  Claim claim(int step) {
+    ServiceState state = record();
+    return new Claim(state.activeNode(), state.epoch(), state.lock(), step);
+  }
+
+  void heard(Claim claim) {
+    if (claim.sentAt() < bootStep) {
+      return;
+    }
+    heardAt = clock.nanoTime();
+    seenSinceStart = true;
+    lastClaim = Optional.of(claim);
+  }
+
+  @Override
+  public PeerView peerView() {
+    long now = clock.nanoTime();
+    if (seenSinceStart && now - heardAt < HEARTBEAT_TIMEOUT.toNanos()) {
+      Claim c = lastClaim.orElseThrow();
+      return new PeerView.Answering(
+          Optional.of(new PeerView.PeerServiceState(c.owner(), c.epoch(), c.lock().isPresent())));
+    }
+    Duration silent = Duration.ofNanos(now - (seenSinceStart ? heardAt : startedAt));
+    return new PeerView.Silent(silent, silent, seenSinceStart);
+  }
+
+  @Override
+  public Optional<SyncLock> peerLock() {
+    return lastClaim.flatMap(Claim::lock);
+  }
+
+  @Override
+  public Isolation isolation() {
+    return Isolation.NOT_CHECKED;
+  }
+
+  @Override
+  public boolean servedWrites() {
+    return mode == Mode.ACTIVE && hooksDone;
+  }
+
+  @Override
+  public Optional<String> fencePeer() {
+    return sim.fence(this);
+  }
+
+  @Override
+  public boolean stopPulling() {
+    pulling = false;
+    if (sim.pullCycleStuck(this)) {
+      staleCycle = true;
+    }
+    return !staleCycle;
+  }
+
+  @Override
+  public void rollBackToLastApplied() {
+    sim.discarded(this, pool.rollBackToNewest(), "rollback to the last applied snapshot");
+  }
+
+  @Override
+  public void serve() {
+    if (mode != Mode.ACTIVE) {
+      if (!stopPulling()) {
+        return;
+      }
+      pool.readOnly = false;
+      mode = Mode.ACTIVE;
+      hooksDone = false;
+    }
+    if (!hooksDone) {
+      hooksDone = !startHooksFail;
+    }
+  }
+
+  @Override
+  public void follow(boolean pull, boolean holding) {
+    hooksDone = false;
+    pool.readOnly = true;
+    mode = holding ? Mode.HOLDING : Mode.PASSIVE;
+    pulling = pull;
+  }
+}

@@ -1,0 +1,582 @@
+package io.zferry.service.simulation;
+
+import io.zferry.lockstate.ServiceState;
+import io.zferry.service.failover.Decision;
+import io.zferry.service.failover.PeerView;
+import io.zferry.service.operations.ActionReport;
+import io.zferry.service.operations.CatchUp;
+import io.zferry.service.operations.OperationException;
+import io.zferry.service.operations.PeerCommands;
+import io.zferry.service.operations.Promotion;
+import io.zferry.service.operations.ResyncResult;
+import io.zferry.service.operations.Switchover;
+import io.zferry.service.simulation.SimNode.Claim;
+import io.zferry.service.testing.MutableClock;
+import io.zferry.snapshot.zfs.Guid;
+import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotName;
+import io.zferry.sync.pull.Puller;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * One seeded schedule of two nodes running the daemon's control step ({@code ServiceControl}) and
+ * switchover ({@code Switchover}, {@code CatchUp}) over in-memory stores and pools, a network that
+ * drops, delays, duplicates and partitions messages and loses replies, crashes and restarts,
+ * failing fence commands, full pools, failing start hooks and stepped wall clocks. After every step
+ * it checks the invariants I1-I4; at the end it heals everything and checks I5. Everything random
+ * comes from the one seed, so a seed replays its schedule exactly.
+ */
+final class Simulation {
+  static final int FAULT_STEPS = 150;
+  static final int HEAL_STEPS = 40;
+  private static final Duration STEP = Duration.ofSeconds(1);
+
+  /** A broken invariant, with the step it broke at. */
+  record Violation(String invariant, int step, String detail) {
+    @Override
+    public String toString() {
+      return invariant + " at step " + step + ": " + detail;
+    }
+  }
+
+  private final long seed;
+  private final SplittableRandom random;
+  private final SimNode a;
+  private final SimNode b;
+  private final List<Integer> acked = new ArrayList<>();
+  private final List<Violation> violations = new ArrayList<>();
+  private final Deque<String> trace = new ArrayDeque<>();
+  private final Deque<Claim> sentByA = new ArrayDeque<>();
+  private final Deque<Claim> sentByB = new ArrayDeque<>();
+  private int step;
+  private int nextWrite = 1;
+  private long nextGuid = 2;
+  private boolean partitioned;
+  private double dropRate;
+  private double lostReplyRate;
+  private boolean fenceFails;
+  private boolean pullsStick;
+  private boolean faults = true;
+
+  Simulation(long seed) {
+    this.seed = seed;
+    this.random = new SplittableRandom(seed);
+    SimPool.Snap initial = new SimPool.Snap(1, List.of());
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    this.a = new SimNode("node-a", this, new MutableClock(start), new SimPool(initial));
+    this.b = new SimNode("node-b", this, new MutableClock(start), new SimPool(initial));
+    a.boot(0);
+    b.boot(0);
+  }
+
+  SimNode peerOf(SimNode node) {
+    return node == a ? b : a;
+  }
+
+  long seed() {
+    return seed;
+  }
+
+  List<String> trace() {
+    return List.copyOf(trace);
+  }
+
+  /** Runs the schedule; returns the first violations found (the run stops at the first step). */
+  List<Violation> run() {
+    for (step = 0; step < FAULT_STEPS + HEAL_STEPS && violations.isEmpty(); step++) {
+      if (step == FAULT_STEPS) {
+        heal();
+      }
+      if (faults) {
+        injectFaults();
+      }
+      for (SimNode node : List.of(a, b)) {
+        node.clock.advance(STEP);
+      }
+      heartbeats();
+      for (SimNode node : List.of(a, b)) {
+        if (node.up) {
+          Decision d = node.control.tick();
+          note(node.name + ": " + d.describe());
+        }
+      }
+      clientsWriteAndSnapshot();
+      pulls();
+      if (faults && random.nextDouble() < 0.04) {
+        operatorSwitchover();
+      }
+      checkSafety();
+    }
+    if (violations.isEmpty()) {
+      checkLiveness();
+    }
+    return List.copyOf(violations);
+  }
+
+  private void note(String line) {
+    trace.addLast(step + " " + line);
+    if (trace.size() > 60) {
+      trace.removeFirst();
+    }
+  }
+
+  private void injectFaults() {
+    if (random.nextDouble() < 0.04) {
+      partitioned = !partitioned;
+      note(partitioned ? "partition" : "partition healed");
+    }
+    if (random.nextDouble() < 0.05) {
+      dropRate = random.nextDouble() < 0.5 ? 0 : random.nextDouble() * 0.5;
+      lostReplyRate = random.nextDouble() < 0.5 ? 0 : random.nextDouble();
+    }
+    if (random.nextDouble() < 0.03) {
+      fenceFails = !fenceFails;
+    }
+    pullsStick = random.nextDouble() < 0.1;
+    for (SimNode node : List.of(a, b)) {
+      if (node.up && random.nextDouble() < 0.015) {
+        node.crash();
+        note(node.name + " crashes");
+      } else if (!node.up && random.nextDouble() < 0.1) {
+        node.boot(step);
+        note(node.name + " restarts");
+      }
+      if (random.nextDouble() < 0.01) {
+        node.clock.stepWall(Duration.ofMinutes(random.nextInt(-120, 121)));
+      }
+      if (random.nextDouble() < 0.02) {
+        node.pool.full = !node.pool.full;
+      }
+      if (random.nextDouble() < 0.02) {
+        node.startHooksFail = !node.startHooksFail;
+      }
+    }
+  }
+
+  /** Network healed, nodes up, no more faults: what I5 starts from. */
+  private void heal() {
+    faults = false;
+    partitioned = false;
+    dropRate = 0;
+    lostReplyRate = 0;
+    fenceFails = false;
+    pullsStick = false;
+    for (SimNode node : List.of(a, b)) {
+      node.pool.full = false;
+      node.startHooksFail = false;
+      if (!node.up) {
+        node.boot(step);
+      }
+    }
+    note("healed");
+  }
+
+  private boolean delivered(SimNode from, SimNode to) {
+    return from.up && to.up && !partitioned && random.nextDouble() >= dropRate;
+  }
+
+  /** Each heartbeat carries the sender's record; some arrive late (an older one) or twice. */
+  private void heartbeats() {
+    for (SimNode from : List.of(a, b)) {
+      SimNode to = peerOf(from);
+      Deque<Claim> sent = from == a ? sentByA : sentByB;
+      if (from.up) {
+        sent.addLast(from.claim(step));
+        if (sent.size() > 3) {
+          sent.removeFirst();
+        }
+      }
+      if (!sent.isEmpty() && delivered(from, to)) {
+        boolean late = faults && random.nextDouble() < 0.1;
+        to.heard(late ? sent.peekFirst() : sent.peekLast());
+      }
+    }
+  }
+
+  private void clientsWriteAndSnapshot() {
+    for (SimNode node : List.of(a, b)) {
+      if (node.acceptsWrites()) {
+        int write = nextWrite++;
+        node.pool.live.add(write);
+        acked.add(write);
+      }
+      if (node.up && node.mode == SimNode.Mode.ACTIVE && random.nextDouble() < 0.3) {
+        node.pool.snapshot(nextGuid++);
+      }
+    }
+  }
+
+  private void pulls() {
+    for (SimNode node : List.of(a, b)) {
+      SimNode peer = peerOf(node);
+      if (node.up && node.staleCycle) {
+        // The cancelled cycle returns at last, and does what it was doing: receive (-F) and set
+        // the pool read-only, whatever the node became meanwhile.
+        node.staleCycle = false;
+        node.pool.readOnly = true;
+        if (delivered(peer, node)) {
+          pullOnce(node);
+        }
+        note(node.name + ": a cancelled pull cycle ended");
+        continue;
+      }
+      if (node.up && node.pulling && !node.record().isLocked() && delivered(peer, node)) {
+        pullOnce(node);
+      }
+    }
+  }
+
+  private SimPool.Received pullOnce(SimNode node) {
+    SimPool.Received received = node.pool.pullFrom(peerOf(node).pool);
+    discarded(node, received.discarded(), "incremental receive -F");
+    return received;
+  }
+
+  // ----- ports the nodes call back -----
+
+  Optional<String> fence(SimNode by) {
+    if (fenceFails) {
+      note(by.name + " fails to fence");
+      return Optional.of("exit 1");
+    }
+    SimNode peer = peerOf(by);
+    peer.crash();
+    note(by.name + " fences " + peer.name);
+    return Optional.empty();
+  }
+
+  boolean pullCycleStuck(SimNode node) {
+    return pullsStick;
+  }
+
+  /** I3: what a rollback discards must exist somewhere else. */
+  void discarded(SimNode node, List<Integer> writes, String how) {
+    for (int write : writes) {
+      if (!a.pool.contains(write) && !b.pool.contains(write)) {
+        violations.add(
+            new Violation("I3", step, node.name + " destroyed write " + write + " by " + how));
+        return;
+      }
+    }
+  }
+
+  // ----- the operator's switchover -----
+
+  private void operatorSwitchover() {
+    SimNode from = a.acceptsWrites() ? a : b.acceptsWrites() ? b : null;
+    if (from == null) {
+      return;
+    }
+    SimNode to = peerOf(from);
+    ServiceState local = from.record();
+    PeerView view = from.peerView();
+    // What ServiceRuntime.requireSwitchoverPossible demands.
+    if (local.isLocked()
+        || !local.isActive(from.name)
+        || !(view instanceof PeerView.Answering answering)
+        || answering.service().isEmpty()
+        || answering.service().get().epoch() != local.epoch()
+        || !answering.service().get().activeNode().equals(from.name)
+        || answering.service().get().locked()) {
+      return;
+    }
+    note(from.name + " starts a switchover to " + to.name);
+    if (random.nextDouble() < 0.2) {
+      from.store.failNext("changeOwner"::equals);
+      note(from.name + "'s store will fail to record the owner");
+    }
+    try {
+      ActionReport report =
+          new Switchover(new SwitchingSide(from), from.store, from.clock, s -> {})
+              .run(local, to.name, "operator", new SimPeerCommands(from, to));
+      note("switchover: " + report.summary());
+    } catch (RuntimeException e) {
+      note("switchover threw: " + e.getMessage());
+    }
+    from.store.failNext(call -> false);
+  }
+
+  /** The old active's side of a switchover, as ServiceRuntime's does it. */
+  private final class SwitchingSide implements Switchover.Local {
+    private final SimNode node;
+
+    SwitchingSide(SimNode node) {
+      this.node = node;
+    }
+
+    @Override
+    public String service() {
+      return SimNode.SERVICE;
+    }
+
+    @Override
+    public String self() {
+      return node.name;
+    }
+
+    @Override
+    public void vipsDown() {}
+
+    @Override
+    public String runStopHooks() {
+      node.hooksDone = false;
+      return "stop hooks done";
+    }
+
+    @Override
+    public void stopWrites() {
+      node.pool.readOnly = true;
+    }
+
+    @Override
+    public Snapshot finalSnapshot() {
+      long guid = nextGuid++;
+      node.pool.snapshot(guid);
+      return new Snapshot(
+          SnapshotName.parse("tank@final-" + guid), new Guid(guid), guid, node.clock.instant());
+    }
+
+    @Override
+    public void restoreActive() {
+      node.mode = SimNode.Mode.STARTING;
+      node.control.decided(new Decision.Serve());
+      node.serve();
+    }
+
+    @Override
+    public void stepDown() {
+      node.mode = SimNode.Mode.PASSIVE;
+    }
+
+    @Override
+    public void followPeer() {
+      node.pulling = true;
+      node.control.decided(new Decision.Follow(true));
+    }
+
+    @Override
+    public void holdUnresolved(String reason) {
+      node.follow(false, true);
+      node.control.decided(new Decision.Hold(reason));
+    }
+  }
+
+  /** The new active's side of a switchover, as ServiceRuntime's does it. */
+  private final class PromotedSide implements Promotion.Local {
+    private final SimNode node;
+
+    PromotedSide(SimNode node) {
+      this.node = node;
+    }
+
+    @Override
+    public String service() {
+      return SimNode.SERVICE;
+    }
+
+    @Override
+    public String self() {
+      return node.name;
+    }
+
+    @Override
+    public String peer() {
+      return peerOf(node).name;
+    }
+
+    @Override
+    public void serve() {
+      node.control.confirmedByOperator();
+      node.control.decided(new Decision.Serve());
+      node.serve();
+    }
+
+    @Override
+    public Optional<String> startProblem() {
+      return node.hooksDone ? Optional.empty() : Optional.of("start hooks failed on " + node.name);
+    }
+
+    @Override
+    public void stepBack(String reason) {
+      node.follow(false, true);
+      node.control.decided(new Decision.Hold(reason));
+    }
+  }
+
+  /** The peer's API over the simulated network: a request or its reply may be lost. */
+  private final class SimPeerCommands implements PeerCommands {
+    private final SimNode from;
+    private final SimNode to;
+
+    SimPeerCommands(SimNode from, SimNode to) {
+      this.from = from;
+      this.to = to;
+    }
+
+    private <T> T call(String what, Supplier<T> action) {
+      if (!delivered(from, to)) {
+        note(what + ": request lost");
+        throw new OperationException(OperationException.Kind.UNANSWERED, "request lost");
+      }
+      T result = action.get();
+      if (!delivered(to, from) || random.nextDouble() < lostReplyRate) {
+        note(what + ": reply lost");
+        throw new OperationException(OperationException.Kind.UNANSWERED, "reply lost");
+      }
+      return result;
+    }
+
+    @Override
+    public String catchUp(String service, String snapshotName, String guid) {
+      return call(
+          "catch-up",
+          () ->
+              new CatchUp(
+                      to.name,
+                      () -> {
+                        if (!delivered(from, to)) {
+                          return Optional.empty();
+                        }
+                        pullOnce(to);
+                        return Optional.of(report(to));
+                      },
+                      () -> to.record().isLocked(),
+                      to.clock::nanoTime,
+                      () -> to.clock.advance(Duration.ofMinutes(1)))
+                  .run(snapshotName, guid));
+    }
+
+    @Override
+    public String promote(String service, long epoch, String actor) {
+      return call("promote", () -> Promotion.run(new PromotedSide(to), to.store, epoch, actor));
+    }
+
+    @Override
+    public ResyncResult resync(String service, Puller.Divergence how, String actor) {
+      throw new UnsupportedOperationException("not simulated");
+    }
+
+    @Override
+    public String unlock(String service, long epoch, String actor, String reason) {
+      throw new UnsupportedOperationException("not simulated");
+    }
+  }
+
+  private static io.zferry.sync.pull.PullReport report(SimNode node) {
+    SimPool.Snap newest = node.pool.newest();
+    Instant at = node.clock.instant();
+    return new io.zferry.sync.pull.PullReport(
+        io.zferry.snapshot.zfs.DatasetName.of("tank"),
+        at,
+        at,
+        List.of(),
+        Optional.of(
+            new Snapshot(
+                SnapshotName.parse("tank@s" + newest.guid()),
+                new Guid(newest.guid()),
+                newest.guid(),
+                at)),
+        List.of(),
+        List.of(),
+        List.of());
+  }
+
+  // ----- the invariants -----
+
+  private boolean anyLocked() {
+    return a.record().isLocked() || b.record().isLocked();
+  }
+
+  private void checkSafety() {
+    if (!violations.isEmpty()) {
+      return;
+    }
+    // I1: never two unfenced nodes accepting writes (a fenced node is powered off: not up).
+    if (a.acceptsWrites() && b.acceptsWrites()) {
+      violations.add(new Violation("I1", step, "node-a and node-b both accept writes"));
+      return;
+    }
+    // I2: every acknowledged write is on the node accepting writes, unless the service is locked
+    // (then it must still exist where the divergence report finds it).
+    SimNode active = a.acceptsWrites() ? a : b.acceptsWrites() ? b : null;
+    for (int write : acked) {
+      boolean somewhere = a.pool.contains(write) || b.pool.contains(write);
+      boolean onActive = active == null || active.pool.live.contains(write);
+      if (!somewhere || (!onActive && !anyLocked())) {
+        violations.add(
+            new Violation(
+                "I2",
+                step,
+                "acknowledged write "
+                    + write
+                    + (somewhere ? " is missing on the active " + active.name : " is gone")
+                    + (anyLocked() ? "" : " and the service is not locked")));
+        return;
+      }
+    }
+    // I4: a lock is cleared only by mark-sync-as-fixed, which no schedule runs.
+    for (SimNode node : List.of(a, b)) {
+      if (!node.store.unlockHistory().isEmpty()) {
+        violations.add(
+            new Violation(
+                "I4", step, node.name + " cleared its lock: " + node.store.unlockHistory()));
+        return;
+      }
+    }
+  }
+
+  /** I5: healed and up, one node serves and, unless locked, the other resumes replication. */
+  private void checkLiveness() {
+    long serving = List.of(a, b).stream().filter(SimNode::acceptsWrites).count();
+    if (serving != 1) {
+      violations.add(
+          new Violation(
+              "I5",
+              step,
+              serving
+                  + " nodes serve after "
+                  + HEAL_STEPS
+                  + " healed steps (node-a: "
+                  + a.control.decision().describe()
+                  + "; node-b: "
+                  + b.control.decision().describe()
+                  + ")"));
+      return;
+    }
+    if (anyLocked()) {
+      return;
+    }
+    SimNode active = a.acceptsWrites() ? a : b;
+    SimNode passive = peerOf(active);
+    long guid = active.pool.snapshot(nextGuid++).guid();
+    for (int i = 0; i < 10; i++, step++) {
+      for (SimNode node : List.of(a, b)) {
+        node.clock.advance(STEP);
+      }
+      heartbeats();
+      a.control.tick();
+      b.control.tick();
+      pulls();
+    }
+    if (!passive.pool.holds(guid)) {
+      violations.add(
+          new Violation(
+              "I5",
+              step,
+              passive.name
+                  + " did not receive "
+                  + active.name
+                  + "'s snapshot within 10 cycles ("
+                  + passive.control.decision().describe()
+                  + ")"));
+    }
+  }
+}
