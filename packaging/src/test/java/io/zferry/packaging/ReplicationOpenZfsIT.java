@@ -80,6 +80,14 @@ class ReplicationOpenZfsIT {
           node, Duration.between(start, Instant.now()).toMillis());
     }
 
+    // node-a serves once it has reached node-b (docs/install.md, step 7).
+    awaitOn(
+        lab,
+        A,
+        "zferry status on node-a: active here",
+        () -> lab.exec(A, "zferry", "status"),
+        out -> out.contains("active here"));
+
     // Data on the active: the pool root and a child dataset.
     run(lab, A, "sh", "-c", "head -c 4194304 /dev/urandom > /tank/root-file.bin");
     run(lab, A, "zfs", "create", "tank/child");
@@ -96,12 +104,6 @@ class ReplicationOpenZfsIT {
     assertThat(sha256(lab, B, "/tank/root-file.bin")).isEqualTo(rootSum);
     assertThat(sha256(lab, B, "/tank/child/child-file.bin")).isEqualTo(childSum);
 
-    awaitOn(
-        lab,
-        A,
-        "zferry status on node-a: active here",
-        () -> lab.exec(A, "zferry", "status"),
-        out -> out.contains("active here"));
     awaitOn(
         lab,
         B,
