@@ -46,6 +46,12 @@ public final class Zferryd implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Zferryd.class);
   private static final Duration SLOWEST_PEER_PROBES = Duration.ofSeconds(4);
 
+  /**
+   * How long each start-up step may take before systemd's start timeout ends it: a small node (one
+   * slow vCPU, a pool being imported after a power loss) needs tens of seconds for some of them.
+   */
+  static final Duration STARTUP_STEP = Duration.ofSeconds(90);
+
   @Option(
       names = "--config",
       paramLabel = "FILE",
@@ -89,7 +95,7 @@ public final class Zferryd implements Callable<Integer> {
                 ProcessHandle.current().pid(),
                 UnixDatagramTransport::to,
                 Clock.systemUTC());
-    systemd.status("starting: reading " + configFile);
+    systemd.startupStep("starting: reading " + configFile, STARTUP_STEP);
     try {
       config = ConfigLoader.load(configFile);
       self = new NodeName(node != null ? node : hostName());
@@ -112,6 +118,7 @@ public final class Zferryd implements Callable<Integer> {
                 + " API token(s)");
         return 0;
       }
+      systemd.startupStep("starting: opening " + config.state().database(), STARTUP_STEP);
       store = SqliteStateStore.open(config.state().database(), openMode(config), Clock.systemUTC());
     } catch (ConfigException
         | TokenFileException
@@ -130,6 +137,7 @@ public final class Zferryd implements Callable<Integer> {
     }
     log.info(
         "API tokens from {}: {}", config.api().tokensFile(), String.join(", ", tokens.labels()));
+    systemd.startupStep("starting: wiring the services and the API", STARTUP_STEP);
     NodeDaemon daemon = new NodeDaemon(config, self, store, tokens, Clock.systemUTC());
     // The heartbeat loop pings the watchdog, but only while every control loop makes progress: a
     // wedged heartbeat or a wedged control loop (a hung zfs, a stuck hook) makes systemd restart
@@ -155,6 +163,7 @@ public final class Zferryd implements Callable<Integer> {
                 },
                 "shutdown"));
     try {
+      systemd.startupStep("starting: services, API and heartbeat", STARTUP_STEP);
       daemon.start();
     } catch (RuntimeException e) {
       systemd.status("failed to start: " + e.getMessage());

@@ -82,6 +82,19 @@ class SystemdNotifierTest {
   }
 
   @Test
+  void aStartupStepExtendsTheStartTimeoutFromNowInMicroseconds() {
+    SystemdNotifier systemd = notifier(Map.of("NOTIFY_SOCKET", "/run/systemd/notify"));
+
+    systemd.startupStep("starting: opening /var/lib/zferry/state.db", Duration.ofSeconds(90));
+    systemd.startupStep("starting: services\nREADY=1", Duration.ofMillis(1500));
+
+    assertThat(transport.sent)
+        .containsExactly(
+            "STATUS=starting: opening /var/lib/zferry/state.db\nEXTEND_TIMEOUT_USEC=90000000",
+            "STATUS=starting: services READY=1\nEXTEND_TIMEOUT_USEC=1500000");
+  }
+
+  @Test
   void aStatusIsOneLineSoItCannotStartAnotherAssignment() {
     SystemdNotifier systemd = notifier(Map.of("NOTIFY_SOCKET", "/run/systemd/notify"));
 

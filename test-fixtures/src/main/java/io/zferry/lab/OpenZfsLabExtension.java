@@ -1,0 +1,40 @@
+package io.zferry.lab;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Brings the OpenZFS VMs up once per test JVM (the {@code ozlab} script builds the image first if
+ * its recipe changed, under the lab's lock) and down when the JVM's tests are done, and injects
+ * {@link OpenZfsLab}: {@code @ExtendWith(OpenZfsLabExtension.class)} then an {@code OpenZfsLab lab}
+ * parameter. The version comes from {@code -Dzferry.openzfs=2.1|2.3}; {@code
+ * -Dzferry.ozlab.keep=true} leaves the VMs up after the run.
+ */
+public final class OpenZfsLabExtension implements BeforeAllCallback, ParameterResolver {
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(OpenZfsLabExtension.class);
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    lab(context);
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == OpenZfsLab.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return lab(context);
+  }
+
+  private static OpenZfsLab lab(ExtensionContext context) {
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .computeIfAbsent(OpenZfsLab.class, key -> OpenZfsLab.up(), OpenZfsLab.class);
+  }
+}
