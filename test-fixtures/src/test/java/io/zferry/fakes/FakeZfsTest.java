@@ -371,6 +371,26 @@ class FakeZfsTest {
   }
 
   @Test
+  void anIncrementalFromABookmarkNeedsTheTargetAtTheBookmarkedSnapshot() {
+    replicatedToS1ThenS2OnA();
+    io.zferry.snapshot.zfs.Bookmark mark = a.bookmark(snap("tank/fs@s1"), "s1");
+    a.destroySnapshot(snap("tank/fs@s1"));
+    SendSpec fromMark = new SendSpec.FromBookmark(mark, snap("tank/fs@s2"), P);
+    assertThat(fromMark.arguments())
+        .containsExactly("send", "-p", "-i", "tank/fs#s1", "tank/fs@s2");
+
+    FakeTransfer.Result result = FakeTransfer.run(a, fromMark, b, ReceiveSpec.into(FS));
+
+    assertThat(result.succeeded()).as(result.toString()).isTrue();
+    assertThat(text(b.files(FS).get("f"))).isEqualTo("two");
+    assertThat(a.listBookmarks(TANK))
+        .extracting(io.zferry.snapshot.zfs.Bookmark::guid)
+        .containsExactly(b.listSnapshots(FS).snapshots().get(0).guid());
+    FakeZfs fuse = FakeZfs.zfsFuse("fuse", CLOCK, 3).createPool("tank", 1L << 20);
+    assertThatThrownBy(() -> fuse.listBookmarks(TANK)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void guidsAreDeterministicPerSeed() {
     FakeZfs one = FakeZfs.openZfs("x", CLOCK, 7).createPool("tank", 1 << 20);
     FakeZfs two = FakeZfs.openZfs("x", CLOCK, 7).createPool("tank", 1 << 20);

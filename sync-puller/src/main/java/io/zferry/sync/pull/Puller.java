@@ -3,7 +3,6 @@ package io.zferry.sync.pull;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.zfs.Bookmark;
-import io.zferry.snapshot.zfs.Capabilities;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.PropertyName;
@@ -65,7 +64,6 @@ public final class Puller {
   private static final PropertyName REFERENCED = PropertyName.of("referenced");
   private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
   private static final PropertyName ENCRYPTION = PropertyName.of("encryption");
-  private static final Set<String> FLAG_CHANGES_LOGGED = ConcurrentHashMap.newKeySet();
 
   /**
    * Set-aside copies are mounted beside the pool's mountpoint, not inside it: {@code
@@ -92,6 +90,7 @@ public final class Puller {
   private final Divergence divergence;
   private final Consumer<ForeignRollback> announcer;
   private final boolean rawEverywhere;
+  private final StreamChoice streams;
   private final Set<RunningCommand> running = ConcurrentHashMap.newKeySet();
   private volatile boolean cancelled;
 
@@ -127,6 +126,7 @@ public final class Puller {
     this.divergence = divergence;
     this.announcer = announcer;
     this.rawEverywhere = rawEverywhere;
+    this.streams = new StreamChoice(source, target, rawEverywhere);
   }
 
   /** What a pull does with a dataset whose target holds snapshots after the newest common one. */
@@ -344,14 +344,14 @@ public final class Puller {
                             diverged.common().name(),
                             last(diverged.sourceOnly()).name(),
                             true,
-                            pairFlags(dataset)),
-                        receiveSpec(dataset).forced(),
+                            streams.ofPair(dataset)),
+                        streams.receiveInto(dataset).forced(),
                         last(diverged.sourceOnly())));
       } else if (resumeInterrupted(cycle, dataset).isPresent()) {
         return new DatasetOutcome.Received(
             dataset, "resumed an interrupted receive", cycle.resumedBytes);
       } else if (plan instanceof Plan.FromBookmark fromBookmark) {
-        if (!dataset.isPool() && !receivesKeepReadOnly()) {
+        if (!dataset.isPool() && !streams.receivesKeepReadOnly()) {
           makeWritableForThisCycle(cycle);
         }
         long bytes =
@@ -360,8 +360,8 @@ public final class Puller {
                 dataset,
                 description,
                 new SendSpec.FromBookmark(
-                    fromBookmark.base(), fromBookmark.latest().name(), pairFlags(dataset)),
-                receiveSpec(dataset).forced().resumably(),
+                    fromBookmark.base(), fromBookmark.latest().name(), streams.ofPair(dataset)),
+                streams.receiveInto(dataset).forced().resumably(),
                 fromBookmark.latest());
         outcome = new DatasetOutcome.Received(dataset, description, bytes);
       } else if (plan instanceof Plan.Incremental || plan instanceof Plan.ForeignAfterCommon) {
@@ -377,19 +377,19 @@ public final class Puller {
         // its writes accepted, then rolled back by the receive. zfs-fuse mounts a received child
         // again and must be able to create its mountpoint in the parent, so a child still needs
         // one (a known gap for pools with child datasets). OpenZFS receives with -u and readonly
-        // kept (receiveSpec), so it needs no window at all.
-        if (!dataset.isPool() && !receivesKeepReadOnly()) {
+        // kept (StreamChoice), so it needs no window at all.
+        if (!dataset.isPool() && !streams.receivesKeepReadOnly()) {
           makeWritableForThisCycle(cycle);
         }
         SendSpec send =
-            new SendSpec.Incremental(common.name(), latest.name(), true, pairFlags(dataset));
+            new SendSpec.Incremental(common.name(), latest.name(), true, streams.ofPair(dataset));
         long bytes =
             transfer(
                 cycle,
                 dataset,
                 description,
                 send,
-                receiveSpec(dataset).forced().resumably(),
+                streams.receiveInto(dataset).forced().resumably(),
                 latest);
         outcome = new DatasetOutcome.Received(dataset, description, bytes);
       } else {
@@ -528,12 +528,12 @@ public final class Puller {
    */
   private long bootstrap(
       Cycle cycle, DatasetName dataset, Plan.Bootstrap plan, String description) {
-    SendFlags flags = bootstrapFlags(dataset);
-    ReceiveSpec receive = receiveSpec(dataset);
+    SendFlags flags = streams.forBootstrap(dataset);
+    ReceiveSpec receive = streams.receiveInto(dataset);
     boolean replacing = target.exists(dataset);
     // Renaming or copying aside creates mountpoints in the tree; a new dataset needs none where
     // the receive leaves it unmounted (OpenZFS).
-    if (replacing || !receivesKeepReadOnly()) {
+    if (replacing || !streams.receivesKeepReadOnly()) {
       makeWritableForThisCycle(cycle);
     }
     if (replacing) {
@@ -573,9 +573,7 @@ public final class Puller {
     }
     SendSpec send = new SendSpec.Full(plan.snapshot().name(), flags);
     long bytes = transfer(cycle, dataset, description, send, receive.resumably(), plan.snapshot());
-    if (PairFlags.worthRecording(source.capabilities(), target.capabilities())) {
-      target.setProperty(dataset, PairFlags.PROPERTY, PairFlags.encode(flags));
-    }
+    streams.record(dataset, flags);
     if (dataset.isPool()) {
       remountTree(cycle, dataset);
     }
@@ -839,71 +837,6 @@ public final class Puller {
       }
     }
     return Optional.empty();
-  }
-
-  /** The flags a new pair of {@code dataset} is bootstrapped with. */
-  private SendFlags bootstrapFlags(DatasetName dataset) {
-    boolean encrypted =
-        source.capabilities().sendRaw()
-            && source.getProperty(dataset, ENCRYPTION).filter(v -> !v.equals("off")).isPresent();
-    return PairFlags.forBootstrap(
-        dataset, source.capabilities(), target.capabilities(), encrypted, rawEverywhere);
-  }
-
-  /**
-   * The flags the pair of {@code dataset} was bootstrapped with, recorded on the target; a pair
-   * bootstrapped before flags were recorded keeps what zferry sent then, recorded now.
-   */
-  private SendFlags pairFlags(DatasetName dataset) {
-    Capabilities sourceCaps = source.capabilities();
-    Capabilities targetCaps = target.capabilities();
-    if (!PairFlags.worthRecording(sourceCaps, targetCaps)) {
-      return PairFlags.legacy(sourceCaps, targetCaps);
-    }
-    Optional<String> recorded = target.getOwnProperty(dataset, PairFlags.PROPERTY);
-    SendFlags flags =
-        recorded
-            .map(v -> PairFlags.decode(dataset, v))
-            .orElseGet(() -> PairFlags.legacy(sourceCaps, targetCaps));
-    if (recorded.isEmpty()) {
-      target.setProperty(dataset, PairFlags.PROPERTY, PairFlags.encode(flags));
-    }
-    SendFlags wanted;
-    try {
-      wanted = PairFlags.forBootstrap(dataset, sourceCaps, targetCaps, flags.raw(), rawEverywhere);
-    } catch (IllegalStateException e) {
-      wanted = flags;
-    }
-    if (!wanted.equals(flags)
-        && FLAG_CHANGES_LOGGED.add(dataset + " " + PairFlags.encode(wanted))) {
-      log.info(
-          "{}: sent with {} as bootstrapped; {} takes effect at its next bootstrap (send flags"
-              + " never change between incrementals)",
-          dataset,
-          PairFlags.encode(flags),
-          PairFlags.encode(wanted));
-    }
-    return flags;
-  }
-
-  /**
-   * On OpenZFS the passive is never writable, not even for a moment: a receive leaves what arrives
-   * unmounted ({@code -u}) and cannot lower {@code readonly} (the pool root keeps its own {@code
-   * on}, children ignore the stream's value and inherit it). zfs-fuse has neither option and keeps
-   * its short window (docs/soak.md).
-   */
-  private ReceiveSpec receiveSpec(DatasetName dataset) {
-    ReceiveSpec spec = ReceiveSpec.into(dataset);
-    if (!receivesKeepReadOnly()) {
-      return spec;
-    }
-    spec = spec.unmounted();
-    return dataset.isPool() ? spec.setting(READONLY, "on") : spec.excluding(READONLY);
-  }
-
-  private boolean receivesKeepReadOnly() {
-    Capabilities caps = target.capabilities();
-    return caps.receiveNoMount() && caps.receiveProperties();
   }
 
   private long longProperty(DatasetName dataset, PropertyName property) {
