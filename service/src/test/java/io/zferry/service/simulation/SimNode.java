@@ -156,10 +156,11 @@ final class SimNode implements ControlPorts {
 
   @Override
   public boolean stopPulling() {
-    pulling = false;
-    if (sim.pullCycleStuck(this)) {
+    // Only a loop that was pulling can leave a cycle behind.
+    if (pulling && sim.pullCycleStuck(this)) {
       staleCycle = true;
     }
+    pulling = false;
     return !staleCycle;
   }
 
