@@ -16,7 +16,9 @@ import io.zferry.sync.pull.Puller;
 import io.zferry.sync.pull.TransferActivity;
 import io.zferry.sync.transfer.TransferOptions;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -210,6 +212,9 @@ final class PullLoop implements AutoCloseable {
           TransferOptions.defaults()
               .withStallTimeout(now.stallTimeout())
               .withBandwidthLimit(now.bandwidthLimitBytesPerSecond());
+      // A rollback of another tool's snapshot is an event before the receive that does it; the
+      // report's note of it afterwards would only repeat that event.
+      Set<String> announced = new HashSet<>();
       Puller puller =
           new Puller(
                   peerZfs,
@@ -218,10 +223,16 @@ final class PullLoop implements AutoCloseable {
                   clock,
                   options,
                   activity -> transfer = Optional.of(activity))
-              .resolvingDivergence(divergence);
+              .resolvingDivergence(divergence)
+              .announcingRollbacks(
+                  rollback -> {
+                    String message = rollback.dataset() + ": " + rollback.describe();
+                    announced.add(message);
+                    event(message);
+                  });
       current = Optional.of(puller);
       PullReport report = puller.pullOnce();
-      record(runId, report);
+      record(runId, report, announced);
       return Optional.of(report);
     } catch (PullCancelledException e) {
       log.info("{}: {}", service, e.getMessage());
@@ -238,7 +249,7 @@ final class PullLoop implements AutoCloseable {
     }
   }
 
-  private void record(long runId, PullReport report) {
+  private void record(long runId, PullReport report, Set<String> announced) {
     report
         .newestApplied()
         .ifPresent(
@@ -249,7 +260,7 @@ final class PullLoop implements AutoCloseable {
     for (var aside : report.setAside()) {
       event("previous data kept as " + aside + " (no common snapshot)");
     }
-    report.notes().forEach(this::event);
+    report.notes().stream().filter(note -> !announced.contains(note)).forEach(this::event);
     RunResult result =
         report.diverged()
             ? RunResult.DIVERGED

@@ -81,12 +81,13 @@ public final class CatchUp {
 
   private static Optional<String> outOfSpace(PullReport report) {
     return report.outcomes().stream()
-        .filter(o -> o instanceof DatasetOutcome.Failed)
+        .filter(o -> o instanceof DatasetOutcome.Failed || o instanceof DatasetOutcome.NoRoomToKeep)
         .map(DatasetOutcome::describe)
         .filter(
             d -> {
               String text = d.toLowerCase(Locale.ROOT);
               return text.contains("out of space")
+                  || text.contains("keeping the data it would replace")
                   || text.contains("no space left")
                   || text.contains("quota exceeded");
             })

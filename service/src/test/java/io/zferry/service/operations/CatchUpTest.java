@@ -39,7 +39,8 @@ class CatchUpTest {
 
   private static PullReport report(DatasetOutcome outcome, Optional<Snapshot> newest) {
     Instant at = Instant.parse("2026-01-01T00:00:00Z");
-    return new PullReport(TANK, at, at, List.of(outcome), newest, List.of(), List.of(), List.of());
+    return new PullReport(
+        TANK, at, at, List.of(outcome), newest, List.of(), List.of(), List.of(), List.of());
   }
 
   @Test

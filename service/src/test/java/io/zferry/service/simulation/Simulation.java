@@ -486,6 +486,7 @@ final class Simulation {
                 at)),
         List.of(),
         List.of(),
+        List.of(),
         List.of());
   }
 
