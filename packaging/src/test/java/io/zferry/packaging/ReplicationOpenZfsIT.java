@@ -125,6 +125,7 @@ class ReplicationOpenZfsIT {
             "  systemctl disable --now zferryd || true",
             "  apt-get purge -y zferry",
             "fi",
+            "systemctl reset-failed zferryd 2>/dev/null || true",
             "rm -rf /etc/zferry /var/lib/zferry",
             "sed -i '/zferry serve/d' /root/.ssh/authorized_keys",
             "zfs inherit readonly tank",
