@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * as docs/install.md says: installed with apt, one configuration on both nodes, API tokens made on
  * node-a and copied, {@code zferry setup-ssh} on each node, {@code systemctl enable --now zferryd}.
  * A file on the active's pool root and one in a child dataset reach the passive intact, and each
- * node's {@code zferry status} names its role. Runs only with {@code -Dzferry.openzfs=2.1|2.3}.
+ * node's {@code zferry status} names its role. Then datasets of every kind an OpenZFS server holds
+ * (encrypted, a zvol, {@code mountpoint=legacy}, {@code canmount=noauto} and {@code off}) reach the
+ * passive at the active's snapshot, the encryption key never leaves the active, and a snapshot an
+ * operator took on the passive stops nothing (and goes only with an announcement). Runs only with
+ * {@code -Dzferry.openzfs=2.1|2.3}.
  */
 @ExtendWith(OpenZfsLabExtension.class)
 class ReplicationOpenZfsIT {
@@ -29,7 +36,7 @@ class ReplicationOpenZfsIT {
   private static final Duration REPLICATED_WITHIN = Duration.ofMinutes(4);
 
   @Test
-  void theDocumentedInstallReplicatesThePoolRootAndAChildDataset(OpenZfsLab lab, @TempDir Path tmp)
+  void theDocumentedInstallReplicatesEveryKindOfDataset(OpenZfsLab lab, @TempDir Path tmp)
       throws Exception {
     Path deb = Path.of(System.getProperty("zferry.deb"));
     assertThat(deb).as("the package built in this module").isRegularFile();
@@ -110,9 +117,111 @@ class ReplicationOpenZfsIT {
         "zferry status on node-b: passive here, active on node-a",
         () -> lab.exec(B, "zferry", "status"),
         out -> out.contains("passive here") && out.contains("active on node-a"));
+
+    everyKindOfDatasetReachesThePassive(lab);
+
     // For the log only: the API of a busy 1-vCPU VM may take longer than the CLI waits.
     System.out.println(lab.exec(A, "zferry", "status").stdout());
     System.out.println(lab.exec(B, "zferry", "status").stdout());
+  }
+
+  private static final String OPERATOR_SNAPSHOT = "tank@operator-before-upgrade";
+  private static final List<String> EVERY_KIND =
+      List.of("tank/secret", "tank/vol", "tank/legacy", "tank/noauto", "tank/off");
+
+  private static void everyKindOfDatasetReachesThePassive(OpenZfsLab lab)
+      throws InterruptedException {
+    // A snapshot an operator (or sanoid, zfs-auto-snapshot) takes on the passive.
+    run(lab, B, "zfs", "snapshot", OPERATOR_SNAPSHOT);
+    lab.shell(
+        A,
+        String.join(
+            "\n",
+            "set -e",
+            "head -c 32 /dev/urandom > /root/secret.key",
+            "zfs create -o encryption=aes-256-gcm -o keyformat=raw"
+                + " -o keylocation=file:///root/secret.key tank/secret",
+            "head -c 1048576 /dev/urandom > /tank/secret/secret-file.bin",
+            "zfs create -V 8M tank/vol",
+            "udevadm settle",
+            "head -c 8388608 /dev/urandom > /dev/zvol/tank/vol",
+            "sync",
+            "zfs create -o mountpoint=legacy tank/legacy",
+            "mkdir -p /mnt/legacy",
+            "mount -t zfs tank/legacy /mnt/legacy",
+            "head -c 1048576 /dev/urandom > /mnt/legacy/legacy-file.bin",
+            "umount /mnt/legacy",
+            "zfs create -o canmount=noauto tank/noauto",
+            "zfs create -o canmount=off tank/off"));
+    String volSum = zvolSha256(lab, A);
+
+    // The active's newest snapshot of each dataset, once a round has taken one of each.
+    awaitOn(
+        lab,
+        A,
+        "a snapshot of every new dataset on the active",
+        () -> lab.exec(A, "zfs", "list", "-H", "-p", "-t", "snapshot", "-o", "name", "-r", "tank"),
+        out -> EVERY_KIND.stream().allMatch(ds -> out.contains(ds + "@")));
+    Map<String, String> wanted = newestGuids(run(lab, A, snapshotListing()).stdout());
+    awaitOn(
+        lab,
+        B,
+        "every dataset on the passive at the active's newest snapshot " + wanted,
+        () -> lab.exec(B, snapshotListing()),
+        out -> wanted.values().stream().allMatch(guid -> out.contains("\t" + guid + "\n")));
+
+    // Raw: the passive holds the encrypted blocks, not the key.
+    assertThat(run(lab, B, "zfs", "get", "-H", "-o", "value", "encryption", "tank/secret").stdout())
+        .isEqualTo("aes-256-gcm\n");
+    assertThat(run(lab, B, "zfs", "get", "-H", "-o", "value", "keystatus", "tank/secret").stdout())
+        .isEqualTo("unavailable\n");
+    assertThat(lab.exec(B, "test", "-e", "/root/secret.key").exitCode()).isNotZero();
+    assertThat(zvolSha256(lab, B)).isEqualTo(volSum);
+    // An incremental receive cannot keep a newer snapshot on its target: zferry may roll the
+    // operator's snapshot back only if it held no data, and only after saying so.
+    if (lab.exec(B, "zfs", "list", "-H", "-o", "name", OPERATOR_SNAPSHOT).exitCode() != 0) {
+      assertThat(run(lab, B, "journalctl", "-u", "zferryd", "--no-pager").stdout())
+          .as("the rollback of the operator's snapshot is announced")
+          .contains("operator-before-upgrade");
+    }
+    assertThat(run(lab, B, "zfs", "get", "-H", "-o", "value", "readonly", "tank").stdout())
+        .isEqualTo("on\n");
+    assertThat(lab.exec(B, "touch", "/tank/written-on-the-passive").exitCode())
+        .as("the passive's pool refuses writes")
+        .isNotZero();
+  }
+
+  private static String[] snapshotListing() {
+    return new String[] {
+      "zfs",
+      "list",
+      "-H",
+      "-p",
+      "-t",
+      "snapshot",
+      "-o",
+      "name,guid",
+      "-s",
+      "createtxg",
+      "-r",
+      "tank"
+    };
+  }
+
+  /** Dataset → GUID of its newest snapshot, from a listing sorted by createtxg. */
+  private static Map<String, String> newestGuids(String listing) {
+    Map<String, String> newest = new TreeMap<>();
+    listing
+        .lines()
+        .map(line -> line.split("\t"))
+        .forEach(f -> newest.put(f[0].substring(0, f[0].indexOf('@')), f[1]));
+    return newest;
+  }
+
+  private static String zvolSha256(OpenZfsLab lab, String node) {
+    String out =
+        lab.shell(node, "udevadm settle; head -c 8388608 /dev/zvol/tank/vol | sha256sum").stdout();
+    return out.substring(0, out.indexOf(' '));
   }
 
   /** A node as a new server: no zferry, an empty pool tank (a kept lab may hold a last run). */

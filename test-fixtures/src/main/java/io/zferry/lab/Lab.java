@@ -1,9 +1,6 @@
 package io.zferry.lab;
 
-import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
-import io.zferry.snapshot.host.HostException;
-import io.zferry.snapshot.host.LocalHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,24 +24,24 @@ public final class Lab implements AutoCloseable {
   private static final Duration UP_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(3);
 
-  private final Path script;
+  private final LabScript script;
   private final Map<String, String> env;
 
-  private Lab(Path script, Map<String, String> env) {
+  private Lab(LabScript script, Map<String, String> env) {
     this.script = script;
     this.env = env;
   }
 
   /** Brings the lab up (a no-op if it is up already) and describes it. */
   public static Lab up() {
-    Path script = locateScript();
-    run(script, UP_TIMEOUT, "up");
+    LabScript script = LabScript.locate("lab", SCRIPT_PROPERTY);
+    script.run(UP_TIMEOUT, "up");
     return new Lab(script, readEnv());
   }
 
   /** Removes the lab; it must leave nothing behind. */
   public void down() {
-    run(script, DOWN_TIMEOUT, "down");
+    script.run(DOWN_TIMEOUT, "down");
   }
 
   @Override
@@ -90,7 +87,7 @@ public final class Lab implements AutoCloseable {
 
   /** Runs a lab subcommand such as {@code kill node-a}. */
   public CommandResult command(String... args) {
-    return run(script, UP_TIMEOUT, args);
+    return script.run(UP_TIMEOUT, args);
   }
 
   private String required(String key) {
@@ -99,36 +96,6 @@ public final class Lab implements AutoCloseable {
       throw new IllegalStateException("lab.env has no " + key + "; is the lab script current?");
     }
     return value;
-  }
-
-  private static Path locateScript() {
-    String configured = System.getProperty(SCRIPT_PROPERTY);
-    Path script =
-        configured != null ? Path.of(configured) : Path.of("..", "test-fixtures", "bin", "lab");
-    if (!Files.isExecutable(script)) {
-      throw new IllegalStateException(
-          "lab script not found at " + script.toAbsolutePath() + "; set -D" + SCRIPT_PROPERTY);
-    }
-    return script.toAbsolutePath().normalize();
-  }
-
-  private static CommandResult run(Path script, Duration timeout, String... args) {
-    String[] argv = new String[args.length + 1];
-    argv[0] = script.toString();
-    System.arraycopy(args, 0, argv, 1, args.length);
-    CommandResult result = new LocalHost("lab").run(Command.of(argv), timeout);
-    if (!result.succeeded()) {
-      throw new HostException(
-          "lab",
-          "'"
-              + String.join(" ", argv)
-              + "' failed with "
-              + result.exitCode()
-              + ":\n"
-              + result.stdout()
-              + result.stderr());
-    }
-    return result;
   }
 
   private static Map<String, String> readEnv() {

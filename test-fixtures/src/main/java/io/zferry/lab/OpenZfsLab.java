@@ -3,7 +3,6 @@ package io.zferry.lab;
 import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.host.Host;
-import io.zferry.snapshot.host.HostException;
 import io.zferry.snapshot.host.LocalHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,11 +37,11 @@ public final class OpenZfsLab implements AutoCloseable {
   private static final Duration NODE_TIMEOUT = Duration.ofMinutes(6);
   private static final Duration EXEC_TIMEOUT = Duration.ofMinutes(5);
 
-  private final Path script;
+  private final LabScript script;
   private final String version;
   private final Map<String, String> env;
 
-  private OpenZfsLab(Path script, String version, Map<String, String> env) {
+  private OpenZfsLab(LabScript script, String version, Map<String, String> env) {
     this.script = script;
     this.version = version;
     this.env = env;
@@ -59,14 +58,14 @@ public final class OpenZfsLab implements AutoCloseable {
       throw new IllegalArgumentException(
           "OpenZFS version must be 2.1 or 2.3, not '" + version + "' (-D" + VERSION_PROPERTY + ")");
     }
-    Path script = locateScript();
-    run(script, UP_TIMEOUT, "--zfs", version, "up");
+    LabScript script = LabScript.locate("ozlab", SCRIPT_PROPERTY);
+    script.run(UP_TIMEOUT, "--zfs", version, "up");
     return new OpenZfsLab(script, version, readEnv());
   }
 
   /** Powers both VMs off and removes everything but the cached image. */
   public void down() {
-    run(script, DOWN_TIMEOUT, "down");
+    script.run(DOWN_TIMEOUT, "down");
   }
 
   @Override
@@ -103,7 +102,7 @@ public final class OpenZfsLab implements AutoCloseable {
 
   /** Runs commands as root inside the node, over ssh; each argument arrives as given. */
   public Host host(String node) {
-    return new LocalHost(node, List.of(script.toString(), "exec", checked(node), "--"));
+    return new LocalHost(node, List.of(script.path().toString(), "exec", checked(node), "--"));
   }
 
   /** Runs a command in the node and returns its exit code, stdout and stderr, whatever they are. */
@@ -118,17 +117,17 @@ public final class OpenZfsLab implements AutoCloseable {
 
   /** Copies a file of this machine into the node. */
   public void copy(String node, Path source, String target) {
-    run(script, EXEC_TIMEOUT, "copy", checked(node), source.toString(), target);
+    script.run(EXEC_TIMEOUT, "copy", checked(node), source.toString(), target);
   }
 
   /** Power loss: SIGKILL of the node's qemu process, nothing else. */
   public void kill(String node) {
-    run(script, NODE_TIMEOUT, "kill", checked(node));
+    script.run(NODE_TIMEOUT, "kill", checked(node));
   }
 
   /** Boots a killed node again and waits for its ssh. */
   public void start(String node) {
-    run(script, NODE_TIMEOUT, "start", checked(node));
+    script.run(NODE_TIMEOUT, "start", checked(node));
   }
 
   private static String checked(String node) {
@@ -148,36 +147,6 @@ public final class OpenZfsLab implements AutoCloseable {
       throw new IllegalStateException("ozlab.env has no " + key + "; is the ozlab script current?");
     }
     return value;
-  }
-
-  private static Path locateScript() {
-    String configured = System.getProperty(SCRIPT_PROPERTY);
-    Path script =
-        configured != null ? Path.of(configured) : Path.of("..", "test-fixtures", "bin", "ozlab");
-    if (!Files.isExecutable(script)) {
-      throw new IllegalStateException(
-          "ozlab script not found at " + script.toAbsolutePath() + "; set -D" + SCRIPT_PROPERTY);
-    }
-    return script.toAbsolutePath().normalize();
-  }
-
-  private static CommandResult run(Path script, Duration timeout, String... args) {
-    String[] argv = new String[args.length + 1];
-    argv[0] = script.toString();
-    System.arraycopy(args, 0, argv, 1, args.length);
-    CommandResult result = new LocalHost("ozlab").run(Command.of(argv), timeout);
-    if (!result.succeeded()) {
-      throw new HostException(
-          "ozlab",
-          "'"
-              + String.join(" ", argv)
-              + "' failed with "
-              + result.exitCode()
-              + ":\n"
-              + result.stdout()
-              + result.stderr());
-    }
-    return result;
   }
 
   private static Map<String, String> readEnv() {
