@@ -52,6 +52,7 @@ final class ActiveDuties {
   private final Clock clock;
 
   private boolean startHooksDone;
+  private boolean snapshotRoundsStarted;
   private Instant nextStartHookAttempt = Instant.EPOCH;
   private volatile List<String> vipProblems = List.of();
   private volatile List<String> mountProblems = List.of();
@@ -78,31 +79,45 @@ final class ActiveDuties {
     this.clock = clock;
   }
 
-  /** Becoming active: snapshot rounds start now, start hooks at the next {@link #keepServing}. */
+  /** Becoming active: snapshot rounds, start hooks and VIPs follow in {@link #keepServing}. */
   void begin() {
     startHooksDone = false;
+    snapshotRoundsStarted = false;
     mountProblems = List.of();
     nextStartHookAttempt = Instant.EPOCH;
-    startSnapshotRounds();
   }
 
   /**
-   * Each control step while active: the pool mounted, then start hooks until they succeed, then the
-   * VIPs.
+   * Each control step while active: the pool mounted, then snapshot rounds and start hooks until
+   * they succeed, then the VIPs. Snapshots wait for the mount too: a node that cannot mount its
+   * pool gives the service back, and snapshots it took meanwhile would stand on it as its own,
+   * after the last common one, and stop its replication as a divergence.
    */
   void keepServing() {
-    if (!startHooksDone && !clock.instant().isBefore(nextStartHookAttempt) && poolMounted()) {
-      HookRunner.PhaseResult result = hooks.run(HookRunner.Phase.START);
-      startHooksDone = result.succeeded();
+    if ((!startHooksDone || !snapshotRoundsStarted)
+        && !clock.instant().isBefore(nextStartHookAttempt)
+        && poolMounted()) {
+      if (!snapshotRoundsStarted) {
+        startSnapshotRounds();
+        snapshotRoundsStarted = true;
+      }
       if (!startHooksDone) {
-        nextStartHookAttempt = clock.instant().plus(START_HOOK_RETRY_PAUSE);
-        event(EventKind.OPERATOR_ACTION, result.summary() + "; VIPs stay down until it succeeds");
-      } else if (!result.runs().isEmpty()) {
-        event(EventKind.OPERATOR_ACTION, result.summary());
+        runStartHooks();
       }
     }
     // Clients must not reach a service whose start hooks failed.
     convergeVips(startHooksDone);
+  }
+
+  private void runStartHooks() {
+    HookRunner.PhaseResult result = hooks.run(HookRunner.Phase.START);
+    startHooksDone = result.succeeded();
+    if (!startHooksDone) {
+      nextStartHookAttempt = clock.instant().plus(START_HOOK_RETRY_PAUSE);
+      event(EventKind.OPERATOR_ACTION, result.summary() + "; VIPs stay down until it succeeds");
+    } else if (!result.runs().isEmpty()) {
+      event(EventKind.OPERATOR_ACTION, result.summary());
+    }
   }
 
   boolean startHooksDone() {

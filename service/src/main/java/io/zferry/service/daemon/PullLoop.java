@@ -115,10 +115,15 @@ final class PullLoop implements AutoCloseable {
    * and the caller must not take the pool over yet.
    */
   boolean stopAndWait() {
+    return stopAndWait(STOP_WAIT);
+  }
+
+  /** {@link #stopAndWait()}, waiting up to {@code wait} for the cancelled cycle to end. */
+  boolean stopAndWait(java.time.Duration wait) {
     enable(false);
     current.ifPresent(Puller::cancel);
     try {
-      if (cycleLock.tryLock(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (cycleLock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
         cycleLock.unlock();
         return true;
       }

@@ -69,6 +69,12 @@ import org.slf4j.LoggerFactory;
 public final class ServiceRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
+  /**
+   * Longer than an SSH connect time-out plus the missed keep-alives that declare a peer gone
+   * (SshSettings), so a cycle stuck on the dead peer has ended by then.
+   */
+  private static final Duration FORCE_WAITS_FOR_CANCELLED_PULL = Duration.ofMinutes(2);
+
   private final NodeName self;
   private final NodeConfig peerNode;
   private final ServiceConfig config;
@@ -451,14 +457,18 @@ public final class ServiceRuntime implements AutoCloseable {
     if (refusal.isPresent()) {
       throw new OperationException(OperationException.Kind.CONFLICT, refusal.get());
     }
-    if (!pullLoop.stopAndWait()) {
+    // The operator forces because the peer is gone, so a pull cycle may still be waiting on it:
+    // it ends once its SSH connection times out, and nothing is taken over before it has.
+    if (!pullLoop.stopAndWait(FORCE_WAITS_FOR_CANCELLED_PULL)) {
       throw new OperationException(
           OperationException.Kind.CONFLICT,
           "a cancelled pull cycle of "
               + name()
               + " is still running on "
               + self.value()
-              + "; try again in a few seconds");
+              + " after "
+              + DurationText.format(FORCE_WAITS_FOR_CANCELLED_PULL)
+              + " (a hung zfs or ssh?); see its log, then try again");
     }
     ServiceState owned =
         store.changeOwner(
