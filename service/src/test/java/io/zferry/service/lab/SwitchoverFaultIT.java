@@ -122,7 +122,12 @@ class SwitchoverFaultIT extends FaultSuiteBase {
     assertThat(s.cluster().status("node-b").orElseThrow().role()).isEqualTo("passive");
     assertThat(s.cluster().status("node-a").orElseThrow().role()).isEqualTo("active");
     // The operator's fix: clear the directory and mount the pool again.
-    s.node("node-b").shell("umount /tank && zfs mount tank");
+    // zferry's own pull loop may be mounting it at the same moment: retry, and mounted is mounted.
+    s.node("node-b")
+        .shell(
+            "umount /tank && for i in 1 2 3 4 5 6 7 8 9 10; do zfs mount tank 2>/dev/null;"
+                + " [ \"$(zfs get -H -o value mounted tank)\" = yes ] && exit 0; sleep 1; done;"
+                + " exit 1");
     s.settle("node-a");
     s.verify("node-a");
   }
