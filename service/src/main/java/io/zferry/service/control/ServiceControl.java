@@ -38,6 +38,7 @@ public final class ServiceControl {
   private final ControlPorts ports;
   private final Clock clock;
   private final LongSupplier nanoTime;
+  private final Optional<LeaderLease> lease;
 
   private boolean fenceFailedBefore;
   private long nextFenceAttempt;
@@ -56,6 +57,35 @@ public final class ServiceControl {
       ControlPorts ports,
       Clock clock,
       LongSupplier nanoTime) {
+    this(
+        service,
+        self,
+        peer,
+        fencing,
+        heartbeatTimeout,
+        store,
+        ports,
+        clock,
+        nanoTime,
+        Optional.empty());
+  }
+
+  /**
+   * @param lease this node's hold on the service's leader key at the witness, if the cluster has
+   *     one: then this node serves only while it holds the lease and takes over only after
+   *     acquiring it (design §5 rule 8)
+   */
+  public ServiceControl(
+      String service,
+      String self,
+      String peer,
+      FencingPolicy fencing,
+      Duration heartbeatTimeout,
+      StateStore store,
+      ControlPorts ports,
+      Clock clock,
+      LongSupplier nanoTime,
+      Optional<LeaderLease> lease) {
     this.service = service;
     this.self = self;
     this.peer = peer;
@@ -65,6 +95,7 @@ public final class ServiceControl {
     this.ports = ports;
     this.clock = clock;
     this.nanoTime = nanoTime;
+    this.lease = lease;
     this.lastProgress = nanoTime.getAsLong();
   }
 
@@ -99,6 +130,14 @@ public final class ServiceControl {
   /** An operator forced or promoted this node: it stands in for the peer's confirmation. */
   public void confirmedByOperator() {
     operatorConfirmed = true;
+  }
+
+  /**
+   * A switchover hands the witness's leader key to the new owner before the record changes; empty
+   * if handed over or the cluster has no witness, otherwise why not.
+   */
+  public Optional<String> handOverLease(String to) {
+    return lease.flatMap(l -> l.handOver(to));
   }
 
   private Decision decide(ServiceState local) {
@@ -147,10 +186,18 @@ public final class ServiceControl {
 
   private Decision apply(Decision next, ServiceState local) {
     if (next instanceof Decision.Serve) {
+      Optional<String> noLease = lease.flatMap(LeaderLease::keep);
+      if (noLease.isPresent()) {
+        ports.follow(false, true);
+        return new Decision.Hold(
+            self + " owns the record at epoch " + local.epoch() + ", but " + noLease.get());
+      }
       ports.serve();
     } else if (next instanceof Decision.Follow follow) {
+      lease.ifPresent(LeaderLease::drop);
       ports.follow(follow.pull(), false);
     } else if (next instanceof Decision.Hold) {
+      lease.ifPresent(LeaderLease::drop);
       ports.follow(false, true);
     } else if (next instanceof Decision.TakeOver takeOver) {
       return takeOver(takeOver, local);
@@ -160,14 +207,21 @@ public final class ServiceControl {
   }
 
   private Decision takeOver(Decision.TakeOver takeOver, ServiceState local) {
+    Optional<String> noLease = lease.flatMap(LeaderLease::acquire);
+    if (noLease.isPresent()) {
+      ports.follow(false, true);
+      return new Decision.Hold(takeOver.reason() + ", but " + noLease.get() + "; no takeover");
+    }
     if (takeOver.fenceFirst()) {
       Optional<String> fenceFailure = fence();
       if (fenceFailure.isPresent()) {
+        lease.ifPresent(LeaderLease::drop);
         ports.follow(false, true);
         return new Decision.Hold(takeOver.reason() + ", but " + fenceFailure.get());
       }
     }
     if (!ports.stopPulling()) {
+      lease.ifPresent(LeaderLease::drop);
       ports.follow(false, true);
       return new Decision.Hold(
           takeOver.reason() + ", but a pull cycle is still running; not taking over until it ends");
@@ -183,6 +237,7 @@ public final class ServiceControl {
               "automatic failover: " + takeOver.reason(),
               true);
     } catch (EpochConflictException e) {
+      lease.ifPresent(LeaderLease::drop);
       return new Decision.Unchanged("the record changed meanwhile: " + e.getMessage());
     }
     ports.recorded(
