@@ -159,7 +159,8 @@ public final class NodeDaemon implements AutoCloseable {
               vipsOf(service),
               scheduler,
               clock,
-              System::nanoTime));
+              System::nanoTime,
+              Optional.empty()));
     }
     this.heartbeat = singleThread("heartbeat");
     this.lagHistory = new LagHistory(clock);

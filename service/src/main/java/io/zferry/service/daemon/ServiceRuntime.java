@@ -11,6 +11,7 @@ import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.Settings;
 import io.zferry.service.config.Vip;
 import io.zferry.service.control.ForceRule;
+import io.zferry.service.control.LeaderLease;
 import io.zferry.service.control.ServiceControl;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.FailoverDecider;
@@ -89,6 +90,7 @@ public final class ServiceRuntime implements AutoCloseable {
   private final PullLoop pullLoop;
   private final ServiceExecutor executor;
   private final ServiceControl control;
+  private final boolean witnessed;
   private final Clock clock;
   private final LongSupplier nanoTime;
 
@@ -110,7 +112,8 @@ public final class ServiceRuntime implements AutoCloseable {
       VipControl vips,
       SnapshotScheduler scheduler,
       Clock clock,
-      LongSupplier nanoTime) {
+      LongSupplier nanoTime,
+      Optional<LeaderLease> lease) {
     this.self = self;
     this.peerNode = peerNode;
     this.config = config;
@@ -168,7 +171,9 @@ public final class ServiceRuntime implements AutoCloseable {
             store,
             executor,
             clock,
-            nanoTime);
+            nanoTime,
+            lease);
+    this.witnessed = lease.isPresent();
   }
 
   public String name() {
@@ -288,6 +293,21 @@ public final class ServiceRuntime implements AutoCloseable {
     @Override
     public Snapshot finalSnapshot() {
       return active.finalSnapshot();
+    }
+
+    @Override
+    public boolean hasWitness() {
+      return witnessed;
+    }
+
+    @Override
+    public void handOverLease(String to) {
+      control
+          .handOverLease(to)
+          .ifPresent(
+              why -> {
+                throw new OperationException(OperationException.Kind.FAILED, why);
+              });
     }
 
     @Override

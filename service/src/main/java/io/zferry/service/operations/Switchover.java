@@ -10,13 +10,16 @@ import java.util.function.Consumer;
 
 /**
  * A switchover from this node (the active) to its peer, losing nothing (design §5 rule 6): VIPs
- * down, stop hooks, no more writes, final snapshot, the peer pulls it, roles swap (epoch+1 on
- * both), the peer starts and raises the VIPs, this node pulls from it.
+ * down, stop hooks, no more writes, final snapshot, the peer pulls it, the witness's leader key is
+ * handed to the peer (if the cluster has a witness), roles swap (epoch+1 on both), the peer starts
+ * and raises the VIPs, this node pulls from it.
  *
  * <p>What happens on a failure depends on what is known (rule 7):
  *
  * <ul>
- *   <li>before the owner record changed: this node is restored as active;
+ *   <li>before the owner record changed: this node is restored as active (if the hand-over of the
+ *       leader key was refused or unanswered, it serves again only once the witness grants it the
+ *       key again, which a handed-over key delays by at most one lease TTL);
  *   <li>the owner record could not be written: read back; if it is unchanged this node is restored,
  *       otherwise it serves nothing and the failover rules take it from there;
  *   <li>the peer answered that it could not start: it has stepped back, so the service is taken
@@ -42,6 +45,15 @@ public final class Switchover {
     void stopWrites();
 
     Snapshot finalSnapshot();
+
+    /** Whether the cluster has a witness, whose leader key a switchover hands over. */
+    boolean hasWitness();
+
+    /**
+     * Hands the witness's leader key to {@code to} (compare leader == this node, put {@code to});
+     * throws if the witness refused or did not answer.
+     */
+    void handOverLease(String to);
 
     /** Serves again as before the switchover. */
     void restoreActive();
@@ -81,6 +93,9 @@ public final class Switchover {
       steps.run(
           to + " pulls the final snapshot",
           () -> peer.catchUp(local.service(), last.name().toString(), last.guid().toString()));
+      if (local.hasWitness()) {
+        steps.run("hand the witness's leader key to " + to, () -> local.handOverLease(to));
+      }
     } catch (RuntimeException e) {
       steps.run("restore " + self + " as active", local::restoreActive);
       return report(steps, false, "switchover failed at a step; " + self + " is active");

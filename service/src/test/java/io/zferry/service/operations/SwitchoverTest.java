@@ -74,6 +74,39 @@ class SwitchoverTest {
   }
 
   @Test
+  void withAWitnessTheLeaderKeyIsHandedOverBeforeTheOwnerRecordChanges() {
+    a.witness = true;
+
+    ActionReport report = switchover();
+
+    assertThat(report.ok()).isTrue();
+    assertThat(report.steps())
+        .extracting(Steps.Step::name)
+        .containsSubsequence(
+            "node-b pulls the final snapshot",
+            "hand the witness's leader key to node-b",
+            "record node-b as owner",
+            "node-b starts the service");
+    assertThat(a.handedTo).contains("node-b");
+  }
+
+  @Test
+  void aHandOverTheWitnessRefusesChangesNoOwnerAndRestoresTheActive() {
+    a.witness = true;
+    a.handOverFailure = Optional.of("the witness refused: the leader key names node-b");
+
+    ActionReport report = switchover();
+
+    assertThat(report.ok()).isFalse();
+    assertThat(b.promoted).isFalse();
+    assertThat(storeA.serviceState(SERVICE).orElseThrow().activeNode()).isEqualTo("node-a");
+    assertThat(report.steps())
+        .last()
+        .extracting(Steps.Step::name)
+        .isEqualTo("restore node-a as active");
+  }
+
+  @Test
   void aPeerThatAnsweredItCouldNotStartIsTakenBack() {
     b.startFails = true;
 
@@ -109,6 +142,9 @@ class SwitchoverTest {
     boolean readOnly;
     boolean pulling;
     Optional<String> held = Optional.empty();
+    boolean witness;
+    Optional<String> handOverFailure = Optional.empty();
+    Optional<String> handedTo = Optional.empty();
 
     @Override
     public String service() {
@@ -122,6 +158,19 @@ class SwitchoverTest {
 
     @Override
     public void vipsDown() {}
+
+    @Override
+    public boolean hasWitness() {
+      return witness;
+    }
+
+    @Override
+    public void handOverLease(String to) {
+      if (handOverFailure.isPresent()) {
+        throw new OperationException(OperationException.Kind.FAILED, handOverFailure.get());
+      }
+      handedTo = Optional.of(to);
+    }
 
     @Override
     public String runStopHooks() {

@@ -5,7 +5,9 @@ import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.SyncLock;
 import io.zferry.service.config.FencingPolicy;
 import io.zferry.service.control.ControlPorts;
+import io.zferry.service.control.LeaderLease;
 import io.zferry.service.control.ServiceControl;
+import io.zferry.service.control.Witness;
 import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.testing.MutableClock;
@@ -21,8 +23,13 @@ import java.util.Optional;
 final class SimNode implements ControlPorts {
   static final String SERVICE = "tank";
   static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
-  static final FencingPolicy FENCING =
+  static final FencingPolicy FENCE_COMMAND =
       new FencingPolicy.Command(List.of("/usr/local/sbin/fence-peer"), Duration.ofSeconds(60));
+
+  /** The witness's lease: renewed every 2 s, given up 2 s before it could expire. */
+  static final Duration LEASE_TTL = Duration.ofSeconds(6);
+
+  static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
 
   enum Mode {
     STARTING,
@@ -42,6 +49,8 @@ final class SimNode implements ControlPorts {
   final MutableClock clock;
   final InMemoryStateStore store;
   final SimPool pool;
+  final FencingPolicy fencing;
+  final Optional<Witness> witness;
 
   boolean up;
   int bootStep;
@@ -59,12 +68,20 @@ final class SimNode implements ControlPorts {
   boolean seenSinceStart;
   Optional<Claim> lastClaim = Optional.empty();
 
-  SimNode(String name, Simulation sim, MutableClock clock, SimPool pool) {
+  SimNode(
+      String name,
+      Simulation sim,
+      MutableClock clock,
+      SimPool pool,
+      FencingPolicy fencing,
+      Optional<Witness> witness) {
     this.name = name;
     this.sim = sim;
     this.clock = clock;
     this.store = new InMemoryStateStore(clock);
     this.pool = pool;
+    this.fencing = fencing;
+    this.witness = witness;
   }
 
   /** A fresh daemon: nothing in memory, the store and the pool as they were. */
@@ -84,12 +101,13 @@ final class SimNode implements ControlPorts {
             SERVICE,
             name,
             sim.peerOf(this).name,
-            FENCING,
+            fencing,
             HEARTBEAT_TIMEOUT,
             store,
             this,
             clock,
-            clock::nanoTime);
+            clock::nanoTime,
+            witness.map(w -> new LeaderLease(name, w, LEASE_TTL, LEASE_MARGIN, clock::nanoTime)));
   }
 
   void crash() {

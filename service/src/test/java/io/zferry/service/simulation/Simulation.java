@@ -1,6 +1,8 @@
 package io.zferry.service.simulation;
 
 import io.zferry.lockstate.ServiceState;
+import io.zferry.service.config.FencingPolicy;
+import io.zferry.service.control.Witness;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.operations.ActionReport;
@@ -11,6 +13,7 @@ import io.zferry.service.operations.Promotion;
 import io.zferry.service.operations.ResyncResult;
 import io.zferry.service.operations.Switchover;
 import io.zferry.service.simulation.SimNode.Claim;
+import io.zferry.service.testing.FakeWitness;
 import io.zferry.service.testing.MutableClock;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
@@ -30,9 +33,13 @@ import java.util.function.Supplier;
  * One seeded schedule of two nodes running the daemon's control step ({@code ServiceControl}) and
  * switchover ({@code Switchover}, {@code CatchUp}) over in-memory stores and pools, a network that
  * drops, delays, duplicates and partitions messages and loses replies, crashes and restarts,
- * failing fence commands, full pools, failing start hooks and stepped wall clocks. After every step
- * it checks the invariants I1-I4; at the end it heals everything and checks I5. Everything random
- * comes from the one seed, so a seed replays its schedule exactly.
+ * failing fence commands, full pools, failing start hooks and stepped wall clocks, and, when the
+ * setup has one, a witness ({@link FakeWitness}: etcd's leader lease on simulated time) that
+ * crashes, is cut off from either node and loses replies. A partition cuts the peer link only:
+ * clients still reach both nodes (symmetric). After every step it checks the invariants I1-I4; at
+ * the end it heals everything and checks I5. Everything random comes from the one seed, the faults
+ * from streams of their own, so a seed replays its schedule exactly and injects the same faults
+ * whatever the setup.
  */
 final class Simulation {
   static final int FAULT_STEPS = 150;
@@ -47,8 +54,50 @@ final class Simulation {
     }
   }
 
+  /**
+   * What the schedule's cluster is configured with.
+   *
+   * @param fenceIgnore {@code fencing: ignore} rather than a fence command
+   * @param witness a witness (a third process with a leader lease) is configured
+   */
+  record Setup(boolean fenceIgnore, boolean witness) {
+    /** The configurations zferry accepts, one per seed in turn; ignore needs a witness. */
+    static Setup forSeed(long seed) {
+      return switch ((int) Math.floorMod(seed, 3L)) {
+        case 0 -> new Setup(false, false);
+        case 1 -> new Setup(true, true);
+        default -> new Setup(false, true);
+      };
+    }
+
+    @Override
+    public String toString() {
+      return "fencing "
+          + (fenceIgnore ? "ignore" : "command")
+          + (witness ? ", witness" : ", no witness");
+    }
+  }
+
   private final long seed;
+  private final Setup setup;
   private final SplittableRandom random;
+
+  /**
+   * The faults: their own stream, so one seed injects the same faults into every setup, whatever
+   * the nodes decide.
+   */
+  private final SplittableRandom faultRandom;
+
+  /** The witness's faults and lost replies: a stream of their own as well. */
+  private final SplittableRandom witnessRandom;
+
+  private final SplittableRandom witnessReplyRandom;
+
+  private final FakeWitness witness;
+  private final MutableClock witnessClock;
+  private boolean witnessCutFromA;
+  private boolean witnessCutFromB;
+  private double witnessLostReplyRate;
   private final SimNode a;
   private final SimNode b;
   private final List<Integer> acked = new ArrayList<>();
@@ -67,14 +116,56 @@ final class Simulation {
   private boolean faults = true;
 
   Simulation(long seed) {
+    this(seed, Setup.forSeed(seed));
+  }
+
+  Simulation(long seed, Setup setup) {
     this.seed = seed;
-    this.random = new SplittableRandom(seed);
+    this.setup = setup;
+    SplittableRandom root = new SplittableRandom(seed);
+    this.random = root.split();
+    this.faultRandom = root.split();
+    this.witnessRandom = root.split();
+    this.witnessReplyRandom = root.split();
     SimPool.Snap initial = new SimPool.Snap(1, List.of());
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
-    this.a = new SimNode("node-a", this, new MutableClock(start), new SimPool(initial));
-    this.b = new SimNode("node-b", this, new MutableClock(start), new SimPool(initial));
+    this.witnessClock = new MutableClock(start);
+    this.witness = new FakeWitness(witnessClock::nanoTime);
+    FencingPolicy fencing =
+        setup.fenceIgnore() ? new FencingPolicy.Ignore() : SimNode.FENCE_COMMAND;
+    this.a =
+        new SimNode(
+            "node-a",
+            this,
+            new MutableClock(start),
+            new SimPool(initial),
+            fencing,
+            witnessClient("node-a"));
+    this.b =
+        new SimNode(
+            "node-b",
+            this,
+            new MutableClock(start),
+            new SimPool(initial),
+            fencing,
+            witnessClient("node-b"));
     a.boot(0);
     b.boot(0);
+  }
+
+  private Optional<Witness> witnessClient(String node) {
+    if (!setup.witness()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        witness.client(
+            node,
+            () -> !(node.equals("node-a") ? witnessCutFromA : witnessCutFromB),
+            () -> witnessReplyRandom.nextDouble() < witnessLostReplyRate));
+  }
+
+  Setup setup() {
+    return setup;
   }
 
   SimNode peerOf(SimNode node) {
@@ -101,6 +192,7 @@ final class Simulation {
       for (SimNode node : List.of(a, b)) {
         node.clock.advance(STEP);
       }
+      witnessClock.advance(STEP);
       heartbeats();
       for (SimNode node : List.of(a, b)) {
         if (node.up) {
@@ -110,7 +202,7 @@ final class Simulation {
       }
       clientsWriteAndSnapshot();
       pulls();
-      if (faults && random.nextDouble() < 0.04) {
+      if (faults && faultRandom.nextDouble() < 0.04) {
         operatorSwitchover();
       }
       checkSafety();
@@ -128,36 +220,72 @@ final class Simulation {
     }
   }
 
+  /** Draws the same numbers at every step whatever the nodes do, so a seed's faults never vary. */
   private void injectFaults() {
-    if (random.nextDouble() < 0.04) {
+    SplittableRandom r = faultRandom;
+    if (r.nextDouble() < 0.04) {
       partitioned = !partitioned;
-      note(partitioned ? "partition" : "partition healed");
+      note(partitioned ? "partition (peer link down, clients up)" : "partition healed");
     }
-    if (random.nextDouble() < 0.05) {
-      dropRate = random.nextDouble() < 0.5 ? 0 : random.nextDouble() * 0.5;
-      lostReplyRate = random.nextDouble() < 0.5 ? 0 : random.nextDouble();
+    double rates = r.nextDouble();
+    double drop = r.nextDouble() < 0.5 ? 0 : r.nextDouble() * 0.5;
+    double lost = r.nextDouble() < 0.5 ? 0 : r.nextDouble();
+    if (rates < 0.05) {
+      dropRate = drop;
+      lostReplyRate = lost;
     }
-    if (random.nextDouble() < 0.03) {
+    if (r.nextDouble() < 0.03) {
       fenceFails = !fenceFails;
     }
-    pullsStick = random.nextDouble() < 0.1;
+    pullsStick = r.nextDouble() < 0.1;
     for (SimNode node : List.of(a, b)) {
-      if (node.up && random.nextDouble() < 0.015) {
+      double crash = r.nextDouble();
+      double wallStep = r.nextDouble();
+      int stepMinutes = r.nextInt(-120, 121);
+      double fill = r.nextDouble();
+      double hooks = r.nextDouble();
+      if (node.up && crash < 0.015) {
         node.crash();
         note(node.name + " crashes");
-      } else if (!node.up && random.nextDouble() < 0.1) {
+      } else if (!node.up && crash < 0.1) {
         node.boot(step);
         note(node.name + " restarts");
       }
-      if (random.nextDouble() < 0.01) {
-        node.clock.stepWall(Duration.ofMinutes(random.nextInt(-120, 121)));
+      if (wallStep < 0.01) {
+        node.clock.stepWall(Duration.ofMinutes(stepMinutes));
       }
-      if (random.nextDouble() < 0.02) {
+      if (fill < 0.02) {
         node.pool.full = !node.pool.full;
       }
-      if (random.nextDouble() < 0.02) {
+      if (hooks < 0.02) {
         node.startHooksFail = !node.startHooksFail;
       }
+    }
+    if (setup.witness()) {
+      injectWitnessFaults();
+    }
+  }
+
+  /** The witness crashes and restarts, is cut off from either node, loses replies. */
+  private void injectWitnessFaults() {
+    SplittableRandom r = witnessRandom;
+    if (witness.up() && r.nextDouble() < 0.01) {
+      witness.crash();
+      note("the witness crashes");
+    } else if (!witness.up() && r.nextDouble() < 0.1) {
+      witness.restart();
+      note("the witness restarts");
+    }
+    if (r.nextDouble() < 0.03) {
+      witnessCutFromA = !witnessCutFromA;
+      note(witnessCutFromA ? "node-a cut from the witness" : "node-a reaches the witness");
+    }
+    if (r.nextDouble() < 0.03) {
+      witnessCutFromB = !witnessCutFromB;
+      note(witnessCutFromB ? "node-b cut from the witness" : "node-b reaches the witness");
+    }
+    if (r.nextDouble() < 0.03) {
+      witnessLostReplyRate = r.nextDouble() < 0.5 ? 0 : r.nextDouble() * 0.5;
     }
   }
 
@@ -169,6 +297,12 @@ final class Simulation {
     lostReplyRate = 0;
     fenceFails = false;
     pullsStick = false;
+    witnessCutFromA = false;
+    witnessCutFromB = false;
+    witnessLostReplyRate = 0;
+    if (!witness.up()) {
+      witness.restart();
+    }
     for (SimNode node : List.of(a, b)) {
       node.pool.full = false;
       node.startHooksFail = false;
@@ -342,6 +476,21 @@ final class Simulation {
       node.pool.snapshot(guid);
       return new Snapshot(
           SnapshotName.parse("tank@final-" + guid), new Guid(guid), guid, node.clock.instant());
+    }
+
+    @Override
+    public boolean hasWitness() {
+      return setup.witness();
+    }
+
+    @Override
+    public void handOverLease(String to) {
+      node.control
+          .handOverLease(to)
+          .ifPresent(
+              why -> {
+                throw new OperationException(OperationException.Kind.FAILED, why);
+              });
     }
 
     @Override
@@ -562,6 +711,7 @@ final class Simulation {
       for (SimNode node : List.of(a, b)) {
         node.clock.advance(STEP);
       }
+      witnessClock.advance(STEP);
       heartbeats();
       a.control.tick();
       b.control.tick();

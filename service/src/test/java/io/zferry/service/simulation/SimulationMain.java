@@ -45,9 +45,21 @@ public final class SimulationMain {
   }
 
   static String describe(long seed, List<Simulation.Violation> found, List<String> trace) {
+    return describe(seed, Simulation.Setup.forSeed(seed), found, trace);
+  }
+
+  static String describe(
+      long seed, Simulation.Setup setup, List<Simulation.Violation> found, List<String> trace) {
     StringBuilder text =
         new StringBuilder(
-            "seed " + seed + ": " + found + "; replay: bench/simulate --seed " + seed);
+            "seed "
+                + seed
+                + " ("
+                + setup
+                + "): "
+                + found
+                + "; replay: bench/simulate --seed "
+                + seed);
     trace.forEach(line -> text.append("\n  ").append(line));
     return text.toString();
   }
