@@ -27,9 +27,13 @@ import java.util.Optional;
  *       CRITICAL.
  *   <li>a VIP problem: CRITICAL (clients may not reach the service, or reach two nodes).
  *   <li>failed start hooks on the active node: CRITICAL; other failed hooks: WARNING.
+ *   <li>holding because the witness's lease is not held (unreachable, refused, lapsed): CRITICAL
+ *       with the reason; nobody takes over without the lease, so clients may not be served.
  * </ul>
  */
 public final class HealthCheck {
+  private static final String HOLDING = "holding: ";
+
   private HealthCheck() {}
 
   /** Nagios plugin states; the ordinal order is the severity order. */
@@ -207,6 +211,13 @@ public final class HealthCheck {
                     + ": this node holds snapshots the active lacks"
                     + (s.lastRun().error() == null ? "" : ": " + oneLine(s.lastRun().error()))));
       }
+    }
+    if (s.state() != null && s.state().startsWith(HOLDING) && s.state().contains("witness")) {
+      // Without the witness's lease nobody serves: by design, but clients are not served.
+      found.add(
+          new Finding(
+              State.CRITICAL,
+              name + ": serves nothing: " + oneLine(s.state().substring(HOLDING.length()))));
     }
     if (s.vipProblems() != null) {
       s.vipProblems()

@@ -17,6 +17,7 @@ import io.zferry.service.model.ServiceName;
 import io.zferry.snapshot.zfs.DatasetName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -203,6 +204,28 @@ public final class ConfigLoader {
       SshConfig ssh = orNull(top.section("ssh"), this::ssh);
       ApiConfig api = orNull(top.section("api"), this::api);
       StateConfig state = orNull(top.section("state"), this::state);
+      Optional<WitnessConfig> witness =
+          top.has("witness")
+              ? Optional.ofNullable(orNull(top.section("witness"), this::witness))
+              : Optional.empty();
+      boolean witnessValid = !top.has("witness") || witness.isPresent();
+      if (cluster != null && witness.isPresent()) {
+        Duration least = cluster.heartbeatInterval().multipliedBy(2);
+        if (witness.get().safetyMargin().compareTo(least) < 0) {
+          // The control step that notices the lapse runs once per heartbeat interval.
+          problems.add(
+              new ConfigProblem(
+                  "witness.safetyMargin",
+                  DurationText.format(witness.get().safetyMargin())
+                      + " is shorter than 2 heartbeat intervals ("
+                      + DurationText.format(least)
+                      + "), so the active might notice its lapsed lease only after it expired",
+                  "raise witness.safetyMargin to at least "
+                      + DurationText.format(least)
+                      + " or lower cluster.heartbeatInterval"));
+          witnessValid = false;
+        }
+      }
       YamlSection defaultsSection = top.section("defaults");
       Settings defaults =
           defaultsSection == null ? null : settings(defaultsSection, Settings.DEFAULTS);
@@ -213,10 +236,32 @@ public final class ConfigLoader {
       if (nodes != null && services != null) {
         problems.addAll(ConfigRules.check(nodeFacts, serviceFacts));
       }
-      if (!problems.isEmpty() || !present(cluster, ssh, api, state, defaults, nodes, services)) {
+      if (!problems.isEmpty()
+          || !witnessValid
+          || !present(cluster, ssh, api, state, defaults, nodes, services)) {
         return null;
       }
-      return new ZferryConfig(cluster, ssh, nodes, services, defaults, api, state);
+      return new ZferryConfig(cluster, ssh, nodes, services, defaults, api, state, witness);
+    }
+
+    private WitnessConfig witness(YamlSection s) {
+      List<URI> endpoints =
+          s.requiredList(
+              "endpoints",
+              Values.text(value -> WitnessConfig.requireEndpoint(null, value)),
+              "list the etcd members' client URLs, such as [http://10.0.0.3:2379], or remove"
+                  + " witness:");
+      Duration ttl =
+          s.optional("ttl", WitnessConfig.DEFAULT_TTL, Values.duration(WitnessConfig.TTL_RANGE));
+      Duration margin =
+          s.optional(
+              "safetyMargin",
+              WitnessConfig.DEFAULT_SAFETY_MARGIN,
+              Values.duration(WitnessConfig.MARGIN_RANGE));
+      s.finish();
+      return present(endpoints, ttl, margin)
+          ? s.build(() -> new WitnessConfig(endpoints, ttl, margin))
+          : null;
     }
 
     private ClusterConfig cluster(YamlSection s) {
@@ -481,7 +526,18 @@ public final class ConfigLoader {
                 "remove it, or set policy: command");
           }
         }
-        result = policy.equals("ignore") ? new FencingPolicy.Ignore() : new FencingPolicy.Manual();
+        if (policy.equals("ignore") && !top.has("witness")) {
+          // Design §5 rule 8: in a symmetric partition both nodes would serve.
+          s.problem(
+              "policy",
+              "ignore takes over without fencing, and without a witness two nodes cannot tell a"
+                  + " dead peer from a cut link: in a partition both would serve",
+              "add a witness: section (etcd endpoints), or set policy: command with a fence"
+                  + " command (or manual)");
+        } else {
+          result =
+              policy.equals("ignore") ? new FencingPolicy.Ignore() : new FencingPolicy.Manual();
+        }
       }
       s.finish();
       return result;

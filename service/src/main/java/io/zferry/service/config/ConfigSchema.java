@@ -75,7 +75,11 @@ final class ConfigSchema {
                 "api.users[].name",
                 "api.users[].passwordHash",
                 "state",
-                "state.database"));
+                "state.database",
+                "witness",
+                "witness.endpoints",
+                "witness.ttl",
+                "witness.safetyMargin"));
     for (String key : SETTINGS_KEYS) {
       keys.add("defaults." + key);
       keys.add("services[].settings." + key);

@@ -4,6 +4,7 @@ import io.zferry.service.model.NodeName;
 import io.zferry.service.model.ServiceName;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
  *     already has its own overrides applied)
  * @param api the REST API and GUI
  * @param state the local state store
+ * @param witness the third vote's etcd cluster, if there is one
  */
 public record ZferryConfig(
     ClusterConfig cluster,
@@ -26,7 +28,8 @@ public record ZferryConfig(
     List<ServiceConfig> services,
     Settings defaults,
     ApiConfig api,
-    StateConfig state) {
+    StateConfig state,
+    Optional<WitnessConfig> witness) {
 
   public ZferryConfig {
     Objects.requireNonNull(cluster, "cluster");
@@ -36,6 +39,7 @@ public record ZferryConfig(
     Objects.requireNonNull(defaults, "defaults");
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(witness, "witness");
     List<ConfigProblem> problems =
         ConfigRules.check(
             nodes.stream().map(ConfigRules.NodeFacts::of).toList(),

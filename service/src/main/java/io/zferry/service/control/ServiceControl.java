@@ -207,6 +207,12 @@ public final class ServiceControl {
   }
 
   private Decision takeOver(Decision.TakeOver takeOver, ServiceState local) {
+    Optional<String> paused = takeOver.fenceFirst() ? fencePaused() : Optional.empty();
+    if (paused.isPresent()) {
+      // Not even the lease is asked for while the fence command waits to be retried.
+      ports.follow(false, true);
+      return new Decision.Hold(takeOver.reason() + ", but " + paused.get());
+    }
     Optional<String> noLease = lease.flatMap(LeaderLease::acquire);
     if (noLease.isPresent()) {
       ports.follow(false, true);
@@ -252,13 +258,23 @@ public final class ServiceControl {
     return new Decision.Serve();
   }
 
-  /** Runs the fence command, no more often than the retry pause; empty if it succeeded. */
-  private Optional<String> fence() {
+  /** Why the fence command may not run yet (its last attempt failed within the pause), if so. */
+  private Optional<String> fencePaused() {
     long now = nanoTime.getAsLong();
     if (fenceFailedBefore && now - nextFenceAttempt < 0) {
       long waitSeconds = Duration.ofNanos(nextFenceAttempt - now).toSeconds();
       return Optional.of(lastFenceFailure + "; next attempt in " + Math.max(1, waitSeconds) + " s");
     }
+    return Optional.empty();
+  }
+
+  /** Runs the fence command, no more often than the retry pause; empty if it succeeded. */
+  private Optional<String> fence() {
+    Optional<String> paused = fencePaused();
+    if (paused.isPresent()) {
+      return paused;
+    }
+    long now = nanoTime.getAsLong();
     Optional<String> failure = ports.fencePeer();
     if (failure.isEmpty()) {
       fenceFailedBefore = false;

@@ -24,6 +24,7 @@ import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.control.ControlProgress;
+import io.zferry.service.control.LeaderLease;
 import io.zferry.service.failover.ManagedVips;
 import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.failover.PingTargets;
@@ -39,6 +40,7 @@ import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.PeerStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
+import io.zferry.service.witness.EtcdWitness;
 import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.CliZfs;
@@ -160,7 +162,7 @@ public final class NodeDaemon implements AutoCloseable {
               scheduler,
               clock,
               System::nanoTime,
-              Optional.empty()));
+              leaderLease(config, service)));
     }
     this.heartbeat = singleThread("heartbeat");
     this.lagHistory = new LagHistory(clock);
@@ -279,6 +281,23 @@ public final class NodeDaemon implements AutoCloseable {
         LagHistory.EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
     log.info("zferryd on {} serving {} service(s)", self.value(), services.size());
+  }
+
+  /** This node's hold on the service's leader key, if the cluster has a witness. */
+  private Optional<LeaderLease> leaderLease(ZferryConfig config, ServiceConfig service) {
+    return config
+        .witness()
+        .map(
+            witness ->
+                new LeaderLease(
+                    self.value(),
+                    new EtcdWitness(
+                        witness.endpoints(),
+                        EtcdWitness.leaderKey(config.cluster().name(), service.name().value()),
+                        witness.requestTimeout()),
+                    witness.ttl(),
+                    witness.safetyMargin(),
+                    System::nanoTime));
   }
 
   public NodeStatus status() {

@@ -51,6 +51,22 @@ class HealthCheckTest {
   }
 
   @Test
+  void aNodeHoldingForTheWitnessIsCriticalAndSaysWhy() {
+    Verdict verdict =
+        judge(
+            PEER_DOWN,
+            Statuses.passive()
+                .withRole(
+                    "holding: node-b owns the record at epoch 3, but the witness"
+                        + " http://10.0.0.3:2379 did not answer (connect refused), and nobody"
+                        + " serves without its lease"));
+
+    assertThat(verdict.state()).isEqualTo(State.CRITICAL);
+    assertThat(verdict.line())
+        .contains("tank: serves nothing: node-b owns the record at epoch 3, but the witness");
+  }
+
+  @Test
   void defaultThresholdsAreTwiceAndFourTimesSnapshotPlusPullInterval() {
     Thresholds derived = HealthCheck.derived(Duration.ofMinutes(15), Duration.ofMinutes(3));
 

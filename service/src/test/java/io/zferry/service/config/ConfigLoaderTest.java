@@ -99,6 +99,57 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void fencingIgnoreWithoutAWitnessIsRefusedWithTheFix() {
+    String ignore = MINIMAL + "    fencing:\n      policy: ignore\n";
+
+    assertThat(problems(ignore))
+        .containsExactly(
+            "zferry.yaml: services[0].fencing.policy: ignore takes over without fencing, and"
+                + " without a witness two nodes cannot tell a dead peer from a cut link: in a"
+                + " partition both would serve — add a witness: section (etcd endpoints), or set"
+                + " policy: command with a fence command (or manual)");
+
+    ZferryConfig witnessed = parse(ignore + "witness:\n  endpoints: [http://10.0.0.3:2379]\n");
+    assertThat(witnessed.service(ServiceName.of("tank")).fencing())
+        .isEqualTo(new FencingPolicy.Ignore());
+    assertThat(witnessed.witness().orElseThrow().ttl()).isEqualTo(WitnessConfig.DEFAULT_TTL);
+    assertThat(witnessed.witness().orElseThrow().safetyMargin())
+        .isEqualTo(WitnessConfig.DEFAULT_SAFETY_MARGIN);
+    assertThat(parse(MINIMAL).witness()).isEmpty();
+  }
+
+  @Test
+  void aWitnessWithBadValuesIsRefusedKeyByKey() {
+    assertThat(problems(MINIMAL + "witness:\n  endpoints: [10.0.0.3:2379, \"http://h:2379/v3\"]\n"))
+        .containsExactly(
+            "zferry.yaml: witness.endpoints[0]: '10.0.0.3:2379' is not an etcd client URL — write"
+                + " http://HOST:PORT (or https://), such as http://10.0.0.3:2379",
+            "zferry.yaml: witness.endpoints[1]: 'http://h:2379/v3' is not an etcd client URL —"
+                + " write http://HOST:PORT (or https://), such as http://10.0.0.3:2379");
+    assertThat(problems(MINIMAL + "witness:\n  ttl: 30s\n"))
+        .singleElement()
+        .asString()
+        .startsWith("zferry.yaml: witness.endpoints: missing");
+    assertThat(
+            problems(
+                MINIMAL
+                    + "witness:\n  endpoints: [http://10.0.0.3:2379]\n  ttl: 15s\n"
+                    + "  safetyMargin: 10s\n"))
+        .singleElement()
+        .asString()
+        .contains("witness.safetyMargin: 10s leaves no time to renew");
+    assertThat(
+            problems(
+                minimalWith(
+                        "  name: lab",
+                        "  name: lab\n  heartbeatInterval: 5s\n  heartbeatTimeout: 20s")
+                    + "witness:\n  endpoints: [http://10.0.0.3:2379]\n  safetyMargin: 8s\n"))
+        .singleElement()
+        .asString()
+        .contains("witness.safetyMargin: 8s is shorter than 2 heartbeat intervals (10s)");
+  }
+
+  @Test
   void perServiceSettingsOverrideTheDefaultsKeyByKey() {
     ZferryConfig config =
         parse(
@@ -184,8 +235,20 @@ class ConfigLoaderTest {
                   passwordHash: $argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA
             state:
               database: /srv/zferry/state.db
+            witness:
+              endpoints: [http://10.0.0.3:2379, "https://[fd00::3]:2379"]
+              ttl: 20s
+              safetyMargin: 5s
             """);
 
+    assertThat(config.witness())
+        .contains(
+            new WitnessConfig(
+                List.of(
+                    java.net.URI.create("http://10.0.0.3:2379"),
+                    java.net.URI.create("https://[fd00::3]:2379")),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(5)));
     assertThat(config.cluster().pingTargets()).containsExactly("192.168.1.1", "fd00::1");
     assertThat(config.cluster().heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.ssh().user()).isEqualTo("zferry");
@@ -247,7 +310,7 @@ class ConfigLoaderTest {
     assertThat(problems(MINIMAL + "\"x\\nzferry.yaml: all good\": 1\n"))
         .containsExactly(
             "zferry.yaml: 'x\\u000azferry.yaml: all good': unknown key — remove it; the keys"
-                + " allowed here are cluster, ssh, nodes, services, defaults, api, state");
+                + " allowed here are cluster, ssh, nodes, services, defaults, api, state, witness");
   }
 
   @Test
@@ -255,7 +318,7 @@ class ConfigLoaderTest {
     assertThat(problems(MINIMAL + "logging: debug\n"))
         .containsExactly(
             "zferry.yaml: logging: unknown key — remove it; the keys allowed here are cluster,"
-                + " ssh, nodes, services, defaults, api, state");
+                + " ssh, nodes, services, defaults, api, state, witness");
   }
 
   @Test

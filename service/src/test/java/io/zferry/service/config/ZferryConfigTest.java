@@ -9,6 +9,7 @@ import io.zferry.snapshot.zfs.DatasetName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The records on their own, as code that builds a configuration without YAML sees them. */
@@ -37,7 +38,8 @@ class ZferryConfigTest {
         services,
         Settings.DEFAULTS,
         ApiConfig.DEFAULTS,
-        StateConfig.DEFAULTS);
+        StateConfig.DEFAULTS,
+        Optional.empty());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zferry.lockstate.InMemoryStateStore;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.service.config.FencingPolicy;
+import io.zferry.service.control.Witness.Answer;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.testing.FakeWitness;
 import io.zferry.service.testing.MutableClock;
@@ -197,6 +198,66 @@ class LeaderLeaseTest {
     assertThat(decision.describe()).contains("fencing node-a failed");
     assertThat(fencing.ports.calls).containsExactly("fence", "hold");
     assertThat(fencing.record().activeNode()).isEqualTo("node-a");
+  }
+
+  @Test
+  void theWitnessIsNotAskedWhileTheFenceCommandWaitsToBeRetried() {
+    java.util.concurrent.atomic.AtomicInteger acquisitions =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Witness real = witness.client("node-b");
+    Witness counting =
+        new Witness() {
+          @Override
+          public Answer acquire(String self, Duration ttl) {
+            acquisitions.incrementAndGet();
+            return real.acquire(self, ttl);
+          }
+
+          @Override
+          public Answer renew(String self, long leaseId) {
+            return real.renew(self, leaseId);
+          }
+
+          @Override
+          public Answer handOver(String from, String to) {
+            return real.handOver(from, to);
+          }
+
+          @Override
+          public String describe() {
+            return real.describe();
+          }
+        };
+    InMemoryStateStore store = new InMemoryStateStore(clock);
+    store.initialiseService("tank", "node-a");
+    FakePorts ports = new FakePorts();
+    ports.peerView = FakePorts.silentFor(TIMEOUT.plusSeconds(1));
+    ports.fenceOutcomes.add(Optional.of("exit 1"));
+    ServiceControl b =
+        new ServiceControl(
+            "tank",
+            "node-b",
+            "node-a",
+            new FencingPolicy.Command(java.util.List.of("/usr/local/sbin/fence"), TIMEOUT),
+            TIMEOUT,
+            store,
+            ports,
+            clock,
+            clock::nanoTime,
+            Optional.of(new LeaderLease("node-b", counting, TTL, MARGIN, clock::nanoTime)));
+
+    b.tick();
+    for (int second = 1; second < ServiceControl.FENCE_RETRY_PAUSE.toSeconds(); second++) {
+      clock.advance(TICK);
+      assertThat(b.tick().describe()).contains("next attempt in");
+    }
+    assertThat(acquisitions).hasValue(1);
+
+    clock.advance(TICK);
+    assertThat(b.tick()).isEqualTo(new Decision.Serve());
+    assertThat(acquisitions).hasValue(2);
+    assertThat(ports.fenceAttempts).isEqualTo(2);
+    assertThat(witness.leader()).contains("node-b");
   }
 
   @Test

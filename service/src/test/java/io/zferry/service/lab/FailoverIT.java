@@ -174,7 +174,7 @@ class FailoverIT {
 
   @Test
   void aSwitchoverLosesNoAcknowledgedWriteAndReversesReplication() {
-    startCluster("fencing: {policy: ignore}");
+    startCluster("fencing: " + FaultScenario.fenceWithLabPowerSwitch());
     awaitReplicated();
     Writer writer = new Writer(nodeA);
 
@@ -225,7 +225,9 @@ class FailoverIT {
   @Test
   void aSwitchoverThatFailsAtAStepLeavesTheOldActiveServing() {
     // A stop hook that fails: the switchover must stop there and put node-a back.
-    startCluster("fencing: {policy: ignore}", "hooks: {stop: [/bin/false], timeout: 5s}");
+    startCluster(
+        "fencing: " + FaultScenario.fenceWithLabPowerSwitch(),
+        "hooks: {stop: [/bin/false], timeout: 5s}");
     awaitReplicated();
 
     CommandResult switchover = cluster.cli("node-a", "failover", "tank");
@@ -245,7 +247,7 @@ class FailoverIT {
 
   @Test
   void markSyncAsFixedKeepsTheOldActivesWritesAsideAndResumesReplication() {
-    startCluster("fencing: {policy: ignore}");
+    startCluster("fencing: " + FaultScenario.fenceWithLabPowerSwitch());
     awaitReplicated();
     // Written and made durable on node-a, but node-a dies before a snapshot carries it over.
     // fsync on the writing descriptor is what zfs-fuse makes durable.
@@ -353,7 +355,8 @@ class FailoverIT {
   @Test
   void anIsolatedPassiveDoesNotTakeOver() {
     startCluster(
-        List.of("pingTargets: [" + lab.client().address() + "]"), "fencing: {policy: ignore}");
+        List.of("pingTargets: [" + lab.client().address() + "]"),
+        "fencing: " + FaultScenario.fenceWithLabPowerSwitch());
     awaitReplicated();
 
     // node-b loses its link: it hears neither node-a nor the ping target.
@@ -382,7 +385,7 @@ class FailoverIT {
 
   @Test
   void neitherNodeServesAloneAfterBothWereDown() {
-    startCluster("fencing: {policy: ignore}");
+    startCluster("fencing: " + FaultScenario.fenceWithLabPowerSwitch());
     awaitReplicated();
 
     cluster.close();
@@ -431,7 +434,7 @@ class FailoverIT {
 
   @Test
   void aNodeWhoseStateDatabaseVanishedRefusesToGuessUntilTheOperatorSaysSo() throws Exception {
-    startCluster("fencing: {policy: ignore}");
+    startCluster("fencing: " + FaultScenario.fenceWithLabPowerSwitch());
     awaitReplicated();
     cluster.stop("node-b");
     java.nio.file.Files.delete(cluster.stateDb("node-b"));

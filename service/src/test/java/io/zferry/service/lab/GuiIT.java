@@ -83,7 +83,7 @@ class GuiIT {
                 "gui",
                 List.of("snapshotInterval: 5s", "pullInterval: 2s", "retentionCount: 10"),
                 List.of("heartbeatInterval: 500ms", "heartbeatTimeout: 3s"),
-                List.of("fencing: {policy: ignore}"))
+                List.of("fencing: " + FaultScenario.fenceWithLabPowerSwitch()))
             .withApiYaml(
                 List.of("users:", "  - name: " + USER, "    passwordHash: \"" + hash + "\""));
     cluster.startFresh();

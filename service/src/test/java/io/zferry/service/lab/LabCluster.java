@@ -48,7 +48,7 @@ final class LabCluster implements AutoCloseable {
 
   /**
    * @param clusterYaml more keys of the {@code cluster:} block, e.g. {@code "heartbeatTimeout: 3s"}
-   * @param serviceYaml more keys of service tank, e.g. {@code "fencing: {policy: ignore}"}
+   * @param serviceYaml more keys of service tank, e.g. {@code "fencing: {policy: manual}"}
    */
   LabCluster(
       Lab lab,
