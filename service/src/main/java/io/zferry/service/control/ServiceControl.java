@@ -114,7 +114,8 @@ public final class ServiceControl {
             suspected ? ports.isolation() : Isolation.NOT_CHECKED,
             fencing,
             heartbeatTimeout,
-            operatorConfirmed));
+            operatorConfirmed,
+            ports.ownHealth()));
   }
 
   /**
@@ -152,6 +153,8 @@ public final class ServiceControl {
       ports.follow(follow.pull(), false);
     } else if (next instanceof Decision.Hold) {
       ports.follow(false, true);
+    } else if (next instanceof Decision.StandAside standAside) {
+      ports.standAside(standAside.reason());
     } else if (next instanceof Decision.TakeOver takeOver) {
       return takeOver(takeOver, local);
     }

@@ -15,6 +15,7 @@ import io.zferry.service.control.ServiceControl;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.FailoverDecider;
 import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.failover.VipControl;
@@ -30,6 +31,7 @@ import io.zferry.service.operations.ResyncResult;
 import io.zferry.service.operations.Steps;
 import io.zferry.service.operations.Switchover;
 import io.zferry.service.status.HeartbeatView.AppliedView;
+import io.zferry.service.status.HeartbeatView.HealthView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.service.status.Role;
 import io.zferry.service.status.StatusViews.NodeStatus;
@@ -50,6 +52,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -89,10 +92,12 @@ public final class ServiceRuntime implements AutoCloseable {
   private final PullLoop pullLoop;
   private final ServiceExecutor executor;
   private final ServiceControl control;
+  private final PoolHealthProbe poolHealth;
   private final Clock clock;
   private final LongSupplier nanoTime;
 
   private volatile Steps currentAction;
+  private final AtomicInteger operatorActions = new AtomicInteger();
   // The configured settings with the operator's run-time changes (see changeSettings).
   private volatile Settings settings;
 
@@ -146,6 +151,9 @@ public final class ServiceRuntime implements AutoCloseable {
             peerZfs,
             localZfs,
             clock);
+    this.poolHealth =
+        new PoolHealthProbe(
+            name(), timeout -> localZfs.poolHealth(config.pool(), timeout), nanoTime);
     this.executor =
         new ServiceExecutor(
             self.value(),
@@ -157,7 +165,8 @@ public final class ServiceRuntime implements AutoCloseable {
             isolation,
             heartbeatTimeout,
             active,
-            pullLoop);
+            pullLoop,
+            () -> poolHealth.health(Duration.ZERO));
     this.control =
         new ServiceControl(
             name(),
@@ -201,6 +210,7 @@ public final class ServiceRuntime implements AutoCloseable {
         state.epoch(),
         state.lock().map(l -> ", sync locked: " + l.reason()).orElse(""));
     pullLoop.start();
+    poolHealth.start();
   }
 
   /** One control step: decide from the stored record and the peer's view, then converge. */
@@ -231,6 +241,25 @@ public final class ServiceRuntime implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Operator actions. Each is synchronized with tick(), so the control loop never acts on a
   // half-done action.
+
+  /**
+   * Runs an operator action that holds the control loop on purpose (a resync pulls for as long as
+   * the data takes): counted as progress for systemd's watchdog and in the heartbeat, where a
+   * control loop merely waiting for it must not look wedged.
+   */
+  private <T> T holdingTheLoop(Supplier<T> action) {
+    operatorActions.incrementAndGet();
+    try {
+      return action.get();
+    } finally {
+      operatorActions.decrementAndGet();
+    }
+  }
+
+  /** Whether an operator action holds the control loop now (a switchover, a resync, ...). */
+  public boolean actionUnderWay() {
+    return currentAction != null || operatorActions.get() > 0;
+  }
 
   /** The multi-step action under way (a switchover), for a live view; empty when none runs. */
   public Optional<Steps> currentAction() {
@@ -390,7 +419,11 @@ public final class ServiceRuntime implements AutoCloseable {
    * The passive's part of a switchover after the old active recorded it as owner: adopt that
    * record, then start as active (hooks, VIPs) before answering.
    */
-  public synchronized String promote(long epoch, String actor) {
+  public String promote(long epoch, String actor) {
+    return holdingTheLoop(() -> promoteHeld(epoch, actor));
+  }
+
+  private synchronized String promoteHeld(long epoch, String actor) {
     return Promotion.run(new PromotedSide(), store, epoch, actor);
   }
 
@@ -449,7 +482,11 @@ public final class ServiceRuntime implements AutoCloseable {
    * for when the operator knows the peer is down (manual policy, or a node restarted alone). Locks
    * the sync, as after an automatic failover: the peer may hold writes this node lacks.
    */
-  public synchronized String forceActive(String actor) {
+  public String forceActive(String actor) {
+    return holdingTheLoop(() -> forceActiveHeld(actor));
+  }
+
+  private synchronized String forceActiveHeld(String actor) {
     PeerView peer = peerWatch.view(name(), heartbeatTimeout);
     ServiceState local = store.serviceState(name()).orElseThrow();
     Optional<String> refusal =
@@ -501,7 +538,12 @@ public final class ServiceRuntime implements AutoCloseable {
    * what it holds after the last common snapshot aside, rolls back and pulls; then the lock is
    * cleared on both nodes and replication resumes from the owner.
    */
-  public synchronized ActionReport markSyncAsFixed(
+  public ActionReport markSyncAsFixed(
+      java.util.Set<String> nodes, boolean discardIfNoRoom, String actor, PeerCommands peer) {
+    return holdingTheLoop(() -> markSyncAsFixedHeld(nodes, discardIfNoRoom, actor, peer));
+  }
+
+  private synchronized ActionReport markSyncAsFixedHeld(
       java.util.Set<String> nodes, boolean discardIfNoRoom, String actor, PeerCommands peer) {
     java.util.Set<String> cluster = java.util.Set.of(self.value(), peerNode.name().value());
     for (String node : nodes) {
@@ -600,7 +642,11 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   /** The old active's half of mark-sync-as-fixed. */
-  public synchronized ResyncResult resync(Puller.Divergence how, String actor) {
+  public ResyncResult resync(Puller.Divergence how, String actor) {
+    return holdingTheLoop(() -> resyncHeld(how, actor));
+  }
+
+  private synchronized ResyncResult resyncHeld(Puller.Divergence how, String actor) {
     ServiceState local = store.serviceState(name()).orElseThrow();
     if (local.isActive(self.value())) {
       throw new OperationException(
@@ -679,7 +725,18 @@ public final class ServiceRuntime implements AutoCloseable {
         store
             .lastApplied(name(), self.value())
             .map(a -> new AppliedView(a.snapshotName(), a.guid()))
-            .orElse(null));
+            .orElse(null),
+        health());
+  }
+
+  /** This node's pool and control loop for the peer's heartbeat: remembered values only. */
+  private HealthView health() {
+    long idle = actionUnderWay() ? 0 : nanoTime.getAsLong() - control.lastProgress();
+    NodeHealth health = poolHealth.health(Duration.ofNanos(Math.max(0, idle)));
+    return new HealthView(
+        health.poolState(),
+        health.zfsUnansweredFor().toSeconds(),
+        health.controlIdleFor().toSeconds());
   }
 
   public ServiceStatus status() {
@@ -755,5 +812,6 @@ public final class ServiceRuntime implements AutoCloseable {
   public void close() {
     active.stopSnapshotRounds();
     pullLoop.close();
+    poolHealth.close();
   }
 }
