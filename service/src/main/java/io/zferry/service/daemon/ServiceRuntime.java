@@ -245,7 +245,8 @@ public final class ServiceRuntime implements AutoCloseable {
   /**
    * Runs an operator action that holds the control loop on purpose (a resync pulls for as long as
    * the data takes): counted as progress for systemd's watchdog and in the heartbeat, where a
-   * control loop merely waiting for it must not look wedged.
+   * control loop merely waiting for it must not look wedged. Called with the lock held: a request
+   * still waiting for a wedged control step counts for nothing.
    */
   private <T> T holdingTheLoop(Supplier<T> action) {
     operatorActions.incrementAndGet();
@@ -419,11 +420,11 @@ public final class ServiceRuntime implements AutoCloseable {
    * The passive's part of a switchover after the old active recorded it as owner: adopt that
    * record, then start as active (hooks, VIPs) before answering.
    */
-  public String promote(long epoch, String actor) {
+  public synchronized String promote(long epoch, String actor) {
     return holdingTheLoop(() -> promoteHeld(epoch, actor));
   }
 
-  private synchronized String promoteHeld(long epoch, String actor) {
+  private String promoteHeld(long epoch, String actor) {
     return Promotion.run(new PromotedSide(), store, epoch, actor);
   }
 
@@ -482,11 +483,11 @@ public final class ServiceRuntime implements AutoCloseable {
    * for when the operator knows the peer is down (manual policy, or a node restarted alone). Locks
    * the sync, as after an automatic failover: the peer may hold writes this node lacks.
    */
-  public String forceActive(String actor) {
+  public synchronized String forceActive(String actor) {
     return holdingTheLoop(() -> forceActiveHeld(actor));
   }
 
-  private synchronized String forceActiveHeld(String actor) {
+  private String forceActiveHeld(String actor) {
     PeerView peer = peerWatch.view(name(), heartbeatTimeout);
     ServiceState local = store.serviceState(name()).orElseThrow();
     Optional<String> refusal =
@@ -538,12 +539,12 @@ public final class ServiceRuntime implements AutoCloseable {
    * what it holds after the last common snapshot aside, rolls back and pulls; then the lock is
    * cleared on both nodes and replication resumes from the owner.
    */
-  public ActionReport markSyncAsFixed(
+  public synchronized ActionReport markSyncAsFixed(
       java.util.Set<String> nodes, boolean discardIfNoRoom, String actor, PeerCommands peer) {
     return holdingTheLoop(() -> markSyncAsFixedHeld(nodes, discardIfNoRoom, actor, peer));
   }
 
-  private synchronized ActionReport markSyncAsFixedHeld(
+  private ActionReport markSyncAsFixedHeld(
       java.util.Set<String> nodes, boolean discardIfNoRoom, String actor, PeerCommands peer) {
     java.util.Set<String> cluster = java.util.Set.of(self.value(), peerNode.name().value());
     for (String node : nodes) {
@@ -642,11 +643,11 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   /** The old active's half of mark-sync-as-fixed. */
-  public ResyncResult resync(Puller.Divergence how, String actor) {
+  public synchronized ResyncResult resync(Puller.Divergence how, String actor) {
     return holdingTheLoop(() -> resyncHeld(how, actor));
   }
 
-  private synchronized ResyncResult resyncHeld(Puller.Divergence how, String actor) {
+  private ResyncResult resyncHeld(Puller.Divergence how, String actor) {
     ServiceState local = store.serviceState(name()).orElseThrow();
     if (local.isActive(self.value())) {
       throw new OperationException(
