@@ -38,7 +38,10 @@ public final class FailoverDecider {
     }
     String self = situation.self();
     boolean owner = situation.local().isActive(self);
-    if (decision instanceof Decision.Serve || (owner && decision instanceof Decision.Unchanged)) {
+    // An owner that holds would still make its pool read-only: a ZFS command that hangs too.
+    if (decision instanceof Decision.Serve
+        || (owner
+            && (decision instanceof Decision.Unchanged || decision instanceof Decision.Hold))) {
       return new Decision.StandAside(
           self
               + " cannot serve: "

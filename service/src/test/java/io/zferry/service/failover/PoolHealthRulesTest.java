@@ -118,6 +118,14 @@ class PoolHealthRulesTest {
             COMMAND,
             SUSPENDED);
     assertThat(restarted).isInstanceOf(Decision.StandAside.class);
+    // So does an owner the rules would have hold (restarted alone): holding means zfs commands.
+    Decision alone =
+        decide(
+            state("node-b", 3, false),
+            new PeerView.Silent(Duration.ofSeconds(600), Duration.ofSeconds(600), false),
+            COMMAND,
+            ZFS_HUNG);
+    assertThat(alone).isInstanceOf(Decision.StandAside.class);
   }
 
   @Test
