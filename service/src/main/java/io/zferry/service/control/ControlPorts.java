@@ -3,6 +3,7 @@ package io.zferry.service.control;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.SyncLock;
 import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
 import java.util.Optional;
 
@@ -19,6 +20,9 @@ public interface ControlPorts {
 
   /** Whether this node reaches its ping targets; asked only when the peer is suspected. */
   Isolation isolation();
+
+  /** This node's own pool and control-loop health, as its heartbeat reports it. */
+  NodeHealth ownHealth();
 
   /** Whether this node accepted writes since it last became active (pool writable, hooks done). */
   boolean servedWrites();
@@ -40,6 +44,12 @@ public interface ControlPorts {
 
   /** Converges on serving: writable pool, hooks, VIPs, snapshot rounds. */
   void serve();
+
+  /**
+   * Stops serving without a ZFS command (the pool is suspended or ZFS hangs): VIPs down, hooks
+   * stopped, no snapshot rounds, no pulls; says so with {@code reason}.
+   */
+  void standAside(String reason);
 
   /** Converges on not serving: read-only pool, no VIPs; pulls if {@code pull}. */
   void follow(boolean pull, boolean holding);

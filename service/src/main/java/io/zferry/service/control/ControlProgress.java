@@ -1,5 +1,6 @@
 package io.zferry.service.control;
 
+import io.zferry.service.failover.NodeHealth;
 import java.time.Duration;
 
 /**
@@ -14,7 +15,7 @@ public final class ControlProgress {
    * The longest a control step may take: fence commands, hooks and the wait for a cancelled pull
    * have their own time-outs well below it.
    */
-  public static final Duration STALL_LIMIT = Duration.ofMinutes(3);
+  public static final Duration STALL_LIMIT = NodeHealth.STALL_LIMIT;
 
   private ControlProgress() {}
 

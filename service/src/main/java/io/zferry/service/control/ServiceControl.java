@@ -153,7 +153,8 @@ public final class ServiceControl {
             suspected ? ports.isolation() : Isolation.NOT_CHECKED,
             fencing,
             heartbeatTimeout,
-            operatorConfirmed));
+            operatorConfirmed,
+            ports.ownHealth()));
   }
 
   /**
@@ -199,6 +200,8 @@ public final class ServiceControl {
     } else if (next instanceof Decision.Hold) {
       lease.ifPresent(LeaderLease::drop);
       ports.follow(false, true);
+    } else if (next instanceof Decision.StandAside standAside) {
+      ports.standAside(standAside.reason());
     } else if (next instanceof Decision.TakeOver takeOver) {
       return takeOver(takeOver, local);
     }

@@ -427,7 +427,7 @@ public final class NodeDaemon implements AutoCloseable {
   public boolean controlLoopsAlive() {
     long now = System.nanoTime();
     return services.stream()
-        .allMatch(s -> ControlProgress.alive(now, s.lastProgress(), s.currentAction().isPresent()));
+        .allMatch(s -> ControlProgress.alive(now, s.lastProgress(), s.actionUnderWay()));
   }
 
   Optional<ServiceRuntime> service(String name) {

@@ -11,6 +11,7 @@ import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.control.ControlPorts;
 import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.status.HeartbeatView.LockView;
@@ -57,9 +58,11 @@ final class ServiceExecutor implements ControlPorts {
   private final Duration heartbeatTimeout;
   private final ActiveDuties active;
   private final PullLoop pullLoop;
+  private final Supplier<NodeHealth> ownHealth;
 
   // Changed by the control thread only (tick and operator actions are synchronized).
   private Mode mode = Mode.STARTING;
+  private boolean standingAside;
 
   ServiceExecutor(
       String self,
@@ -71,7 +74,8 @@ final class ServiceExecutor implements ControlPorts {
       Supplier<Isolation> isolation,
       Duration heartbeatTimeout,
       ActiveDuties active,
-      PullLoop pullLoop) {
+      PullLoop pullLoop,
+      Supplier<NodeHealth> ownHealth) {
     this.self = self;
     this.peerNode = peerNode;
     this.config = config;
@@ -82,6 +86,7 @@ final class ServiceExecutor implements ControlPorts {
     this.heartbeatTimeout = heartbeatTimeout;
     this.active = active;
     this.pullLoop = pullLoop;
+    this.ownHealth = ownHealth;
   }
 
   Mode mode() {
@@ -117,6 +122,11 @@ final class ServiceExecutor implements ControlPorts {
   @Override
   public Isolation isolation() {
     return isolation.get();
+  }
+
+  @Override
+  public NodeHealth ownHealth() {
+    return ownHealth.get();
   }
 
   @Override
@@ -170,6 +180,7 @@ final class ServiceExecutor implements ControlPorts {
 
   @Override
   public void serve() {
+    standingAside = false;
     if (mode != Mode.ACTIVE) {
       if (!pullLoop.stopAndWait()) {
         // A cancelled cycle may still unmount datasets or set readonly: not before it ended.
@@ -184,8 +195,30 @@ final class ServiceExecutor implements ControlPorts {
     active.keepServing();
   }
 
+  /**
+   * VIPs down and hooks stopped, with no ZFS command: the pool is suspended or ZFS hangs, and a
+   * {@code zfs set readonly} would hang this thread too. The record is left alone.
+   */
+  @Override
+  public void standAside(String reason) {
+    boolean wasActive = mode == Mode.ACTIVE;
+    if (wasActive) {
+      active.relinquish();
+    } else {
+      active.convergeVips(false);
+    }
+    pullLoop.enable(false);
+    if (!standingAside) {
+      standingAside = true;
+      log.error("{}: {}", name(), reason);
+      event(EventKind.ROLE_CHANGE, (wasActive ? "stopped serving: " : "") + reason);
+    }
+    mode = Mode.HOLDING;
+  }
+
   @Override
   public void follow(boolean pull, boolean holding) {
+    standingAside = false;
     if (mode == Mode.ACTIVE) {
       active.relinquish();
     }

@@ -16,6 +16,7 @@ import io.zferry.service.control.ServiceControl;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.FailoverDecider;
 import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.failover.VipControl;
@@ -31,6 +32,7 @@ import io.zferry.service.operations.ResyncResult;
 import io.zferry.service.operations.Steps;
 import io.zferry.service.operations.Switchover;
 import io.zferry.service.status.HeartbeatView.AppliedView;
+import io.zferry.service.status.HeartbeatView.HealthView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.service.status.Role;
 import io.zferry.service.status.StatusViews.NodeStatus;
@@ -51,6 +53,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -91,10 +94,12 @@ public final class ServiceRuntime implements AutoCloseable {
   private final ServiceExecutor executor;
   private final ServiceControl control;
   private final boolean witnessed;
+  private final PoolHealthProbe poolHealth;
   private final Clock clock;
   private final LongSupplier nanoTime;
 
   private volatile Steps currentAction;
+  private final AtomicInteger operatorActions = new AtomicInteger();
   // The configured settings with the operator's run-time changes (see changeSettings).
   private volatile Settings settings;
 
@@ -149,6 +154,9 @@ public final class ServiceRuntime implements AutoCloseable {
             peerZfs,
             localZfs,
             clock);
+    this.poolHealth =
+        new PoolHealthProbe(
+            name(), timeout -> localZfs.poolHealth(config.pool(), timeout), nanoTime);
     this.executor =
         new ServiceExecutor(
             self.value(),
@@ -160,7 +168,8 @@ public final class ServiceRuntime implements AutoCloseable {
             isolation,
             heartbeatTimeout,
             active,
-            pullLoop);
+            pullLoop,
+            () -> poolHealth.health(Duration.ZERO));
     this.control =
         new ServiceControl(
             name(),
@@ -206,6 +215,7 @@ public final class ServiceRuntime implements AutoCloseable {
         state.epoch(),
         state.lock().map(l -> ", sync locked: " + l.reason()).orElse(""));
     pullLoop.start();
+    poolHealth.start();
   }
 
   /** One control step: decide from the stored record and the peer's view, then converge. */
@@ -236,6 +246,26 @@ public final class ServiceRuntime implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Operator actions. Each is synchronized with tick(), so the control loop never acts on a
   // half-done action.
+
+  /**
+   * Runs an operator action that holds the control loop on purpose (a resync pulls for as long as
+   * the data takes): counted as progress for systemd's watchdog and in the heartbeat, where a
+   * control loop merely waiting for it must not look wedged. Called with the lock held: a request
+   * still waiting for a wedged control step counts for nothing.
+   */
+  private <T> T holdingTheLoop(Supplier<T> action) {
+    operatorActions.incrementAndGet();
+    try {
+      return action.get();
+    } finally {
+      operatorActions.decrementAndGet();
+    }
+  }
+
+  /** Whether an operator action holds the control loop now (a switchover, a resync, ...). */
+  public boolean actionUnderWay() {
+    return currentAction != null || operatorActions.get() > 0;
+  }
 
   /** The multi-step action under way (a switchover), for a live view; empty when none runs. */
   public Optional<Steps> currentAction() {
@@ -411,6 +441,10 @@ public final class ServiceRuntime implements AutoCloseable {
    * record, then start as active (hooks, VIPs) before answering.
    */
   public synchronized String promote(long epoch, String actor) {
+    return holdingTheLoop(() -> promoteHeld(epoch, actor));
+  }
+
+  private String promoteHeld(long epoch, String actor) {
     return Promotion.run(new PromotedSide(), store, epoch, actor);
   }
 
@@ -470,6 +504,10 @@ public final class ServiceRuntime implements AutoCloseable {
    * the sync, as after an automatic failover: the peer may hold writes this node lacks.
    */
   public synchronized String forceActive(String actor) {
+    return holdingTheLoop(() -> forceActiveHeld(actor));
+  }
+
+  private String forceActiveHeld(String actor) {
     PeerView peer = peerWatch.view(name(), heartbeatTimeout);
     ServiceState local = store.serviceState(name()).orElseThrow();
     Optional<String> refusal =
@@ -522,6 +560,11 @@ public final class ServiceRuntime implements AutoCloseable {
    * cleared on both nodes and replication resumes from the owner.
    */
   public synchronized ActionReport markSyncAsFixed(
+      java.util.Set<String> nodes, boolean discardIfNoRoom, String actor, PeerCommands peer) {
+    return holdingTheLoop(() -> markSyncAsFixedHeld(nodes, discardIfNoRoom, actor, peer));
+  }
+
+  private ActionReport markSyncAsFixedHeld(
       java.util.Set<String> nodes, boolean discardIfNoRoom, String actor, PeerCommands peer) {
     java.util.Set<String> cluster = java.util.Set.of(self.value(), peerNode.name().value());
     for (String node : nodes) {
@@ -621,6 +664,10 @@ public final class ServiceRuntime implements AutoCloseable {
 
   /** The old active's half of mark-sync-as-fixed. */
   public synchronized ResyncResult resync(Puller.Divergence how, String actor) {
+    return holdingTheLoop(() -> resyncHeld(how, actor));
+  }
+
+  private ResyncResult resyncHeld(Puller.Divergence how, String actor) {
     ServiceState local = store.serviceState(name()).orElseThrow();
     if (local.isActive(self.value())) {
       throw new OperationException(
@@ -699,7 +746,18 @@ public final class ServiceRuntime implements AutoCloseable {
         store
             .lastApplied(name(), self.value())
             .map(a -> new AppliedView(a.snapshotName(), a.guid()))
-            .orElse(null));
+            .orElse(null),
+        health());
+  }
+
+  /** This node's pool and control loop for the peer's heartbeat: remembered values only. */
+  private HealthView health() {
+    long idle = actionUnderWay() ? 0 : nanoTime.getAsLong() - control.lastProgress();
+    NodeHealth health = poolHealth.health(Duration.ofNanos(Math.max(0, idle)));
+    return new HealthView(
+        health.poolState(),
+        health.zfsUnansweredFor().toSeconds(),
+        health.controlIdleFor().toSeconds());
   }
 
   public ServiceStatus status() {
@@ -775,5 +833,6 @@ public final class ServiceRuntime implements AutoCloseable {
   public void close() {
     active.stopSnapshotRounds();
     pullLoop.close();
+    poolHealth.close();
   }
 }

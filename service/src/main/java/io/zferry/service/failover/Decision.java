@@ -12,6 +12,7 @@ public sealed interface Decision
         Decision.AdoptPeer,
         Decision.TakeOver,
         Decision.Hold,
+        Decision.StandAside,
         Decision.Unchanged {
 
   /** Short text for logs and the status. */
@@ -84,6 +85,25 @@ public sealed interface Decision
     @Override
     public String describe() {
       return "holding: " + reason;
+    }
+  }
+
+  /**
+   * This node owns the service but cannot serve it: its pool is suspended, or ZFS hangs (design §5
+   * rule 9). The VIPs go down and the hooks stop, but no ZFS command is run (it would hang too) and
+   * the record stays as it is: the node serves again when its pool recovers, unless the peer has
+   * fenced it and taken over meanwhile.
+   *
+   * @param reason what is wrong, shown in the status and the event history
+   */
+  record StandAside(String reason) implements Decision {
+    public StandAside {
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public String describe() {
+      return "standing aside: " + reason;
     }
   }
 

@@ -7,6 +7,7 @@ import io.zferry.service.failover.PeerView.Answering;
 import io.zferry.service.failover.PeerView.PeerServiceState;
 import io.zferry.service.failover.PeerView.Silent;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The failover rules of design §5 as a pure function from a {@link Situation} to a {@link
@@ -18,10 +19,41 @@ public final class FailoverDecider {
 
   public static Decision decide(Situation situation) {
     PeerView peer = situation.peer();
-    if (peer instanceof Answering answering) {
-      return withPeerAnswering(situation, answering);
+    Decision decision =
+        peer instanceof Answering answering
+            ? withPeerAnswering(situation, answering)
+            : withPeerSilent(situation, (Silent) peer);
+    return withOwnHealth(situation, decision);
+  }
+
+  /**
+   * Rule 9 on this node: with its own pool suspended or its ZFS hung, it serves nothing (the VIPs
+   * go down so clients stop waiting on it) and takes nothing over; what the rules say otherwise,
+   * such as following or adopting a newer record, still applies.
+   */
+  private static Decision withOwnHealth(Situation situation, Decision decision) {
+    Optional<String> failure = situation.ownHealth().failure();
+    if (failure.isEmpty()) {
+      return decision;
     }
-    return withPeerSilent(situation, (Silent) peer);
+    String self = situation.self();
+    boolean owner = situation.local().isActive(self);
+    // An owner that holds would still make its pool read-only: a ZFS command that hangs too.
+    if (decision instanceof Decision.Serve
+        || (owner
+            && (decision instanceof Decision.Unchanged || decision instanceof Decision.Hold))) {
+      return new Decision.StandAside(
+          self
+              + " cannot serve: "
+              + failure.get()
+              + "; its VIPs are down and its hooks stopped until the pool answers again"
+              + " (the peer takes over if its fencing policy lets it fence this node)");
+    }
+    if (decision instanceof Decision.TakeOver takeOver) {
+      return new Decision.Hold(
+          takeOver.reason() + ", but " + self + " itself cannot serve: " + failure.get());
+    }
+    return decision;
   }
 
   private static Decision withPeerAnswering(Situation situation, Answering answering) {
@@ -51,7 +83,48 @@ public final class FailoverDecider {
     if (owner) {
       return new Decision.Serve();
     }
+    Optional<String> failing = theirs.health().failure();
+    if (theirs.epoch() == local.epoch() && failing.isPresent()) {
+      return withActiveFailing(situation, theirs, failing.get());
+    }
     return new Decision.Follow(!local.isLocked() && !theirs.locked());
+  }
+
+  /**
+   * Rule 9 on the passive: the active answers but says its pool is suspended, its ZFS hangs or its
+   * control loop is wedged. That is a failure like a dead node, except that the node is alive: it
+   * may write again the moment its pool or its command recovers. Only a fence makes that
+   * impossible, so this is a takeover with fencing or none at all. With {@code fencing: ignore}
+   * nothing could stop it, and two nodes would accept writes (I1): the passive holds, and the
+   * operator stops the sick node and forces.
+   */
+  private static Decision withActiveFailing(
+      Situation situation, PeerServiceState theirs, String failure) {
+    ServiceState local = situation.local();
+    String failing = "the active node " + local.activeNode() + " answers, but " + failure;
+    String operator =
+        "stop zferryd on "
+            + local.activeNode()
+            + " or power it off, then run `zferry failover "
+            + local.service()
+            + " --force` here";
+    if (local.isLocked() || theirs.locked()) {
+      return new Decision.Hold(
+          failing
+              + ", and the sync is locked, so this node's copy is not current; not taking over");
+    }
+    FencingPolicy fencing = situation.fencing();
+    if (fencing instanceof FencingPolicy.Command) {
+      return new Decision.TakeOver(true, failing);
+    }
+    if (fencing instanceof FencingPolicy.Manual) {
+      return new Decision.Hold(failing + "; fencing policy manual: " + operator);
+    }
+    return new Decision.Hold(
+        failing
+            + "; it is alive and may write again when it recovers, and fencing policy ignore"
+            + " cannot stop it, so this node does not take over: "
+            + operator);
   }
 
   private static Decision withPeerSilent(Situation situation, Silent silent) {

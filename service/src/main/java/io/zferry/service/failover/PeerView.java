@@ -40,10 +40,17 @@ public sealed interface PeerView permits PeerView.Answering, PeerView.Silent {
    * @param activeNode the owner the peer has recorded
    * @param epoch the peer's epoch for the service
    * @param locked whether the peer's sync lock is set
+   * @param health what the peer says about its pool and control loop
    */
-  record PeerServiceState(String activeNode, long epoch, boolean locked) {
+  record PeerServiceState(String activeNode, long epoch, boolean locked, NodeHealth health) {
     public PeerServiceState {
       Objects.requireNonNull(activeNode, "activeNode");
+      Objects.requireNonNull(health, "health");
+    }
+
+    /** A peer that says nothing about its health. */
+    public PeerServiceState(String activeNode, long epoch, boolean locked) {
+      this(activeNode, epoch, locked, NodeHealth.UNREPORTED);
     }
   }
 }

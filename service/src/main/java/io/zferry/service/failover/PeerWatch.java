@@ -2,6 +2,7 @@ package io.zferry.service.failover;
 
 import io.zferry.service.failover.PeerView.PeerServiceState;
 import io.zferry.service.status.HeartbeatView;
+import io.zferry.service.status.HeartbeatView.HealthView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,6 +119,17 @@ public final class PeerWatch {
   }
 
   private static PeerServiceState state(ServiceClaim claim) {
-    return new PeerServiceState(claim.activeNode(), claim.epoch(), claim.lock() != null);
+    return new PeerServiceState(
+        claim.activeNode(), claim.epoch(), claim.lock() != null, health(claim.health()));
+  }
+
+  private static NodeHealth health(HealthView view) {
+    if (view == null || view.pool() == null) {
+      return NodeHealth.UNREPORTED;
+    }
+    return new NodeHealth(
+        view.pool(),
+        Duration.ofSeconds(Math.max(0, view.zfsUnansweredSeconds())),
+        Duration.ofSeconds(Math.max(0, view.controlIdleSeconds())));
   }
 }

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param heartbeatTimeout silence on every channel for this long makes the peer suspected
  * @param operatorConfirmed an operator forced this node active since the daemon started, which
  *     stands in for the peer's confirmation that rule 5 otherwise requires
+ * @param ownHealth what this node knows about its own pool and control loop (design §5 rule 9)
  */
 public record Situation(
     String self,
@@ -24,7 +25,8 @@ public record Situation(
     Isolation isolation,
     FencingPolicy fencing,
     Duration heartbeatTimeout,
-    boolean operatorConfirmed) {
+    boolean operatorConfirmed,
+    NodeHealth ownHealth) {
   public Situation {
     Objects.requireNonNull(self, "self");
     Objects.requireNonNull(local, "local");
@@ -32,5 +34,26 @@ public record Situation(
     Objects.requireNonNull(isolation, "isolation");
     Objects.requireNonNull(fencing, "fencing");
     Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
+    Objects.requireNonNull(ownHealth, "ownHealth");
+  }
+
+  /** A situation in which nothing is known about this node's own health. */
+  public Situation(
+      String self,
+      ServiceState local,
+      PeerView peer,
+      Isolation isolation,
+      FencingPolicy fencing,
+      Duration heartbeatTimeout,
+      boolean operatorConfirmed) {
+    this(
+        self,
+        local,
+        peer,
+        isolation,
+        fencing,
+        heartbeatTimeout,
+        operatorConfirmed,
+        NodeHealth.UNREPORTED);
   }
 }

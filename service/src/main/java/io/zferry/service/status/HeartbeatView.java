@@ -16,9 +16,24 @@ public record HeartbeatView(String node, String time, List<ServiceClaim> service
    * @param lock null when the sync is not locked
    * @param lastApplied the snapshot this node last received as passive, null if none; the active
    *     spares it from retention so the passive can resume incrementally
+   * @param health the node's pool and control loop (design §5 rule 9); null from a zferryd that
+   *     does not report it
    */
   public record ServiceClaim(
-      String name, String activeNode, long epoch, LockView lock, AppliedView lastApplied) {}
+      String name,
+      String activeNode,
+      long epoch,
+      LockView lock,
+      AppliedView lastApplied,
+      HealthView health) {}
+
+  /**
+   * @param pool the pool's state as {@code zpool list -o health} last printed it, or UNKNOWN
+   * @param zfsUnansweredSeconds since the pool's health probe last answered
+   * @param controlIdleSeconds since the service's control loop last completed a step (0 while an
+   *     operator action holds it)
+   */
+  public record HealthView(String pool, long zfsUnansweredSeconds, long controlIdleSeconds) {}
 
   /**
    * @param name full snapshot name

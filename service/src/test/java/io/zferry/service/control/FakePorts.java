@@ -2,6 +2,7 @@ package io.zferry.service.control;
 
 import io.zferry.lockstate.SyncLock;
 import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -16,6 +17,7 @@ final class FakePorts implements ControlPorts {
   Optional<SyncLock> peerLock = Optional.empty();
   Isolation isolation = Isolation.CONNECTED;
   boolean servedWrites;
+  NodeHealth ownHealth = NodeHealth.online();
   boolean pullCycleEnded = true;
   final Deque<Optional<String>> fenceOutcomes = new ArrayDeque<>();
   int fenceAttempts;
@@ -45,6 +47,11 @@ final class FakePorts implements ControlPorts {
   }
 
   @Override
+  public NodeHealth ownHealth() {
+    return ownHealth;
+  }
+
+  @Override
   public boolean servedWrites() {
     return servedWrites;
   }
@@ -71,6 +78,12 @@ final class FakePorts implements ControlPorts {
   public void serve() {
     calls.add("serve");
     servedWrites = true;
+  }
+
+  @Override
+  public void standAside(String reason) {
+    calls.add("standAside");
+    servedWrites = false;
   }
 
   @Override

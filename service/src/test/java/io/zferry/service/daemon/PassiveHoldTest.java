@@ -28,7 +28,8 @@ class PassiveHoldTest {
               "node-b",
               "2026-01-01T00:00:00Z",
               List.of(
-                  new ServiceClaim("tank", "node-a", 0, null, new AppliedView("tank@s1", "7")))));
+                  new ServiceClaim(
+                      "tank", "node-a", 0, null, new AppliedView("tank@s1", "7"), null))));
   private final PeerWatch peerWatch =
       new PeerWatch(() -> answer, () -> false, clock, clock::nanoTime);
   private final PassiveHold hold =

@@ -2,10 +2,14 @@ package io.zferry.service.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zferry.lab.Lab;
 import io.zferry.lab.LabNode;
 import io.zferry.lab.VipProbe;
+import io.zferry.service.operations.DivergenceReport;
 import io.zferry.service.status.StatusViews.ServiceStatus;
+import io.zferry.snapshot.host.CommandResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +33,9 @@ import java.util.UUID;
  *
  * <ol>
  *   <li>every acknowledged write that had reached the passive before the fault is on the surviving
- *       active, with the same checksum;
+ *       active, with the same checksum; so is every write acknowledged after the fault, on
+ *       whichever node acknowledged it, unless the service was locked and {@code zferry divergence}
+ *       named it ({@link AcknowledgedWrites});
  *   <li>the passive equals a snapshot of the active: once the writer stopped and a marker written
  *       after it reached the passive, every file of both trees has the same checksum, and the
  *       passive's newest snapshot is one of the active's (same GUID);
@@ -58,6 +64,9 @@ final class FaultScenario implements AutoCloseable {
   private VipWatch watch;
   private Writer writer;
   private Map<String, String> replicatedAtFault = Map.of();
+  // Acknowledgements before this index came before the fault; -1 until the fault.
+  private int acksAtFault = -1;
+  private Optional<AcknowledgedWrites.Locked> locked = Optional.empty();
 
   /**
    * Whether the last scenario of this JVM passed its checks without disturbing the lab beyond what
@@ -256,6 +265,11 @@ final class FaultScenario implements AutoCloseable {
     return work;
   }
 
+  /** The nodes the client reaches at the VIP now. */
+  Set<String> vipHolders() {
+    return probe.holders(VIP);
+  }
+
   /** A lab fault verb, e.g. {@code lab("cut", "node-b")}. */
   void lab(String... args) {
     lab.command(args);
@@ -292,6 +306,31 @@ final class FaultScenario implements AutoCloseable {
     assertThat(replicatedAtFault)
         .as("acknowledged writes replicated before the fault")
         .isNotEmpty();
+    acksAtFault = writer.acknowledgedWrites().size();
+  }
+
+  /**
+   * Call while the service is locked, before mark-sync-as-fixed sets the old active's data aside:
+   * remembers what {@code zferry divergence} reports and the files on the node it reports on, the
+   * evidence that excuses a write acknowledged after the fault and missing on the survivor.
+   */
+  void whileLocked() {
+    CommandResult result = cluster.cli("node-a", "divergence", SERVICE, "--json");
+    if (!result.succeeded()) {
+      System.err.println(name + ": zferry divergence failed: " + result.stdout() + result.stderr());
+      return;
+    }
+    try {
+      DivergenceReport report =
+          new ObjectMapper()
+              .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .readValue(result.stdout(), DivergenceReport.class);
+      locked =
+          Optional.of(
+              new AcknowledgedWrites.Locked(Writer.checksumsOn(lab.node(report.node())), report));
+    } catch (IOException e) {
+      throw new UncheckedIOException("zferry divergence --json: " + result.stdout(), e);
+    }
   }
 
   void stopWriter() {
@@ -334,6 +373,7 @@ final class FaultScenario implements AutoCloseable {
   void verify(String active) {
     String passive = other(active);
     assertReplicatedWritesOn(active);
+    assertWritesAfterTheFaultOn(active);
     assertPassiveEqualsSnapshotOfActive(active, passive);
     assertStateConsistent();
     watch.close();
@@ -385,6 +425,38 @@ final class FaultScenario implements AutoCloseable {
               + active
               + " as acknowledged: "
               + first(missing[0]),
+          e);
+    }
+  }
+
+  /**
+   * Every write acknowledged after the fault (all of them, if the scenario marked no fault) is on
+   * {@code active} as acknowledged, unless the divergence report taken while locked names it.
+   */
+  void assertWritesAfterTheFaultOn(String active) {
+    List<Writer.Write> all = writer.acknowledgedWrites();
+    List<AcknowledgedWrites.Ack> after = new ArrayList<>();
+    for (Writer.Write w : all.subList(Math.max(0, acksAtFault), all.size())) {
+      after.add(new AcknowledgedWrites.Ack(writer.node(), w.path(), w.sha256()));
+    }
+    List<String>[] lost = new List[] {List.of()};
+    try {
+      cluster.await(
+          Duration.ofSeconds(20),
+          "the writes acknowledged after the fault on " + active,
+          () -> {
+            lost[0] =
+                AcknowledgedWrites.lost(
+                    after, active, Writer.checksumsOn(lab.node(active)), locked);
+            return lost[0].isEmpty();
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          lost[0].size()
+              + " of "
+              + after.size()
+              + " writes acknowledged after the fault are lost: "
+              + lost[0].subList(0, Math.min(8, lost[0].size())),
           e);
     }
   }

@@ -103,6 +103,7 @@ abstract class FaultSuiteBase {
 
   /** The operator's way out of a sync lock after an automatic failover. */
   void markSyncAsFixed() {
+    s.whileLocked();
     CommandResult fixed =
         s.cluster().cli("node-a", "mark-sync-as-fixed", "tank", "node-a", "node-b");
     assertThat(fixed.exitCode()).as(fixed.stdout() + fixed.stderr()).isZero();

@@ -56,4 +56,58 @@ class StorageFaultIT extends FaultSuiteBase {
     assertThat(s.node("node-b").sha256("/tank/fresh/data"))
         .isEqualTo(s.node("node-a").sha256("/tank/fresh/data"));
   }
+
+  @Test
+  @DisplayName("the passive's pool full: it frees itself by expiry and goes on")
+  void passivePoolFullFreesItselfByExpiry() {
+    start();
+    s.beforeFault("node-b");
+    // Data that only node-b's older snapshots will hold once node-a deletes it.
+    s.node("node-a").shell("head -c 150M /dev/urandom > /tank/old && sync");
+    String sum = s.node("node-a").sha256("/tank/old");
+    s.cluster()
+        .await(
+            BUDGET, "/tank/old on node-b", () -> sum.equals(sha256OrEmpty("node-b", "/tank/old")));
+    s.node("node-a").shell("rm /tank/old");
+    s.cluster()
+        .await(
+            BUDGET,
+            "/tank/old gone on node-b",
+            () -> sha256OrEmpty("node-b", "/tank/old").isEmpty());
+    // node-b is full while its snapshots still hold /tank/old: new data cannot fit. A reservation
+    // of all but 1 MiB fills it at once (the dataset lab unfill removes; zferry leaves it alone).
+    s.node("node-b")
+        .shell(
+            "zfs create -o mountpoint=none -o refreservation=$(( $(zfs get -H -p -o value"
+                + " available tank) - 1048576 )) tank/zferry-aside-lab-fill");
+    s.node("node-a").shell("head -c 40M /dev/urandom > /tank/grown");
+    s.cluster()
+        .awaitStatus(
+            "node-b",
+            BUDGET,
+            st -> st.lastRun() != null && !"ok".equals(st.lastRun().result()),
+            "node-b's pull to fail for lack of space");
+    // node-a's retention drops the snapshots that hold /tank/old; node-b expires them before its
+    // next transfer, which then fits, with the reservation still in place. (Its files are compared
+    // once the writer stops: reading 40 MB there now races the remount after each receive.)
+    s.cluster()
+        .awaitStatus(
+            "node-b",
+            BUDGET,
+            st -> st.lastRun() != null && "ok".equals(st.lastRun().result()),
+            "node-b to pull again with its pool still full");
+    assertThat(s.node("node-b").exec("zfs", "list", "tank/zferry-aside-lab-fill").succeeded())
+        .as("the reservation is still there")
+        .isTrue();
+    assertThat(s.cluster().status("node-b").orElseThrow().role()).isEqualTo("passive");
+    s.lab("unfill", "node-b");
+    s.settleAndVerify("node-a");
+  }
+
+  private String sha256OrEmpty(String node, String path) {
+    return s.node(node)
+        .exec("sh", "-c", "sha256sum " + path + " 2>/dev/null | cut -d' ' -f1")
+        .stdout()
+        .strip();
+  }
 }

@@ -55,6 +55,11 @@ final class Writer {
             + "; fi; i=$((i+1)); sleep 0.1; done) > /dev/null 2>&1 &");
   }
 
+  /** The node whose pool acknowledges the writes. */
+  String node() {
+    return node.name();
+  }
+
   /** Stops writing; a write under way is finished (or fails) first. */
   void stop() {
     try {

@@ -9,6 +9,7 @@ import io.zferry.service.control.LeaderLease;
 import io.zferry.service.control.ServiceControl;
 import io.zferry.service.control.Witness;
 import io.zferry.service.failover.Isolation;
+import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.testing.MutableClock;
 import java.time.Duration;
@@ -31,6 +32,13 @@ final class SimNode implements ControlPorts {
 
   static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
 
+  /** What is wrong with the node's pool: suspended (I/O errors), or every ZFS command hangs. */
+  enum PoolFault {
+    NONE,
+    SUSPENDED,
+    HUNG
+  }
+
   enum Mode {
     STARTING,
     ACTIVE,
@@ -42,7 +50,7 @@ final class SimNode implements ControlPorts {
    * The peer's service record as a heartbeat carried it, and the step it was sent at: a late answer
    * is one to a request this process sent, never older than the process itself.
    */
-  record Claim(String owner, long epoch, Optional<SyncLock> lock, int sentAt) {}
+  record Claim(String owner, long epoch, Optional<SyncLock> lock, NodeHealth health, int sentAt) {}
 
   final String name;
   final Simulation sim;
@@ -63,6 +71,8 @@ final class SimNode implements ControlPorts {
   boolean staleCycle;
 
   boolean startHooksFail;
+  PoolFault poolFault = PoolFault.NONE;
+  long poolFaultSince;
   long startedAt;
   long heardAt;
   boolean seenSinceStart;
@@ -112,14 +122,40 @@ final class SimNode implements ControlPorts {
 
   void crash() {
     up = false;
+    // A power cycle ends a hung daemon, and the pool is imported afresh.
+    poolFault = PoolFault.NONE;
     mode = Mode.STARTING;
     hooksDone = false;
     pulling = false;
     staleCycle = false;
   }
 
+  /**
+   * Whether a client's write is acknowledged now. A suspended or hung pool acknowledges nothing,
+   * but the node does again the moment its pool recovers, without a control step in between.
+   */
   boolean acceptsWrites() {
-    return up && mode == Mode.ACTIVE && hooksDone && !pool.readOnly;
+    return up && mode == Mode.ACTIVE && hooksDone && !pool.readOnly && poolWorks();
+  }
+
+  boolean poolWorks() {
+    return poolFault == PoolFault.NONE;
+  }
+
+  void poolFault(PoolFault fault) {
+    poolFault = fault;
+    poolFaultSince = clock.nanoTime();
+  }
+
+  /** What its probe reports: a hung zpool never answers, so its last answer ages. */
+  NodeHealth health() {
+    return switch (poolFault) {
+      case NONE -> NodeHealth.online();
+      case SUSPENDED -> new NodeHealth("SUSPENDED", Duration.ZERO, Duration.ZERO);
+      case HUNG ->
+          new NodeHealth(
+              "ONLINE", Duration.ofNanos(clock.nanoTime() - poolFaultSince), Duration.ZERO);
+    };
   }
 
   ServiceState record() {
@@ -128,7 +164,7 @@ final class SimNode implements ControlPorts {
 
   Claim claim(int step) {
     ServiceState state = record();
-    return new Claim(state.activeNode(), state.epoch(), state.lock(), step);
+    return new Claim(state.activeNode(), state.epoch(), state.lock(), health(), step);
   }
 
   void heard(Claim claim) {
@@ -146,7 +182,9 @@ final class SimNode implements ControlPorts {
     if (seenSinceStart && now - heardAt < HEARTBEAT_TIMEOUT.toNanos()) {
       Claim c = lastClaim.orElseThrow();
       return new PeerView.Answering(
-          Optional.of(new PeerView.PeerServiceState(c.owner(), c.epoch(), c.lock().isPresent())));
+          Optional.of(
+              new PeerView.PeerServiceState(
+                  c.owner(), c.epoch(), c.lock().isPresent(), c.health())));
     }
     Duration silent = Duration.ofNanos(now - (seenSinceStart ? heardAt : startedAt));
     return new PeerView.Silent(silent, silent, seenSinceStart);
@@ -160,6 +198,11 @@ final class SimNode implements ControlPorts {
   @Override
   public Isolation isolation() {
     return Isolation.NOT_CHECKED;
+  }
+
+  @Override
+  public NodeHealth ownHealth() {
+    return health();
   }
 
   @Override
@@ -200,6 +243,14 @@ final class SimNode implements ControlPorts {
     if (!hooksDone) {
       hooksDone = !startHooksFail;
     }
+  }
+
+  @Override
+  public void standAside(String reason) {
+    // No ZFS command: the pool's read-only flag stays as it was.
+    hooksDone = false;
+    mode = Mode.HOLDING;
+    pulling = false;
   }
 
   @Override

@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * One seeded schedule of two nodes running the daemon's control step ({@code ServiceControl}) and
  * switchover ({@code Switchover}, {@code CatchUp}) over in-memory stores and pools, a network that
  * drops, delays, duplicates and partitions messages and loses replies, crashes and restarts,
- * failing fence commands, full pools, failing start hooks and stepped wall clocks, and, when the
+ * failing fence commands, full pools, suspended pools and hung ZFS, failing start hooks and stepped wall clocks, and, when the
  * setup has one, a witness ({@link FakeWitness}: etcd's leader lease on simulated time) that
  * crashes, is cut off from either node and loses replies. A partition cuts the peer link only:
  * clients still reach both nodes (symmetric). After every step it checks the invariants I1-I4; at
@@ -114,6 +114,8 @@ final class Simulation {
   private boolean fenceFails;
   private boolean pullsStick;
   private boolean faults = true;
+  private int sickFenced;
+  private int stoodAside;
 
   Simulation(long seed) {
     this(seed, Setup.forSeed(seed));
@@ -180,6 +182,16 @@ final class Simulation {
     return List.copyOf(trace);
   }
 
+  /** Fences of a node whose pool was suspended or hung (it answered, but could not serve). */
+  int sickFenced() {
+    return sickFenced;
+  }
+
+  /** Control steps in which an owner with a failed pool stood aside. */
+  int stoodAside() {
+    return stoodAside;
+  }
+
   /** Runs the schedule; returns the first violations found (the run stops at the first step). */
   List<Violation> run() {
     for (step = 0; step < FAULT_STEPS + HEAL_STEPS && violations.isEmpty(); step++) {
@@ -198,6 +210,9 @@ final class Simulation {
         if (node.up) {
           Decision d = node.control.tick();
           note(node.name + ": " + d.describe());
+          if (d instanceof Decision.StandAside) {
+            stoodAside++;
+          }
         }
       }
       clientsWriteAndSnapshot();
@@ -260,6 +275,14 @@ final class Simulation {
       if (hooks < 0.02) {
         node.startHooksFail = !node.startHooksFail;
       }
+      if (node.up && random.nextDouble() < 0.01) {
+        SimNode.PoolFault fault =
+            !node.poolWorks()
+                ? SimNode.PoolFault.NONE
+                : random.nextBoolean() ? SimNode.PoolFault.SUSPENDED : SimNode.PoolFault.HUNG;
+        node.poolFault(fault);
+        note(node.name + "'s pool: " + fault);
+      }
     }
     if (setup.witness()) {
       injectWitnessFaults();
@@ -306,6 +329,7 @@ final class Simulation {
     for (SimNode node : List.of(a, b)) {
       node.pool.full = false;
       node.startHooksFail = false;
+      node.poolFault(SimNode.PoolFault.NONE);
       if (!node.up) {
         node.boot(step);
       }
@@ -342,7 +366,10 @@ final class Simulation {
         node.pool.live.add(write);
         acked.add(write);
       }
-      if (node.up && node.mode == SimNode.Mode.ACTIVE && random.nextDouble() < 0.3) {
+      if (node.up
+          && node.mode == SimNode.Mode.ACTIVE
+          && node.poolWorks()
+          && random.nextDouble() < 0.3) {
         node.pool.snapshot(nextGuid++);
       }
     }
@@ -356,16 +383,25 @@ final class Simulation {
         // the pool read-only, whatever the node became meanwhile.
         node.staleCycle = false;
         node.pool.readOnly = true;
-        if (delivered(peer, node)) {
+        if (delivered(peer, node) && poolsWork(node)) {
           pullOnce(node);
         }
         note(node.name + ": a cancelled pull cycle ended");
         continue;
       }
-      if (node.up && node.pulling && !node.record().isLocked() && delivered(peer, node)) {
+      if (node.up
+          && node.pulling
+          && !node.record().isLocked()
+          && delivered(peer, node)
+          && poolsWork(node)) {
         pullOnce(node);
       }
     }
+  }
+
+  /** A receive needs both pools to answer: a suspended or hung one fails or stalls the cycle. */
+  private boolean poolsWork(SimNode node) {
+    return node.poolWorks() && peerOf(node).poolWorks();
   }
 
   private SimPool.Received pullOnce(SimNode node) {
@@ -382,6 +418,10 @@ final class Simulation {
       return Optional.of("exit 1");
     }
     SimNode peer = peerOf(by);
+    if (!peer.poolWorks()) {
+      sickFenced++;
+      note(by.name + " fences " + peer.name + ", whose pool is " + peer.poolFault);
+    }
     peer.crash();
     note(by.name + " fences " + peer.name);
     return Optional.empty();
@@ -591,7 +631,7 @@ final class Simulation {
               new CatchUp(
                       to.name,
                       () -> {
-                        if (!delivered(from, to)) {
+                        if (!delivered(from, to) || !poolsWork(to)) {
                           return Optional.empty();
                         }
                         pullOnce(to);

@@ -23,6 +23,25 @@ class SimulationTest {
     assertThat(failures.toString()).isEmpty();
   }
 
+  /**
+   * The schedules reach the pool-health rules (design §5 rule 9): owners whose pool is suspended or
+   * whose ZFS hangs stand aside, and passives fence them before taking over. Without both, the
+   * invariants above would hold without proving anything about them.
+   */
+  @Test
+  void schedulesFenceNodesWhosePoolFailedAndSuchOwnersStandAside() {
+    int sickFenced = 0;
+    int stoodAside = 0;
+    for (long seed = 1; seed <= 300; seed++) {
+      Simulation simulation = new Simulation(seed);
+      simulation.run();
+      sickFenced += simulation.sickFenced();
+      stoodAside += simulation.stoodAside();
+    }
+    assertThat(sickFenced).as("fences of a node with a failed pool").isPositive();
+    assertThat(stoodAside).as("steps of an owner standing aside").isPositive();
+  }
+
   @Test
   void aSeedReplaysItsSchedule() {
     Simulation first = new Simulation(42);

@@ -463,6 +463,27 @@ public final class CliZfs implements Zfs {
     return OptionalLong.empty();
   }
 
+  @Override
+  public String poolHealth(DatasetName dataset, Duration timeout) {
+    CommandResult result =
+        host.run(
+            new Command(List.of(zpoolProgram(), "list", "-H", "-o", "health", dataset.pool())),
+            timeout);
+    if (!result.succeeded()) {
+      throw failure(result);
+    }
+    return result.stdout().strip();
+  }
+
+  /**
+   * zpool(8) beside the configured zfs(8): a test's {@code /opt/x/zfs} means {@code /opt/x/zpool}.
+   */
+  private String zpoolProgram() {
+    return zfsProgram.endsWith("zfs")
+        ? zfsProgram.substring(0, zfsProgram.length() - "zfs".length()) + "zpool"
+        : "zpool";
+  }
+
   private String runZfs(String... args) {
     CommandResult result = host.run(zfs(args), commandTimeout);
     if (!result.succeeded()) {

@@ -42,6 +42,16 @@ public interface Zfs {
     throw new UnsupportedOperationException(hostName() + ": destroyBookmark is not implemented");
   }
 
+  /**
+   * The health of the pool holding {@code dataset} ({@code zpool list -H -o health POOL}): ONLINE,
+   * DEGRADED, SUSPENDED, UNAVAIL, ... A command that does not finish within {@code timeout} is
+   * killed and throws a {@link io.zferry.snapshot.host.HostException}; one that fails throws a
+   * {@link ZfsCommandException}.
+   */
+  default String poolHealth(DatasetName dataset, java.time.Duration timeout) {
+    throw new UnsupportedOperationException(hostName() + ": poolHealth is not implemented");
+  }
+
   void createFilesystem(DatasetName dataset);
 
   /** Takes {@code dataset@shortName}, atomically for the whole tree when {@code recursive}. */
