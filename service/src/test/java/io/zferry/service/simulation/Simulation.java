@@ -33,13 +33,13 @@ import java.util.function.Supplier;
  * One seeded schedule of two nodes running the daemon's control step ({@code ServiceControl}) and
  * switchover ({@code Switchover}, {@code CatchUp}) over in-memory stores and pools, a network that
  * drops, delays, duplicates and partitions messages and loses replies, crashes and restarts,
- * failing fence commands, full pools, suspended pools and hung ZFS, failing start hooks and stepped wall clocks, and, when the
- * setup has one, a witness ({@link FakeWitness}: etcd's leader lease on simulated time) that
- * crashes, is cut off from either node and loses replies. A partition cuts the peer link only:
- * clients still reach both nodes (symmetric). After every step it checks the invariants I1-I4; at
- * the end it heals everything and checks I5. Everything random comes from the one seed, the faults
- * from streams of their own, so a seed replays its schedule exactly and injects the same faults
- * whatever the setup.
+ * failing fence commands, full pools, suspended pools and hung ZFS, failing start hooks and stepped
+ * wall clocks, and, when the setup has one, a witness ({@link FakeWitness}: etcd's leader lease on
+ * simulated time) that crashes, is cut off from either node and loses replies. A partition cuts the
+ * peer link only: clients still reach both nodes (symmetric). After every step it checks the
+ * invariants I1-I4; at the end it heals everything and checks I5. Everything random comes from the
+ * one seed, the faults from streams of their own, so a seed replays its schedule exactly and
+ * injects the same faults whatever the setup.
  */
 final class Simulation {
   static final int FAULT_STEPS = 150;
