@@ -15,7 +15,9 @@ import java.util.function.Supplier;
 final class OpenZfsNodes {
   static final String A = "node-a";
   static final String B = "node-b";
-  static final Duration REPLICATED_WITHIN = Duration.ofMinutes(4);
+  // A pull cycle takes 50-150 s on a busy machine (every remote command starts a zferry serve
+  // JVM on the 1-vCPU TCG active), and a new dataset needs two of them.
+  static final Duration REPLICATED_WITHIN = Duration.ofMinutes(8);
   // zferry status starts a JVM and asks the API, which on the active asks the passive too: on a
   // busy 1-vCPU VM one call may time out (10 s) several times in a row.
   static final Duration STATUS_WITHIN = Duration.ofMinutes(6);
