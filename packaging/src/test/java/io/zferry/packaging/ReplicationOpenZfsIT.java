@@ -1,19 +1,21 @@
 package io.zferry.packaging;
 
+import static io.zferry.packaging.OpenZfsNodes.A;
+import static io.zferry.packaging.OpenZfsNodes.B;
+import static io.zferry.packaging.OpenZfsNodes.awaitOn;
+import static io.zferry.packaging.OpenZfsNodes.newestGuids;
+import static io.zferry.packaging.OpenZfsNodes.run;
+import static io.zferry.packaging.OpenZfsNodes.sha256;
+import static io.zferry.packaging.OpenZfsNodes.snapshotListing;
+import static io.zferry.packaging.OpenZfsNodes.zvolSha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.lab.OpenZfsLab;
 import io.zferry.lab.OpenZfsLabExtension;
-import io.zferry.snapshot.host.CommandResult;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Predicate;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,73 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
  * (encrypted, a zvol, {@code mountpoint=legacy}, {@code canmount=noauto} and {@code off}) reach the
  * passive at the active's snapshot, the encryption key never leaves the active, and a snapshot an
  * operator took on the passive stops nothing (and goes only with an announcement). Runs only with
- * {@code -Dzferry.openzfs=2.1|2.3}.
+ * {@code -Dzferry.openzfs=2.1|2.3}. The suite's later classes go on from the state it leaves.
  */
 @ExtendWith(OpenZfsLabExtension.class)
+@Order(1)
 class ReplicationOpenZfsIT {
-  private static final String A = "node-a";
-  private static final String B = "node-b";
-  private static final Duration REPLICATED_WITHIN = Duration.ofMinutes(4);
 
   @Test
   void theDocumentedInstallReplicatesEveryKindOfDataset(OpenZfsLab lab, @TempDir Path tmp)
       throws Exception {
-    Path deb = Path.of(System.getProperty("zferry.deb"));
-    assertThat(deb).as("the package built in this module").isRegularFile();
-    System.out.printf("OpenZFS %s (zfsutils-linux %s)%n", lab.version(), lab.zfsPackageVersion());
-    for (String node : OpenZfsLab.NODES) {
-      startFromScratch(lab, node);
-    }
-
-    // 2. The package (both): its dependencies are in the image, as on a server with a mirror.
-    for (String node : OpenZfsLab.NODES) {
-      lab.copy(node, deb, "/root/" + deb.getFileName());
-      run(lab, node, "apt-get", "install", "-y", "/root/" + deb.getFileName());
-      assertThat(run(lab, node, "zferry", "version").stdout()).startsWith("zferry ");
-    }
-
-    // 3. The configuration (both): one file, written once and copied.
-    Path config = tmp.resolve("zferry.yaml");
-    Files.writeString(config, configuration(lab));
-    for (String node : OpenZfsLab.NODES) {
-      lab.copy(node, config, "/etc/zferry/zferry.yaml");
-    }
-
-    // 4. API tokens, made on node-a and copied to node-b with mode 0600.
-    run(lab, A, "zferry", "token", "new", "peer");
-    run(lab, A, "zferry", "token", "new", "cli");
-    Path tokens = tmp.resolve("api-tokens");
-    Files.writeString(tokens, run(lab, A, "cat", "/etc/zferry/api-tokens").stdout());
-    lab.copy(B, tokens, "/etc/zferry/api-tokens");
-    run(lab, B, "chmod", "600", "/etc/zferry/api-tokens");
-
-    // 5. SSH: each node's key, forced to `zferry serve`, in the other's authorized_keys; each
-    // node pins its peer's host key.
-    authorize(lab, A, B, tmp);
-    authorize(lab, B, A, tmp);
-
-    // 6. Check the configuration (both).
-    for (String node : OpenZfsLab.NODES) {
-      run(lab, node, "zferry", "config", "check");
-      run(lab, node, "zferryd", "--check-config");
-    }
-
-    // 7. Start, node-a first. Type=notify: systemctl returns once zferryd said READY=1.
-    for (String node : OpenZfsLab.NODES) {
-      Instant start = Instant.now();
-      run(lab, node, "systemctl", "enable", "--now", "zferryd");
-      System.out.printf(
-          "%s: systemctl enable --now zferryd returned after %d ms (ready)%n",
-          node, Duration.between(start, Instant.now()).toMillis());
-    }
-
-    // node-a serves once it has reached node-b (docs/install.md, step 7).
-    awaitOn(
-        lab,
-        A,
-        "zferry status on node-a: active here",
-        () -> lab.exec(A, "zferry", "status"),
-        out -> out.contains("active here"));
+    DocumentedInstall.fromScratch(lab, tmp);
 
     // Data on the active: the pool root and a child dataset.
     run(lab, A, "sh", "-c", "head -c 4194304 /dev/urandom > /tank/root-file.bin");
@@ -116,7 +61,8 @@ class ReplicationOpenZfsIT {
         B,
         "zferry status on node-b: passive here, active on node-a",
         () -> lab.exec(B, "zferry", "status"),
-        out -> out.contains("passive here") && out.contains("active on node-a"));
+        out -> out.contains("passive here") && out.contains("active on node-a"),
+        OpenZfsNodes.STATUS_WITHIN);
 
     everyKindOfDatasetReachesThePassive(lab);
 
@@ -189,145 +135,5 @@ class ReplicationOpenZfsIT {
     assertThat(lab.exec(B, "touch", "/tank/written-on-the-passive").exitCode())
         .as("the passive's pool refuses writes")
         .isNotZero();
-  }
-
-  private static String[] snapshotListing() {
-    return new String[] {
-      "zfs",
-      "list",
-      "-H",
-      "-p",
-      "-t",
-      "snapshot",
-      "-o",
-      "name,guid",
-      "-s",
-      "createtxg",
-      "-r",
-      "tank"
-    };
-  }
-
-  /** Dataset → GUID of its newest snapshot, from a listing sorted by createtxg. */
-  private static Map<String, String> newestGuids(String listing) {
-    Map<String, String> newest = new TreeMap<>();
-    listing
-        .lines()
-        .map(line -> line.split("\t"))
-        .forEach(f -> newest.put(f[0].substring(0, f[0].indexOf('@')), f[1]));
-    return newest;
-  }
-
-  private static String zvolSha256(OpenZfsLab lab, String node) {
-    String out =
-        lab.shell(node, "udevadm settle; head -c 8388608 /dev/zvol/tank/vol | sha256sum").stdout();
-    return out.substring(0, out.indexOf(' '));
-  }
-
-  /** A node as a new server: no zferry, an empty pool tank (a kept lab may hold a last run). */
-  private static void startFromScratch(OpenZfsLab lab, String node) {
-    lab.shell(
-        node,
-        String.join(
-            "\n",
-            "set -e",
-            "if dpkg -s zferry >/dev/null 2>&1; then",
-            "  systemctl disable --now zferryd || true",
-            "  apt-get purge -y zferry",
-            "fi",
-            "systemctl reset-failed zferryd 2>/dev/null || true",
-            "rm -rf /etc/zferry /var/lib/zferry",
-            "sed -i '/zferry serve/d' /root/.ssh/authorized_keys",
-            "zfs inherit readonly tank",
-            "for fs in $(zfs list -H -o name -r -t filesystem,volume tank | tail -n +2 | sort -r);"
-                + " do zfs destroy -r \"$fs\"; done",
-            "for snap in $(zfs list -H -o name -t snapshot -r tank); do zfs destroy \"$snap\"; done",
-            "zfs mount -a",
-            "find /tank -mindepth 1 -maxdepth 1 -exec rm -rf {} +"));
-  }
-
-  private static String configuration(OpenZfsLab lab) {
-    return String.join(
-        "\n",
-        "cluster:",
-        "  name: ozlab",
-        "nodes:",
-        "  - name: node-a",
-        "    address: " + lab.address(A),
-        "  - name: node-b",
-        "    address: " + lab.address(B),
-        "services:",
-        "  - name: tank",
-        "    pool: tank",
-        "    preferredNode: node-a",
-        "    vips:",
-        "      - cidr: 10.98.0.100/24",
-        "        interface: ens4",
-        "    fencing:",
-        "      policy: manual",
-        "defaults:",
-        "  snapshotInterval: 15s",
-        "  pullInterval: 10s",
-        "");
-  }
-
-  /** {@code zferry setup-ssh PEER --yes} on NODE, and the line it prints added on PEER. */
-  private static void authorize(OpenZfsLab lab, String node, String peer, Path tmp)
-      throws IOException {
-    String out = run(lab, node, "zferry", "setup-ssh", peer, "--yes").stdout();
-    String line =
-        out.lines()
-            .filter(l -> l.contains("zferry serve") && l.contains("ssh-ed25519"))
-            .findFirst()
-            .orElseThrow(
-                () -> new AssertionError("setup-ssh printed no authorized_keys line:\n" + out));
-    Path file = tmp.resolve(node + ".authorized");
-    Files.writeString(file, line + "\n");
-    lab.copy(peer, file, "/root/zferry-" + node + ".pub");
-    run(
-        lab,
-        peer,
-        "sh",
-        "-c",
-        "cat /root/zferry-"
-            + node
-            + ".pub >> /root/.ssh/authorized_keys && rm /root/zferry-"
-            + node
-            + ".pub");
-  }
-
-  private static CommandResult run(OpenZfsLab lab, String node, String... argv) {
-    CommandResult result = lab.exec(node, argv);
-    assertThat(result.exitCode())
-        .as("%s: %s%n%s%s", node, String.join(" ", argv), result.stdout(), result.stderr())
-        .isZero();
-    return result;
-  }
-
-  private static String sha256(OpenZfsLab lab, String node, String path) {
-    String out = run(lab, node, "sha256sum", path).stdout();
-    return out.substring(0, out.indexOf(' '));
-  }
-
-  private static void awaitOn(
-      OpenZfsLab lab,
-      String node,
-      String what,
-      java.util.function.Supplier<CommandResult> probe,
-      Predicate<String> done)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(REPLICATED_WITHIN);
-    CommandResult last = probe.get();
-    while (!done.test(last.stdout()) && Instant.now().isBefore(deadline)) {
-      Thread.sleep(3000);
-      last = probe.get();
-    }
-    String journal =
-        lab.exec(node, "journalctl", "-u", "zferryd", "--no-pager", "-n", "60").stdout();
-    assertThat(done.test(last.stdout()))
-        .as(
-            "%s within %s; last output:%n%s%s%njournal of %s:%n%s",
-            what, REPLICATED_WITHIN, last.stdout(), last.stderr(), node, journal)
-        .isTrue();
   }
 }

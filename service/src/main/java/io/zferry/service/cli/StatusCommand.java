@@ -99,7 +99,7 @@ final class StatusCommand implements Callable<Integer> {
             "  transfer %s: %d bytes%s, %.1f MB/s%s%n",
             t.dataset(),
             t.bytesDone(),
-            t.totalBytesEstimate() == null ? "" : " of ~" + t.totalBytesEstimate(),
+            estimate(t),
             t.bytesPerSecond() / 1e6,
             t.etaSeconds() == null ? "" : ", " + t.etaSeconds() + " s left");
       }
@@ -133,5 +133,15 @@ final class StatusCommand implements Callable<Integer> {
           s.settings().pullInterval(),
           s.settings().rollbackWindow());
     }
+  }
+
+  /** zfs send -nP counts data, not the stream's records: small streams exceed their estimate. */
+  static String estimate(TransferView t) {
+    if (t.totalBytesEstimate() == null) {
+      return "";
+    }
+    return t.bytesDone() > t.totalBytesEstimate()
+        ? " (estimated ~" + t.totalBytesEstimate() + ")"
+        : " of ~" + t.totalBytesEstimate();
   }
 }

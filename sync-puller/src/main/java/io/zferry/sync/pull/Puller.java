@@ -64,6 +64,7 @@ public final class Puller {
   private static final PropertyName REFERENCED = PropertyName.of("referenced");
   private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
   private static final PropertyName ENCRYPTION = PropertyName.of("encryption");
+  private static final PropertyName KEYSTATUS = PropertyName.of("keystatus");
 
   /**
    * Set-aside copies are mounted beside the pool's mountpoint, not inside it: {@code
@@ -265,6 +266,9 @@ public final class Puller {
     boolean received = cycle.outcomes.stream().anyMatch(o -> o instanceof DatasetOutcome.Received);
     if (cycle.remountAtEnd || (received && staleMountWorthRemounting())) {
       remountTree(cycle, pool);
+    }
+    if (received && streams.receivesKeepReadOnly()) {
+      mountReceived(cycle);
     }
     keepTargetReadOnly(cycle);
 
@@ -587,6 +591,24 @@ public final class Puller {
    */
   private boolean staleMountWorthRemounting() {
     return target.capabilities().mountsGoStaleOnReceive() && target.listDatasets(pool).size() == 1;
+  }
+
+  /**
+   * OpenZFS receives with {@code -u}, so a dataset new on the target stays unmounted and its
+   * mountpoint shows the bare directory instead of the replicated files. Mounted afterwards it is
+   * read-only like the rest of the copy (readonly is kept on receive). An encrypted dataset whose
+   * key is not loaded here cannot be mounted and is left alone.
+   */
+  private void mountReceived(Cycle cycle) {
+    for (String problem :
+        Remount.ensureMounted(
+            target,
+            pool,
+            dataset ->
+                target.getProperty(dataset, KEYSTATUS).filter("unavailable"::equals).isPresent())) {
+      log.warn("{}", problem);
+      cycle.notes.add(problem);
+    }
   }
 
   /**

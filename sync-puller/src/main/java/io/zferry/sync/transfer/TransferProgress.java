@@ -53,7 +53,11 @@ public record TransferProgress(
   @Override
   public String toString() {
     StringBuilder out = new StringBuilder(Units.bytes(bytesDone));
-    if (estimatedTotalBytes >= 0) {
+    if (estimatedTotalBytes >= 0 && bytesDone > estimatedTotalBytes) {
+      // zfs send -nP estimates the data, not the stream's records (312 bytes each): a small
+      // incremental always sends more than estimated, which "of ~" would show as a fault.
+      out.append(" (estimated ~").append(Units.bytes(estimatedTotalBytes)).append(')');
+    } else if (estimatedTotalBytes >= 0) {
       out.append(" of ~").append(Units.bytes(estimatedTotalBytes));
       out.append(String.format(java.util.Locale.ROOT, " (%.0f %%)", fraction().orElse(0) * 100));
     }

@@ -48,6 +48,26 @@ class OpenZfsDataPlaneTest {
     assertThat(nodes.passive.getOwnProperty(SECRET, PairFlags.PROPERTY)).hasValue("p,c,w,L,e");
   }
 
+  /**
+   * Seen on kernel OpenZFS 2.3: a child received with {@code -u} stayed unmounted on the passive
+   * for good, so its mountpoint showed an empty directory where the replicated files belong.
+   */
+  @Test
+  void aNewChildIsMountedOnThePassiveAfterItsFirstReceive() {
+    FakeNodes nodes = FakeNodes.openZfs();
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.active.createFilesystem(DATA);
+    nodes.active.writeFile(DATA, "f", "replicated");
+    nodes.snapshotActive();
+
+    PullReport report = nodes.pull();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(nodes.passive.isMounted(DATA)).isTrue();
+    assertThat(nodes.passive.getProperty(DATA, PropertyName.of("readonly"))).hasValue("on");
+  }
+
   @Test
   void aPairKeepsTheFlagsItWasBootstrappedWith() {
     FakeNodes nodes = FakeNodes.openZfs();

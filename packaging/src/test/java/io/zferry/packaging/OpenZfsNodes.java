@@ -1,0 +1,176 @@
+package io.zferry.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.lab.OpenZfsLab;
+import io.zferry.snapshot.host.CommandResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** What the *OpenZfsIT tests observe on the two VMs: commands, checksums, snapshots, journals. */
+final class OpenZfsNodes {
+  static final String A = "node-a";
+  static final String B = "node-b";
+  // A pull cycle takes 50-150 s on a busy machine (every remote command starts a zferry serve
+  // JVM on the 1-vCPU TCG active), and a new dataset needs two of them.
+  static final Duration REPLICATED_WITHIN = Duration.ofMinutes(8);
+  // zferry status starts a JVM and asks the API, which on the active asks the passive too: on a
+  // busy 1-vCPU VM one call may time out (10 s) several times in a row.
+  static final Duration STATUS_WITHIN = Duration.ofMinutes(6);
+
+  private OpenZfsNodes() {}
+
+  static String peer(String node) {
+    return node.equals(A) ? B : A;
+  }
+
+  /** Runs argv in the node and requires exit 0, naming the command and its output otherwise. */
+  static CommandResult run(OpenZfsLab lab, String node, String... argv) {
+    CommandResult result = lab.exec(node, argv);
+    assertThat(result.exitCode())
+        .as("%s: %s%n%s%s", node, String.join(" ", argv), result.stdout(), result.stderr())
+        .isZero();
+    return result;
+  }
+
+  static String sha256(OpenZfsLab lab, String node, String path) {
+    String out = run(lab, node, "sha256sum", path).stdout();
+    return out.substring(0, out.indexOf(' '));
+  }
+
+  /** The sha256 of the 8 MiB zvol tank/vol's device. */
+  static String zvolSha256(OpenZfsLab lab, String node) {
+    String out =
+        lab.shell(node, "udevadm settle; head -c 8388608 /dev/zvol/tank/vol | sha256sum").stdout();
+    return out.substring(0, out.indexOf(' '));
+  }
+
+  /** The node's clock as a journalctl {@code --since} argument: what is logged from now on. */
+  static String journalMark(OpenZfsLab lab, String node) {
+    return "@" + run(lab, node, "date", "+%s").stdout().strip();
+  }
+
+  /** zferryd's journal on the node since a {@link #journalMark}. */
+  static String journalSince(OpenZfsLab lab, String node, String mark) {
+    return run(lab, node, "journalctl", "-u", "zferryd", "--no-pager", "-o", "cat", "--since", mark)
+        .stdout();
+  }
+
+  static String[] snapshotListing() {
+    return new String[] {
+      "zfs",
+      "list",
+      "-H",
+      "-p",
+      "-t",
+      "snapshot",
+      "-o",
+      "name,guid",
+      "-s",
+      "createtxg",
+      "-r",
+      "tank"
+    };
+  }
+
+  /** Dataset → GUID of its newest snapshot, from a listing sorted by createtxg. */
+  static Map<String, String> newestGuids(String listing) {
+    Map<String, String> newest = new TreeMap<>();
+    listing
+        .lines()
+        .map(line -> line.split("\t"))
+        .forEach(f -> newest.put(f[0].substring(0, f[0].indexOf('@')), f[1]));
+    return newest;
+  }
+
+  /**
+   * Waits until every dataset of {@code from} that is not set aside has reached {@code to} at
+   * {@code from}'s newest snapshot (by GUID), and returns that map.
+   */
+  static Map<String, String> awaitReplicated(OpenZfsLab lab, String from, String to)
+      throws InterruptedException {
+    Map<String, String> wanted =
+        new TreeMap<>(newestGuids(run(lab, from, snapshotListing()).stdout()));
+    wanted.keySet().removeIf(ds -> ds.contains("zferry-aside"));
+    awaitOn(
+        lab,
+        to,
+        "every dataset on " + to + " at " + from + "'s newest snapshot " + wanted,
+        () -> lab.exec(to, snapshotListing()),
+        out -> wanted.values().stream().allMatch(guid -> out.contains("\t" + guid + "\n")));
+    return wanted;
+  }
+
+  /**
+   * The operator's part of a failover with an encrypted dataset (docs/failover.md): the key file,
+   * carried out of band from wherever the operator keeps it, loaded on the node that is to serve.
+   * zferry never carries it.
+   */
+  static void loadTheKeyOn(OpenZfsLab lab, String node, java.nio.file.Path tmp)
+      throws java.io.IOException {
+    if (lab.exec(node, "zfs", "list", "tank/secret").exitCode() != 0) {
+      return;
+    }
+    if (lab.exec(node, "test", "-e", "/root/secret.key").exitCode() != 0) {
+      String base64 = run(lab, peer(node), "base64", "-w0", "/root/secret.key").stdout().strip();
+      java.nio.file.Path key = tmp.resolve("secret.key");
+      java.nio.file.Files.write(key, java.util.Base64.getDecoder().decode(base64));
+      lab.copy(node, key, "/root/secret.key");
+      java.nio.file.Files.delete(key);
+    }
+    String status =
+        run(lab, node, "zfs", "get", "-H", "-o", "value", "keystatus", "tank/secret").stdout();
+    if (!status.strip().equals("available")) {
+      run(lab, node, "zfs", "load-key", "tank/secret");
+    }
+  }
+
+  /** The node whose zferry status says the service is active there. */
+  static String awaitActive(OpenZfsLab lab, String node) throws InterruptedException {
+    awaitOn(
+        lab,
+        node,
+        "zferry status on " + node + ": active here",
+        () -> lab.exec(node, "zferry", "status"),
+        out -> out.contains("active here"),
+        STATUS_WITHIN);
+    return node;
+  }
+
+  static void awaitOn(
+      OpenZfsLab lab,
+      String node,
+      String what,
+      Supplier<CommandResult> probe,
+      Predicate<String> done)
+      throws InterruptedException {
+    awaitOn(lab, node, what, probe, done, REPLICATED_WITHIN);
+  }
+
+  static void awaitOn(
+      OpenZfsLab lab,
+      String node,
+      String what,
+      Supplier<CommandResult> probe,
+      Predicate<String> done,
+      Duration within)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(within);
+    CommandResult last = probe.get();
+    while (!done.test(last.stdout()) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(3000);
+      last = probe.get();
+    }
+    String journal =
+        lab.exec(node, "journalctl", "-u", "zferryd", "--no-pager", "-n", "60").stdout();
+    assertThat(done.test(last.stdout()))
+        .as(
+            "%s within %s; last output:%n%s%s%njournal of %s:%n%s",
+            what, within, last.stdout(), last.stderr(), node, journal)
+        .isTrue();
+  }
+}

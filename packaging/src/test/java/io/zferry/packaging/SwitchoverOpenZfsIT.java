@@ -1,0 +1,105 @@
+package io.zferry.packaging;
+
+import static io.zferry.packaging.OpenZfsNodes.A;
+import static io.zferry.packaging.OpenZfsNodes.B;
+import static io.zferry.packaging.OpenZfsNodes.awaitActive;
+import static io.zferry.packaging.OpenZfsNodes.awaitOn;
+import static io.zferry.packaging.OpenZfsNodes.awaitReplicated;
+import static io.zferry.packaging.OpenZfsNodes.loadTheKeyOn;
+import static io.zferry.packaging.OpenZfsNodes.peer;
+import static io.zferry.packaging.OpenZfsNodes.run;
+import static io.zferry.packaging.OpenZfsNodes.sha256;
+import static io.zferry.packaging.OpenZfsNodes.zvolSha256;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.lab.OpenZfsLab;
+import io.zferry.lab.OpenZfsLabExtension;
+import io.zferry.snapshot.host.CommandResult;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code zferry failover tank --to NODE} there and back, with every kind of dataset in the pool (an
+ * encrypted one whose key the operator loads on the new active first, a zvol, {@code
+ * mountpoint=legacy}, {@code canmount=noauto} and {@code off}): each time the last writes of the
+ * old active, the zvol's device included, are on the new active, every dataset is at the same
+ * snapshot (GUID) on both nodes, and the new passive is read-only.
+ */
+@ExtendWith(OpenZfsLabExtension.class)
+@Order(4)
+class SwitchoverOpenZfsIT {
+
+  @Test
+  void switchoverBothWaysCarriesEveryKindOfDataset(OpenZfsLab lab, @TempDir Path tmp)
+      throws Exception {
+    DocumentedInstall.ensure(lab, tmp);
+    // The active is the node whose pool is writable.
+    String first =
+        run(lab, A, "zfs", "get", "-H", "-o", "value", "readonly", "tank").stdout().equals("off\n")
+            ? A
+            : B;
+    switchover(lab, first, peer(first), tmp);
+    switchover(lab, peer(first), first, tmp);
+  }
+
+  private static void switchover(OpenZfsLab lab, String from, String to, Path tmp)
+      throws Exception {
+    awaitActive(lab, from);
+    awaitReplicated(lab, from, to);
+    // The operator's step before a switchover to a node that never served tank/secret.
+    loadTheKeyOn(lab, to, tmp);
+
+    // Written on the active just before the switchover: nothing of it has reached the passive.
+    String file = "/tank/switched-from-" + from + ".bin";
+    lab.shell(from, "head -c 2097152 /dev/urandom > " + file);
+    String sum = sha256(lab, from, file);
+    boolean vol = lab.exec(from, "zfs", "list", "tank/vol").exitCode() == 0;
+    if (vol) {
+      lab.shell(from, "udevadm settle; head -c 8388608 /dev/urandom > /dev/zvol/tank/vol; sync");
+    }
+    String volSum = vol ? zvolSha256(lab, from) : null;
+    boolean secret = lab.exec(from, "zfs", "list", "tank/secret").exitCode() == 0;
+    String secretFile = "/tank/secret/switched-from-" + from + ".bin";
+    if (secret) {
+      lab.shell(from, "head -c 1048576 /dev/urandom > " + secretFile);
+    }
+    String secretSum = secret ? sha256(lab, from, secretFile) : null;
+
+    CommandResult switched = lab.exec(from, "zferry", "failover", "tank", "--to", to);
+    System.out.printf("%s -> %s:%n%s%s%n", from, to, switched.stdout(), switched.stderr());
+    assertThat(switched.exitCode())
+        .as("zferry failover tank --to %s:%n%s%s", to, switched.stdout(), switched.stderr())
+        .isZero();
+
+    awaitActive(lab, to);
+    assertThat(sha256(lab, to, file)).isEqualTo(sum);
+    if (vol) {
+      assertThat(zvolSha256(lab, to)).isEqualTo(volSum);
+    }
+    if (secret) {
+      assertThat(run(lab, to, "zfs", "get", "-H", "-o", "value", "mounted", "tank/secret").stdout())
+          .isEqualTo("yes\n");
+      assertThat(sha256(lab, to, secretFile)).isEqualTo(secretSum);
+    }
+    // Every dataset at the same snapshot on both nodes once the new passive pulled.
+    Map<String, String> newest = awaitReplicated(lab, to, from);
+    System.out.printf("%s and %s at the same snapshots: %s%n", to, from, newest);
+    if (vol) {
+      assertThat(zvolSha256(lab, from)).isEqualTo(volSum);
+    }
+    awaitOn(
+        lab,
+        from,
+        "zferry status on " + from + ": passive here",
+        () -> lab.exec(from, "zferry", "status"),
+        out -> out.contains("passive here") && !out.contains("locked"),
+        OpenZfsNodes.STATUS_WITHIN);
+    assertThat(run(lab, from, "zfs", "get", "-H", "-o", "value", "readonly", "tank").stdout())
+        .isEqualTo("on\n");
+    assertThat(lab.exec(from, "touch", "/tank/written-on-the-new-passive").exitCode()).isNotZero();
+  }
+}

@@ -1,0 +1,317 @@
+package io.zferry.packaging;
+
+import static io.zferry.packaging.OpenZfsNodes.A;
+import static io.zferry.packaging.OpenZfsNodes.B;
+import static io.zferry.packaging.OpenZfsNodes.awaitOn;
+import static io.zferry.packaging.OpenZfsNodes.awaitReplicated;
+import static io.zferry.packaging.OpenZfsNodes.journalMark;
+import static io.zferry.packaging.OpenZfsNodes.journalSince;
+import static io.zferry.packaging.OpenZfsNodes.run;
+import static io.zferry.packaging.OpenZfsNodes.sha256;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.lab.OpenZfsLab;
+import io.zferry.lab.OpenZfsLabExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transfers that do not go as planned, on kernel OpenZFS with node-a active: a receive killed
+ * midway on the passive, and a send killed midway on the active, each resume with {@code zfs send
+ * -t} and send again under 10 % of the stream; a resume token whose snapshot is gone on the active
+ * is dropped with {@code zfs receive -A} and the next plan runs; a passive whose pool is full frees
+ * itself by expiring what the active expired, and goes on.
+ */
+@ExtendWith(OpenZfsLabExtension.class)
+@Order(2)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TransferOpenZfsIT {
+  private static final String BIG = "tank/big";
+  private static final long MIB = 1024 * 1024;
+  private static final int FILE_MIB = 40;
+  // Killed once this much of the stream went through: about a third of it.
+  private static final long KILL_AFTER = 12 * MIB;
+  private static final Pattern PULL_BYTES = Pattern.compile("^pull tank: .*, (\\d+) bytes in ");
+
+  @Test
+  @Order(1)
+  void aReceiveKilledMidwayResumes(OpenZfsLab lab, @TempDir Path tmp) throws Exception {
+    DocumentedInstall.ensure(lab, tmp);
+    if (lab.exec(A, "zfs", "list", BIG).exitCode() != 0) {
+      run(lab, A, "zfs", "create", BIG);
+      awaitReplicated(lab, A, B);
+    }
+    resumesAfterAKill(lab, B, "receive", "rchar", "received.bin");
+  }
+
+  @Test
+  @Order(2)
+  void aSendKilledMidwayResumes(OpenZfsLab lab) throws Exception {
+    resumesAfterAKill(lab, A, "send", "wchar", "sent.bin");
+  }
+
+  @Test
+  @Order(3)
+  void aResumeTokenWhoseSnapshotIsGoneIsDroppedAndTheNextPlanRuns(OpenZfsLab lab) throws Exception {
+    String mark = journalMark(lab, B);
+    writeOnTheActive(lab, "stale.bin");
+    // The active's send is killed and its snapshot destroyed at once, before the passive's next
+    // cycle could resume it: the passive keeps a token nobody can serve any more.
+    Killed killed = killMidway(lab, A, "send", "wchar", "zfs destroy \"$last\"");
+    String token = awaitToken(lab);
+    assertThat(lab.exec(A, "zfs", "send", "-nv", "-t", token).exitCode())
+        .as("the token's snapshot %s is gone on the active", killed.lastArgument())
+        .isNotZero();
+
+    awaitOn(
+        lab,
+        B,
+        "the stale token dropped and tank/big received afresh",
+        () -> lab.exec(B, "sh", "-c", "journalctl -u zferryd -o cat --since " + mark),
+        out -> out.contains("the resume token is stale"));
+    awaitReplicated(lab, A, B);
+    assertThat(run(lab, B, "zfs", "get", "-H", "-o", "value", "receive_resume_token", BIG).stdout())
+        .isEqualTo("-\n");
+    assertThat(sha256(lab, B, "/tank/big/stale.bin"))
+        .isEqualTo(sha256(lab, A, "/tank/big/stale.bin"));
+    System.out.println(
+        journalSince(lab, B, mark)
+            .lines()
+            .filter(l -> l.contains("stale") || l.startsWith("pull tank"))
+            .reduce("", (a, b) -> a + b + "\n"));
+  }
+
+  @Test
+  @Order(4)
+  void aFullPassiveFreesItselfByExpiryAndGoesOn(OpenZfsLab lab) throws Exception {
+    // 40 MiB reach the passive, then are deleted on the active: only snapshots hold them now.
+    writeOnTheActive(lab, "fill.bin");
+    awaitReplicated(lab, A, B);
+    String holdingFill = newestSnapshot(lab, B, BIG);
+    run(lab, A, "rm", "/tank/big/fill.bin");
+    Thread.sleep(16_000); // the next snapshot round, without the file
+    awaitReplicated(lab, A, B);
+    // The passive's pool is full for a second 40 MiB unless those snapshots go.
+    long used =
+        Long.parseLong(
+            run(lab, B, "zfs", "get", "-H", "-p", "-o", "value", "used", "tank").stdout().strip());
+    run(lab, B, "zfs", "set", "quota=" + (used + 24 * MIB), "tank");
+    try {
+      String mark = journalMark(lab, B);
+      writeOnTheActive(lab, "after-full.bin");
+      String sum = sha256(lab, A, "/tank/big/after-full.bin");
+      awaitOn(
+          lab,
+          B,
+          "a receive refused for lack of space on the passive",
+          () -> lab.exec(B, "journalctl", "-u", "zferryd", "-o", "cat", "--since", mark),
+          out -> out.contains("quota") || out.contains("space"),
+          Duration.ofMinutes(2));
+      // The active's retention (8 snapshots) drops the ones holding fill.bin; the passive expires
+      // them too, before its next transfer, and the file arrives.
+      awaitOn(
+          lab,
+          B,
+          "after-full.bin on the passive once expiry made room",
+          () -> lab.exec(B, "sha256sum", "/tank/big/after-full.bin"),
+          out -> out.contains(sum),
+          Duration.ofMinutes(6));
+      assertThat(lab.exec(B, "zfs", "list", holdingFill).exitCode())
+          .as("%s, which held the deleted file, was expired on the passive", holdingFill)
+          .isNotZero();
+      System.out.println(
+          journalSince(lab, B, mark)
+              .lines()
+              .filter(l -> l.startsWith("pull tank") || l.contains("quota") || l.contains("space"))
+              .reduce("", (a, b) -> a + b + "\n"));
+    } finally {
+      run(lab, B, "zfs", "set", "quota=none", "tank");
+    }
+  }
+
+  private static void resumesAfterAKill(
+      OpenZfsLab lab, String node, String verb, String ioField, String file) throws Exception {
+    String mark = journalMark(lab, B);
+    String sum = writeOnTheActive(lab, file);
+    Killed killed = killMidway(lab, node, verb, ioField, "");
+    String from = newestSnapshot(lab, B, BIG);
+    String token = awaitToken(lab);
+    String to = tokenTarget(lab, token);
+    // Measured now, while both snapshots are still within the active's retention.
+    long stream = streamBytes(lab, from, to);
+
+    awaitOn(
+        lab,
+        B,
+        file + " on the passive with the active's sha256",
+        () -> lab.exec(B, "sha256sum", "/tank/big/" + file),
+        out -> out.contains(sum));
+    List<String> journal = journalSince(lab, B, mark).lines().toList();
+    long resumed = bytesOfTheResumingPull(journal);
+    long resent = killed.bytes() + resumed - stream;
+    System.out.printf(
+        "resume after the %s was killed (OpenZFS %s): stream %d B (%s -> %s), %d B through before"
+            + " the kill, %d B in the resumed pull, so %d B (%.2f %%) sent twice%n",
+        verb,
+        lab.version(),
+        stream,
+        from,
+        to,
+        killed.bytes(),
+        resumed,
+        resent,
+        100.0 * resent / stream);
+    assertThat(resumed).as("the resumed pull sent the rest, not all again").isLessThan(stream);
+    assertThat(resent).as("bytes sent twice").isLessThan(stream / 10);
+  }
+
+  /** 40 MiB of random data in a new file of tank/big on the active; returns its sha256. */
+  private static String writeOnTheActive(OpenZfsLab lab, String file) {
+    // Written aside, then copied in at once, so that one snapshot holds the whole file.
+    lab.shell(
+        A,
+        "head -c "
+            + FILE_MIB * MIB
+            + " /dev/urandom > /root/staged.bin && cp /root/staged.bin /tank/big/"
+            + file
+            + " && rm /root/staged.bin");
+    return sha256(lab, A, "/tank/big/" + file);
+  }
+
+  /** What was killed: its bytes read or written by then, and its command line. */
+  private record Killed(long bytes, String commandLine) {
+    String lastArgument() {
+      String[] words = commandLine.strip().split(" ");
+      return words[words.length - 1];
+    }
+  }
+
+  /**
+   * Kills (SIGKILL) the node's {@code zfs send} or {@code zfs receive} of tank/big once it has
+   * passed {@link #KILL_AFTER} bytes, then runs {@code andThen} with {@code $last} set to its last
+   * argument.
+   */
+  private static Killed killMidway(
+      OpenZfsLab lab, String node, String verb, String ioField, String andThen) {
+    String match =
+        verb.equals("send") ? "*\" send \"*\" tank/big@\"*" : "*\" receive \"*\" tank/big \"";
+    String out =
+        lab.shell(
+                node,
+                String.join(
+                    "\n",
+                    "end=$(( $(date +%s) + 180 ))",
+                    "while [ $(date +%s) -lt $end ]; do",
+                    "  for p in $(pgrep -x zfs); do",
+                    "    c=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null) || continue",
+                    "    case \"$c\" in " + match + ") ;; *) continue ;; esac",
+                    "    while n=$(awk '/^"
+                        + ioField
+                        + ":/{print $2}' /proc/$p/io 2>/dev/null)"
+                        + " && [ -n \"$n\" ]; do",
+                    "      if [ \"$n\" -ge " + KILL_AFTER + " ]; then",
+                    "        kill -9 $p",
+                    "        last=${c% }; last=${last##* }",
+                    "        " + (andThen.isEmpty() ? "true" : andThen),
+                    "        echo \"$n $c\"; exit 0",
+                    "      fi",
+                    "      sleep 0.05",
+                    "    done",
+                    "  done",
+                    "  sleep 0.1",
+                    "done",
+                    "echo 'no zfs " + verb + " of tank/big passed " + KILL_AFTER + " bytes' >&2",
+                    "exit 1"))
+            .stdout()
+            .strip();
+    int space = out.indexOf(' ');
+    Killed killed = new Killed(Long.parseLong(out.substring(0, space)), out.substring(space + 1));
+    System.out.printf("%s: killed at %d bytes: %s%n", node, killed.bytes(), killed.commandLine());
+    return killed;
+  }
+
+  /** The passive's resume token of tank/big, once the interrupted receive has left one. */
+  private static String awaitToken(OpenZfsLab lab) throws InterruptedException {
+    String[] get = {"zfs", "get", "-H", "-o", "value", "receive_resume_token", BIG};
+    awaitOn(
+        lab,
+        B,
+        "a resume token on tank/big",
+        () -> lab.exec(B, get),
+        out -> !out.isBlank() && !out.strip().equals("-"),
+        Duration.ofSeconds(30));
+    return run(lab, B, get).stdout().strip();
+  }
+
+  /** The snapshot a resume token leads to, as the active reads it. */
+  private static String tokenTarget(OpenZfsLab lab, String token) {
+    var result = run(lab, A, "zfs", "send", "-nv", "-t", token);
+    Matcher m = Pattern.compile("toname = (\\S+)").matcher(result.stdout() + result.stderr());
+    assertThat(m.find()).as("zfs send -nv -t names the target: %s", result).isTrue();
+    return m.group(1);
+  }
+
+  private static String newestSnapshot(OpenZfsLab lab, String node, String dataset) {
+    List<String> names =
+        run(
+                lab,
+                node,
+                "zfs",
+                "list",
+                "-H",
+                "-o",
+                "name",
+                "-t",
+                "snapshot",
+                "-s",
+                "createtxg",
+                dataset)
+            .stdout()
+            .lines()
+            .toList();
+    return names.get(names.size() - 1);
+  }
+
+  /** The bytes of the first pull that resumed tank/big, from zferryd's journal on the passive. */
+  private static long bytesOfTheResumingPull(List<String> journal) {
+    int resuming = -1;
+    for (int i = 0; i < journal.size(); i++) {
+      if (journal.get(i).contains("tank/big: resuming an interrupted receive")) {
+        resuming = i;
+        break;
+      }
+    }
+    assertThat(resuming).as("the passive resumed the receive:%n%s", journal).isNotNegative();
+    for (String line : journal.subList(resuming, journal.size())) {
+      Matcher m = PULL_BYTES.matcher(line);
+      if (m.find()) {
+        return Long.parseLong(m.group(1));
+      }
+    }
+    throw new AssertionError("no pull report after the resume:\n" + String.join("\n", journal));
+  }
+
+  /** The exact size of the stream the pair sends from one snapshot to another, on the active. */
+  private static long streamBytes(OpenZfsLab lab, String from, String to) {
+    String letters =
+        run(lab, B, "zfs", "get", "-H", "-o", "value", "io.zferry:sendflags", BIG).stdout().strip();
+    StringBuilder flags = new StringBuilder();
+    for (String letter : letters.split(",")) {
+      if (!letter.isBlank() && !letter.equals("-")) {
+        flags.append(" -").append(letter.strip());
+      }
+    }
+    String out =
+        lab.shell(A, "zfs send" + flags + " -I " + from + " " + to + " | wc -c").stdout().strip();
+    return Long.parseLong(out);
+  }
+}
