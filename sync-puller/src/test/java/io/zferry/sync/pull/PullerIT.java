@@ -144,6 +144,26 @@ class PullerIT {
   }
 
   @Test
+  void aChildWhoseNameHoldsASpaceCrossesSshIntact() {
+    DatasetName spaced = TANK.child("my data");
+    zfsA.createFilesystem(spaced);
+    nodeA.shell("echo one > '/tank/my data/f'");
+    zfsA.snapshot(TANK, "zferry-20261122-100000", true);
+    assertThat(puller.pullOnce().succeeded()).isTrue();
+    nodeA.shell("echo two > '/tank/my data/f'");
+    zfsA.snapshot(TANK, "zferry-20261122-100500", true);
+
+    PullReport report = puller.pullOnce();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(report.outcomes())
+        .anyMatch(o -> o.dataset().equals(spaced) && o instanceof DatasetOutcome.Received);
+    assertThat(zfsB.listSnapshots(TANK).refusedNames()).isEmpty();
+    assertThat(guidsOf(zfsB)).hasSize(4).isEqualTo(guidsOf(zfsA));
+    assertThat(nodeB.exec("cat", "/tank/my data/f").stdout()).isEqualTo("two\n");
+  }
+
+  @Test
   void aPassiveLeftBehindTheRetentionWindowBootstrapsAndKeepsItsOldCopy() {
     nodeA.shell("echo one > /tank/f");
     zfsA.createFilesystem(TANK.child("child"));
