@@ -143,6 +143,7 @@ public final class ServiceRuntime implements AutoCloseable {
             peerNode.name(),
             config.pool(),
             () -> settings,
+            config.rawSends(),
             store,
             peerZfs,
             localZfs,
