@@ -27,6 +27,12 @@ final class FakeProperties {
         return Optional.of(dataset.volume ? "volume" : "filesystem");
       case "mounted":
         return dataset.volume ? Optional.empty() : Optional.of(dataset.mounted ? "yes" : "no");
+      case "canmount", "mountpoint":
+        // Filesystem properties: zfs get prints "-" for a volume.
+        if (dataset.volume) {
+          return Optional.empty();
+        }
+        break;
       case "available":
         return Optional.of(Long.toString(zfs.poolFree(pool)));
       case "used":

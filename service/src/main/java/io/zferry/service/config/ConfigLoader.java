@@ -463,15 +463,19 @@ public final class ConfigLoader {
       List<Vip> vips = complete(vipEntries);
       Hooks hooks = orNull(s.section("hooks"), this::hooks);
       FencingPolicy fencing = orNull(s.section("fencing"), this::fencing);
+      Boolean rawSends = orNull(s.section("replication"), this::rawSends);
       YamlSection settingsSection = s.section("settings");
       Settings settings =
           settingsSection == null
               ? null
               : settings(settingsSection, defaults == null ? Settings.DEFAULTS : defaults);
       s.finish();
-      return defaults != null && present(name, pool, preferredNode, vips, hooks, fencing, settings)
+      return defaults != null
+              && present(name, pool, preferredNode, vips, hooks, fencing, settings, rawSends)
           ? s.build(
-              () -> new ServiceConfig(name, pool, preferredNode, vips, hooks, fencing, settings))
+              () ->
+                  new ServiceConfig(
+                      name, pool, preferredNode, vips, hooks, fencing, settings, rawSends))
           : null;
     }
 
@@ -488,6 +492,13 @@ public final class ConfigLoader {
               "give the network interface the VIP is added to, such as eth0");
       s.finish();
       return present(cidr, interfaceName) ? s.build(() -> new Vip(cidr, interfaceName)) : null;
+    }
+
+    /** {@code services[].replication.raw}; null if it is invalid. */
+    private Boolean rawSends(YamlSection s) {
+      Boolean raw = s.optional("raw", false, Values.bool());
+      s.finish();
+      return raw;
     }
 
     private Hooks hooks(YamlSection s) {

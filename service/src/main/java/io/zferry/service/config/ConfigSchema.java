@@ -62,6 +62,8 @@ final class ConfigSchema {
                 "services[].fencing.policy",
                 "services[].fencing.command",
                 "services[].fencing.timeout",
+                "services[].replication",
+                "services[].replication.raw",
                 "services[].settings",
                 "defaults",
                 "api",

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param hooks executables run when the service starts or stops on a node
  * @param fencing whether the passive node may take over on its own when the active one is gone
  * @param settings the cluster defaults with this service's overrides applied
+ * @param rawSends {@code replication.raw}: bootstrap every dataset with raw sends ({@code zfs send
+ *     -w}), not only encrypted ones; a pair keeps the flags it was bootstrapped with, so a change
+ *     reaches an existing dataset only at its next bootstrap
  */
 public record ServiceConfig(
     ServiceName name,
@@ -27,7 +30,8 @@ public record ServiceConfig(
     List<Vip> vips,
     Hooks hooks,
     FencingPolicy fencing,
-    Settings settings) {
+    Settings settings,
+    boolean rawSends) {
 
   public ServiceConfig {
     Objects.requireNonNull(name, "name");

@@ -70,6 +70,19 @@ final class Values {
         });
   }
 
+  /**
+   * {@code true} or {@code false}; YAML's other spellings (yes, on, 1) are refused as ambiguous.
+   */
+  static Parser<Boolean> bool() {
+    return node -> {
+      if (node.isBoolean()) {
+        return node.booleanValue();
+      }
+      throw new ConfigValueException(
+          describe(node) + ", but true or false is expected", "write true or false");
+    };
+  }
+
   static Parser<Integer> integer(IntRange range) {
     return node -> {
       long value;

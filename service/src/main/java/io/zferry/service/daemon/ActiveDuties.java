@@ -7,6 +7,7 @@ import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.Settings;
 import io.zferry.service.failover.VipControl;
 import io.zferry.service.model.NodeName;
+import io.zferry.service.operations.FinalSnapshot;
 import io.zferry.service.operations.OperationException;
 import io.zferry.snapshot.schedule.RetentionPolicy;
 import io.zferry.snapshot.schedule.SnapshotNaming;
@@ -14,7 +15,6 @@ import io.zferry.snapshot.schedule.SnapshotRound;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Remount;
-import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.snapshot.zfs.ZfsCommandException;
@@ -225,7 +225,7 @@ final class ActiveDuties {
    * A snapshot taken now, after writes stopped. It is always a new one: a scheduled snapshot of the
    * same second may lack writes made later in that second, so a taken name gets a suffix.
    */
-  Snapshot finalSnapshot() {
+  FinalSnapshot finalSnapshot() {
     SnapshotName name;
     try {
       name = SnapshotRound.takeNewSnapshot(localZfs, pool(), clock.instant());
@@ -239,10 +239,7 @@ final class ActiveDuties {
               + self.value()
               + "; check its clock, it may have stepped back");
     }
-    return localZfs.listSnapshots(pool()).snapshots().stream()
-        .filter(s -> s.name().equals(name))
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("the final snapshot " + name + " is missing"));
+    return FinalSnapshot.of(name, localZfs.listSnapshots(pool()));
   }
 
   private void startSnapshotRounds() {

@@ -52,7 +52,7 @@ final class Endpoints {
         "/internal/services/{service}/catch-up",
         Requests.CatchUp.class,
         (request, body) ->
-            act(() -> new Requests.Done(service(request).catchUp(body.snapshot(), body.guid()))));
+            act(() -> new Requests.Done(service(request).catchUp(body.finalSnapshot()))));
     routes.post(
         "/internal/services/{service}/promote",
         Requests.Promote.class,

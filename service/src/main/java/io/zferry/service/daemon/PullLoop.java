@@ -41,6 +41,7 @@ final class PullLoop implements AutoCloseable {
   private final NodeName peer;
   private final DatasetName pool;
   private final Supplier<Settings> settings;
+  private final boolean rawSends;
   private final StateStore store;
   private final Zfs peerZfs;
   private final Zfs localZfs;
@@ -59,6 +60,7 @@ final class PullLoop implements AutoCloseable {
       NodeName peer,
       DatasetName pool,
       Supplier<Settings> settings,
+      boolean rawSends,
       StateStore store,
       Zfs peerZfs,
       Zfs localZfs,
@@ -68,6 +70,13 @@ final class PullLoop implements AutoCloseable {
     this.peer = peer;
     this.pool = pool;
     this.settings = settings;
+    this.rawSends = rawSends;
+    if (rawSends) {
+      log.info(
+          "{}: replication.raw is on: every dataset is bootstrapped with raw sends (zfs send -w);"
+              + " a dataset already replicated keeps its send flags until its next bootstrap",
+          service);
+    }
     this.store = store;
     this.peerZfs = peerZfs;
     this.localZfs = localZfs;
@@ -228,6 +237,7 @@ final class PullLoop implements AutoCloseable {
                   clock,
                   options,
                   activity -> transfer = Optional.of(activity))
+              .withRawSends(rawSends)
               .resolvingDivergence(divergence)
               .announcingRollbacks(
                   rollback -> {

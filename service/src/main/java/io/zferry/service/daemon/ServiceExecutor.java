@@ -17,8 +17,6 @@ import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.status.HeartbeatView.LockView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.snapshot.zfs.DatasetName;
-import io.zferry.snapshot.zfs.PropertyName;
-import io.zferry.snapshot.zfs.Remount;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.Puller;
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ServiceExecutor implements ControlPorts {
   private static final Logger log = LoggerFactory.getLogger(ServiceExecutor.class);
-  private static final PropertyName READONLY = PropertyName.of("readonly");
 
   /** What this node currently does for the service. */
   enum Mode {
@@ -241,30 +238,9 @@ final class ServiceExecutor implements ControlPorts {
         state.isLocked() ? ", sync locked" : "");
   }
 
-  /**
-   * Sets the pool's {@code readonly} property; making it read-only also mounts the tree again,
-   * because zfs-fuse applies the property to a mounted filesystem only from its next mount, and a
-   * final snapshot must not miss writes that were still accepted. Returns what failed.
-   */
+  /** Stops or allows writes on the pool ({@link PoolWrites}); returns what failed. */
   List<String> setReadOnly(boolean readOnly) {
-    try {
-      if (readOnly) {
-        localZfs.setProperty(pool(), READONLY, "on");
-      } else {
-        // Inherited rather than set off: a local "off" would travel with `send -p` and make the
-        // passive's copy writable for a moment on every receive.
-        localZfs.inheritProperty(pool(), READONLY);
-      }
-    } catch (RuntimeException e) {
-      String problem =
-          "could not make " + pool() + (readOnly ? " read-only: " : " writable: ") + e.getMessage();
-      log.warn("{}: {}", name(), problem);
-      return List.of(problem);
-    }
-    if (!readOnly) {
-      return List.of();
-    }
-    List<String> problems = Remount.tree(localZfs, pool());
+    List<String> problems = PoolWrites.readOnly(localZfs, pool(), readOnly);
     problems.forEach(p -> log.warn("{}: {}", name(), p));
     return problems;
   }

@@ -25,6 +25,7 @@ import io.zferry.service.operations.ActionReport;
 import io.zferry.service.operations.CatchUp;
 import io.zferry.service.operations.DivergenceInspector;
 import io.zferry.service.operations.DivergenceReport;
+import io.zferry.service.operations.FinalSnapshot;
 import io.zferry.service.operations.OperationException;
 import io.zferry.service.operations.PeerCommands;
 import io.zferry.service.operations.Promotion;
@@ -150,6 +151,7 @@ public final class ServiceRuntime implements AutoCloseable {
             peerNode.name(),
             config.pool(),
             () -> settings,
+            config.rawSends(),
             store,
             peerZfs,
             localZfs,
@@ -321,7 +323,7 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     @Override
-    public Snapshot finalSnapshot() {
+    public FinalSnapshot finalSnapshot() {
       return active.finalSnapshot();
     }
 
@@ -425,15 +427,18 @@ public final class ServiceRuntime implements AutoCloseable {
     return report;
   }
 
-  /** The passive's part of a switchover: pull until the final snapshot is applied. */
-  public String catchUp(String snapshotName, String guid) {
+  /**
+   * The passive's part of a switchover: pull until the final snapshot is applied on every dataset.
+   */
+  public String catchUp(FinalSnapshot last) {
     return new CatchUp(
             self.value(),
             pullLoop::runNow,
+            () -> localZfs.listSnapshots(pool()),
             () -> store.serviceState(name()).map(ServiceState::isLocked).orElse(true),
             nanoTime,
             () -> Sleep.quietly(Duration.ofSeconds(1)))
-        .run(snapshotName, guid);
+        .run(last);
   }
 
   /**

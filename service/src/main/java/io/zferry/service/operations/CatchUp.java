@@ -1,9 +1,11 @@
 package io.zferry.service.operations;
 
 import io.zferry.service.config.DurationText;
+import io.zferry.snapshot.zfs.SnapshotListing;
 import io.zferry.sync.pull.DatasetOutcome;
 import io.zferry.sync.pull.PullReport;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -11,10 +13,12 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The passive's part of a switchover: pull until the final snapshot is applied. While it runs the
- * active is read-only with its VIPs down, so it retries only what can still succeed (a connection
- * that failed, a busy pool) and gives up at once on what cannot: the sync locked, the copies
- * diverged, the pool out of space. The limit is measured on the monotonic clock.
+ * The passive's part of a switchover: pull until the final snapshot is applied on every dataset of
+ * the service, checked by GUID in this node's own listing (a pull that reports success for the
+ * pool's root says nothing about a child that never arrived). While it runs the active is read-only
+ * with its VIPs down, so it retries only what can still succeed (a connection that failed, a busy
+ * pool) and gives up at once on what cannot: the sync locked, the copies diverged, the pool out of
+ * space, a dataset whose pull failed permanently. The limit is measured on the monotonic clock.
  */
 public final class CatchUp {
   /** How long a switchover waits for the passive to apply the final snapshot. */
@@ -22,31 +26,37 @@ public final class CatchUp {
 
   private final String self;
   private final Supplier<Optional<PullReport>> pull;
+  private final Supplier<SnapshotListing> applied;
   private final BooleanSupplier locked;
   private final LongSupplier nanoTime;
   private final Runnable pause;
 
   /**
    * @param pull one pull cycle now; empty if it did not run or failed before it could report
+   * @param applied this node's snapshots of the pool, read after a pull
    * @param locked whether the sync of the service is locked on this node
    * @param pause between attempts
    */
   public CatchUp(
       String self,
       Supplier<Optional<PullReport>> pull,
+      Supplier<SnapshotListing> applied,
       BooleanSupplier locked,
       LongSupplier nanoTime,
       Runnable pause) {
     this.self = self;
     this.pull = pull;
+    this.applied = applied;
     this.locked = locked;
     this.nanoTime = nanoTime;
     this.pause = pause;
   }
 
-  public String run(String snapshotName, String guid) {
+  public String run(FinalSnapshot expected) {
+    String snapshotName = expected.name().toString();
     long started = nanoTime.getAsLong();
     String last = "no pull yet";
+    String notApplied = "";
     while (nanoTime.getAsLong() - started < LIMIT.toNanos()) {
       if (locked.getAsBoolean()) {
         throw hopeless(snapshotName, "the sync is locked on " + self);
@@ -55,15 +65,25 @@ public final class CatchUp {
       if (report.isPresent()) {
         PullReport r = report.get();
         last = r.summary();
-        if (r.newestApplied().map(s -> s.guid().toString()).filter(guid::equals).isPresent()) {
-          return "applied " + snapshotName;
+        Optional<List<FinalSnapshot.Mismatch>> mismatches = mismatches(expected);
+        if (mismatches.isPresent() && mismatches.get().isEmpty()) {
+          return "applied "
+              + snapshotName
+              + " on "
+              + expected.guids().size()
+              + " dataset(s), each with the active's GUID";
         }
+        notApplied = mismatches.map(m -> FinalSnapshot.describe(m) + "; ").orElse("");
         if (r.diverged()) {
-          throw hopeless(snapshotName, "the copies diverged: " + last);
+          throw hopeless(snapshotName, notApplied + "the copies diverged: " + last);
         }
         Optional<String> full = outOfSpace(r);
         if (full.isPresent()) {
-          throw hopeless(snapshotName, "the pool is full: " + full.get());
+          throw hopeless(snapshotName, notApplied + "the pool is full: " + full.get());
+        }
+        Optional<String> permanent = mismatches.flatMap(m -> failedPermanently(r, m));
+        if (permanent.isPresent()) {
+          throw hopeless(snapshotName, notApplied + "its pull failed: " + permanent.get());
         }
       }
       pause.run();
@@ -75,8 +95,32 @@ public final class CatchUp {
             + snapshotName
             + " within "
             + DurationText.format(LIMIT)
-            + "; last pull: "
+            + "; "
+            + notApplied
+            + "last pull: "
             + last);
+  }
+
+  /** What this node lacks of the final snapshot; empty if its own listing failed. */
+  private Optional<List<FinalSnapshot.Mismatch>> mismatches(FinalSnapshot expected) {
+    try {
+      return Optional.of(expected.mismatches(applied.get()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A failure the next cycle repeats, of a dataset that lacks the final snapshot or of a parent
+   * whose failure skips it.
+   */
+  private static Optional<String> failedPermanently(
+      PullReport report, List<FinalSnapshot.Mismatch> mismatches) {
+    return report.outcomes().stream()
+        .filter(o -> o instanceof DatasetOutcome.Failed f && f.permanent())
+        .filter(o -> mismatches.stream().anyMatch(m -> o.dataset().contains(m.dataset())))
+        .map(DatasetOutcome::describe)
+        .findFirst();
   }
 
   private static Optional<String> outOfSpace(PullReport report) {

@@ -16,11 +16,8 @@ public final class HttpPeerCommands implements PeerCommands {
   }
 
   @Override
-  public String catchUp(String service, String snapshotName, String guid) {
-    return call(
-            internal(service, "catch-up"),
-            new Requests.CatchUp(snapshotName, guid),
-            Requests.Done.class)
+  public String catchUp(String service, FinalSnapshot last) {
+    return call(internal(service, "catch-up"), new Requests.CatchUp(last), Requests.Done.class)
         .result();
   }
 

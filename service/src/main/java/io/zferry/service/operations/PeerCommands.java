@@ -7,8 +7,11 @@ import io.zferry.sync.pull.Puller;
  * call either succeeds or throws {@link OperationException} with the peer's own message.
  */
 public interface PeerCommands {
-  /** Pull until the snapshot with this GUID is applied (switchover: the final snapshot). */
-  String catchUp(String service, String snapshotName, String guid);
+  /**
+   * Pull until the final snapshot of a switchover is applied on every dataset of the service, each
+   * with the active's GUID.
+   */
+  String catchUp(String service, FinalSnapshot last);
 
   /** Become the active node at this epoch, written by the old active first (switchover). */
   String promote(String service, long epoch, String actor);

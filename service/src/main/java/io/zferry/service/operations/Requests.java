@@ -2,14 +2,17 @@ package io.zferry.service.operations;
 
 import io.zferry.service.api.ApiProblem;
 import io.zferry.service.api.ValidatedBody;
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Guid;
+import io.zferry.snapshot.zfs.SnapshotName;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** The JSON bodies of the operator and peer endpoints; each validates what it carries. */
 public final class Requests {
   private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-  private static final Pattern SNAPSHOT =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,250}@[A-Za-z0-9_.:-]{1,255}");
   private static final Pattern GUID = Pattern.compile("[0-9]{1,20}");
 
   private Requests() {}
@@ -54,15 +57,80 @@ public final class Requests {
     }
   }
 
-  /** Peer: pull until this snapshot is applied. */
-  public record CatchUp(String snapshot, String guid) implements ValidatedBody {
+  /**
+   * Peer: pull until this snapshot is applied on every dataset.
+   *
+   * @param snapshot the final snapshot of the pool's root dataset
+   * @param guid its GUID
+   * @param datasets the final snapshot's GUID on every dataset of the service; absent from an
+   *     active of an older version, which asked for the pool's root only
+   */
+  public record CatchUp(String snapshot, String guid, Map<String, String> datasets)
+      implements ValidatedBody {
+    public CatchUp(FinalSnapshot last) {
+      this(last.name().toString(), last.rootGuid().toString(), byName(last));
+    }
+
+    private static Map<String, String> byName(FinalSnapshot last) {
+      Map<String, String> datasets = new TreeMap<>();
+      last.guids().forEach((d, g) -> datasets.put(d.toString(), g.toString()));
+      return datasets;
+    }
+
     @Override
     public void validate() {
-      if (snapshot == null || !SNAPSHOT.matcher(snapshot).matches()) {
+      finalSnapshot();
+    }
+
+    /** What the active asks for, validated. */
+    public FinalSnapshot finalSnapshot() {
+      SnapshotName name;
+      try {
+        name = SnapshotName.parse(snapshot == null ? "" : snapshot);
+      } catch (IllegalArgumentException e) {
         throw ApiProblem.badRequest("snapshot is not a snapshot name", "give pool@name");
       }
-      if (guid == null || !GUID.matcher(guid).matches()) {
-        throw ApiProblem.badRequest("guid is not a decimal GUID", "give the GUID as zfs prints it");
+      if (!name.dataset().isPool()) {
+        throw ApiProblem.badRequest(
+            "snapshot is not a snapshot of a pool's root dataset", "give pool@name");
+      }
+      Map<DatasetName, Guid> guids = new TreeMap<>();
+      guids.put(name.dataset(), guid("guid", guid));
+      if (datasets != null) {
+        for (Map.Entry<String, String> e : datasets.entrySet()) {
+          DatasetName dataset;
+          try {
+            dataset = DatasetName.of(e.getKey());
+          } catch (IllegalArgumentException bad) {
+            throw ApiProblem.badRequest(
+                "datasets names something that is not a dataset", "give dataset names as keys");
+          }
+          if (!name.dataset().contains(dataset)) {
+            throw ApiProblem.badRequest(
+                "datasets names a dataset outside " + name.dataset(),
+                "give the datasets of the service's pool");
+          }
+          Guid g = guid("datasets", e.getValue());
+          if (dataset.equals(name.dataset()) && !g.equals(guids.get(dataset))) {
+            throw ApiProblem.badRequest(
+                "datasets gives the pool's root another GUID than guid", "give one GUID");
+          }
+          guids.put(dataset, g);
+        }
+      }
+      return new FinalSnapshot(name, guids);
+    }
+
+    private static Guid guid(String key, String value) {
+      if (value == null || !GUID.matcher(value).matches()) {
+        throw ApiProblem.badRequest(
+            key + " is not a decimal GUID", "give the GUID as zfs prints it");
+      }
+      try {
+        return Guid.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw ApiProblem.badRequest(
+            key + " is not a decimal GUID", "give the GUID as zfs prints it");
       }
     }
   }

@@ -3,7 +3,6 @@ package io.zferry.service.operations;
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.StateStore;
-import io.zferry.snapshot.zfs.Snapshot;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -44,7 +43,8 @@ public final class Switchover {
     /** Stops snapshot rounds and makes the pool read-only; throws if it could not. */
     void stopWrites();
 
-    Snapshot finalSnapshot();
+    /** Takes the final snapshot and reads its GUID on every dataset of the service. */
+    FinalSnapshot finalSnapshot();
 
     /** Whether the cluster has a witness, whose leader key a switchover hands over. */
     boolean hasWitness();
@@ -89,10 +89,10 @@ public final class Switchover {
       steps.run("VIPs down", local::vipsDown);
       steps.run("stop hooks", local::runStopHooks);
       steps.run("stop writes and snapshots", local::stopWrites);
-      Snapshot last = steps.run("final snapshot", local::finalSnapshot);
+      FinalSnapshot last = steps.run("final snapshot", local::finalSnapshot);
       steps.run(
-          to + " pulls the final snapshot",
-          () -> peer.catchUp(local.service(), last.name().toString(), last.guid().toString()));
+          to + " pulls the final snapshot and holds it on every dataset",
+          () -> peer.catchUp(local.service(), last));
       if (local.hasWitness()) {
         steps.run("hand the witness's leader key to " + to, () -> local.handOverLease(to));
       }

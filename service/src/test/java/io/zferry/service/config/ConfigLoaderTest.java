@@ -641,6 +641,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rawSendsAreOffUnlessTheServiceAsksForThem() {
+    assertThat(parse(MINIMAL).services().get(0).rawSends()).isFalse();
+    assertThat(parse(MINIMAL + "    replication:\n      raw: true\n").services().get(0).rawSends())
+        .isTrue();
+    assertThat(parse(MINIMAL + "    replication: {}\n").services().get(0).rawSends()).isFalse();
+  }
+
+  @Test
+  void rawSendsAreTrueOrFalseOnly() {
+    assertThat(problems(MINIMAL + "    replication:\n      raw: \"yes\"\n"))
+        .singleElement()
+        .asString()
+        .startsWith("zferry.yaml: services[0].replication.raw: ")
+        .endsWith("but true or false is expected — write true or false");
+    assertThat(problems(MINIMAL + "    replication:\n      raw: 1\n"))
+        .singleElement()
+        .asString()
+        .contains("the number 1, but true or false is expected");
+    assertThat(problems(MINIMAL + "    replication:\n      rwa: true\n"))
+        .singleElement()
+        .asString()
+        .contains("services[0].replication.rwa")
+        .contains("raw");
+  }
+
+  @Test
   void fenceCommandOnlyGoesWithPolicyCommand() {
     String yaml =
         MINIMAL

@@ -27,7 +27,8 @@ class ZferryConfigTest {
         List.of(),
         Hooks.NONE,
         new FencingPolicy.Manual(),
-        Settings.DEFAULTS);
+        Settings.DEFAULTS,
+        false);
   }
 
   private static ZferryConfig config(List<NodeConfig> nodes, List<ServiceConfig> services) {

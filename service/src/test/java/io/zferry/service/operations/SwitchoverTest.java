@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zferry.lockstate.InMemoryStateStore;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.service.testing.MutableClock;
+import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotListing;
 import io.zferry.snapshot.zfs.SnapshotName;
+import io.zferry.sync.pull.DatasetOutcome;
+import io.zferry.sync.pull.PullReport;
 import io.zferry.sync.pull.Puller;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +51,7 @@ class SwitchoverTest {
             "stop hooks",
             "stop writes and snapshots",
             "final snapshot",
-            "node-b pulls the final snapshot",
+            "node-b pulls the final snapshot and holds it on every dataset",
             "record node-b as owner",
             "node-b starts the service");
     assertThat(a.serving).isFalse();
@@ -136,6 +141,70 @@ class SwitchoverTest {
     assertThat(storeA.serviceState(SERVICE).orElseThrow().activeNode()).isEqualTo("node-a");
   }
 
+  @Test
+  void aChildThatNeverArrivesFailsTheSwitchoverAndRestoresTheActive() {
+    b.applied = ACTIVE_FINAL.subList(0, 2);
+
+    ActionReport report = switchover();
+
+    assertThat(report.ok()).isFalse();
+    assertThat(report.steps())
+        .filteredOn(s -> !s.ok())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.name()).startsWith("node-b pulls the final snapshot");
+              assertThat(s.detail()).contains("tank/secret is missing");
+            });
+    assertThat(report.summary()).contains("node-a is active");
+    assertThat(a.serving).isTrue();
+    assertThat(a.readOnly).isFalse();
+    assertThat(b.promoted).isFalse();
+    assertThat(storeA.serviceState(SERVICE).orElseThrow().activeNode()).isEqualTo("node-a");
+  }
+
+  @Test
+  void aChildWithAnotherSnapshotOfTheSameNameFailsTheSwitchover() {
+    b.applied =
+        List.of(ACTIVE_FINAL.get(0), ACTIVE_FINAL.get(1), snapshot("tank/secret@final", 99));
+
+    ActionReport report = switchover();
+
+    assertThat(report.ok()).isFalse();
+    assertThat(report.steps().stream().map(Steps.Step::detail))
+        .anyMatch(d -> d.contains("tank/secret has another GUID (99, expected 44)"));
+    assertThat(a.serving).isTrue();
+  }
+
+  private static final List<Snapshot> ACTIVE_FINAL =
+      List.of(
+          snapshot("tank@final", 42),
+          snapshot("tank/child@final", 43),
+          snapshot("tank/secret@final", 44),
+          snapshot("tank/zferry-aside-20260101-old@final", 45));
+
+  private static Snapshot snapshot(String name, long guid) {
+    return new Snapshot(SnapshotName.parse(name), new Guid(guid), 7, Instant.EPOCH);
+  }
+
+  private static SnapshotListing listing(List<Snapshot> snapshots) {
+    return new SnapshotListing(snapshots, List.of());
+  }
+
+  private static PullReport rootApplied(FinalSnapshot last) {
+    Snapshot root = new Snapshot(last.name(), last.rootGuid(), 7, Instant.EPOCH);
+    return new PullReport(
+        DatasetName.of(SERVICE),
+        Instant.EPOCH,
+        Instant.EPOCH,
+        List.of(new DatasetOutcome.Current(DatasetName.of(SERVICE), "up to date")),
+        Optional.of(root),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of());
+  }
+
   /** node-a's side: what it serves. */
   private final class LocalSide implements Switchover.Local {
     boolean serving = true;
@@ -183,8 +252,8 @@ class SwitchoverTest {
     }
 
     @Override
-    public Snapshot finalSnapshot() {
-      return new Snapshot(SnapshotName.parse("tank@final"), new Guid(42), 7, clock.instant());
+    public FinalSnapshot finalSnapshot() {
+      return FinalSnapshot.of(SnapshotName.parse("tank@final"), listing(ACTIVE_FINAL));
     }
 
     @Override
@@ -219,10 +288,24 @@ class SwitchoverTest {
     boolean startFails;
     final List<String> calls = new ArrayList<>();
 
+    List<Snapshot> applied = ACTIVE_FINAL;
+
+    /** node-b's own catch-up over its listing; each pull reports success for the pool's root. */
     @Override
-    public String catchUp(String service, String snapshotName, String guid) {
+    public String catchUp(String service, FinalSnapshot last) {
       calls.add("catchUp");
-      return "applied " + snapshotName;
+      try {
+        return new CatchUp(
+                "node-b",
+                () -> Optional.of(rootApplied(last)),
+                () -> listing(applied),
+                () -> false,
+                clock::nanoTime,
+                () -> clock.advance(Duration.ofMinutes(1)))
+            .run(last);
+      } catch (OperationException e) {
+        throw new OperationException(e.kind(), "node-b: " + e.getMessage());
+      }
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.operations.ActionReport;
 import io.zferry.service.operations.CatchUp;
+import io.zferry.service.operations.FinalSnapshot;
 import io.zferry.service.operations.OperationException;
 import io.zferry.service.operations.PeerCommands;
 import io.zferry.service.operations.Promotion;
@@ -15,8 +16,10 @@ import io.zferry.service.operations.Switchover;
 import io.zferry.service.simulation.SimNode.Claim;
 import io.zferry.service.testing.FakeWitness;
 import io.zferry.service.testing.MutableClock;
+import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotListing;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.sync.pull.Puller;
 import java.time.Duration;
@@ -25,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -511,11 +515,11 @@ final class Simulation {
     }
 
     @Override
-    public Snapshot finalSnapshot() {
+    public FinalSnapshot finalSnapshot() {
       long guid = nextGuid++;
       node.pool.snapshot(guid);
-      return new Snapshot(
-          SnapshotName.parse("tank@final-" + guid), new Guid(guid), guid, node.clock.instant());
+      return new FinalSnapshot(
+          SnapshotName.parse("tank@final-" + guid), Map.of(DatasetName.of("tank"), new Guid(guid)));
     }
 
     @Override
@@ -624,7 +628,7 @@ final class Simulation {
     }
 
     @Override
-    public String catchUp(String service, String snapshotName, String guid) {
+    public String catchUp(String service, FinalSnapshot last) {
       return call(
           "catch-up",
           () ->
@@ -637,10 +641,11 @@ final class Simulation {
                         pullOnce(to);
                         return Optional.of(report(to));
                       },
+                      () -> listing(to),
                       () -> to.record().isLocked(),
                       to.clock::nanoTime,
                       () -> to.clock.advance(Duration.ofMinutes(1)))
-                  .run(snapshotName, guid));
+                  .run(last));
     }
 
     @Override
@@ -657,6 +662,21 @@ final class Simulation {
     public String unlock(String service, long epoch, String actor, String reason) {
       throw new UnsupportedOperationException("not simulated");
     }
+  }
+
+  /** The node's pool as {@code zfs list} would show it. */
+  private static SnapshotListing listing(SimNode node) {
+    return new SnapshotListing(
+        node.pool.snapshots.stream()
+            .map(
+                s ->
+                    new Snapshot(
+                        SnapshotName.parse("tank@s" + s.guid()),
+                        new Guid(s.guid()),
+                        s.guid(),
+                        Instant.EPOCH))
+            .toList(),
+        List.of());
   }
 
   private static io.zferry.sync.pull.PullReport report(SimNode node) {

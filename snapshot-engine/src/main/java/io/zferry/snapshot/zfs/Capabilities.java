@@ -40,6 +40,14 @@ public record Capabilities(
     return implementation.equals("zfs-fuse");
   }
 
+  /**
+   * zfs-fuse enforces a changed {@code readonly} on a mounted filesystem only from its next mount;
+   * OpenZFS applies it to the mount at once, so stopping writes there needs no unmount at all.
+   */
+  public boolean readOnlyNeedsRemount() {
+    return implementation.equals("zfs-fuse");
+  }
+
   public static Capabilities zfsFuse() {
     return new Capabilities(
         "zfs-fuse", false, false, false, false, false, false, false, false, false, false, false);

@@ -10,7 +10,7 @@ public record PropertyName(String value) {
   private static final Pattern NATIVE = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Pattern USER = Pattern.compile("[a-z0-9_.-]+:[a-z0-9_.:-]+");
   // OpenZFS's space written since a snapshot of the same dataset, such as written@zferry-...
-  private static final Pattern WRITTEN_SINCE = Pattern.compile("written@[A-Za-z0-9_.:-]{1,255}");
+  private static final Pattern WRITTEN_SINCE = Pattern.compile("written@[A-Za-z0-9_.: -]{1,255}");
   private static final int MAX_USER_PROPERTY = 256;
 
   public PropertyName {

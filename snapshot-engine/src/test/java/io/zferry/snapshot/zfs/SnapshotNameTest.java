@@ -16,6 +16,13 @@ class SnapshotNameTest {
     assertThat(name).hasToString("tank/data@zferry-20261122-101500");
   }
 
+  @Test
+  void acceptsASpaceAsOpenZfsDoes() {
+    SnapshotName name = SnapshotName.parse("tank/my data@before upgrade");
+    assertThat(name.dataset()).isEqualTo(DatasetName.of("tank/my data"));
+    assertThat(name.shortName()).isEqualTo("before upgrade");
+  }
+
   @ParameterizedTest
   @FieldSource("io.zferry.snapshot.zfs.InjectionCorpus#SNAPSHOT_SHORT_NAMES")
   void refusesTheInjectionCorpusAfterTheAt(String shortName) {

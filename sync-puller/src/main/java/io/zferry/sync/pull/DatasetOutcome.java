@@ -79,8 +79,20 @@ public sealed interface DatasetOutcome {
     }
   }
 
-  /** The attempt failed; the dataset stays at its last complete snapshot. */
-  record Failed(DatasetName dataset, String plan, String error) implements DatasetOutcome {
+  /**
+   * The attempt failed; the dataset stays at its last complete snapshot.
+   *
+   * @param permanent every later cycle fails the same way until an operator changes the hosts or
+   *     the configuration (e.g. an encrypted dataset and a host that cannot send raw streams); a
+   *     switchover waiting for this dataset gives up at once
+   */
+  record Failed(DatasetName dataset, String plan, String error, boolean permanent)
+      implements DatasetOutcome {
+    /** A failure that a later cycle may not repeat (a lost connection, a busy pool). */
+    public Failed(DatasetName dataset, String plan, String error) {
+      this(dataset, plan, error, false);
+    }
+
     @Override
     public String describe() {
       return dataset + ": " + plan + " failed: " + error;

@@ -23,11 +23,23 @@ public final class PairFlags {
   private PairFlags() {}
 
   /**
+   * A stream the dataset needs that one of the hosts cannot send or receive: every later cycle
+   * fails the same way until the hosts or the configuration change, so retrying does not help.
+   */
+  public static final class UnsupportedStreamException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    UnsupportedStreamException(String message) {
+      super(message);
+    }
+  }
+
+  /**
    * What a new pair is sent with: properties, and every stream option both hosts have. Raw ({@code
    * -w}: encrypted blocks as they are, the key stays on the source) for an encrypted dataset, and
    * for every dataset when {@code rawEverywhere}; raw implies {@code -c -L -e}.
    *
-   * @throws IllegalStateException if raw is needed and a host cannot do it
+   * @throws UnsupportedStreamException if raw is needed and a host cannot do it
    */
   public static SendFlags forBootstrap(
       DatasetName dataset,
@@ -37,7 +49,7 @@ public final class PairFlags {
       boolean rawEverywhere) {
     boolean raw = encrypted || rawEverywhere;
     if (raw && !(source.sendRaw() && target.sendRaw())) {
-      throw new IllegalStateException(
+      throw new UnsupportedStreamException(
           dataset
               + (encrypted ? " is encrypted" : " is to be sent raw (replication.raw)")
               + ", but "

@@ -405,6 +405,9 @@ public final class Puller {
       throw e;
     } catch (NoRoomToKeepException e) {
       return new DatasetOutcome.NoRoomToKeep(dataset, description, e.needed, e.available);
+    } catch (PairFlags.UnsupportedStreamException e) {
+      log.warn("{}: {} failed: {}", dataset, description, e.getMessage());
+      return new DatasetOutcome.Failed(dataset, description, e.getMessage(), true);
     } catch (RuntimeException e) {
       log.warn("{}: {} failed: {}", dataset, description, e.getMessage());
       return new DatasetOutcome.Failed(dataset, description, e.getMessage());

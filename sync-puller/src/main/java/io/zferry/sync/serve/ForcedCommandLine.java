@@ -8,9 +8,10 @@ import java.util.List;
  * Splits the command line an SSH client asked for ({@code SSH_ORIGINAL_COMMAND}) into argv, exactly
  * as {@link RemoteArguments} builds it and nothing more: words separated by spaces, each either
  * wrapped in single quotes or bare, made only of the characters {@link RemoteArguments#isAllowed}
- * permits. No shell ever sees the line, and anything a shell would interpret ({@code $}, backticks,
- * {@code ;}, {@code |}, {@code &}, redirections, double quotes, backslashes, tabs, newlines, globs,
- * non-ASCII) is refused here, inside quotes or not.
+ * permits, plus the space inside quotes ({@link RemoteArguments#isAllowedQuoted}: OpenZFS names may
+ * hold one). No shell ever sees the line, and anything a shell would interpret ({@code $},
+ * backticks, {@code ;}, {@code |}, {@code &}, redirections, double quotes, backslashes, tabs,
+ * newlines, globs, non-ASCII) is refused here, inside quotes or not.
  *
  * <p>Bare words are accepted so that an operator can run the same operations with the OpenSSH
  * client ({@code ssh node zfs list -H -o name tank}); they obey the same character grammar.
@@ -47,7 +48,8 @@ public final class ForcedCommandLine {
       }
       int start;
       int end;
-      if (c == '\'') {
+      boolean quoted = c == '\'';
+      if (quoted) {
         start = i + 1;
         end = line.indexOf('\'', start);
         if (end < 0) {
@@ -77,8 +79,14 @@ public final class ForcedCommandLine {
                 + RemoteArguments.MAX_ARGUMENT_LENGTH);
       }
       for (int j = start; j < end; j++) {
-        if (!RemoteArguments.isAllowed(line.charAt(j))) {
-          throw refusal(line, j, "only " + RemoteArguments.ALLOWED + " are allowed");
+        char d = line.charAt(j);
+        if (quoted ? !RemoteArguments.isAllowedQuoted(d) : !RemoteArguments.isAllowed(d)) {
+          throw refusal(
+              line,
+              j,
+              "only "
+                  + (quoted ? RemoteArguments.ALLOWED : RemoteArguments.ALLOWED_BARE)
+                  + " are allowed");
         }
       }
       words.add(line.substring(start, end));

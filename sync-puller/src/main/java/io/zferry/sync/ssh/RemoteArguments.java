@@ -10,19 +10,25 @@ import java.util.StringJoiner;
  * character a shell treats specially (so even a quoting mistake could not inject anything), and
  * every argument is then wrapped in single quotes (so no word splitting or globbing applies).
  *
- * <p>The grammar {@code [A-Za-z0-9_.:/@#,=+-]+} covers what zferry sends: ZFS dataset, snapshot and
- * bookmark names ({@code tank/a@s1}, {@code tank/a#b}), options ({@code -o}, {@code
- * compression=lz4}, {@code name,guid}), absolute paths and numbers. Nothing else reaches the wire:
- * no space, quote, {@code $}, backtick, {@code ;}, {@code |}, {@code &}, {@code %}, {@code *},
- * {@code ~}, control or non-ASCII character, no empty argument (zferry never needs one, and an
- * empty value is more likely a missing name than an intent) and no argument longer than {@value
- * #MAX_ARGUMENT_LENGTH} characters.
+ * <p>The grammar {@code [A-Za-z0-9_.:/@#,=+ -]+} covers what zferry sends: ZFS dataset, snapshot
+ * and bookmark names ({@code tank/a@s1}, {@code tank/a#b}, {@code tank/my data@s1}: OpenZFS allows
+ * a space in names), options ({@code -o}, {@code compression=lz4}, {@code name,guid}), absolute
+ * paths and numbers. The space is the one character of it a shell would act on (it splits words);
+ * the single quotes keep it inside its argument, and the serving side splits only on spaces outside
+ * quotes. Nothing else reaches the wire: no quote, {@code $}, backtick, {@code ;}, {@code |},
+ * {@code &}, {@code %}, {@code *}, {@code ~}, tab, newline, other control or non-ASCII character
+ * (no-break space included), no empty argument (zferry never needs one, and an empty value is more
+ * likely a missing name than an intent) and no argument longer than {@value #MAX_ARGUMENT_LENGTH}
+ * characters.
  */
 public final class RemoteArguments {
   public static final int MAX_ARGUMENT_LENGTH = 1024;
 
   /** The allowed characters, for messages. */
-  public static final String ALLOWED = "letters, digits and _ . : / @ # , = + -";
+  public static final String ALLOWED = "letters, digits, space and _ . : / @ # , = + -";
+
+  /** The allowed characters of an argument outside quotes, for messages. */
+  public static final String ALLOWED_BARE = "letters, digits and _ . : / @ # , = + -";
 
   private RemoteArguments() {}
 
@@ -61,17 +67,32 @@ public final class RemoteArguments {
     }
     for (int i = 0; i < argument.length(); i++) {
       char c = argument.charAt(i);
-      if (!isAllowed(c)) {
+      // A program's name never needs a space; a name's argument may (OpenZFS allows it).
+      boolean allowed = index == 0 ? isAllowed(c) : isAllowedQuoted(c);
+      if (!allowed) {
         throw new InvalidRemoteArgumentException(
             program,
             index,
             argument,
-            describe(c) + " at position " + i + " is not allowed; only " + ALLOWED + " are");
+            describe(c)
+                + " at position "
+                + i
+                + " is not allowed; only "
+                + (index == 0 ? ALLOWED_BARE : ALLOWED)
+                + " are");
       }
     }
   }
 
-  /** Whether {@code c} may appear in a remote argument (and so in a forced command line). */
+  /**
+   * Whether {@code c} may appear in a single-quoted remote argument: a bare one's characters and
+   * the space.
+   */
+  public static boolean isAllowedQuoted(char c) {
+    return c == ' ' || isAllowed(c);
+  }
+
+  /** Whether {@code c} may appear in a remote argument outside quotes (no space: it splits). */
   public static boolean isAllowed(char c) {
     return (c >= 'a' && c <= 'z')
         || (c >= 'A' && c <= 'Z')

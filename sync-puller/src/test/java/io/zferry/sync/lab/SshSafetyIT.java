@@ -40,7 +40,7 @@ class SshSafetyIT {
           "tank\ntouch " + MARKER,
           "tank|touch " + MARKER,
           "tank&&touch " + MARKER,
-          "tank with space",
+          "tank\u00a0" + MARKER,
           "tank%s",
           "tank/\u0430",
           "x".repeat(2000));

@@ -69,6 +69,23 @@ class OpenZfsDataPlaneTest {
   }
 
   @Test
+  void aRawStreamAHostCannotSendFailsPermanently() {
+    FakeNodes nodes = FakeNodes.zfsFuse();
+    nodes.snapshotActive();
+
+    PullReport report = nodes.puller().withRawSends(true).pullOnce();
+
+    assertThat(report.outcomes())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            DatasetOutcome.Failed.class,
+            failed -> {
+              assertThat(failed.permanent()).as("every later cycle fails the same way").isTrue();
+              assertThat(failed.error()).contains("set replication.raw to false");
+            });
+  }
+
+  @Test
   void aPairKeepsTheFlagsItWasBootstrappedWith() {
     FakeNodes nodes = FakeNodes.openZfs();
     nodes.active.createFilesystem(DATA);

@@ -66,8 +66,30 @@ class ClientShapesTest {
     assertThat(peer.lines).anyMatch(l -> l.contains("'referenced'"));
   }
 
-  /** What Puller and DivergenceInspector ask of the source (see docs/security.md). */
+  @Test
+  void aChildNameWithASpaceCrossesIntactOnBothImplementations() {
+    SnapshotName s1 = SnapshotName.parse("tank/my data@zferry-20260101-000000");
+    SnapshotName s2 = SnapshotName.parse("tank/my data@zferry-20260101-000500");
+    for (boolean openZfs : List.of(true, false)) {
+      PeerRecorder peer = new PeerRecorder(openZfs);
+      exercise(new CliZfs(peer), s1, s2);
+
+      assertAllAllowed(peer.lines);
+      assertThat(peer.lines).anyMatch(l -> l.contains("'tank/my data@zferry-20260101-000500'"));
+      for (int i = 0; i < peer.lines.size(); i++) {
+        assertThat(ForcedCommandLine.parse(peer.lines.get(i)))
+            .as("read back as sent")
+            .isEqualTo(peer.argvs.get(i));
+      }
+    }
+  }
+
   private static void exercise(CliZfs source) {
+    exercise(source, S1, S2);
+  }
+
+  /** What Puller and DivergenceInspector ask of the source (see docs/security.md). */
+  private static void exercise(CliZfs source, SnapshotName s1, SnapshotName s2) {
     source.capabilities();
     source.listSnapshots(POOL);
     source.exists(POOL);
@@ -81,17 +103,17 @@ class ClientShapesTest {
       SendFlags possible = flags.supportedBy(source.capabilities());
       List<SendSpec> specs =
           List.of(
-              new SendSpec.Full(S2, possible),
-              new SendSpec.Incremental(S1, S2, true, possible),
-              new SendSpec.Incremental(S1, S2, false, possible));
+              new SendSpec.Full(s2, possible),
+              new SendSpec.Incremental(s1, s2, true, possible),
+              new SendSpec.Incremental(s1, s2, false, possible));
       for (SendSpec spec : specs) {
         source.estimateSendSize(spec);
         source.send(spec).close();
       }
     }
-    source.getProperty(S1.dataset(), PropertyName.of("referenced"));
-    source.getProperty(S1.dataset(), PropertyName.of("encryption"));
-    source.getSnapshotProperty(S1, PropertyName.of("referenced"));
+    source.getProperty(s1.dataset(), PropertyName.of("referenced"));
+    source.getProperty(s1.dataset(), PropertyName.of("encryption"));
+    source.getSnapshotProperty(s1, PropertyName.of("referenced"));
   }
 
   private static void assertAllAllowed(List<String> lines) {
@@ -106,6 +128,7 @@ class ClientShapesTest {
   private static final class PeerRecorder implements Host {
     private final boolean openZfs;
     final List<String> lines = new ArrayList<>();
+    final List<List<String>> argvs = new ArrayList<>();
 
     PeerRecorder(boolean openZfs) {
       this.openZfs = openZfs;
@@ -119,6 +142,7 @@ class ClientShapesTest {
     @Override
     public RunningCommand start(Command command) {
       lines.add(RemoteArguments.commandLine(command));
+      argvs.add(command.argv());
       List<String> argv = command.argv();
       String joined = String.join(" ", argv);
       if (joined.equals("zfs version")) {

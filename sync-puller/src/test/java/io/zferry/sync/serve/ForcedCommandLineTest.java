@@ -26,6 +26,31 @@ class ForcedCommandLineTest {
   }
 
   @Test
+  void aSpaceInsideQuotesStaysInItsArgument() {
+    List<String> argv = List.of("zfs", "send", "-I", "tank/my data@s 1", "tank/my data@s 2");
+
+    assertThat(ForcedCommandLine.parse(RemoteArguments.commandLine(new Command(argv))))
+        .isEqualTo(argv);
+    assertThat(ForcedCommandLine.parse("zfs list -H -o name 'tank/a  b '"))
+        .containsExactly("zfs", "list", "-H", "-o", "name", "tank/a  b ");
+  }
+
+  @Test
+  void quotesMakeNoOtherCharacterSafe() {
+    for (String line :
+        List.of(
+            "zfs list 'tank/a b;id'",
+            "zfs list 'tank/a\tb'",
+            "zfs list 'tank/a\u00a0b'",
+            "zfs list 'tank/a $(id)'",
+            "zfs list 'tank/a\nb'")) {
+      assertThatThrownBy(() -> ForcedCommandLine.parse(line))
+          .as(line)
+          .isInstanceOf(RefusedCommandException.class);
+    }
+  }
+
+  @Test
   void acceptsBareWordsAsTheOpenSshClientSendsThem() {
     assertThat(ForcedCommandLine.parse("zfs list -H -o name tank"))
         .containsExactly("zfs", "list", "-H", "-o", "name", "tank");
@@ -49,7 +74,8 @@ class ForcedCommandLineTest {
         "zfs list tank\nid",
         "zfs\tlist",
         "zfs list ta\\nk",
-        "zfs list 'tank id'",
+        "zfs list 'tank\u00a0id'",
+        "zfs list 'tank\tid'",
         "zfs list t\u0430nk",
       })
   void refusesWhatAShellWouldInterpret(String line) {
@@ -61,7 +87,12 @@ class ForcedCommandLineTest {
   void namesTheOffendingCharacterAndItsPosition() {
     assertThatThrownBy(() -> ForcedCommandLine.parse("zfs list tank;id"))
         .hasMessage(
-            "';' at position 13 is not allowed: only " + RemoteArguments.ALLOWED + " are allowed");
+            "';' at position 13 is not allowed: only "
+                + RemoteArguments.ALLOWED_BARE
+                + " are allowed");
+    assertThatThrownBy(() -> ForcedCommandLine.parse("zfs list 'tank;id'"))
+        .hasMessage(
+            "';' at position 14 is not allowed: only " + RemoteArguments.ALLOWED + " are allowed");
     assertThatThrownBy(() -> ForcedCommandLine.parse("zfs list tank\nid"))
         .hasMessageStartingWith("character U+000A at position 13");
   }

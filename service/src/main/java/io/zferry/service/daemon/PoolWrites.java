@@ -1,0 +1,44 @@
+package io.zferry.service.daemon;
+
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.PropertyName;
+import io.zferry.snapshot.zfs.Remount;
+import io.zferry.snapshot.zfs.Zfs;
+import java.util.List;
+
+/**
+ * Stops and allows writes on a service's pool through its {@code readonly} property, which every
+ * dataset below inherits, volumes included.
+ *
+ * <p>On OpenZFS that is all: the property applies to mounted filesystems at once, and {@code zfs
+ * unmount} does not apply to volumes nor to {@code mountpoint=legacy}. zfs-fuse enforces it on a
+ * mounted filesystem only from its next mount, and a final snapshot must not miss writes that were
+ * still accepted, so there stopping writes also mounts again the filesystems that ZFS mounts itself
+ * ({@link Remount#tree}: not volumes, legacy or no mountpoints, {@code canmount=off/noauto}).
+ * Allowing writes is the mirror: the property only, no dataset unmounted.
+ */
+final class PoolWrites {
+  private static final PropertyName READONLY = PropertyName.of("readonly");
+
+  private PoolWrites() {}
+
+  /** Returns what failed, one line each; empty if the pool is now as asked. */
+  static List<String> readOnly(Zfs zfs, DatasetName pool, boolean readOnly) {
+    try {
+      if (readOnly) {
+        zfs.setProperty(pool, READONLY, "on");
+      } else {
+        // Inherited rather than set off: a local "off" would travel with `send -p` and make the
+        // passive's copy writable for a moment on every receive.
+        zfs.inheritProperty(pool, READONLY);
+      }
+    } catch (RuntimeException e) {
+      return List.of(
+          "could not make " + pool + (readOnly ? " read-only: " : " writable: ") + e.getMessage());
+    }
+    if (!readOnly || !zfs.capabilities().readOnlyNeedsRemount()) {
+      return List.of();
+    }
+    return Remount.tree(zfs, pool);
+  }
+}
