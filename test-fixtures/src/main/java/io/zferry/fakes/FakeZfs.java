@@ -130,6 +130,8 @@ public final class FakeZfs implements Zfs {
   private final FakeSender sender = new FakeSender(this);
   private final FakeReceiver receiver = new FakeReceiver(this);
 
+  private Runnable beforeNextReceiveApplies;
+
   public FakeZfs(String hostName, Capabilities capabilities, Clock clock, long seed) {
     this.hostName = hostName;
     this.capabilities = capabilities;
@@ -247,6 +249,15 @@ public final class FakeZfs implements Zfs {
   public synchronized void release(SnapshotName snapshot, String tag) {
     run(Op.HOLD, "release", tag, snapshot.toString());
     requireSnapshot(snapshot).holds.remove(tag);
+  }
+
+  /**
+   * Runs {@code action} once, when the next receive has its whole stream and is about to apply it:
+   * what another tool does on this host while a receive is under way (ZFS checks the target again
+   * at that moment).
+   */
+  public synchronized void beforeNextReceiveApplies(Runnable action) {
+    beforeNextReceiveApplies = action;
   }
 
   public synchronized void failNext(Op op, int count, String stderr) {
@@ -710,6 +721,11 @@ public final class FakeZfs implements Zfs {
             }
             if (killAfter >= 0 && bytes.length < killAfter) {
               faults.killNextReceiveAfter(killAfter); // ended before the kill: the next one dies
+            }
+            Runnable before = beforeNextReceiveApplies;
+            beforeNextReceiveApplies = null;
+            if (before != null) {
+              before.run();
             }
             FakeCommand.Outcome outcome = receiver.receive(spec, bytes);
             observe();

@@ -88,7 +88,7 @@ class SwitchoverTest {
     assertThat(report.steps())
         .extracting(Steps.Step::name)
         .containsSubsequence(
-            "node-b pulls the final snapshot",
+            "node-b pulls the final snapshot and holds it on every dataset",
             "hand the witness's leader key to node-b",
             "record node-b as owner",
             "node-b starts the service");

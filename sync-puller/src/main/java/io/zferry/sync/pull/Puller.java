@@ -387,14 +387,11 @@ public final class Puller {
         }
         SendSpec send =
             new SendSpec.Incremental(common.name(), latest.name(), true, streams.ofPair(dataset));
-        long bytes =
-            transfer(
-                cycle,
-                dataset,
-                description,
-                send,
-                streams.receiveInto(dataset).forced().resumably(),
-                latest);
+        ReceiveSpec receive = streams.receiveInto(dataset).resumably();
+        if (plan instanceof Plan.ForeignAfterCommon || needsRollbackToReceive(dataset)) {
+          receive = receive.forced();
+        }
+        long bytes = transfer(cycle, dataset, description, send, receive, latest);
         outcome = new DatasetOutcome.Received(dataset, description, bytes);
       } else {
         long bytes = bootstrap(cycle, dataset, (Plan.Bootstrap) plan, description);
@@ -745,6 +742,22 @@ public final class Puller {
       sleep(TRANSIENT_RETRY_DELAY);
       return transferOnce(dataset, description, send, receive);
     }
+  }
+
+  /**
+   * Whether a plain incremental needs {@code -F}. With it, a snapshot that another tool takes on
+   * the target between this cycle's listing and its receive would be destroyed unannounced; without
+   * it the receive fails instead, and the next cycle plans that snapshot as another tool's and says
+   * so before any rollback. So {@code -F} is used only where the target must be rolled back to take
+   * the stream: zfs-fuse, whose mounts change a received dataset, or a dataset that holds writes
+   * after its newest snapshot (or cannot tell).
+   */
+  private boolean needsRollbackToReceive(DatasetName dataset) {
+    if (!streams.receivesKeepReadOnly()) {
+      return true;
+    }
+    Optional<List<UniqueData>> live = UniqueDataProbe.beyondCommon(target, dataset, List.of());
+    return live.isEmpty() || !live.get().isEmpty();
   }
 
   private boolean targetHolds(DatasetName dataset, Snapshot expected) {

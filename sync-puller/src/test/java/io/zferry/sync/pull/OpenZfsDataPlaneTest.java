@@ -10,6 +10,7 @@ import io.zferry.snapshot.zfs.ReceiveSpec;
 import io.zferry.snapshot.zfs.SendFlags;
 import io.zferry.snapshot.zfs.SendSpec;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Raw, compressed, large-block streams with flags fixed per pair; a passive never writable. */
@@ -172,5 +173,49 @@ class OpenZfsDataPlaneTest {
     assertThat(nodes.passive.commands().stream().filter(c -> c.get(0).equals("receive")))
         .allSatisfy(argv -> assertThat(argv).doesNotContain("-u", "-s", "-o", "-x"));
     assertThat(nodes.passive.getOwnProperty(DATA, PairFlags.PROPERTY)).isEmpty();
+  }
+
+  /**
+   * Seen on kernel OpenZFS 2.3: an operator's snapshot taken on the passive while a pull was under
+   * way was destroyed by that pull's {@code receive -F}, planned before the snapshot existed, and
+   * nothing said so. Only a plan that knows what it rolls back may force a receive.
+   */
+  @Test
+  void anOperatorSnapshotTakenWhileAnIncrementalIsUnderWayIsNeverDestroyedUnannounced() {
+    FakeNodes nodes = FakeNodes.openZfs();
+    nodes.active.writeFile(TANK, "f", "one");
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.active.writeFile(TANK, "f", "two");
+    nodes.snapshotActive();
+    AtomicBoolean taken = new AtomicBoolean();
+    nodes.passive.beforeNextReceiveApplies(
+        () -> {
+          nodes.passive.snapshot(TANK, "operator-before-upgrade", false);
+          taken.set(true);
+        });
+
+    PullReport raced = nodes.pull();
+
+    assertThat(taken).isTrue();
+    assertThat(raced.foreignRolledBack()).isEmpty();
+    assertThat(nodes.passive.destroyed()).isEmpty();
+    assertThat(snapshotNames(nodes)).contains("operator-before-upgrade");
+
+    PullReport next = nodes.pull();
+
+    assertThat(next.succeeded()).as(next.summary()).isTrue();
+    assertThat(next.foreignRolledBack())
+        .singleElement()
+        .satisfies(r -> assertThat(r.describe()).contains("operator-before-upgrade"));
+    assertThat(nodes.passive.files(TANK)).containsKey("f");
+    assertThat(new String(nodes.passive.files(TANK).get("f"))).isEqualTo("two");
+  }
+
+  private static List<String> snapshotNames(FakeNodes nodes) {
+    return nodes.passive.listSnapshots(TANK).snapshots().stream()
+        .filter(s -> s.dataset().equals(TANK))
+        .map(s -> s.name().shortName())
+        .toList();
   }
 }
