@@ -62,9 +62,9 @@ class PoolHealthFaultIT extends FaultSuiteBase {
   }
 
   @Test
-  @DisplayName("hung zfs on the active with fencing ignore: it stands aside, nobody takes over")
+  @DisplayName("hung zfs on the active with fencing manual: it stands aside, nobody takes over")
   void hungZfsOnTheActiveWithoutAFence() {
-    start(FaultScenario.Options.defaults().fencing("{policy: ignore}"));
+    start(FaultScenario.Options.defaults().fencing("{policy: manual}"));
     s.beforeFault("node-b");
     s.lab("freeze", "node-a");
     ServiceStatus b =
@@ -75,7 +75,7 @@ class PoolHealthFaultIT extends FaultSuiteBase {
                 st -> st.state() != null && st.state().contains("node-a answers, but"),
                 "node-b to see node-a's hung zpool");
     assertThat(b.role()).isEqualTo("passive");
-    assertThat(b.state()).startsWith("holding:").contains("fencing policy ignore");
+    assertThat(b.state()).startsWith("holding:").contains("fencing policy manual");
     // node-a stops serving on its own: the client finds nobody at the VIP.
     s.cluster().await(BUDGET, "node-a to drop the VIP", () -> s.vipHolders().isEmpty());
     sleep(beyondTimeout());
