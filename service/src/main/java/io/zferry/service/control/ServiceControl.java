@@ -47,29 +47,6 @@ public final class ServiceControl {
   private volatile Decision decision = new Decision.Unchanged("the first tick");
   private volatile long lastProgress;
 
-  public ServiceControl(
-      String service,
-      String self,
-      String peer,
-      FencingPolicy fencing,
-      Duration heartbeatTimeout,
-      StateStore store,
-      ControlPorts ports,
-      Clock clock,
-      LongSupplier nanoTime) {
-    this(
-        service,
-        self,
-        peer,
-        fencing,
-        heartbeatTimeout,
-        store,
-        ports,
-        clock,
-        nanoTime,
-        Optional.empty());
-  }
-
   /**
    * @param lease this node's hold on the service's leader key at the witness, if the cluster has
    *     one: then this node serves only while it holds the lease and takes over only after

@@ -30,7 +30,16 @@ class ServiceControlHealthTest {
   private ServiceControl control(String self, FencingPolicy fencing) {
     String peer = self.equals("node-a") ? "node-b" : "node-a";
     return new ServiceControl(
-        "tank", self, peer, fencing, TIMEOUT, store, ports, clock, clock::nanoTime);
+        "tank",
+        self,
+        peer,
+        fencing,
+        TIMEOUT,
+        store,
+        ports,
+        clock,
+        clock::nanoTime,
+        Optional.empty());
   }
 
   private ServiceState record() {
