@@ -117,6 +117,14 @@ public final class ServiceControl {
     return lease.flatMap(l -> l.handOver(to));
   }
 
+  /**
+   * Acquires the witness's leader key for this node (an operator's force); empty if held now or the
+   * cluster has no witness, otherwise why not.
+   */
+  public Optional<String> acquireLease() {
+    return lease.flatMap(LeaderLease::acquire);
+  }
+
   private Decision decide(ServiceState local) {
     PeerView view = ports.peerView();
     boolean suspected =
