@@ -321,41 +321,8 @@ public final class ServiceRuntime implements AutoCloseable {
       Set<String> nodes, boolean discardIfNoRoom, String actor, PeerCommands peer) {
     return holdingTheLoop(
         () ->
-            new MarkSyncAsFixed(new MarkingSide(), store, clock)
+            new MarkSyncAsFixed(new MarkingSide(side, this), store, clock)
                 .run(nodes, discardIfNoRoom, actor, peer));
-  }
-
-  /** This node's part in mark-sync-as-fixed; called with the runtime's lock held. */
-  private final class MarkingSide implements MarkSyncAsFixed.Local {
-    @Override
-    public String service() {
-      return name();
-    }
-
-    @Override
-    public String self() {
-      return self.value();
-    }
-
-    @Override
-    public String peer() {
-      return peerNode.name().value();
-    }
-
-    @Override
-    public PeerView peerView() {
-      return ServiceRuntime.this.peerView();
-    }
-
-    @Override
-    public ResyncResult resync(Puller.Divergence how, String actor) {
-      return ServiceRuntime.this.resync(how, actor);
-    }
-
-    @Override
-    public String unlock(long epoch, String actor, String reason) {
-      return ServiceRuntime.this.unlock(epoch, actor, reason);
-    }
   }
 
   /**
