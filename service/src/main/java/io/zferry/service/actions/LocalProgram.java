@@ -1,18 +1,16 @@
 package io.zferry.service.actions;
 
-import java.io.ByteArrayOutputStream;
+import io.zferry.snapshot.host.ProcessRunner;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an operator-supplied executable (a hook or the fence command) on this node: argv only, no
- * shell, extra environment variables, a hard timeout after which the program and its children are
- * killed, and the tail of its combined output kept for the event history.
+ * Runs an operator-supplied executable (a hook or the fence command) on this node through the
+ * {@link ProcessRunner}: argv only, no shell, extra environment variables, a hard timeout after
+ * which the program and its children are killed, and the tail of its combined output kept for the
+ * event history.
  */
 public final class LocalProgram {
   private static final int OUTPUT_TAIL_BYTES = 4096;
@@ -44,85 +42,22 @@ public final class LocalProgram {
 
   public static Outcome run(List<String> argv, Map<String, String> environment, Duration timeout) {
     long started = System.nanoTime();
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
-    builder.environment().putAll(environment);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Process process;
+    ProcessRunner.Result result;
     try {
-      process = builder.start();
+      result =
+          new ProcessRunner(List.of(), environment)
+              .run(argv, timeout, ProcessRunner.Capture.combinedTail(OUTPUT_TAIL_BYTES));
     } catch (IOException e) {
-      return new Outcome(-1, false, "could not start: " + e.getMessage(), since(started));
+      return new Outcome(
+          -1,
+          false,
+          "could not start: " + e.getMessage(),
+          Duration.ofNanos(System.nanoTime() - started));
     }
-    TailCollector output = new TailCollector(process.getInputStream());
-    Thread reader = new Thread(output, "program-output");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!finished) {
-        killWithDescendants(process);
-        process.waitFor(5, TimeUnit.SECONDS);
-        reader.join(1000);
-        return new Outcome(-1, true, output.text(), since(started));
-      }
-      reader.join(1000);
-      return new Outcome(process.exitValue(), false, output.text(), since(started));
-    } catch (InterruptedException e) {
-      killWithDescendants(process);
-      Thread.currentThread().interrupt();
-      return new Outcome(-1, false, "interrupted", since(started));
-    }
-  }
-
-  /**
-   * The program first, so that it cannot go on (a shell would run its next command once its child
-   * died), then the descendants it had: listed before, since once it is gone they belong to init.
-   */
-  private static void killWithDescendants(Process process) {
-    List<ProcessHandle> descendants = process.descendants().toList();
-    process.destroyForcibly();
-    descendants.forEach(ProcessHandle::destroyForcibly);
-  }
-
-  private static Duration since(long startedNanos) {
-    return Duration.ofNanos(System.nanoTime() - startedNanos);
-  }
-
-  /** Keeps the last bytes only: a chatty hook must not fill the daemon's memory. */
-  private static final class TailCollector implements Runnable {
-    private final InputStream in;
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-
-    TailCollector(InputStream in) {
-      this.in = in;
-    }
-
-    @Override
-    public void run() {
-      byte[] buffer = new byte[8192];
-      try (in) {
-        int read;
-        while ((read = in.read(buffer)) >= 0) {
-          synchronized (kept) {
-            kept.write(buffer, 0, read);
-            if (kept.size() > 2 * OUTPUT_TAIL_BYTES) {
-              byte[] all = kept.toByteArray();
-              kept.reset();
-              kept.write(all, all.length - OUTPUT_TAIL_BYTES, OUTPUT_TAIL_BYTES);
-            }
-          }
-        }
-      } catch (IOException e) {
-        // The program closed its output or was killed: what was read so far is kept.
-      }
-    }
-
-    String text() {
-      synchronized (kept) {
-        byte[] all = kept.toByteArray();
-        int from = Math.max(0, all.length - OUTPUT_TAIL_BYTES);
-        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-      }
-    }
+    return switch (result.ending()) {
+      case EXITED -> new Outcome(result.exitCode(), false, result.stdout(), result.duration());
+      case TIMED_OUT -> new Outcome(-1, true, result.stdout(), result.duration());
+      case INTERRUPTED -> new Outcome(-1, false, "interrupted", result.duration());
+    };
   }
 }

@@ -4,20 +4,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs commands on this machine with {@link ProcessBuilder}. An optional argv prefix (such as an
- * {@code nsenter} invocation) places every command in another namespace; it is prepended as list
+ * Runs commands on this machine through the {@link ProcessRunner}. An optional argv prefix (such as
+ * an {@code nsenter} invocation) places every command in another namespace; it is prepended as list
  * elements, never joined into a string.
  */
 public final class LocalHost implements Host {
-  static final int STDERR_TAIL_BYTES = 16 * 1024;
+  static final int STDERR_TAIL_BYTES = ProcessRunner.STDERR_TAIL_BYTES;
+
+  /**
+   * Output beyond this is a runaway program, not a listing: {@code zfs list} of 100,000 snapshots
+   * prints about 12 MB.
+   */
+  static final int STDOUT_LIMIT_BYTES = 64 * 1024 * 1024;
 
   private final String name;
-  private final List<String> prefix;
+  private final ProcessRunner runner;
 
   public LocalHost(String name) {
     this(name, List.of());
@@ -25,7 +31,7 @@ public final class LocalHost implements Host {
 
   public LocalHost(String name, List<String> prefix) {
     this.name = name;
-    this.prefix = List.copyOf(prefix);
+    this.runner = new ProcessRunner(prefix, Map.of());
   }
 
   @Override
@@ -35,14 +41,44 @@ public final class LocalHost implements Host {
 
   @Override
   public RunningCommand start(Command command) {
-    List<String> argv = new ArrayList<>(prefix);
-    argv.addAll(command.argv());
-    ProcessBuilder builder = new ProcessBuilder(argv);
     try {
-      return new LocalProcess(name, command, builder.start());
+      return new LocalProcess(name, command, runner.start(command.argv()));
     } catch (IOException e) {
       throw new HostException(name, "could not start '" + command + "': " + e.getMessage(), e);
     }
+  }
+
+  /** Runs a command with no input; its output is bounded, and a time-out kills its process tree. */
+  @Override
+  public CommandResult run(Command command, Duration timeout) {
+    ProcessRunner.Result result;
+    try {
+      result =
+          runner.run(command.argv(), timeout, ProcessRunner.Capture.bounded(STDOUT_LIMIT_BYTES));
+    } catch (IOException e) {
+      throw new HostException(name, "could not start '" + command + "': " + e.getMessage(), e);
+    }
+    switch (result.ending()) {
+      case TIMED_OUT ->
+          throw new HostException(
+              name, "'" + command + "' did not finish within " + timeout + " and was killed");
+      case INTERRUPTED ->
+          throw new HostException(name, "interrupted while waiting for '" + command + "'");
+      case EXITED -> {}
+    }
+    if (result.stdoutOverflowed()) {
+      throw new HostException(
+          name,
+          "'" + command + "' printed more than " + STDOUT_LIMIT_BYTES + " bytes; output not used");
+    }
+    if (!result.stdoutEnded()) {
+      throw new HostException(
+          name,
+          "'"
+              + command
+              + "' exited, but a process it left behind holds its output open; output not used");
+    }
+    return new CommandResult(name, command, result.exitCode(), result.stdout(), result.stderr());
   }
 
   @Override
@@ -105,8 +141,7 @@ public final class LocalHost implements Host {
 
     @Override
     public void kill() {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      ProcessRunner.killTree(process);
     }
 
     @Override

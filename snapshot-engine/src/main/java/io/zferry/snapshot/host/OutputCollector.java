@@ -16,12 +16,19 @@ public final class OutputCollector {
 
   private final Thread thread;
   private final int keepLast;
+  private final int keepFirst;
   private final ByteArrayOutputStream all = new ByteArrayOutputStream();
   private byte[] tail = new byte[0];
+  private boolean overflowed;
   private volatile IOException failure;
 
   private OutputCollector(InputStream in, String threadName, int keepLast) {
+    this(in, threadName, keepLast, -1);
+  }
+
+  private OutputCollector(InputStream in, String threadName, int keepLast, int keepFirst) {
     this.keepLast = keepLast;
+    this.keepFirst = keepFirst;
     this.thread = new Thread(() -> pump(in), threadName);
     thread.setDaemon(true);
     thread.start();
@@ -30,6 +37,14 @@ public final class OutputCollector {
   /** Collects the whole stream. */
   public static OutputCollector drain(InputStream in, String threadName) {
     return new OutputCollector(in, threadName, -1);
+  }
+
+  /**
+   * Collects the first {@code limit} bytes and drains the rest, so that a runaway program can
+   * neither block on its pipe nor fill the daemon's memory; {@link #overflowed()} tells.
+   */
+  public static OutputCollector head(InputStream in, String threadName, int limit) {
+    return new OutputCollector(in, threadName, -1, limit);
   }
 
   /** Collects only the last {@code keepLast} bytes. */
@@ -43,7 +58,11 @@ public final class OutputCollector {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         synchronized (this) {
-          if (keepLast < 0) {
+          if (keepFirst >= 0) {
+            int room = Math.max(0, keepFirst - all.size());
+            all.write(buffer, 0, Math.min(room, n));
+            overflowed |= n > room;
+          } else if (keepLast < 0) {
             all.write(buffer, 0, n);
           } else {
             appendTail(buffer, n);
@@ -76,6 +95,16 @@ public final class OutputCollector {
       throw new UncheckedIOException(failure);
     }
     return snapshotText();
+  }
+
+  /** Whether the stream has ended (or failed): what was collected is all there is. */
+  public boolean ended() {
+    return !thread.isAlive();
+  }
+
+  /** Whether a {@link #head} collector dropped bytes beyond its limit. */
+  public synchronized boolean overflowed() {
+    return overflowed;
   }
 
   /** What has been collected so far, without waiting. */

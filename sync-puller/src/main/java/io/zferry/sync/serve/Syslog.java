@@ -1,9 +1,10 @@
 package io.zferry.sync.serve;
 
+import io.zferry.snapshot.host.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Refusals of {@code zferry serve} in the system log (auth facility, tag {@code zferry-serve}), via
@@ -21,16 +22,11 @@ final class Syslog {
       return;
     }
     try {
-      Process logger =
-          new ProcessBuilder(
-                  List.of(
-                      LOGGER.toString(), "-t", "zferry-serve", "-p", "auth.warning", "--", message))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectInput(ProcessBuilder.Redirect.PIPE)
-              .start();
-      logger.getOutputStream().close();
-      logger.waitFor(2, TimeUnit.SECONDS);
+      new ProcessRunner()
+          .run(
+              List.of(LOGGER.toString(), "-t", "zferry-serve", "-p", "auth.warning", "--", message),
+              Duration.ofSeconds(2),
+              ProcessRunner.Capture.combinedTail(1024));
     } catch (Exception e) {
       // The refusal already went to stderr; a missing system log must not change the outcome.
     }
