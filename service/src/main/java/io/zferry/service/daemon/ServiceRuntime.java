@@ -545,12 +545,20 @@ public final class ServiceRuntime implements AutoCloseable {
                     ? " to settle equal epochs with different owners"
                     : " while " + peerNode.name().value() + " did not answer"),
             true);
-    control.confirmedByOperator();
-    if (executor.mode() != ServiceExecutor.Mode.ACTIVE) {
+    if (executor.mode() != ServiceExecutor.Mode.ACTIVE
+        && ForceRule.rollsBack(self.value(), local)) {
       executor.rollBackToLastApplied();
     }
-    control.decided(new Decision.Serve());
-    executor.serve();
+    Decision serving = control.serveForced();
+    if (!(serving instanceof Decision.Serve)) {
+      return self.value()
+          + " owns "
+          + name()
+          + " at epoch "
+          + owned.epoch()
+          + " (sync locked), and serves once it may: "
+          + serving.describe();
+    }
     return self.value()
         + " is active for "
         + name()

@@ -19,7 +19,20 @@ final class SimPool {
   /** What a pull did: the writes it discarded, and whether the copies diverged. */
   record Received(List<Integer> discarded, boolean diverged, boolean changed) {}
 
+  /**
+   * What mark-sync-as-fixed resolved on the old side.
+   *
+   * @param failure why it stopped with the sync still locked, if it did
+   * @param keptAside the writes it kept in a set-aside copy
+   * @param discarded the writes it rolled back without a copy (only with --discard-divergent)
+   */
+  record Resynced(Optional<String> failure, List<Integer> keptAside, List<Integer> discarded) {}
+
   final Set<Integer> live = new LinkedHashSet<>();
+
+  /** Set-aside copies ({@code tank/zferry-aside-*}) of diverged data: kept, never replicated. */
+  final Set<Integer> aside = new LinkedHashSet<>();
+
   final List<Snap> snapshots = new ArrayList<>();
   private final Set<Integer> snapshotted = new HashSet<>();
   private final Set<Long> guids = new HashSet<>();
@@ -52,7 +65,64 @@ final class SimPool {
   }
 
   boolean contains(int write) {
-    return live.contains(write) || snapshotted.contains(write);
+    return live.contains(write) || snapshotted.contains(write) || aside.contains(write);
+  }
+
+  /**
+   * The old side's half of mark-sync-as-fixed after its rescue snapshot (which made its live writes
+   * part of the divergence), as {@code Puller} resolves a divergence: what came after the newest
+   * snapshot shared with {@code source} is copied aside if the pool has room (otherwise the resync
+   * stops, unless the operator chose {@code --discard-divergent}), the pool rolls back to the
+   * common snapshot and pulls.
+   */
+  Resynced resync(SimPool source, boolean discardIfNoRoom) {
+    Snap common = null;
+    for (Snap mine : snapshots) {
+      if (source.holds(mine.guid())) {
+        common = mine;
+      }
+    }
+    if (common == null) {
+      return new Resynced(Optional.of("no common snapshot: not simulated"), List.of(), List.of());
+    }
+    Set<Integer> after = new LinkedHashSet<>();
+    int at = snapshots.indexOf(common);
+    for (Snap later : snapshots.subList(at + 1, snapshots.size())) {
+      after.addAll(later.content());
+    }
+    after.addAll(live);
+    after.removeAll(common.content());
+    List<Integer> keptAside = List.of();
+    List<Integer> discarded = List.of();
+    if (at != snapshots.size() - 1 || !after.isEmpty()) {
+      if (!full) {
+        keptAside = List.copyOf(after);
+        aside.addAll(after);
+      } else if (!discardIfNoRoom) {
+        return new Resynced(
+            Optional.of(
+                "no room to keep the divergent data aside; to roll back without keeping a copy,"
+                    + " add --discard-divergent"),
+            List.of(),
+            List.of());
+      } else {
+        discarded = List.copyOf(after);
+      }
+      for (Snap later : List.copyOf(snapshots.subList(at + 1, snapshots.size()))) {
+        snapshots.remove(later);
+        guids.remove(later.guid());
+      }
+      snapshotted.clear();
+      snapshots.forEach(snap -> snapshotted.addAll(snap.content()));
+      live.clear();
+      live.addAll(common.content());
+    }
+    Received received = pullFrom(source);
+    if (received.diverged() || !holds(source.newest().guid())) {
+      return new Resynced(
+          Optional.of("the pull after the rollback did not complete"), keptAside, discarded);
+    }
+    return new Resynced(Optional.empty(), keptAside, discarded);
   }
 
   /** Discards what came after the newest snapshot; returns the writes discarded. */

@@ -15,9 +15,11 @@ class SimulationTest {
   void invariantsHoldOnEverySchedule() {
     StringBuilder failures = new StringBuilder();
     for (long seed = 1; seed <= 300; seed++) {
-      List<Simulation.Violation> violations = new Simulation(seed).run();
-      if (!violations.isEmpty()) {
-        failures.append(SimulationMain.describe(seed, violations, List.of())).append('\n');
+      for (Simulation.Setup setup : Simulation.Setup.forSeed(seed)) {
+        List<Simulation.Violation> violations = new Simulation(seed, setup).run();
+        if (!violations.isEmpty()) {
+          failures.append(SimulationMain.describe(seed, setup, violations, List.of())).append('\n');
+        }
       }
     }
     assertThat(failures.toString()).isEmpty();
@@ -33,10 +35,12 @@ class SimulationTest {
     int sickFenced = 0;
     int stoodAside = 0;
     for (long seed = 1; seed <= 300; seed++) {
-      Simulation simulation = new Simulation(seed);
-      simulation.run();
-      sickFenced += simulation.sickFenced();
-      stoodAside += simulation.stoodAside();
+      for (Simulation.Setup setup : Simulation.Setup.forSeed(seed)) {
+        Simulation simulation = new Simulation(seed, setup);
+        simulation.run();
+        sickFenced += simulation.sickFenced();
+        stoodAside += simulation.stoodAside();
+      }
     }
     assertThat(sickFenced).as("fences of a node with a failed pool").isPositive();
     assertThat(stoodAside).as("steps of an owner standing aside").isPositive();
@@ -44,8 +48,8 @@ class SimulationTest {
 
   @Test
   void aSeedReplaysItsSchedule() {
-    Simulation first = new Simulation(42);
-    Simulation again = new Simulation(42);
+    Simulation first = new Simulation(42, new Simulation.Setup(false, true));
+    Simulation again = new Simulation(42, new Simulation.Setup(false, true));
     first.run();
     again.run();
     assertThat(again.trace()).isEqualTo(first.trace()).isNotEmpty();
