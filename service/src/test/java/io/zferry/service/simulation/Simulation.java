@@ -38,15 +38,17 @@ import java.util.function.Supplier;
 
 /**
  * One seeded schedule of two nodes running the daemon's control step ({@code ServiceControl}) and
- * switchover ({@code Switchover}, {@code CatchUp}) over in-memory stores and pools, a network that
- * drops, delays, duplicates and partitions messages and loses replies, crashes and restarts,
- * failing fence commands, full pools, suspended pools and hung ZFS, failing start hooks and stepped
- * wall clocks, and, when the setup has one, a witness ({@link FakeWitness}: etcd's leader lease on
- * simulated time) that crashes, is cut off from either node and loses replies. A partition cuts the
- * peer link only: clients still reach both nodes (symmetric). After every step it checks the
- * invariants I1-I4; at the end it heals everything and checks I5. Everything random comes from the
- * one seed, the faults from streams of their own, so a seed replays its schedule exactly and
- * injects the same faults whatever the setup.
+ * switchover ({@code Switchover}, {@code CatchUp}), and an operator who runs mark-sync-as-fixed and
+ * failover --force at random steps ({@link SimOperator}), over in-memory stores and pools, a
+ * network that drops, delays, duplicates and partitions messages and loses replies, crashes and
+ * restarts, failing fence commands, full pools, suspended pools and hung ZFS, failing start hooks
+ * and stepped wall clocks. With a witness in the setup, it is a third etcd member on the network
+ * ({@link FakeWitness}: etcd's leader lease on simulated time): its host crashes and restarts, is
+ * cut off from either node or both, and loses replies; a node reaches the lease only through a
+ * quorum of members. A partition of the peer link leaves clients reaching both nodes (symmetric).
+ * After every step it checks the invariants I1-I4; at the end it heals everything and checks I5.
+ * Everything random comes from the one seed, the faults and the operator from streams of their own,
+ * so a seed replays its schedule exactly and injects the same faults whatever the setup.
  */
 final class Simulation {
   static final int FAULT_STEPS = 150;

@@ -46,6 +46,32 @@ class SimulationTest {
     assertThat(stoodAside).as("steps of an owner standing aside").isPositive();
   }
 
+  /**
+   * The schedules reach the operator's actions: mark-sync-as-fixed completes with and without
+   * --discard-divergent, and --force makes a node the owner; otherwise I3 and I4 would hold without
+   * being checked against what the operator chose.
+   */
+  @Test
+  void schedulesClearLocksWithMarkSyncAsFixedAndForceNodes() {
+    int fixed = 0;
+    int fixedDiscarding = 0;
+    int forced = 0;
+    for (long seed = 1; seed <= 300; seed++) {
+      for (Simulation.Setup setup : Simulation.Setup.forSeed(seed)) {
+        Simulation simulation = new Simulation(seed, setup);
+        simulation.run();
+        for (String line : simulation.operatorLog()) {
+          fixed += line.contains(" mark-sync-as-fixed: done") ? 1 : 0;
+          fixedDiscarding += line.contains(" mark-sync-as-fixed --discard-divergent: done") ? 1 : 0;
+          forced += line.contains(" forced ") ? 1 : 0;
+        }
+      }
+    }
+    assertThat(fixed).as("mark-sync-as-fixed done").isPositive();
+    assertThat(fixedDiscarding).as("mark-sync-as-fixed --discard-divergent done").isPositive();
+    assertThat(forced).as("nodes forced").isPositive();
+  }
+
   @Test
   void aSeedReplaysItsSchedule() {
     Simulation first = new Simulation(42, new Simulation.Setup(false, true));
