@@ -47,4 +47,19 @@ class ForceTest {
     assertThat(simulation.run()).isEmpty();
     assertThat(simulation.operatorLog()).anyMatch(line -> line.startsWith("32 forced node-a"));
   }
+
+  /**
+   * Forced at epoch 6 on node-a, then at epoch 4 on node-b (each with the other powered off);
+   * node-a comes back at step 102 and hears node-b, which still names itself owner at epoch 4 and
+   * serves until it hears epoch 6: the owner of the higher epoch must wait for that.
+   */
+  @Test
+  void anOwnerWaitsUntilAPeerThatClaimsALowerEpochHasAdoptedItsRecord() {
+    Simulation simulation = new Simulation(5420, new Simulation.Setup(false, false));
+
+    assertThat(simulation.run()).isEmpty();
+    assertThat(simulation.operatorLog())
+        .anyMatch(line -> line.startsWith("94 forced node-a active at epoch 6"))
+        .anyMatch(line -> line.startsWith("101 forced node-b active at epoch 4"));
+  }
 }

@@ -82,7 +82,7 @@ final class SimOperator {
       throw new OperationException(
           OperationException.Kind.FAILED, old.name + "'s pool is " + old.poolFault);
     }
-    old.pool.snapshot(sim.newGuid());
+    old.pool.rescueSnapshot(sim.newGuid());
     SimNode owner = sim.peerOf(old);
     // The product tries the pull twice before it gives up.
     if (!pullReaches(owner, old) && !pullReaches(owner, old)) {

@@ -14,7 +14,11 @@ import java.util.Set;
  * tell whether that data existed anywhere else.
  */
 final class SimPool {
-  record Snap(long guid, List<Integer> content) {}
+  /**
+   * A snapshot; a foreign one is not named as zferry's schedule names them (the rescue snapshot
+   * mark-sync-as-fixed takes), so the replication planner never counts it as a divergence.
+   */
+  record Snap(long guid, List<Integer> content, boolean foreign) {}
 
   /** What a pull did: the writes it discarded, and whether the copies diverged. */
   record Received(List<Integer> discarded, boolean diverged, boolean changed) {}
@@ -55,9 +59,36 @@ final class SimPool {
   }
 
   Snap snapshot(long guid) {
-    Snap snap = new Snap(guid, List.copyOf(live));
+    Snap snap = new Snap(guid, List.copyOf(live), false);
     add(snap);
     return snap;
+  }
+
+  /**
+   * {@code zfs snapshot -r tank@zferry-rescue-...}: a name the planner takes for another tool's.
+   */
+  Snap rescueSnapshot(long guid) {
+    Snap snap = new Snap(guid, List.copyOf(live), true);
+    add(snap);
+    return snap;
+  }
+
+  /** Every write the pool holds: live, in a snapshot or in a set-aside copy. */
+  private Set<Integer> everything() {
+    Set<Integer> all = new HashSet<>(live);
+    all.addAll(snapshotted);
+    all.addAll(aside);
+    return all;
+  }
+
+  /** Destroys the snapshots after {@code index} ({@code -F}, or {@code rollback -r}). */
+  private void dropAfter(int index) {
+    for (Snap later : List.copyOf(snapshots.subList(index + 1, snapshots.size()))) {
+      snapshots.remove(later);
+      guids.remove(later.guid());
+    }
+    snapshotted.clear();
+    snapshots.forEach(snap -> snapshotted.addAll(snap.content()));
   }
 
   boolean holds(long guid) {
@@ -108,12 +139,7 @@ final class SimPool {
       } else {
         discarded = List.copyOf(after);
       }
-      for (Snap later : List.copyOf(snapshots.subList(at + 1, snapshots.size()))) {
-        snapshots.remove(later);
-        guids.remove(later.guid());
-      }
-      snapshotted.clear();
-      snapshots.forEach(snap -> snapshotted.addAll(snap.content()));
+      dropAfter(at);
       live.clear();
       live.addAll(common.content());
     }
@@ -137,7 +163,8 @@ final class SimPool {
   /**
    * One incremental pull from {@code source}: from the newest common snapshot (by GUID), the
    * source's later snapshots arrive and the live content rolls back to the received state (-F).
-   * Snapshots of its own after the common one make it diverged: nothing is received.
+   * Snapshots of its own after the common one make it diverged: nothing is received; foreign ones
+   * without data of their own do not, and the receive destroys them (ForeignAfterCommon).
    */
   Received pullFrom(SimPool source) {
     Optional<Snap> common = Optional.empty();
@@ -150,7 +177,11 @@ final class SimPool {
       return new Received(List.of(), true, false);
     }
     int at = snapshots.indexOf(common.get());
-    if (at != snapshots.size() - 1) {
+    List<Snap> targetOnly = snapshots.subList(at + 1, snapshots.size());
+    Set<Integer> atCommon = new HashSet<>(common.get().content());
+    if (targetOnly.stream().anyMatch(s -> !s.foreign() || !atCommon.containsAll(s.content()))) {
+      // A foreign snapshot holding data only this pool has counts as a divergence
+      // (UniqueDataProbe).
       return new Received(List.of(), true, false);
     }
     List<Snap> later = new ArrayList<>();
@@ -167,11 +198,13 @@ final class SimPool {
     if (full) {
       return new Received(List.of(), false, false);
     }
+    Set<Integer> before = everything();
+    dropAfter(at);
     later.forEach(this::add);
-    List<Integer> discarded = new ArrayList<>(live);
-    discarded.removeAll(newest().content());
     live.clear();
     live.addAll(newest().content());
+    List<Integer> discarded = new ArrayList<>(before);
+    discarded.removeAll(everything());
     return new Received(discarded, false, true);
   }
 }

@@ -155,7 +155,7 @@ final class Simulation {
     this.witnessRandom = root.split();
     this.witnessReplyRandom = root.split();
     this.operatorRandom = root.split();
-    SimPool.Snap initial = new SimPool.Snap(1, List.of());
+    SimPool.Snap initial = new SimPool.Snap(1, List.of(), false);
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     this.witnessClock = new MutableClock(start);
     this.witness = new FakeWitness(witnessClock::nanoTime);
