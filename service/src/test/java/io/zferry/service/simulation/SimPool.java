@@ -1,5 +1,13 @@
 package io.zferry.service.simulation;
 
+import io.zferry.fakes.FakeTransfer;
+import io.zferry.fakes.FakeZfs;
+import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.ReceiveSpec;
+import io.zferry.snapshot.zfs.SendFlags;
+import io.zferry.snapshot.zfs.SendSpec;
+import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotName;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -12,6 +20,13 @@ import java.util.Set;
  * snapshots, each an immutable copy with a GUID shared by every copy of it. It survives a crash.
  * Receiving rolls back as {@code zfs recv -F} does, and reports what it discarded so the checks can
  * tell whether that data existed anywhere else.
+ *
+ * <p>Optionally backed by the shared {@link FakeZfs}: every write is a file there, every snapshot,
+ * rollback and receive runs there too ({@code send -I} piped into {@code receive -F} by {@link
+ * FakeTransfer}), and {@link #mismatch()} says where the two differ, which the simulation checks
+ * after every step; the sets here keep the invariant checks fast. FakeZfs accounts space by
+ * scanning every file version of every snapshot on each write and receive, so a backed schedule
+ * costs about twenty times an unbacked one: the simulation backs one seed in fifty.
  */
 final class SimPool {
   /**
@@ -43,9 +58,86 @@ final class SimPool {
   boolean readOnly = true;
   boolean full;
 
-  SimPool(Snap initial) {
+  private static final DatasetName TANK = DatasetName.of("tank");
+
+  private final Optional<FakeZfs> zfs;
+
+  private SimPool(Optional<FakeZfs> zfs, Snap initial) {
+    this.zfs = zfs;
     add(initial);
     live.addAll(initial.content());
+  }
+
+  /** The first node's pool, with the initial snapshot. */
+  static SimPool first(Optional<FakeZfs> zfs, Snap initial) {
+    zfs.ifPresent(
+        z -> {
+          z.createPool("tank", 1L << 30);
+          z.snapshot(TANK, name(initial), false);
+        });
+    return new SimPool(zfs, initial);
+  }
+
+  /**
+   * The other node's pool, bootstrapped from the first one's initial snapshot; on FakeZfs if the
+   * first one is.
+   */
+  static SimPool replicaOf(SimPool source, Optional<FakeZfs> zfs) {
+    if (source.zfs.isPresent() != zfs.isPresent()) {
+      throw new IllegalArgumentException("both pools are on FakeZfs, or neither");
+    }
+    Snap initial = source.snapshots.get(0);
+    zfs.ifPresent(
+        z -> {
+          z.createPool("tank", 1L << 30);
+          transfer(
+              source.zfs.orElseThrow(),
+              new SendSpec.Full(TANK.snapshot(name(initial)), SendFlags.PLAIN),
+              z,
+              ReceiveSpec.into(TANK).forced());
+        });
+    return new SimPool(zfs, initial);
+  }
+
+  private static String name(Snap snap) {
+    return (snap.foreign() ? "zferry-rescue-" : "s") + snap.guid();
+  }
+
+  private static void transfer(FakeZfs from, SendSpec send, FakeZfs to, ReceiveSpec receive) {
+    FakeTransfer.Result result = FakeTransfer.run(from, send, to, receive);
+    if (!result.succeeded()) {
+      throw new IllegalStateException(
+          "FakeZfs refused " + send.arguments() + " | receive: " + result.received());
+    }
+  }
+
+  /** A client's write, acknowledged: a file in the pool's root. */
+  void write(int write) {
+    live.add(write);
+    zfs.ifPresent(z -> z.writeFile(TANK, "w" + write, "acknowledged"));
+  }
+
+  /** Where this pool and its FakeZfs disagree (live files or snapshots), if they do. */
+  Optional<String> mismatch() {
+    if (zfs.isEmpty()) {
+      return Optional.empty();
+    }
+    FakeZfs zfs = this.zfs.get();
+    Set<String> files = zfs.files(TANK).keySet();
+    if (files.size() != live.size()
+        || !live.stream().allMatch(write -> files.contains("w" + write))) {
+      return Optional.of(zfs.hostName() + " holds files " + files + ", the model " + live);
+    }
+    List<String> names =
+        zfs.listSnapshots(TANK).snapshots().stream()
+            .map(Snapshot::name)
+            .map(SnapshotName::shortName)
+            .toList();
+    List<String> model = snapshots.stream().map(SimPool::name).toList();
+    if (!names.equals(model)) {
+      return Optional.of(zfs.hostName() + " holds snapshots " + names + ", the model " + model);
+    }
+    return Optional.empty();
   }
 
   private void add(Snap snap) {
@@ -61,6 +153,7 @@ final class SimPool {
   Snap snapshot(long guid) {
     Snap snap = new Snap(guid, List.copyOf(live), false);
     add(snap);
+    zfs.ifPresent(z -> z.snapshot(TANK, name(snap), false));
     return snap;
   }
 
@@ -70,6 +163,7 @@ final class SimPool {
   Snap rescueSnapshot(long guid) {
     Snap snap = new Snap(guid, List.copyOf(live), true);
     add(snap);
+    zfs.ifPresent(z -> z.snapshot(TANK, name(snap), false));
     return snap;
   }
 
@@ -139,6 +233,8 @@ final class SimPool {
       } else {
         discarded = List.copyOf(after);
       }
+      Snap base = common;
+      zfs.ifPresent(z -> z.rollback(TANK.snapshot(name(base)), true));
       dropAfter(at);
       live.clear();
       live.addAll(common.content());
@@ -153,6 +249,7 @@ final class SimPool {
 
   /** Discards what came after the newest snapshot; returns the writes discarded. */
   List<Integer> rollBackToNewest() {
+    zfs.ifPresent(z -> z.rollback(TANK.snapshot(name(newest())), false));
     List<Integer> discarded = new ArrayList<>(live);
     discarded.removeAll(newest().content());
     live.clear();
@@ -198,6 +295,16 @@ final class SimPool {
     if (full) {
       return new Received(List.of(), false, false);
     }
+    Snap base = common.get();
+    Snap latest = later.get(later.size() - 1);
+    zfs.ifPresent(
+        z ->
+            transfer(
+                source.zfs.orElseThrow(),
+                new SendSpec.Incremental(
+                    TANK.snapshot(name(base)), TANK.snapshot(name(latest)), true, SendFlags.PLAIN),
+                z,
+                ReceiveSpec.into(TANK).forced()));
     Set<Integer> before = everything();
     dropAfter(at);
     later.forEach(this::add);

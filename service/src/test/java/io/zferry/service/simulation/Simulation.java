@@ -1,5 +1,6 @@
 package io.zferry.service.simulation;
 
+import io.zferry.fakes.FakeZfs;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.service.config.FencingPolicy;
 import io.zferry.service.control.Witness;
@@ -69,21 +70,33 @@ final class Simulation {
    * @param fenceIgnore {@code fencing: ignore} rather than a fence command
    * @param witness a witness (a third process with a leader lease) is configured
    */
-  record Setup(boolean fenceIgnore, boolean witness) {
+  record Setup(boolean fenceIgnore, boolean witness, boolean onFakeZfs) {
+    /** One seed in this many runs its pools on {@link FakeZfs} (see {@link SimPool}). */
+    static final int FAKE_ZFS_EVERY = 50;
+
+    Setup(boolean fenceIgnore, boolean witness) {
+      this(fenceIgnore, witness, false);
+    }
+
     /**
      * Every seed runs on two nodes alone ({@code fencing: command}, no witness) and on three (the
      * witness as the third etcd member), whose fencing alternates by seed between {@code ignore}
-     * and {@code command}: the configurations zferry accepts ({@code ignore} needs a witness).
+     * and {@code command}: the configurations zferry accepts ({@code ignore} needs a witness). One
+     * seed in {@value #FAKE_ZFS_EVERY} runs both on FakeZfs.
      */
     static List<Setup> forSeed(long seed) {
-      return List.of(new Setup(false, false), new Setup(Math.floorMod(seed, 2L) == 1, true));
+      boolean onFakeZfs = Math.floorMod(seed, (long) FAKE_ZFS_EVERY) == 0;
+      return List.of(
+          new Setup(false, false, onFakeZfs),
+          new Setup(Math.floorMod(seed, 2L) == 1, true, onFakeZfs));
     }
 
     @Override
     public String toString() {
       return "fencing "
           + (fenceIgnore ? "ignore" : "command")
-          + (witness ? ", witness" : ", no witness");
+          + (witness ? ", witness" : ", no witness")
+          + (onFakeZfs ? ", on FakeZfs" : "");
     }
   }
 
@@ -157,26 +170,26 @@ final class Simulation {
     this.operatorRandom = root.split();
     SimPool.Snap initial = new SimPool.Snap(1, List.of(), false);
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    MutableClock clockA = new MutableClock(start);
+    MutableClock clockB = new MutableClock(start);
+    SimPool poolA =
+        SimPool.first(
+            Optional.of(setup)
+                .filter(Setup::onFakeZfs)
+                .map(s -> FakeZfs.openZfs("node-a", clockA, seed)),
+            initial);
+    SimPool poolB =
+        SimPool.replicaOf(
+            poolA,
+            Optional.of(setup)
+                .filter(Setup::onFakeZfs)
+                .map(s -> FakeZfs.openZfs("node-b", clockB, seed + 1)));
     this.witnessClock = new MutableClock(start);
     this.witness = new FakeWitness(witnessClock::nanoTime);
     FencingPolicy fencing =
         setup.fenceIgnore() ? new FencingPolicy.Ignore() : SimNode.FENCE_COMMAND;
-    this.a =
-        new SimNode(
-            "node-a",
-            this,
-            new MutableClock(start),
-            new SimPool(initial),
-            fencing,
-            witnessClient("node-a"));
-    this.b =
-        new SimNode(
-            "node-b",
-            this,
-            new MutableClock(start),
-            new SimPool(initial),
-            fencing,
-            witnessClient("node-b"));
+    this.a = new SimNode("node-a", this, clockA, poolA, fencing, witnessClient("node-a"));
+    this.b = new SimNode("node-b", this, clockB, poolB, fencing, witnessClient("node-b"));
     a.boot(0);
     b.boot(0);
   }
@@ -449,7 +462,7 @@ final class Simulation {
     for (SimNode node : List.of(a, b)) {
       if (node.acceptsWrites()) {
         int write = nextWrite++;
-        node.pool.live.add(write);
+        node.pool.write(write);
         acked.add(write);
       }
       if (node.up
@@ -812,6 +825,14 @@ final class Simulation {
   private void checkSafety() {
     if (!violations.isEmpty()) {
       return;
+    }
+    // The model's pools are the shared FakeZfs's: same live files, same snapshots.
+    for (SimNode node : List.of(a, b)) {
+      Optional<String> mismatch = node.pool.mismatch();
+      if (mismatch.isPresent()) {
+        violations.add(new Violation("FakeZfs", step, mismatch.get()));
+        return;
+      }
     }
     // I1: never two unfenced nodes accepting writes (a fenced node is powered off: not up).
     if (a.acceptsWrites() && b.acceptsWrites()) {
