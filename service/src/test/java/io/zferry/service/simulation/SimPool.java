@@ -26,7 +26,8 @@ import java.util.Set;
  * FakeTransfer}), and {@link #mismatch()} says where the two differ, which the simulation checks
  * after every step; the sets here keep the invariant checks fast. FakeZfs accounts space by
  * scanning every file version of every snapshot on each write and receive, so a backed schedule
- * costs about twenty times an unbacked one: the simulation backs one seed in fifty.
+ * costs over ten times the CPU of an unbacked one (about 25 ms against 2): the simulation backs one
+ * seed in fifty.
  */
 final class SimPool {
   /**
