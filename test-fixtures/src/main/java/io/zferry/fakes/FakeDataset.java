@@ -124,19 +124,18 @@ final class FakeDataset {
 
   /** Space held: every distinct file version of the live state, snapshots and partial state. */
   long used() {
-    Set<String> seen = new HashSet<>();
+    // One key per file version; a record rather than a built string, since the simulator asks
+    // for this on every write and receive.
+    record Version(String path, int hash, int length) {}
+    Set<Version> seen = new HashSet<>();
     long bytes = 0;
     List<Map<String, byte[]>> states = new ArrayList<>();
     states.add(content);
     snapshots.forEach(s -> states.add(s.content));
     for (Map<String, byte[]> state : states) {
       for (Map.Entry<String, byte[]> entry : state.entrySet()) {
-        String key =
-            entry.getKey()
-                + "\0"
-                + Arrays.hashCode(entry.getValue())
-                + ":"
-                + entry.getValue().length;
+        Version key =
+            new Version(entry.getKey(), Arrays.hashCode(entry.getValue()), entry.getValue().length);
         if (seen.add(key)) {
           bytes += entry.getValue().length + METADATA_BYTES;
         }

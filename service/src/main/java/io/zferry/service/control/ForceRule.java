@@ -33,4 +33,19 @@ public final class ForceRule {
             + self
             + "`)");
   }
+
+  /**
+   * Whether forcing this node rolls its pool back to its newest snapshot first, as an automatic
+   * takeover does: only for a passive that followed the peer unlocked, whose copy is read-only and
+   * as last received. Never for the node that owned the record before the force (an owner holding
+   * after a restart or without the witness's lease: what it accepted after its newest snapshot is
+   * its clients' newest data), nor for a locked node (demoted after it served writes, it may hold
+   * the only copy of what it accepted; the lock keeps that for mark-sync-as-fixed). Nobody chose to
+   * discard those writes.
+   *
+   * @param local this node's record before the force
+   */
+  public static boolean rollsBack(String self, ServiceState local) {
+    return !local.isActive(self) && !local.isLocked();
+  }
 }

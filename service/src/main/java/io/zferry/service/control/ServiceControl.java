@@ -44,6 +44,13 @@ public final class ServiceControl {
   private long nextFenceAttempt;
   private String lastFenceFailure = "";
   private boolean operatorConfirmed;
+
+  /**
+   * The epoch at which the peer was last seen claiming another owner than this node's record names,
+   * or -1: a dispute only an operator settles, which a peer falling silent does not end.
+   */
+  private long disputedEpoch = -1;
+
   private volatile Decision decision = new Decision.Unchanged("the first tick");
   private volatile long lastProgress;
 
@@ -110,6 +117,19 @@ public final class ServiceControl {
   }
 
   /**
+   * An operator forced this node active ({@code zferry failover --force}), and its record names it
+   * now: it serves at once if it may, that is, with a witness, once it holds the leader lease
+   * (forcing does not override the witness: the old owner may still serve under its lease in a
+   * partition). Otherwise it holds, and a later step serves once the lease is granted.
+   */
+  public Decision serveForced() {
+    confirmedByOperator();
+    ServiceState local = store.serviceState(service).orElseThrow();
+    decision = apply(new Decision.Serve(), local);
+    return decision;
+  }
+
+  /**
    * A switchover hands the witness's leader key to the new owner before the record changes; empty
    * if handed over or the cluster has no witness, otherwise why not.
    */
@@ -127,9 +147,34 @@ public final class ServiceControl {
 
   private Decision decide(ServiceState local) {
     PeerView view = ports.peerView();
+    if (view instanceof PeerView.Answering answering
+        && answering.service().isPresent()
+        && answering.service().get().epoch() == local.epoch()
+        && !answering.service().get().activeNode().equals(local.activeNode())) {
+      disputedEpoch = local.epoch();
+    }
     boolean suspected =
         view instanceof PeerView.Silent silent
             && silent.hostSilentFor().compareTo(heartbeatTimeout) >= 0;
+    Decision decided = decideByRules(local, view, suspected);
+    if (decided instanceof Decision.Serve
+        && local.epoch() == disputedEpoch
+        && view instanceof PeerView.Silent) {
+      // The peer claimed this epoch for itself and may serve it wherever it is now.
+      return new Decision.Hold(
+          "both nodes recorded epoch "
+              + local.epoch()
+              + " with different owners, and "
+              + peer
+              + " fell silent before an operator chose; an operator must choose with `zferry"
+              + " failover "
+              + service
+              + " --to NODE --force`");
+    }
+    return decided;
+  }
+
+  private Decision decideByRules(ServiceState local, PeerView view, boolean suspected) {
     return FailoverDecider.decide(
         new Situation(
             self,

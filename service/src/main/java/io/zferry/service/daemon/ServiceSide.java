@@ -1,6 +1,8 @@
 package io.zferry.service.daemon;
 
 import io.zferry.service.actions.HookRunner;
+import io.zferry.lockstate.ServiceState;
+import io.zferry.service.control.ForceRule;
 import io.zferry.service.control.ServiceControl;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.PeerView;
@@ -196,13 +198,16 @@ final class ServiceSide
   }
 
   @Override
-  public void serveForced() {
-    control.confirmedByOperator();
-    if (executor.mode() != ServiceExecutor.Mode.ACTIVE) {
+  public Optional<String> serveForced(ServiceState before) {
+    // Only an unlocked passive is rolled back: a node that owned the record or served writes
+    // before the lock holds data that may exist nowhere else (ForceRule.rollsBack).
+    if (executor.mode() != ServiceExecutor.Mode.ACTIVE && ForceRule.rollsBack(self, before)) {
       executor.rollBackToLastApplied();
     }
-    control.decided(new Decision.Serve());
-    executor.serve();
+    Decision serving = control.serveForced();
+    return serving instanceof Decision.Serve
+        ? Optional.empty()
+        : Optional.of(serving.describe());
   }
 
   // Resync, on the old active of a locked service.

@@ -79,8 +79,19 @@ public final class FailoverDecider {
               + local.service()
               + " --to NODE --force`");
     }
-    // A lower epoch on the peer is the peer's to correct: it adopts this node's record.
+    // A lower epoch on the peer is the peer's to correct: it adopts this node's record. Until it
+    // has, a peer whose record names itself the owner may still be serving (forced while this node
+    // was off, say): this node serves once the peer's record names it.
     if (owner) {
+      if (theirs.epoch() < local.epoch() && !theirs.activeNode().equals(situation.self())) {
+        return new Decision.Hold(
+            theirs.activeNode()
+                + " still names itself the owner at epoch "
+                + theirs.epoch()
+                + " and may serve until it adopts epoch "
+                + local.epoch()
+                + " from here; this node serves once it has");
+      }
       return new Decision.Serve();
     }
     Optional<String> failing = theirs.health().failure();

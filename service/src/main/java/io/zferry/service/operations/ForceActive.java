@@ -45,8 +45,12 @@ public final class ForceActive {
      */
     Optional<String> acquireLease();
 
-    /** Serve now as the forced owner: roll back to the last applied snapshot if passive. */
-    void serveForced();
+    /**
+     * Serve now as the forced owner, rolling back to the last applied snapshot only a passive
+     * whose record {@code before} allows it; empty if serving, otherwise why it still holds (the
+     * control step serves once it may, e.g. through the witness's lease).
+     */
+    Optional<String> serveForced(ServiceState before);
   }
 
   private final Local local;
@@ -108,7 +112,16 @@ public final class ForceActive {
                     ? " to settle equal epochs with different owners"
                     : " while " + local.peer() + " did not answer"),
             true);
-    local.serveForced();
+    Optional<String> waiting = local.serveForced(record);
+    if (waiting.isPresent()) {
+      return local.self()
+          + " owns "
+          + service
+          + " at epoch "
+          + owned.epoch()
+          + " (sync locked), and serves once it may: "
+          + waiting.get();
+    }
     return local.self()
         + " is active for "
         + service

@@ -309,4 +309,28 @@ class LeaderLeaseTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("two thirds");
   }
+
+  @Test
+  void aForcedNodeServesOnlyOnceItHoldsTheLease() {
+    connected();
+    a.control.tick();
+    assertThat(witness.leader()).contains("node-a");
+    partition();
+    b.store.changeOwner("tank", 0, "node-b", "operator", "forced by operator", true);
+
+    Decision forced = b.control.serveForced();
+
+    assertThat(forced).isInstanceOf(Decision.Hold.class);
+    assertThat(b.ports.calls).doesNotContain("serve");
+
+    // node-a is cut off from the witness too: its lease ends, and node-b serves under its own.
+    aReachesWitness = false;
+    for (int i = 0; i < 40; i++) {
+      clock.advance(TICK);
+      a.control.tick();
+      b.control.tick();
+    }
+    assertThat(b.ports.calls).contains("serve");
+    assertThat(witness.leader()).contains("node-b");
+  }
 }

@@ -60,6 +60,33 @@ class ServiceControlTest {
   }
 
   @Test
+  void anOwnerWhosePeerClaimedTheSameEpochHoldsWhenThePeerFallsSilent() {
+    store.initialiseService("tank", "node-a");
+    ServiceControl a = control("node-a", FENCE);
+    ports.peerView = FakePorts.answering("node-b", record().epoch(), false);
+    assertThat(a.tick()).isInstanceOf(Decision.Hold.class);
+
+    ports.peerView = FakePorts.silentFor(TIMEOUT.plusSeconds(5));
+    Decision decision = a.tick();
+
+    assertThat(decision).isInstanceOf(Decision.Hold.class);
+    assertThat(decision.describe()).contains("fell silent before an operator chose");
+    assertThat(ports.calls).doesNotContain("serve");
+  }
+
+  @Test
+  void anOwnerWhosePeerNeverDisputedServesWhenThePeerFallsSilent() {
+    store.initialiseService("tank", "node-a");
+    ServiceControl a = control("node-a", FENCE);
+    ports.peerView = FakePorts.answering("node-a", record().epoch(), false);
+    a.tick();
+
+    ports.peerView = FakePorts.silentFor(TIMEOUT.plusSeconds(5));
+
+    assertThat(a.tick()).isEqualTo(new Decision.Serve());
+  }
+
+  @Test
   void aPassiveThatServedNothingAdoptsTheHigherEpochWithoutALock() {
     store.initialiseService("tank", "node-b");
     ServiceControl a = control("node-a", new FencingPolicy.Ignore());

@@ -54,10 +54,18 @@ class FailoverDeciderTest {
 
   @Test
   void aLowerEpochOnThePeerLeavesThisNodesRecordInForce() {
-    assertThat(decide(state("node-b", 5, true), answering("node-a", 4, false)))
+    assertThat(decide(state("node-b", 5, true), answering("node-b", 4, false)))
         .isEqualTo(new Decision.Serve());
     assertThat(decide(state("node-a", 5, false), answering("node-b", 4, false)))
         .isEqualTo(new Decision.Follow(true));
+  }
+
+  @Test
+  void anOwnerWaitsWhileThePeerStillNamesItselfOwnerAtALowerEpoch() {
+    Decision decision = decide(state("node-b", 5, true), answering("node-a", 4, false));
+    assertThat(decision).isInstanceOf(Decision.Hold.class);
+    assertThat(((Decision.Hold) decision).reason())
+        .contains("node-a still names itself the owner at epoch 4", "adopts epoch 5");
   }
 
   @Test

@@ -163,8 +163,9 @@ class ForceActiveTest {
     }
 
     @Override
-    public void serveForced() {
+    public Optional<String> serveForced(ServiceState before) {
       serving = true;
+      return Optional.empty();
     }
   }
 }

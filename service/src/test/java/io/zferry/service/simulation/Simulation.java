@@ -1,5 +1,6 @@
 package io.zferry.service.simulation;
 
+import io.zferry.fakes.FakeZfs;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.service.config.FencingPolicy;
 import io.zferry.service.control.Witness;
@@ -27,23 +28,28 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
  * One seeded schedule of two nodes running the daemon's control step ({@code ServiceControl}) and
- * switchover ({@code Switchover}, {@code CatchUp}) over in-memory stores and pools, a network that
- * drops, delays, duplicates and partitions messages and loses replies, crashes and restarts,
- * failing fence commands, full pools, suspended pools and hung ZFS, failing start hooks and stepped
- * wall clocks, and, when the setup has one, a witness ({@link FakeWitness}: etcd's leader lease on
- * simulated time) that crashes, is cut off from either node and loses replies. A partition cuts the
- * peer link only: clients still reach both nodes (symmetric). After every step it checks the
- * invariants I1-I4; at the end it heals everything and checks I5. Everything random comes from the
- * one seed, the faults from streams of their own, so a seed replays its schedule exactly and
- * injects the same faults whatever the setup.
+ * switchover ({@code Switchover}, {@code CatchUp}), and an operator who runs mark-sync-as-fixed and
+ * failover --force at random steps ({@link SimOperator}), over in-memory stores and pools, a
+ * network that drops, delays, duplicates and partitions messages and loses replies, crashes and
+ * restarts, failing fence commands, full pools, suspended pools and hung ZFS, failing start hooks
+ * and stepped wall clocks. With a witness in the setup, it is a third etcd member on the network
+ * ({@link FakeWitness}: etcd's leader lease on simulated time): its host crashes and restarts, is
+ * cut off from either node or both, and loses replies; a node reaches the lease only through a
+ * quorum of members. A partition of the peer link leaves clients reaching both nodes (symmetric).
+ * After every step it checks the invariants I1-I4; at the end it heals everything and checks I5.
+ * Everything random comes from the one seed, the faults and the operator from streams of their own,
+ * so a seed replays its schedule exactly and injects the same faults whatever the setup.
  */
 final class Simulation {
   static final int FAULT_STEPS = 150;
@@ -64,21 +70,33 @@ final class Simulation {
    * @param fenceIgnore {@code fencing: ignore} rather than a fence command
    * @param witness a witness (a third process with a leader lease) is configured
    */
-  record Setup(boolean fenceIgnore, boolean witness) {
-    /** The configurations zferry accepts, one per seed in turn; ignore needs a witness. */
-    static Setup forSeed(long seed) {
-      return switch ((int) Math.floorMod(seed, 3L)) {
-        case 0 -> new Setup(false, false);
-        case 1 -> new Setup(true, true);
-        default -> new Setup(false, true);
-      };
+  record Setup(boolean fenceIgnore, boolean witness, boolean onFakeZfs) {
+    /** One seed in this many runs its pools on {@link FakeZfs} (see {@link SimPool}). */
+    static final int FAKE_ZFS_EVERY = 50;
+
+    Setup(boolean fenceIgnore, boolean witness) {
+      this(fenceIgnore, witness, false);
+    }
+
+    /**
+     * Every seed runs on two nodes alone ({@code fencing: command}, no witness) and on three (the
+     * witness as the third etcd member), whose fencing alternates by seed between {@code ignore}
+     * and {@code command}: the configurations zferry accepts ({@code ignore} needs a witness). One
+     * seed in {@value #FAKE_ZFS_EVERY} runs both on FakeZfs.
+     */
+    static List<Setup> forSeed(long seed) {
+      boolean onFakeZfs = Math.floorMod(seed, (long) FAKE_ZFS_EVERY) == 0;
+      return List.of(
+          new Setup(false, false, onFakeZfs),
+          new Setup(Math.floorMod(seed, 2L) == 1, true, onFakeZfs));
     }
 
     @Override
     public String toString() {
       return "fencing "
           + (fenceIgnore ? "ignore" : "command")
-          + (witness ? ", witness" : ", no witness");
+          + (witness ? ", witness" : ", no witness")
+          + (onFakeZfs ? ", on FakeZfs" : "");
     }
   }
 
@@ -97,16 +115,36 @@ final class Simulation {
 
   private final SplittableRandom witnessReplyRandom;
 
+  /** The operator's actions: a stream of their own too, drawn the same at every step. */
+  private final SplittableRandom operatorRandom;
+
+  private final SimOperator operator = new SimOperator(this);
+
+  /**
+   * The witness: etcd with three members, one on each node and one on the witness host. Each node
+   * talks to its own member, which answers only while it is in a quorum (two members up and
+   * connected); the lease semantics are {@link FakeWitness}'s, frozen while no quorum exists.
+   */
   private final FakeWitness witness;
+
   private final MutableClock witnessClock;
+  private boolean witnessHostUp = true;
   private boolean witnessCutFromA;
   private boolean witnessCutFromB;
   private double witnessLostReplyRate;
   private final SimNode a;
   private final SimNode b;
   private final List<Integer> acked = new ArrayList<>();
+
+  /** Writes the operator's mark-sync-as-fixed kept aside or, by choice, discarded. */
+  private final Set<Integer> resolvedByOperator = new HashSet<>();
+
+  /** The unlocks the operator's mark-sync-as-fixed asked each node for (I4). */
+  private final Map<String, Integer> operatorUnlocks = new HashMap<>();
+
   private final List<Violation> violations = new ArrayList<>();
   private final Deque<String> trace = new ArrayDeque<>();
+  private final List<String> operatorLog = new ArrayList<>();
   private final Deque<Claim> sentByA = new ArrayDeque<>();
   private final Deque<Claim> sentByB = new ArrayDeque<>();
   private int step;
@@ -121,10 +159,6 @@ final class Simulation {
   private int sickFenced;
   private int stoodAside;
 
-  Simulation(long seed) {
-    this(seed, Setup.forSeed(seed));
-  }
-
   Simulation(long seed, Setup setup) {
     this.seed = seed;
     this.setup = setup;
@@ -133,28 +167,29 @@ final class Simulation {
     this.faultRandom = root.split();
     this.witnessRandom = root.split();
     this.witnessReplyRandom = root.split();
-    SimPool.Snap initial = new SimPool.Snap(1, List.of());
+    this.operatorRandom = root.split();
+    SimPool.Snap initial = new SimPool.Snap(1, List.of(), false);
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    MutableClock clockA = new MutableClock(start);
+    MutableClock clockB = new MutableClock(start);
+    SimPool poolA =
+        SimPool.first(
+            Optional.of(setup)
+                .filter(Setup::onFakeZfs)
+                .map(s -> FakeZfs.openZfs("node-a", clockA, seed)),
+            initial);
+    SimPool poolB =
+        SimPool.replicaOf(
+            poolA,
+            Optional.of(setup)
+                .filter(Setup::onFakeZfs)
+                .map(s -> FakeZfs.openZfs("node-b", clockB, seed + 1)));
     this.witnessClock = new MutableClock(start);
     this.witness = new FakeWitness(witnessClock::nanoTime);
     FencingPolicy fencing =
         setup.fenceIgnore() ? new FencingPolicy.Ignore() : SimNode.FENCE_COMMAND;
-    this.a =
-        new SimNode(
-            "node-a",
-            this,
-            new MutableClock(start),
-            new SimPool(initial),
-            fencing,
-            witnessClient("node-a"));
-    this.b =
-        new SimNode(
-            "node-b",
-            this,
-            new MutableClock(start),
-            new SimPool(initial),
-            fencing,
-            witnessClient("node-b"));
+    this.a = new SimNode("node-a", this, clockA, poolA, fencing, witnessClient("node-a"));
+    this.b = new SimNode("node-b", this, clockB, poolB, fencing, witnessClient("node-b"));
     a.boot(0);
     b.boot(0);
   }
@@ -166,8 +201,26 @@ final class Simulation {
     return Optional.of(
         witness.client(
             node,
-            () -> !(node.equals("node-a") ? witnessCutFromA : witnessCutFromB),
+            () -> inQuorum(node.equals("node-a") ? a : b),
             () -> witnessReplyRandom.nextDouble() < witnessLostReplyRate));
+  }
+
+  /** Whether this node's etcd member is in a quorum: it and another member, up and connected. */
+  private boolean inQuorum(SimNode node) {
+    boolean cut = node == a ? witnessCutFromA : witnessCutFromB;
+    return node.up && ((witnessHostUp && !cut) || (peerOf(node).up && !partitioned));
+  }
+
+  /** etcd has a leader (and leases expire) only while a quorum exists. */
+  private void quorum() {
+    boolean quorum = inQuorum(a) || inQuorum(b);
+    if (quorum && !witness.up()) {
+      witness.restart();
+      note("the witness regains a quorum");
+    } else if (!quorum && witness.up()) {
+      witness.crash();
+      note("the witness loses its quorum");
+    }
   }
 
   Setup setup() {
@@ -209,6 +262,9 @@ final class Simulation {
         node.clock.advance(STEP);
       }
       witnessClock.advance(STEP);
+      if (setup.witness()) {
+        quorum();
+      }
       heartbeats();
       for (SimNode node : List.of(a, b)) {
         if (node.up) {
@@ -224,6 +280,13 @@ final class Simulation {
       if (faults && faultRandom.nextDouble() < 0.04) {
         operatorSwitchover();
       }
+      if (faults) {
+        operatorActions();
+      } else if (step == FAULT_STEPS + 10 && disputed()) {
+        // Healed, both hold on equal epochs with different owners: the operator chooses, as the
+        // status tells them to.
+        operator.force(a);
+      }
       checkSafety();
     }
     if (violations.isEmpty()) {
@@ -232,9 +295,35 @@ final class Simulation {
     return List.copyOf(violations);
   }
 
-  private void note(String line) {
+  /**
+   * mark-sync-as-fixed (with or without --discard-divergent) or --force, on either node, at random
+   * steps: partitioned, with a node down, or not.
+   */
+  private void operatorActions() {
+    double action = operatorRandom.nextDouble();
+    SimNode on = operatorRandom.nextBoolean() ? a : b;
+    boolean discard = operatorRandom.nextBoolean();
+    if (action < 0.03) {
+      operator.markSyncAsFixed(on, discard);
+    } else if (action < 0.04) {
+      operator.force(on);
+    }
+  }
+
+  /** An operator action and its outcome: in the trace, and in the log of every such action. */
+  void noteOperator(String line) {
+    operatorLog.add(step + " " + line);
+    note(line);
+  }
+
+  /** Every operator action of the run with its outcome, prefixed by its step. */
+  List<String> operatorLog() {
+    return List.copyOf(operatorLog);
+  }
+
+  void note(String line) {
     trace.addLast(step + " " + line);
-    if (trace.size() > 60) {
+    if (trace.size() > Integer.getInteger("sim.trace", 60)) {
       trace.removeFirst();
     }
   }
@@ -296,12 +385,12 @@ final class Simulation {
   /** The witness crashes and restarts, is cut off from either node, loses replies. */
   private void injectWitnessFaults() {
     SplittableRandom r = witnessRandom;
-    if (witness.up() && r.nextDouble() < 0.01) {
-      witness.crash();
-      note("the witness crashes");
-    } else if (!witness.up() && r.nextDouble() < 0.1) {
-      witness.restart();
-      note("the witness restarts");
+    if (witnessHostUp && r.nextDouble() < 0.01) {
+      witnessHostUp = false;
+      note("the witness host crashes");
+    } else if (!witnessHostUp && r.nextDouble() < 0.1) {
+      witnessHostUp = true;
+      note("the witness host restarts");
     }
     if (r.nextDouble() < 0.03) {
       witnessCutFromA = !witnessCutFromA;
@@ -313,6 +402,14 @@ final class Simulation {
     }
     if (r.nextDouble() < 0.03) {
       witnessLostReplyRate = r.nextDouble() < 0.5 ? 0 : r.nextDouble() * 0.5;
+    }
+    double isolate = r.nextDouble();
+    if (isolate < 0.02) {
+      SimNode alone = isolate < 0.01 ? a : b;
+      partitioned = true;
+      witnessCutFromA |= alone == a;
+      witnessCutFromB |= alone == b;
+      note(alone.name + " is cut off from its peer and the witness");
     }
   }
 
@@ -327,9 +424,7 @@ final class Simulation {
     witnessCutFromA = false;
     witnessCutFromB = false;
     witnessLostReplyRate = 0;
-    if (!witness.up()) {
-      witness.restart();
-    }
+    witnessHostUp = true;
     for (SimNode node : List.of(a, b)) {
       node.pool.full = false;
       node.startHooksFail = false;
@@ -341,7 +436,7 @@ final class Simulation {
     note("healed");
   }
 
-  private boolean delivered(SimNode from, SimNode to) {
+  boolean delivered(SimNode from, SimNode to) {
     return from.up && to.up && !partitioned && random.nextDouble() >= dropRate;
   }
 
@@ -367,7 +462,7 @@ final class Simulation {
     for (SimNode node : List.of(a, b)) {
       if (node.acceptsWrites()) {
         int write = nextWrite++;
-        node.pool.live.add(write);
+        node.pool.write(write);
         acked.add(write);
       }
       if (node.up
@@ -404,7 +499,7 @@ final class Simulation {
   }
 
   /** A receive needs both pools to answer: a suspended or hung one fails or stalls the cycle. */
-  private boolean poolsWork(SimNode node) {
+  boolean poolsWork(SimNode node) {
     return node.poolWorks() && peerOf(node).poolWorks();
   }
 
@@ -433,6 +528,32 @@ final class Simulation {
 
   boolean pullCycleStuck(SimNode node) {
     return pullsStick;
+  }
+
+  long newGuid() {
+    return nextGuid++;
+  }
+
+  void resolvedByOperator(List<Integer> writes) {
+    resolvedByOperator.addAll(writes);
+  }
+
+  void operatorUnlocks(SimNode node) {
+    operatorUnlocks.merge(node.name, 1, Integer::sum);
+  }
+
+  /** A request from one node to its peer and its reply, either of which may be lost. */
+  <T> T overNetwork(SimNode from, SimNode to, String what, Supplier<T> action) {
+    if (!delivered(from, to)) {
+      note(what + ": request lost");
+      throw new OperationException(OperationException.Kind.UNANSWERED, "request lost");
+    }
+    T result = action.get();
+    if (!delivered(to, from) || random.nextDouble() < lostReplyRate) {
+      note(what + ": reply lost");
+      throw new OperationException(OperationException.Kind.UNANSWERED, "reply lost");
+    }
+    return result;
   }
 
   /** I3: what a rollback discards must exist somewhere else. */
@@ -615,16 +736,7 @@ final class Simulation {
     }
 
     private <T> T call(String what, Supplier<T> action) {
-      if (!delivered(from, to)) {
-        note(what + ": request lost");
-        throw new OperationException(OperationException.Kind.UNANSWERED, "request lost");
-      }
-      T result = action.get();
-      if (!delivered(to, from) || random.nextDouble() < lostReplyRate) {
-        note(what + ": reply lost");
-        throw new OperationException(OperationException.Kind.UNANSWERED, "reply lost");
-      }
-      return result;
+      return overNetwork(from, to, what, action);
     }
 
     @Override
@@ -701,6 +813,11 @@ final class Simulation {
 
   // ----- the invariants -----
 
+  private boolean disputed() {
+    return a.record().epoch() == b.record().epoch()
+        && !a.record().activeNode().equals(b.record().activeNode());
+  }
+
   private boolean anyLocked() {
     return a.record().isLocked() || b.record().isLocked();
   }
@@ -709,15 +826,27 @@ final class Simulation {
     if (!violations.isEmpty()) {
       return;
     }
+    // The model's pools are the shared FakeZfs's: same live files, same snapshots.
+    for (SimNode node : List.of(a, b)) {
+      Optional<String> mismatch = node.pool.mismatch();
+      if (mismatch.isPresent()) {
+        violations.add(new Violation("FakeZfs", step, mismatch.get()));
+        return;
+      }
+    }
     // I1: never two unfenced nodes accepting writes (a fenced node is powered off: not up).
     if (a.acceptsWrites() && b.acceptsWrites()) {
       violations.add(new Violation("I1", step, "node-a and node-b both accept writes"));
       return;
     }
     // I2: every acknowledged write is on the node accepting writes, unless the service is locked
-    // (then it must still exist where the divergence report finds it).
+    // (then it must still exist where the divergence report finds it) or the operator's
+    // mark-sync-as-fixed kept it aside or, with --discard-divergent, chose to discard it.
     SimNode active = a.acceptsWrites() ? a : b.acceptsWrites() ? b : null;
     for (int write : acked) {
+      if (resolvedByOperator.contains(write)) {
+        continue;
+      }
       boolean somewhere = a.pool.contains(write) || b.pool.contains(write);
       boolean onActive = active == null || active.pool.live.contains(write);
       if (!somewhere || (!onActive && !anyLocked())) {
@@ -732,9 +861,13 @@ final class Simulation {
         return;
       }
     }
-    // I4: a lock is cleared only by mark-sync-as-fixed, which no schedule runs.
+    // I4: a lock is cleared only by mark-sync-as-fixed: no more unlocks than it asked a node for,
+    // each by unlockSync.
     for (SimNode node : List.of(a, b)) {
-      if (!node.store.unlockHistory().isEmpty()) {
+      var unlocks = node.store.unlockHistory();
+      if (unlocks.size() > operatorUnlocks.getOrDefault(node.name, 0)
+          || unlocks.stream()
+              .anyMatch(u -> !u.how().startsWith("unlockSync: mark-sync-as-fixed"))) {
         violations.add(
             new Violation(
                 "I4", step, node.name + " cleared its lock: " + node.store.unlockHistory()));

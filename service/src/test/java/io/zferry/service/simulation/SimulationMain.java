@@ -6,9 +6,10 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code bench/simulate [N] [--seed S]}: runs N seeded schedules (default 10,000) and ends with
- * {@code simulation: schedules=N violations=V}; a violating seed is printed with the command that
- * replays it and the end of its trace. Exits 1 if any schedule broke an invariant.
+ * {@code bench/simulate [N] [--seed S]}: runs N seeded schedules (default 10,000), each on two
+ * nodes and on three (with the witness), and ends with {@code simulation: schedules=N
+ * violations=V}; a violating seed is printed with the command that replays it and the end of its
+ * trace. Exits 1 if any schedule broke an invariant.
  */
 public final class SimulationMain {
   private SimulationMain() {}
@@ -30,22 +31,25 @@ public final class SimulationMain {
     long violations = 0;
     long started = System.nanoTime();
     for (long seed = first; seed < first + count; seed++) {
-      Simulation simulation = new Simulation(seed);
-      List<Simulation.Violation> found = simulation.run();
-      if (!found.isEmpty()) {
+      boolean violated = false;
+      for (Simulation.Setup setup : Simulation.Setup.forSeed(seed)) {
+        Simulation simulation = new Simulation(seed, setup);
+        List<Simulation.Violation> found = simulation.run();
+        if (!found.isEmpty()) {
+          violated = true;
+          System.out.println(describe(seed, setup, found, simulation.trace()));
+        } else if (verbose) {
+          System.out.println("seed " + seed + " (" + setup + "):");
+          simulation.trace().forEach(System.out::println);
+        }
+      }
+      if (violated) {
         violations++;
-        System.out.println(describe(seed, found, simulation.trace()));
-      } else if (verbose) {
-        simulation.trace().forEach(System.out::println);
       }
     }
     System.out.printf("elapsed: %.1f s%n", (System.nanoTime() - started) / 1e9);
     System.out.println("simulation: schedules=" + count + " violations=" + violations);
     System.exit(violations == 0 ? 0 : 1);
-  }
-
-  static String describe(long seed, List<Simulation.Violation> found, List<String> trace) {
-    return describe(seed, Simulation.Setup.forSeed(seed), found, trace);
   }
 
   static String describe(
