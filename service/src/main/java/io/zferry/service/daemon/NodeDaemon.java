@@ -147,8 +147,10 @@ public final class NodeDaemon implements AutoCloseable {
             new PingTargets(new LocalHost(self.value()), config.cluster().pingTargets())::check,
             System::nanoTime,
             config.cluster().heartbeatTimeout());
+    HeldVipsFile heldVips =
+        new HeldVipsFile(config.state().database().resolveSibling(HeldVipsFile.NAME));
     for (ServiceConfig service : config.services()) {
-      VipControl vips = vipsOf(service);
+      VipControl vips = heldVips.recording(service.name().value(), service.vips(), vipsOf(service));
       Optional<LeaderLease> lease = leaderLease(config, service);
       lease.ifPresent(l -> deadMansSwitches.add(deadMansSwitch(config, service, vips, l)));
       services.add(
