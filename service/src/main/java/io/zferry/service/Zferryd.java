@@ -12,6 +12,7 @@ import io.zferry.service.config.ConfigLoader;
 import io.zferry.service.config.ConfigProblem;
 import io.zferry.service.config.PrivateKeyFiles;
 import io.zferry.service.config.ServiceConfig;
+import io.zferry.service.config.UnitWatchdog;
 import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.daemon.NodeDaemon;
 import io.zferry.service.model.NodeName;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Option;
     description = "Keeps ZFS pools highly available on two shared-nothing nodes.")
 public final class Zferryd implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Zferryd.class);
-  private static final Duration SLOWEST_PEER_PROBES = Duration.ofSeconds(4);
+  private static final Duration SLOWEST_PEER_PROBES = UnitWatchdog.SLOWEST_PEER_PROBES;
 
   /**
    * How long each start-up step may take before systemd's start timeout ends it: a small node (one

@@ -7,6 +7,7 @@ import io.zferry.service.config.ConfigException;
 import io.zferry.service.config.ConfigLoader;
 import io.zferry.service.config.ConfigProblem;
 import io.zferry.service.config.PrivateKeyFiles;
+import io.zferry.service.config.UnitWatchdog;
 import io.zferry.service.config.ZferryConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -86,6 +87,9 @@ final class ConfigCommand implements Runnable {
         config = ConfigLoader.load(file);
       } catch (ConfigException e) {
         problems.addAll(e.problems());
+      }
+      if (config != null) {
+        problems.addAll(UnitWatchdog.SHIPPED.check(config));
       }
       if (config != null && !skipFiles) {
         problems.addAll(ConfigFiles.check(config, ConfigFiles.LOCAL));

@@ -26,6 +26,7 @@ public final class LeaderLease {
   private final Duration safetyMargin;
   private final LongSupplier nanoTime;
 
+  private volatile ServingDeadline deadline = ServingDeadline.NONE;
   private boolean held;
   private long leaseId;
   private long renewedSentAt;
@@ -108,6 +109,8 @@ public final class LeaderLease {
    */
   public Optional<String> handOver(String to) {
     lost("the leader key was handed to " + to);
+    // A switchover takes the VIPs down and stops writes before it hands the key over.
+    deadline.notServing();
     Answer answer = witness.handOver(self, to);
     if (answer instanceof Answer.Granted) {
       return Optional.empty();
@@ -139,6 +142,19 @@ public final class LeaderLease {
     return held;
   }
 
+  /**
+   * Tells {@code watcher} the serving deadline of every successful renewal, and when a control step
+   * has stopped serving (a {@link DeadMansSwitch} acts if that does not come in time).
+   */
+  public void watchedBy(ServingDeadline watcher) {
+    this.deadline = Objects.requireNonNull(watcher, "watcher");
+  }
+
+  /** A control step stopped serving (VIPs down, writes stopped): the deadline is met. */
+  public void steppedDown() {
+    deadline.notServing();
+  }
+
   /** When a renewal is due after the last successful one. */
   public Duration renewalPeriod() {
     return ttl.dividedBy(3);
@@ -148,6 +164,7 @@ public final class LeaderLease {
     held = true;
     leaseId = lease;
     renewedSentAt = sentAt;
+    deadline.servingUntil(sentAt + ttl.minus(safetyMargin).toNanos());
     lostBecause = "";
     lastFailure = "";
   }

@@ -92,6 +92,9 @@ public final class ServiceControl {
       next = decide(local);
     }
     Decision applied = apply(next, local);
+    if (stoppedServing(applied)) {
+      lease.ifPresent(LeaderLease::steppedDown);
+    }
     decision = applied;
     lastProgress = nanoTime.getAsLong();
     return applied;
@@ -215,6 +218,16 @@ public final class ServiceControl {
     return adopted;
   }
 
+  /**
+   * Whether this step told the ports to serve no longer, and they returned: VIPs down, writes
+   * stopped or the pool left alone (Serve, TakeOver and Unchanged leave the node as it serves).
+   */
+  private static boolean stoppedServing(Decision applied) {
+    return applied instanceof Decision.Follow
+        || applied instanceof Decision.Hold
+        || applied instanceof Decision.StandAside;
+  }
+
   private Decision apply(Decision next, ServiceState local) {
     if (next instanceof Decision.Serve) {
       Optional<String> noLease = lease.flatMap(LeaderLease::keep);
@@ -224,6 +237,16 @@ public final class ServiceControl {
             self + " owns the record at epoch " + local.epoch() + ", but " + noLease.get());
       }
       ports.serve();
+      if (lease.isPresent() && !lease.get().held()) {
+        // This step outlived the lease (a zfs call hung in it): whatever it just brought up goes
+        // down again before the peer can acquire the key.
+        ports.follow(false, true);
+        return new Decision.Hold(
+            self
+                + " owns the record at epoch "
+                + local.epoch()
+                + ", but its lease ran out while it served; it holds until it has the lease again");
+      }
     } else if (next instanceof Decision.Follow follow) {
       lease.ifPresent(LeaderLease::drop);
       ports.follow(follow.pull(), false);

@@ -24,6 +24,7 @@ import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.control.ControlProgress;
+import io.zferry.service.control.DeadMansSwitch;
 import io.zferry.service.control.LeaderLease;
 import io.zferry.service.failover.ManagedVips;
 import io.zferry.service.failover.PeerWatch;
@@ -91,6 +92,7 @@ public final class NodeDaemon implements AutoCloseable {
   private final NodeCounters counters = new NodeCounters();
   private final ScheduledExecutorService heartbeat;
   private final List<ScheduledExecutorService> controls = new ArrayList<>();
+  private final List<DeadMansSwitch> deadMansSwitches = new ArrayList<>();
   private volatile Runnable afterHeartbeat = () -> {};
   private final LagHistory lagHistory;
   private final RuntimeSettings runtimeSettings;
@@ -145,7 +147,12 @@ public final class NodeDaemon implements AutoCloseable {
             new PingTargets(new LocalHost(self.value()), config.cluster().pingTargets())::check,
             System::nanoTime,
             config.cluster().heartbeatTimeout());
+    HeldVipsFile heldVips =
+        new HeldVipsFile(config.state().database().resolveSibling(HeldVipsFile.NAME));
     for (ServiceConfig service : config.services()) {
+      VipControl vips = heldVips.recording(service.name().value(), service.vips(), vipsOf(service));
+      Optional<LeaderLease> lease = leaderLease(config, service);
+      lease.ifPresent(l -> deadMansSwitches.add(deadMansSwitch(config, service, vips, l)));
       services.add(
           new ServiceRuntime(
               self,
@@ -158,11 +165,11 @@ public final class NodeDaemon implements AutoCloseable {
               peerWatch,
               isolation,
               config.cluster().heartbeatTimeout(),
-              vipsOf(service),
+              vips,
               scheduler,
               clock,
               System::nanoTime,
-              leaderLease(config, service)));
+              lease));
     }
     this.heartbeat = singleThread("heartbeat");
     this.lagHistory = new LagHistory(clock);
@@ -256,6 +263,7 @@ public final class NodeDaemon implements AutoCloseable {
     for (ServiceRuntime service : services) {
       service.start();
     }
+    deadMansSwitches.forEach(DeadMansSwitch::start);
     api.start();
     long every = config.cluster().heartbeatInterval().toMillis();
     heartbeat.scheduleWithFixedDelay(
@@ -281,6 +289,19 @@ public final class NodeDaemon implements AutoCloseable {
         LagHistory.EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
     log.info("zferryd on {} serving {} service(s)", self.value(), services.size());
+  }
+
+  /** Drops the service's VIPs should its control loop not step down by its lease's deadline. */
+  private DeadMansSwitch deadMansSwitch(
+      ZferryConfig config, ServiceConfig service, VipControl vips, LeaderLease lease) {
+    DeadMansSwitch deadMan =
+        new DeadMansSwitch(
+            service.name().value(),
+            config.witness().orElseThrow().safetyMargin(),
+            System::nanoTime,
+            LeaseSafeguards.of(vips, localZfs, service.pool()));
+    lease.watchedBy(deadMan);
+    return deadMan;
   }
 
   /** This node's hold on the service's leader key, if the cluster has a witness. */
@@ -455,6 +476,7 @@ public final class NodeDaemon implements AutoCloseable {
     heartbeat.shutdownNow();
     lagSampler.shutdownNow();
     controls.forEach(ScheduledExecutorService::shutdownNow);
+    deadMansSwitches.forEach(DeadMansSwitch::close);
     api.close();
     services.forEach(ServiceRuntime::close);
     scheduler.close();

@@ -23,6 +23,9 @@ final class FakePorts implements ControlPorts {
   int fenceAttempts;
   final List<String> calls = new ArrayList<>();
 
+  /** Runs inside {@link #serve}: a test makes the step slow there (a hung zfs call). */
+  Runnable duringServe = () -> {};
+
   static PeerView answering(String owner, long epoch, boolean locked) {
     return new PeerView.Answering(Optional.of(new PeerView.PeerServiceState(owner, epoch, locked)));
   }
@@ -78,6 +81,7 @@ final class FakePorts implements ControlPorts {
   public void serve() {
     calls.add("serve");
     servedWrites = true;
+    duringServe.run();
   }
 
   @Override

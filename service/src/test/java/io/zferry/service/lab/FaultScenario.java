@@ -79,27 +79,36 @@ final class FaultScenario implements AutoCloseable {
 
   /** How a scenario's cluster differs from the default one. */
   record Options(
-      List<String> settings, List<String> cluster, List<String> service, boolean waitForWrites) {
+      List<String> settings,
+      List<String> cluster,
+      List<String> service,
+      boolean waitForWrites,
+      boolean failablePools) {
     static Options defaults() {
-      return new Options(List.of(), List.of(), List.of(), true);
+      return new Options(List.of(), List.of(), List.of(), true, false);
+    }
+
+    /** Each pool's vdev file on a FUSE mount, for {@code lab pool-fail}. */
+    Options withFailablePools() {
+      return new Options(settings, cluster, service, waitForWrites, true);
     }
 
     Options fencing(String policyYaml) {
       List<String> s = new ArrayList<>(service);
       s.add("fencing: " + policyYaml);
-      return new Options(settings, cluster, s, waitForWrites);
+      return new Options(settings, cluster, s, waitForWrites, failablePools);
     }
 
     Options setting(String yaml) {
       List<String> s = new ArrayList<>(settings);
       s.add(yaml);
-      return new Options(s, cluster, service, waitForWrites);
+      return new Options(s, cluster, service, waitForWrites, failablePools);
     }
 
     Options clusterKey(String yaml) {
       List<String> c = new ArrayList<>(cluster);
       c.add(yaml);
-      return new Options(settings, c, service, waitForWrites);
+      return new Options(settings, c, service, waitForWrites, failablePools);
     }
   }
 
@@ -139,7 +148,7 @@ final class FaultScenario implements AutoCloseable {
    */
   static FaultScenario start(Lab lab, String name, Options options) {
     FaultScenario s = new FaultScenario(lab, name, options);
-    s.boot(options.waitForWrites());
+    s.boot(options.waitForWrites(), options.failablePools());
     return s;
   }
 
@@ -150,7 +159,7 @@ final class FaultScenario implements AutoCloseable {
         + ", fence], timeout: 30s}";
   }
 
-  private void boot(boolean waitForWrites) {
+  private void boot(boolean waitForWrites, boolean failablePools) {
     try {
       Files.createDirectories(work);
       for (Path old : Files.newDirectoryStream(work)) {
@@ -164,13 +173,13 @@ final class FaultScenario implements AutoCloseable {
     labHealthy = false;
     if (reuse) {
       try {
-        cluster.startOnRenewedPools(Optional.of(POOL_SIZE));
+        cluster.startOnRenewedPools(Optional.of(POOL_SIZE), failablePools);
       } catch (RuntimeException e) {
         System.err.println(name + ": renewing the pools failed, rebuilding the lab: " + e);
-        cluster.startFresh(Optional.of(POOL_SIZE));
+        cluster.startFresh(Optional.of(POOL_SIZE), failablePools);
       }
     } else {
-      cluster.startFresh(Optional.of(POOL_SIZE));
+      cluster.startFresh(Optional.of(POOL_SIZE), failablePools);
     }
     cluster.awaitStatus(
         "node-a", BUDGET, s -> s.vipsHeld().contains(VIP + "/24"), "node-a to raise the VIP");

@@ -94,11 +94,19 @@ final class LabCluster implements AutoCloseable {
    * default: fault scenarios that fill a pool need one small enough to fill in seconds.
    */
   void startFresh(Optional<String> poolSize) {
+    startFresh(poolSize, false);
+  }
+
+  /** As {@link #startFresh(Optional)}; {@code failablePools} for {@code lab pool-fail}. */
+  void startFresh(Optional<String> poolSize, boolean failablePools) {
     lab.down();
     if (poolSize.isPresent()) {
       lab.command("up", "--pool-size", poolSize.get());
     } else {
       lab.command("up");
+    }
+    if (failablePools) {
+      lab.command(repool(poolSize, true));
     }
     launchFresh();
   }
@@ -110,14 +118,27 @@ final class LabCluster implements AutoCloseable {
    * rebuilds it, since zfs-fuse can keep something busy after that.
    */
   void startOnRenewedPools(Optional<String> poolSize) {
+    startOnRenewedPools(poolSize, false);
+  }
+
+  /**
+   * As {@link #startOnRenewedPools(Optional)}; {@code failablePools} puts each pool's vdev file on
+   * a FUSE mount that {@code lab pool-fail} can kill.
+   */
+  void startOnRenewedPools(Optional<String> poolSize, boolean failablePools) {
     stop("node-a");
     stop("node-b");
-    if (poolSize.isPresent()) {
-      lab.command("repool", "--pool-size", poolSize.get());
-    } else {
-      lab.command("repool");
-    }
+    lab.command(repool(poolSize, failablePools));
     launchFresh();
+  }
+
+  private static String[] repool(Optional<String> poolSize, boolean failablePools) {
+    List<String> args = new ArrayList<>(List.of("repool"));
+    poolSize.ifPresent(size -> args.addAll(List.of("--pool-size", size)));
+    if (failablePools) {
+      args.add("--failable");
+    }
+    return args.toArray(String[]::new);
   }
 
   /** Fresh tokens, state and configuration, then both daemons. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,41 @@ class PoolHealthFaultIT extends FaultSuiteBase {
         System.err.println("thaw " + node + ": " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * The takeover itself passes: node-a reads SUSPENDED, stands aside, node-b fences it and takes
+   * over locked. The post-fault check fails, twice out of two runs: the last write node-a
+   * acknowledged (dd conv=fsync) before its disk failed is neither on node-b nor named by node-a's
+   * divergence report after node-a boots with its disk back and mark-sync-as-fixed sets its data
+   * aside. Whether zfs-fuse loses that fsynced write or the set-aside misses a log (ZIL) not yet
+   * replayed is open; the scenario stays off until that is found.
+   */
+  @Test
+  @Disabled("an acknowledged write is lost after the active's disk fails; see the comment")
+  @DisplayName("the active's pool suspends (its disk fails): the passive fences it and takes over")
+  void suspendedPoolOnTheActive() {
+    start(FaultScenario.Options.defaults().withFailablePools());
+    s.beforeFault("node-b");
+    // zfs-fuse suspends the pool (failmode=wait): writes hang, zfs commands fail at once, and
+    // zpool status says ZFS-8000-HC, which zferry reads as SUSPENDED health.
+    s.lab("pool-fail", "node-a");
+    ServiceStatus b =
+        s.cluster()
+            .awaitStatus(
+                "node-b",
+                HANG_BUDGET,
+                st -> st.role().equals("active") && "active".equals(st.state()),
+                "node-b to fence node-a, whose pool is suspended, and take over");
+    s.stopWriter();
+    s.disturbedTheLab();
+    assertThat(b.epoch()).isEqualTo(1);
+    assertThat(b.syncLocked()).as("an automatic failover locks the sync").isTrue();
+    assertThat(s.cluster().status("node-a")).as("node-a was powered off by the fence").isEmpty();
+    // The disk is back when node-a boots: its pool imports from the last complete transaction.
+    bootOldActiveA();
+    markSyncAsFixed();
+    s.settleAndVerify("node-b");
   }
 
   @Test

@@ -48,6 +48,15 @@ public record Capabilities(
     return implementation.equals("zfs-fuse");
   }
 
+  /**
+   * OpenZFS derives {@code health} from the pool's status and prints {@code SUSPENDED} for a pool
+   * whose I/O failed under {@code failmode=wait}; zfs-fuse prints the vdevs' state ({@code ONLINE})
+   * for such a pool, and says it only in {@code zpool status}.
+   */
+  public boolean healthShowsSuspended() {
+    return !implementation.equals("zfs-fuse");
+  }
+
   public static Capabilities zfsFuse() {
     return new Capabilities(
         "zfs-fuse", false, false, false, false, false, false, false, false, false, false, false);

@@ -472,7 +472,24 @@ public final class CliZfs implements Zfs {
     if (!result.succeeded()) {
       throw failure(result);
     }
-    return result.stdout().strip();
+    String health = result.stdout().strip();
+    if (health.equals("ONLINE") && !capabilities().healthShowsSuspended()) {
+      return suspendedByStatus(dataset.pool(), timeout) ? "SUSPENDED" : health;
+    }
+    return health;
+  }
+
+  /**
+   * Whether {@code zpool status POOL} names the status that OpenZFS shows as {@code SUSPENDED}
+   * health: I/O failures under {@code failmode=wait} (message ZFS-8000-HC).
+   */
+  private boolean suspendedByStatus(String pool, Duration timeout) {
+    CommandResult status = host.run(new Command(List.of(zpoolProgram(), "status", pool)), timeout);
+    if (!status.succeeded()) {
+      throw failure(status);
+    }
+    return status.stdout().contains("faulted in response to IO failures")
+        || status.stdout().contains("ZFS-8000-HC");
   }
 
   /**

@@ -45,4 +45,48 @@ class PoolHealthCommandTest {
         .isInstanceOf(ZfsCommandException.class)
         .hasMessageContaining("no such pool");
   }
+
+  private static final String[] ZFS_FUSE_LIST_P = {"2", "", "invalid option 'p'\n"};
+
+  @Test
+  void zfsFuseShowsASuspendedPoolAsOnlineAndSaysItInItsStatus() {
+    CliZfs zfs =
+        new CliZfs(
+            new Scripted(
+                Map.of(
+                    "zfs version",
+                    new String[] {"1", "", "unrecognized command 'version'\n"},
+                    "zfs list -H -p -o name",
+                    ZFS_FUSE_LIST_P,
+                    "zpool list -H -o health tank",
+                    new String[] {"0", "ONLINE\n", ""},
+                    "zpool status tank",
+                    new String[] {
+                      "0",
+                      "  pool: tank\n state: ONLINE\nstatus: One or more devices are faulted in"
+                          + " response to IO failures.\n   see: http://www.sun.com/msg/ZFS-8000-HC\n",
+                      ""
+                    })));
+    assertThat(zfs.poolHealth(DatasetName.of("tank/data"), Duration.ofSeconds(5)))
+        .isEqualTo("SUSPENDED");
+  }
+
+  @Test
+  void aHealthyZfsFusePoolStaysOnline() {
+    CliZfs zfs =
+        new CliZfs(
+            new Scripted(
+                Map.of(
+                    "zfs version",
+                    new String[] {"1", "", "unrecognized command 'version'\n"},
+                    "zfs list -H -p -o name",
+                    ZFS_FUSE_LIST_P,
+                    "zpool list -H -o health tank",
+                    new String[] {"0", "ONLINE\n", ""},
+                    "zpool status tank",
+                    new String[] {
+                      "0", "  pool: tank\n state: ONLINE\n scrub: none requested\n", ""
+                    })));
+    assertThat(zfs.poolHealth(DatasetName.of("tank"), Duration.ofSeconds(5))).isEqualTo("ONLINE");
+  }
 }
