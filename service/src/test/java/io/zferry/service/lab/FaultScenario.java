@@ -79,29 +79,46 @@ final class FaultScenario implements AutoCloseable {
 
   /** How a scenario's cluster differs from the default one. */
   record Options(
-      List<String> settings, List<String> cluster, List<String> service, boolean waitForWrites) {
+      List<String> settings,
+      List<String> cluster,
+      List<String> service,
+      boolean waitForWrites,
+      boolean witness) {
     static Options defaults() {
-      return new Options(List.of(), List.of(), List.of(), true);
+      return new Options(List.of(), List.of(), List.of(), true, false);
     }
 
     Options fencing(String policyYaml) {
       List<String> s = new ArrayList<>(service);
       s.add("fencing: " + policyYaml);
-      return new Options(settings, cluster, s, waitForWrites);
+      return new Options(settings, cluster, s, waitForWrites, witness);
     }
 
     Options setting(String yaml) {
       List<String> s = new ArrayList<>(settings);
       s.add(yaml);
-      return new Options(s, cluster, service, waitForWrites);
+      return new Options(s, cluster, service, waitForWrites, witness);
     }
 
     Options clusterKey(String yaml) {
       List<String> c = new ArrayList<>(cluster);
       c.add(yaml);
-      return new Options(settings, c, service, waitForWrites);
+      return new Options(settings, c, service, waitForWrites, witness);
+    }
+
+    /** The lab's three etcd members as the witness ({@link #WITNESS_TTL}). */
+    Options withWitness() {
+      return new Options(settings, cluster, service, waitForWrites, true);
     }
   }
+
+  /**
+   * The witness lease of scenarios that use one: short, so a lost lease is over within the budget;
+   * the margin is above two heartbeat timeouts of a busy machine's stalls.
+   */
+  static final Duration WITNESS_TTL = Duration.ofSeconds(12);
+
+  static final Duration WITNESS_MARGIN = Duration.ofSeconds(5);
 
   private FaultScenario(Lab lab, String name, Options options) {
     this.lab = lab;
@@ -130,6 +147,14 @@ final class FaultScenario implements AutoCloseable {
     }
     serviceYaml.addAll(options.service());
     this.cluster = new LabCluster(lab, "fault", settings, clusterYaml, serviceYaml);
+    if (options.witness()) {
+      cluster.withTopLevelYaml(
+          List.of(
+              "witness:",
+              "  endpoints: [" + String.join(", ", lab.etcdEndpoints()) + "]",
+              "  ttl: " + WITNESS_TTL.toSeconds() + "s",
+              "  safetyMargin: " + WITNESS_MARGIN.toSeconds() + "s"));
+    }
   }
 
   /**
