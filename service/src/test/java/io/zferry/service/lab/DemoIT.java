@@ -62,6 +62,9 @@ class DemoIT {
   @DisplayName("the demo with the witness: a cut peer link leaves exactly one node serving")
   void cutPeerLinkLeavesOneNodeServing(Lab lab) {
     this.lab = lab;
+    // As a user starts it: on a lab of its own (pools that another test left holding zferry's
+    // snapshots would rightly make zferryd refuse to start without its state).
+    lab.down();
     // The build that runs this test has just packaged the checkout.
     CommandResult up =
         run(
@@ -93,7 +96,7 @@ class DemoIT {
         () -> replicated(writer, Writer.checksumsOn(lab.nodeB())) >= 5);
     int acksAtFault = writer.acknowledgedWrites().size();
 
-    ServingWatch serving = new ServingWatch(lab, VIP);
+    ServingWatch serving = new ServingWatch(lab, VIP, this::status);
     lab.command("partition");
     try {
       // Long enough for node-a's lease to expire twice over if it could not renew it.
