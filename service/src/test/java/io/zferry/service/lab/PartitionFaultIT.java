@@ -76,7 +76,7 @@ class PartitionFaultIT extends FaultSuiteBase {
                       && s.cluster()
                           .status("node-a")
                           .filter(st -> !"active".equals(st.state()))
-                          .isPresent()));
+                          .isPresent());
       Duration stoodDown = Duration.between(fault, Instant.now());
       ServiceStatus a = s.cluster().status("node-a").orElseThrow();
       System.out.println(
