@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * The two-node lab of {@code test-fixtures/bin/lab}: node-a and node-b with their own zfs-fuse pool
- * {@code tank} and sshd, and a client namespace on the same bridge. This class only drives the
- * script and reads the {@code lab.env} it writes; the script is the single source of truth about
- * namespaces, addresses and keys.
+ * {@code tank}, sshd and etcd member, a client namespace and the witness host (the third etcd
+ * member) on the same bridge. This class only drives the script and reads the {@code lab.env} it
+ * writes; the script is the single source of truth about namespaces, addresses and keys.
  */
 public final class Lab implements AutoCloseable {
   /** Where the script is; the build sets it, a developer may override it. */
@@ -69,6 +69,7 @@ public final class Lab implements AutoCloseable {
           case "node-a" -> "NODE_A";
           case "node-b" -> "NODE_B";
           case "client" -> "CLIENT";
+          case "witness" -> "WITNESS";
           default -> throw new IllegalArgumentException("the lab has no node " + name);
         };
     String port = env.getOrDefault(key + "_SSH_PORT", "0");
@@ -79,6 +80,19 @@ public final class Lab implements AutoCloseable {
         Path.of(required("CLIENT_KEY")),
         Path.of(required("KNOWN_HOSTS")),
         Arrays.asList(required(key + "_NSENTER").trim().split("\\s+")));
+  }
+
+  /** The witness host: the etcd member that is neither node's, reachable over the clients' LAN. */
+  public LabNode witness() {
+    return node("witness");
+  }
+
+  /**
+   * The client URLs of the lab's three etcd members (node-a's, node-b's, the witness host's), as a
+   * zferry configuration lists them under {@code witness.endpoints}.
+   */
+  public List<String> etcdEndpoints() {
+    return List.of(required("ETCD_ENDPOINTS").split(","));
   }
 
   public Path directory() {

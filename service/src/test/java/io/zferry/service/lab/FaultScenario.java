@@ -83,34 +83,48 @@ final class FaultScenario implements AutoCloseable {
       List<String> cluster,
       List<String> service,
       boolean waitForWrites,
-      boolean failablePools) {
+      boolean failablePools,
+      boolean witness) {
     static Options defaults() {
-      return new Options(List.of(), List.of(), List.of(), true, false);
+      return new Options(List.of(), List.of(), List.of(), true, false, false);
     }
 
     /** Each pool's vdev file on a FUSE mount, for {@code lab pool-fail}. */
     Options withFailablePools() {
-      return new Options(settings, cluster, service, waitForWrites, true);
+      return new Options(settings, cluster, service, waitForWrites, true, witness);
     }
 
     Options fencing(String policyYaml) {
       List<String> s = new ArrayList<>(service);
       s.add("fencing: " + policyYaml);
-      return new Options(settings, cluster, s, waitForWrites, failablePools);
+      return new Options(settings, cluster, s, waitForWrites, failablePools, witness);
     }
 
     Options setting(String yaml) {
       List<String> s = new ArrayList<>(settings);
       s.add(yaml);
-      return new Options(s, cluster, service, waitForWrites, failablePools);
+      return new Options(s, cluster, service, waitForWrites, failablePools, witness);
     }
 
     Options clusterKey(String yaml) {
       List<String> c = new ArrayList<>(cluster);
       c.add(yaml);
-      return new Options(settings, c, service, waitForWrites, failablePools);
+      return new Options(settings, c, service, waitForWrites, failablePools, witness);
+    }
+
+    /** The lab's three etcd members as the witness ({@link #WITNESS_TTL}). */
+    Options withWitness() {
+      return new Options(settings, cluster, service, waitForWrites, failablePools, true);
     }
   }
+
+  /**
+   * The witness lease of scenarios that use one: short, so a lost lease is over within the budget;
+   * the margin is above two heartbeat timeouts of a busy machine's stalls.
+   */
+  static final Duration WITNESS_TTL = Duration.ofSeconds(12);
+
+  static final Duration WITNESS_MARGIN = Duration.ofSeconds(5);
 
   private FaultScenario(Lab lab, String name, Options options) {
     this.lab = lab;
@@ -139,6 +153,14 @@ final class FaultScenario implements AutoCloseable {
     }
     serviceYaml.addAll(options.service());
     this.cluster = new LabCluster(lab, "fault", settings, clusterYaml, serviceYaml);
+    if (options.witness()) {
+      cluster.withTopLevelYaml(
+          List.of(
+              "witness:",
+              "  endpoints: [" + String.join(", ", lab.etcdEndpoints()) + "]",
+              "  ttl: " + WITNESS_TTL.toSeconds() + "s",
+              "  safetyMargin: " + WITNESS_MARGIN.toSeconds() + "s"));
+    }
   }
 
   /**

@@ -38,6 +38,7 @@ final class LabCluster implements AutoCloseable {
   private final String clusterExtras;
   private final String serviceExtras;
   private String apiExtras = "";
+  private String topLevelExtras = "";
 
   /**
    * @param settingsYaml the {@code defaults:} block's keys, e.g. {@code "snapshotInterval: 5s"}
@@ -68,6 +69,12 @@ final class LabCluster implements AutoCloseable {
   /** More keys of the {@code api:} block, e.g. the GUI's {@code users:}; set before starting. */
   LabCluster withApiYaml(List<String> apiYaml) {
     this.apiExtras = indented("  ", apiYaml);
+    return this;
+  }
+
+  /** More top-level blocks, e.g. {@code witness:}; set before starting. */
+  LabCluster withTopLevelYaml(List<String> yaml) {
+    this.topLevelExtras = indented("", yaml);
     return this;
   }
 
@@ -215,6 +222,7 @@ final class LabCluster implements AutoCloseable {
         apiExtras.stripTrailing(),
         "state:",
         "  database: " + stateDb(node),
+        topLevelExtras.stripTrailing(),
         "");
   }
 
