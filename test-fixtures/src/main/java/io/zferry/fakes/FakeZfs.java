@@ -743,9 +743,13 @@ public final class FakeZfs implements Zfs {
   @Override
   public synchronized OptionalLong estimateSendSize(SendSpec spec) {
     if (capabilities.sendSizeEstimate()) {
+      List<String> argv = new ArrayList<>(spec.arguments());
+      argv.addAll(1, List.of("-n", "-P"));
+      record(argv);
       return sender.size(spec);
     }
     if (spec instanceof SendSpec.Full full && !full.flags().replicate()) {
+      record(List.of("get", "-H", "-p", "-o", "value", "referenced", full.to().dataset().value()));
       return OptionalLong.of(FakeDataset.size(requireSnapshot(full.to()).content));
     }
     return OptionalLong.empty();

@@ -18,6 +18,7 @@ import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.snapshot.zfs.ZfsCommandException;
 import io.zferry.sync.plan.Plan;
 import io.zferry.sync.plan.ReplicationPlanner;
+import io.zferry.sync.transfer.LateEstimate;
 import io.zferry.sync.transfer.StreamTransfer;
 import io.zferry.sync.transfer.TransferException;
 import io.zferry.sync.transfer.TransferFailedException;
@@ -81,6 +82,11 @@ public final class Puller {
 
   private static final long SET_ASIDE_MIN_FREE = 64L * 1024 * 1024;
   private static final Duration TRANSIENT_RETRY_DELAY = Duration.ofSeconds(2);
+
+  /** A stream still running after this long, or this large, gets a size estimate ({@code -nP}). */
+  private static final Duration ESTIMATE_AFTER_STREAMING = Duration.ofSeconds(2);
+
+  private static final long ESTIMATE_AFTER_BYTES = 64L * 1024 * 1024;
 
   private final Zfs source;
   private final Zfs target;
@@ -783,11 +789,10 @@ public final class Puller {
 
   private long transferOnce(
       DatasetName dataset, String description, SendSpec send, ReceiveSpec receive) {
-    OptionalLong estimate = estimate(send);
-    TransferOptions options =
-        estimate.isPresent()
-            ? transferOptions.withEstimatedTotalBytes(estimate.getAsLong())
-            : transferOptions;
+    // The size is asked for only if the stream proves long: each command on the peer starts a
+    // JVM there, and most cycles move a few kB.
+    LateEstimate estimate =
+        new LateEstimate(() -> estimate(send), ESTIMATE_AFTER_STREAMING, ESTIMATE_AFTER_BYTES);
     ProgressLog progressLog = new ProgressLog(dataset, description);
     log.info("{}: {}", dataset, description);
     checkNotCancelled();
@@ -800,7 +805,9 @@ public final class Puller {
           throw new PullCancelledException(pool);
         }
         TransferResult result =
-            new StreamTransfer(clock, options, progressLog).run(sender, receiver);
+            new StreamTransfer(clock, transferOptions, progressLog)
+                .withLateEstimate(estimate)
+                .run(sender, receiver);
         return result.bytes();
       } catch (TransferException e) {
         checkNotCancelled();

@@ -1,7 +1,9 @@
 package io.zferry.sync.serve;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,8 +55,59 @@ public final class ZferryServe {
     this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
   }
 
+  /**
+   * One command of each shape the peer sends, and one it must refuse: {@code --warm-up} runs them
+   * through the checks (nothing is executed) while the launcher records a class-data sharing
+   * archive, so the archive holds every class a real command loads.
+   */
+  static final List<String> WARM_UP =
+      List.of(
+          "zfs version",
+          "'zfs' 'list' '-H' '-p' '-r' '-t' 'snapshot' '-o' 'name,guid,createtxg,creation' 'tank'",
+          "'zfs' 'get' '-H' '-p' '-r' '-o' 'name,property,value' 'guid,createtxg,creation' 'tank'",
+          "'zfs' 'get' '-H' '-p' '-o' 'value' 'referenced' 'tank/data@zferry-1'",
+          "'zfs' 'send' '-n' '-P' '-p' '-c' '-I' 'tank/data@zferry-1' 'tank/data@zferry-2'",
+          "'zfs' 'send' '-w' '-i' 'tank/data#zferry-1' 'tank/data@zferry-2'",
+          "'zfs' 'send' '-t' '1-e604ea4bf-e0-789c63a2'",
+          "'zfs' 'destroy' 'tank@zferry-1'");
+
   public static void main(String[] args) {
+    if (args.length == 1 && args[0].equals("--warm-up")) {
+      System.exit(warmUp(System.err));
+    }
     System.exit(serve(args, System.getenv(), System.err));
+  }
+
+  /**
+   * Checks {@link #WARM_UP} and runs nothing; returns 0 if each command got the verdict it should
+   * (all accepted but the last), otherwise 1 with the command named on {@code err}.
+   */
+  static int warmUp(PrintStream err) {
+    List<Integer> statuses = new ArrayList<>();
+    ByteArrayOutputStream refusals = new ByteArrayOutputStream();
+    ZferryServe checker =
+        new ZferryServe(
+            "/usr/sbin/zfs",
+            argv -> 0,
+            new PrintStream(refusals, true, StandardCharsets.UTF_8),
+            message -> {});
+    for (String line : WARM_UP) {
+      statuses.add(checker.handle(line));
+    }
+    for (int i = 0; i < WARM_UP.size(); i++) {
+      int expected = i == WARM_UP.size() - 1 ? REFUSED : 0;
+      if (statuses.get(i) != expected) {
+        err.println(
+            "zferry serve --warm-up: "
+                + printable(WARM_UP.get(i))
+                + " gave "
+                + statuses.get(i)
+                + ", not "
+                + expected);
+        return 1;
+      }
+    }
+    return 0;
   }
 
   /** {@code zferry serve [--zfs PATH]} with the real environment; returns the exit status. */

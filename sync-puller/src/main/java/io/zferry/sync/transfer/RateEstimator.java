@@ -16,7 +16,7 @@ public final class RateEstimator {
   private static final int MAX_SAMPLES = 256;
 
   private final Instant start;
-  private final long estimatedTotalBytes;
+  private long estimatedTotalBytes;
   private final Duration window;
   private final ArrayDeque<Sample> samples = new ArrayDeque<>();
 
@@ -36,6 +36,13 @@ public final class RateEstimator {
         estimatedTotalBytes < 0 ? TransferProgress.UNKNOWN : estimatedTotalBytes;
     this.window = window;
     samples.add(new Sample(start, 0));
+  }
+
+  /** An expected size that arrived while the transfer runs ({@link LateEstimate}). */
+  public void learnTotal(long bytes) {
+    if (bytes >= 0) {
+      estimatedTotalBytes = bytes;
+    }
   }
 
   /** Records an observation and returns the progress it implies. */

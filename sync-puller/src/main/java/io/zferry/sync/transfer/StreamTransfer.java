@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -46,11 +47,26 @@ public final class StreamTransfer {
   private final Clock clock;
   private final TransferOptions options;
   private final ProgressListener listener;
+  private final Optional<LateEstimate> lateEstimate;
 
   public StreamTransfer(Clock clock, TransferOptions options, ProgressListener listener) {
+    this(clock, options, listener, Optional.empty());
+  }
+
+  private StreamTransfer(
+      Clock clock,
+      TransferOptions options,
+      ProgressListener listener,
+      Optional<LateEstimate> lateEstimate) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.options = Objects.requireNonNull(options, "options");
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.lateEstimate = lateEstimate;
+  }
+
+  /** The same transfer, learning the stream's size from {@code estimate} once it proves long. */
+  public StreamTransfer withLateEstimate(LateEstimate estimate) {
+    return new StreamTransfer(clock, options, listener, Optional.of(estimate));
   }
 
   /**
@@ -71,6 +87,7 @@ public final class StreamTransfer {
     OutputStream out = receiver.stdin();
     Instant nextReport = started.plus(options.progressInterval());
     long bytes = 0;
+    Instant firstByte = null;
     IOException readFailure = null;
     IOException writeFailure = null;
 
@@ -98,6 +115,11 @@ public final class StreamTransfer {
         bytes += n;
         watchdog.moved();
         Instant now = clock.instant();
+        if (lateEstimate.isPresent()) {
+          firstByte = firstByte == null ? now : firstByte;
+          lateEstimate.get().onProgress(Duration.between(firstByte, now), bytes);
+          rates.learnTotal(lateEstimate.get().total());
+        }
         if (!now.isBefore(nextReport)) {
           report(rates.update(now, bytes));
           nextReport = now.plus(options.progressInterval());
@@ -154,6 +176,7 @@ public final class StreamTransfer {
     }
 
     Instant finished = clock.instant();
+    lateEstimate.ifPresent(estimate -> rates.learnTotal(estimate.total()));
     report(rates.finish(finished, bytes));
     TransferResult result = new TransferResult(bytes, Duration.between(started, finished));
     log.debug("transfer '{}' -> '{}' done: {}", sender.command(), receiver.command(), result);

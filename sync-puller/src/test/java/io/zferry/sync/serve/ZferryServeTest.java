@@ -106,4 +106,19 @@ class ZferryServeTest {
         .as("only the accepted command is printed")
         .isEqualTo("/sbin/zfs\nsend\n-R\ntank@s1\n");
   }
+
+  @Test
+  void theWarmUpForTheClassArchiveGetsTheVerdictsOfARealServe() {
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+
+    int status = ZferryServe.warmUp(new PrintStream(said, true, StandardCharsets.UTF_8));
+
+    assertThat(status).as(said.toString(StandardCharsets.UTF_8)).isZero();
+    for (String line : ZferryServe.WARM_UP.subList(0, ZferryServe.WARM_UP.size() - 1)) {
+      assertThat(serve.handle(line)).as(line).isEqualTo(3);
+    }
+    assertThat(serve.handle(ZferryServe.WARM_UP.get(ZferryServe.WARM_UP.size() - 1)))
+        .isEqualTo(ZferryServe.REFUSED);
+    assertThat(executed).hasSize(ZferryServe.WARM_UP.size() - 1);
+  }
 }

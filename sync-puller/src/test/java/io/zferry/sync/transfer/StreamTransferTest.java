@@ -17,8 +17,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -107,6 +109,56 @@ class StreamTransferTest {
     assertThat(last.fraction().getAsDouble()).isEqualTo(1.0);
     assertThat(last.estimatedTotalBytes()).isEqualTo(5_000_000);
     assertThat(result.elapsed()).isEqualTo(last.elapsed());
+  }
+
+  @Test
+  void aStreamThatProvesLargeLearnsItsSizeWhileRunning() {
+    List<TransferProgress> reports = new CopyOnWriteArrayList<>();
+    AtomicInteger asked = new AtomicInteger();
+    LateEstimate late =
+        new LateEstimate(
+            () -> {
+              asked.incrementAndGet();
+              return OptionalLong.of(5_000_000);
+            },
+            Duration.ofHours(1),
+            1_000_000,
+            Runnable::run);
+    Clock ticking = new SteppingClock(Instant.parse("2025-01-01T00:00:00Z"), Duration.ofSeconds(1));
+    RunningCommand sender = send("head", "-c", "5000000", "/dev/zero");
+    RunningCommand receiver = receive("wc", "-c");
+    OutputCollector.drain(receiver.stdout(), "wc stdout");
+
+    new StreamTransfer(ticking, TransferOptions.defaults(), reports::add)
+        .withLateEstimate(late)
+        .run(sender, receiver);
+
+    assertThat(asked).hasValue(1);
+    assertThat(reports.get(0).estimatedTotalBytes()).isEqualTo(TransferProgress.UNKNOWN);
+    assertThat(reports.get(reports.size() - 1).estimatedTotalBytes()).isEqualTo(5_000_000);
+  }
+
+  @Test
+  void aSmallQuickStreamIsNotEstimated() {
+    AtomicInteger asked = new AtomicInteger();
+    LateEstimate late =
+        new LateEstimate(
+            () -> {
+              asked.incrementAndGet();
+              return OptionalLong.of(1);
+            },
+            Duration.ofHours(1),
+            1_000_000,
+            Runnable::run);
+    RunningCommand sender = send("head", "-c", "5000", "/dev/zero");
+    RunningCommand receiver = receive("wc", "-c");
+    OutputCollector.drain(receiver.stdout(), "wc stdout");
+
+    TransferResult result =
+        transfer(TransferOptions.defaults()).withLateEstimate(late).run(sender, receiver);
+
+    assertThat(result.bytes()).isEqualTo(5000);
+    assertThat(asked).hasValue(0);
   }
 
   @Test
