@@ -1,7 +1,7 @@
 package io.zferry.service.daemon;
 
-import io.zferry.service.actions.HookRunner;
 import io.zferry.lockstate.ServiceState;
+import io.zferry.service.actions.HookRunner;
 import io.zferry.service.control.ForceRule;
 import io.zferry.service.control.ServiceControl;
 import io.zferry.service.failover.Decision;
@@ -205,9 +205,7 @@ final class ServiceSide
       executor.rollBackToLastApplied();
     }
     Decision serving = control.serveForced();
-    return serving instanceof Decision.Serve
-        ? Optional.empty()
-        : Optional.of(serving.describe());
+    return serving instanceof Decision.Serve ? Optional.empty() : Optional.of(serving.describe());
   }
 
   // Resync, on the old active of a locked service.

@@ -46,9 +46,9 @@ public final class ForceActive {
     Optional<String> acquireLease();
 
     /**
-     * Serve now as the forced owner, rolling back to the last applied snapshot only a passive
-     * whose record {@code before} allows it; empty if serving, otherwise why it still holds (the
-     * control step serves once it may, e.g. through the witness's lease).
+     * Serve now as the forced owner, rolling back to the last applied snapshot only a passive whose
+     * record {@code before} allows it; empty if serving, otherwise why it still holds (the control
+     * step serves once it may, e.g. through the witness's lease).
      */
     Optional<String> serveForced(ServiceState before);
   }

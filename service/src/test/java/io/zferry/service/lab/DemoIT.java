@@ -38,8 +38,8 @@ class DemoIT {
   private static final Duration BUDGET = Duration.ofSeconds(120);
   private static final String VIP = "10.99.0.100";
 
-  /** The demo's witness lease (bin/zferry writes ttl: 10s). */
-  private static final Duration DEMO_TTL = Duration.ofSeconds(10);
+  /** The demo's witness lease (bin/zferry writes ttl: 30s). */
+  private static final Duration DEMO_TTL = Duration.ofSeconds(30);
 
   private final Path repo =
       Path.of(System.getProperty(Lab.SCRIPT_PROPERTY))
@@ -99,8 +99,9 @@ class DemoIT {
     ServingWatch serving = new ServingWatch(lab, VIP, this::status);
     lab.command("partition");
     try {
-      // Long enough for node-a's lease to expire twice over if it could not renew it.
-      sleep(DEMO_TTL.multipliedBy(3));
+      // Long enough for node-a's lease to expire, and the peer to acquire it, if it could not
+      // renew.
+      sleep(DEMO_TTL.multipliedBy(2));
       assertThat(status("node-a").map(ServiceStatus::state)).contains("active");
       ServiceStatus b = status("node-b").orElseThrow();
       assertThat(b.role()).isEqualTo("passive");
