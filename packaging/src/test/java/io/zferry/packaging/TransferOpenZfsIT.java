@@ -41,7 +41,8 @@ class TransferOpenZfsIT {
   private static final int FILE_MIB = 40;
   // Killed once this much of the stream went through: about a third of it.
   private static final long KILL_AFTER = 12 * MIB;
-  private static final Pattern PULL_BYTES = Pattern.compile("^pull tank: .*, (\\d+) bytes in ");
+  // zferryd's journal lines carry a time, level, thread and logger before the message.
+  private static final Pattern PULL_BYTES = Pattern.compile(" - pull tank: .*, (\\d+) bytes in ");
 
   @Test
   @Order(1)
@@ -113,7 +114,7 @@ class TransferOpenZfsIT {
     System.out.println(
         journalSince(lab, B, mark)
             .lines()
-            .filter(l -> l.contains("stale") || l.startsWith("pull tank"))
+            .filter(l -> l.contains("stale") || l.contains(" - pull tank: "))
             .reduce("", (a, b) -> a + b + "\n"));
   }
 
@@ -158,7 +159,8 @@ class TransferOpenZfsIT {
       System.out.println(
           journalSince(lab, B, mark)
               .lines()
-              .filter(l -> l.startsWith("pull tank") || l.contains("quota") || l.contains("space"))
+              .filter(
+                  l -> l.contains(" - pull tank: ") || l.contains("quota") || l.contains("space"))
               .reduce("", (a, b) -> a + b + "\n"));
     } finally {
       run(lab, B, "zfs", "set", "quota=none", "tank");
