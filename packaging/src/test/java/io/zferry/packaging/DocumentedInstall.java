@@ -105,9 +105,11 @@ final class DocumentedInstall {
             "umount /mnt/legacy 2>/dev/null || true",
             "sed -i '/zferry serve/d' /root/.ssh/authorized_keys",
             "zfs inherit readonly tank",
-            "for fs in $(zfs list -H -o name -r -t filesystem,volume tank | tail -n +2 | sort -r);"
-                + " do zfs destroy -r \"$fs\"; done",
-            "for snap in $(zfs list -H -o name -t snapshot -r tank); do zfs destroy \"$snap\"; done",
+            // Names may hold spaces: one name a line, never split by the shell.
+            "zfs list -H -o name -r -t filesystem,volume tank | tail -n +2 | sort -r"
+                + " | while IFS= read -r fs; do zfs destroy -r \"$fs\"; done",
+            "zfs list -H -o name -t snapshot -r tank"
+                + " | while IFS= read -r snap; do zfs destroy \"$snap\"; done",
             "zfs mount -a",
             "find /tank -mindepth 1 -maxdepth 1 -exec rm -rf {} +",
             "rm -rf /tank.zferry-aside"));

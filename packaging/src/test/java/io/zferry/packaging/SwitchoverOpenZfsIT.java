@@ -25,13 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code zferry failover tank --to NODE} there and back, with every kind of dataset in the pool (an
  * encrypted one whose key the operator loads on the new active first, a zvol, {@code
- * mountpoint=legacy}, {@code canmount=noauto} and {@code off}): each time the last writes of the
- * old active, the zvol's device included, are on the new active, every dataset is at the same
- * snapshot (GUID) on both nodes, and the new passive is read-only.
+ * mountpoint=legacy}, {@code canmount=noauto} and {@code off}, a name with a space): each time the
+ * last writes of the old active, the zvol's device included, are on the new active, every dataset
+ * is at the same snapshot (GUID) on both nodes, and the new passive is read-only.
  */
 @ExtendWith(OpenZfsLabExtension.class)
 @Order(4)
 class SwitchoverOpenZfsIT {
+  // ZFS allows spaces in names; every remote argument must arrive as one word.
+  private static final String SPACED = "tank/with space";
+  private static final String SPACED_DIR = "/tank/with space";
 
   @Test
   void switchoverBothWaysCarriesEveryKindOfDataset(OpenZfsLab lab, @TempDir Path tmp)
@@ -42,6 +45,14 @@ class SwitchoverOpenZfsIT {
         run(lab, A, "zfs", "get", "-H", "-o", "value", "readonly", "tank").stdout().equals("off\n")
             ? A
             : B;
+    if (lab.exec(first, "zfs", "list", SPACED).exitCode() != 0) {
+      run(lab, first, "zfs", "create", SPACED);
+      lab.shell(first, "head -c 1048576 /dev/urandom > '" + SPACED_DIR + "/before.bin'");
+      String before = sha256(lab, first, SPACED_DIR + "/before.bin");
+      Map<String, String> newest = awaitReplicated(lab, first, peer(first));
+      assertThat(newest).containsKey(SPACED);
+      assertThat(sha256(lab, peer(first), SPACED_DIR + "/before.bin")).isEqualTo(before);
+    }
     switchover(lab, first, peer(first), tmp);
     switchover(lab, peer(first), first, tmp);
   }
@@ -68,6 +79,9 @@ class SwitchoverOpenZfsIT {
       lab.shell(from, "head -c 1048576 /dev/urandom > " + secretFile);
     }
     String secretSum = secret ? sha256(lab, from, secretFile) : null;
+    String spacedFile = SPACED_DIR + "/switched-from-" + from + ".bin";
+    lab.shell(from, "head -c 1048576 /dev/urandom > '" + spacedFile + "'");
+    String spacedSum = sha256(lab, from, spacedFile);
 
     CommandResult switched = lab.exec(from, "zferry", "failover", "tank", "--to", to);
     System.out.printf("%s -> %s:%n%s%s%n", from, to, switched.stdout(), switched.stderr());
@@ -85,8 +99,11 @@ class SwitchoverOpenZfsIT {
           .isEqualTo("yes\n");
       assertThat(sha256(lab, to, secretFile)).isEqualTo(secretSum);
     }
+    assertThat(sha256(lab, to, spacedFile)).isEqualTo(spacedSum);
     // Every dataset at the same snapshot on both nodes once the new passive pulled.
     Map<String, String> newest = awaitReplicated(lab, to, from);
+    assertThat(newest).containsKey(SPACED);
+    assertThat(sha256(lab, from, spacedFile)).isEqualTo(spacedSum);
     System.out.printf("%s and %s at the same snapshots: %s%n", to, from, newest);
     if (vol) {
       assertThat(zvolSha256(lab, from)).isEqualTo(volSum);
