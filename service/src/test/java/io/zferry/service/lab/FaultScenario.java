@@ -287,11 +287,18 @@ final class FaultScenario implements AutoCloseable {
   }
 
   /**
-   * The writer's node loses its pool's disk ({@code lab pool-fail}); the writes it acknowledges
-   * from then on are not the disk's ({@link AcknowledgedWrites#givenByTheDisk}).
+   * The writer's node loses its pool's disk ({@code lab pool-fail}) once it has acknowledged two
+   * writes after {@link #beforeFault}, so the check of writes after the fault has some to check;
+   * the writes it acknowledges from then on are not the disk's ({@link
+   * AcknowledgedWrites#givenByTheDisk}).
    */
   void diskFails(String node) {
     assertThat(node).as("the node whose disk fails runs the writer").isEqualTo(writer.node());
+    assertThat(acksAtFault).as("beforeFault was called").isNotNegative();
+    cluster.await(
+        BUDGET,
+        "two writes acknowledged on " + node + " after the fault",
+        () -> writer.acknowledgedWrites().size() >= acksAtFault + 2);
     diskFailedAt = Optional.of(Instant.now());
     lab.command("pool-fail", node);
   }
