@@ -2,6 +2,7 @@ package io.zferry.service.lab;
 
 import io.zferry.service.operations.DivergenceReport;
 import io.zferry.service.operations.DivergenceReport.DatasetDivergence;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,6 +34,23 @@ final class AcknowledgedWrites {
    * @param report what {@code zferry divergence} said then
    */
   record Locked(Map<String, String> files, DivergenceReport report) {}
+
+  /**
+   * The writes that count as acknowledged by a disk: on a node whose disk the scenario failed, only
+   * those whose fsync returned before it failed. zfs-fuse answers the first fsync after its vdev
+   * stopped taking writes with success (the next one hangs) and that write is not in the pool when
+   * it imports again, with no zferryd involved; kernel OpenZFS suspends such an fsync instead. An
+   * acknowledgement no disk gave is not one the product can keep.
+   *
+   * @param diskFailedAt the instant just before the scenario failed the disk, if it did
+   */
+  static List<Writer.Write> givenByTheDisk(
+      List<Writer.Write> writes, Optional<Instant> diskFailedAt) {
+    if (diskFailedAt.isEmpty()) {
+      return writes;
+    }
+    return writes.stream().filter(w -> !w.acknowledgedAt().isAfter(diskFailedAt.get())).toList();
+  }
 
   /**
    * The writes lost, each with what was found instead; empty if every one is kept.

@@ -6,6 +6,7 @@ import io.zferry.service.lab.AcknowledgedWrites.Ack;
 import io.zferry.service.lab.AcknowledgedWrites.Locked;
 import io.zferry.service.operations.DivergenceReport;
 import io.zferry.service.operations.DivergenceReport.DatasetDivergence;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,5 +102,18 @@ class AcknowledgedWritesTest {
   private static DatasetDivergence divergence(
       String dataset, List<String> after, Long written, Long referencedChange, List<String> paths) {
     return new DatasetDivergence(dataset, "tank@s1", after, written, referencedChange, paths);
+  }
+
+  @Test
+  void writesAcknowledgedAfterTheDiskFailedDoNotCount() {
+    Instant failed = Instant.parse("2026-12-03T05:34:41.855Z");
+    Writer.Write before =
+        new Writer.Write("/tank/w/57", "bb", Instant.parse("2026-12-03T05:34:41.855Z"));
+    Writer.Write after =
+        new Writer.Write("/tank/w/58", "cc", Instant.parse("2026-12-03T05:34:42.104Z"));
+    assertThat(AcknowledgedWrites.givenByTheDisk(List.of(before, after), Optional.of(failed)))
+        .containsExactly(before);
+    assertThat(AcknowledgedWrites.givenByTheDisk(List.of(before, after), Optional.empty()))
+        .containsExactly(before, after);
   }
 }

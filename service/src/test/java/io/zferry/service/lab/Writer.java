@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,14 +15,18 @@ import java.util.Map;
  * A client writing numbered files of 1 KiB of random data to /tank/w on a node, ten a second, each
  * made durable with fsync on its own descriptor (what zfs-fuse makes durable); a write is
  * acknowledged once it and its fsync succeeded, as an NFS client would be told, and the
- * acknowledgement records the file's path and SHA-256.
+ * acknowledgement records the file's path, SHA-256 and the instant its fsync returned.
  *
  * <p>The acknowledgements go to a file outside the node's private mounts (by default in the test's
  * build directory), so they outlive the node's power loss, as a client's own records would.
  */
 final class Writer {
-  /** One acknowledged write. */
-  record Write(String path, String sha256) {}
+  /**
+   * One acknowledged write.
+   *
+   * @param acknowledgedAt when its fsync returned (the node shares the runner's clock)
+   */
+  record Write(String path, String sha256, Instant acknowledgedAt) {}
 
   private final LabNode node;
   private final Path ackFile;
@@ -50,7 +55,7 @@ final class Writer {
         "mkdir -p /tank/w; (i=0; while [ ! -e "
             + stopFile
             + " ]; do if dd if=/dev/urandom of=/tank/w/$i bs=1k count=1 conv=fsync status=none"
-            + " 2>/dev/null && s=$(sha256sum /tank/w/$i); then echo \"$s\" >> "
+            + " 2>/dev/null && t=$(date +%s%N) && s=$(sha256sum /tank/w/$i); then echo \"$s $t\" >> "
             + ackFile
             + "; fi; i=$((i+1)); sleep 0.1; done) > /dev/null 2>&1 &");
   }
@@ -86,8 +91,13 @@ final class Writer {
     try {
       for (String line : Files.readAllLines(ackFile)) {
         String[] parts = line.strip().split("\\s+");
-        if (parts.length == 2) {
-          writes.add(new Write(parts[1], parts[0]));
+        if (parts.length == 3) {
+          long nanos = Long.parseLong(parts[2]);
+          writes.add(
+              new Write(
+                  parts[1],
+                  parts[0],
+                  Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)));
         }
       }
     } catch (IOException e) {
