@@ -5,6 +5,8 @@ import io.zferry.snapshot.zfs.Guid;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +26,25 @@ final class FakeDataset {
   final boolean volume;
   final Map<String, String> local = new TreeMap<>();
   final Map<String, String> received = new TreeMap<>();
-  Map<String, byte[]> content = new TreeMap<>();
-  final List<FakeSnapshot> snapshots = new ArrayList<>();
+  private final Map<String, byte[]> live = new TreeMap<>();
+  private final List<FakeSnapshot> snapshotList = new ArrayList<>();
+
+  /**
+   * The live files; change them through {@link #putFile}, {@link #removeFile} or {@link
+   * #replaceContent}.
+   */
+  final Map<String, byte[]> content = Collections.unmodifiableMap(live);
+
+  /** Oldest first; change them through {@link #addSnapshot} and {@link #removeSnapshot}. */
+  final List<FakeSnapshot> snapshots = Collections.unmodifiableList(snapshotList);
+
+  /**
+   * How many states (the live files and each snapshot) hold each file version, and the bytes of the
+   * versions held at all: {@link #used()} without scanning every snapshot on each write.
+   */
+  private final Map<Version, Integer> versionRefs = new HashMap<>();
+
+  private long versionBytes;
   final List<FakeBookmark> bookmarks = new ArrayList<>();
   boolean mounted;
   String encryption = "off";
@@ -124,26 +143,66 @@ final class FakeDataset {
 
   /** Space held: every distinct file version of the live state, snapshots and partial state. */
   long used() {
-    // One key per file version; a record rather than a built string, since the simulator asks
-    // for this on every write and receive.
-    record Version(String path, int hash, int length) {}
-    Set<Version> seen = new HashSet<>();
-    long bytes = 0;
-    List<Map<String, byte[]>> states = new ArrayList<>();
-    states.add(content);
-    snapshots.forEach(s -> states.add(s.content));
-    for (Map<String, byte[]> state : states) {
-      for (Map.Entry<String, byte[]> entry : state.entrySet()) {
-        Version key =
-            new Version(entry.getKey(), Arrays.hashCode(entry.getValue()), entry.getValue().length);
-        if (seen.add(key)) {
-          bytes += entry.getValue().length + METADATA_BYTES;
-        }
+    return versionBytes + (partial == null ? 0 : partial.bodySoFar().length);
+  }
+
+  /** Writes a live file, replacing its previous version. */
+  void putFile(String path, byte[] bytes) {
+    byte[] before = live.put(path, bytes);
+    reference(path, bytes, 1);
+    if (before != null) {
+      reference(path, before, -1);
+    }
+  }
+
+  void removeFile(String path) {
+    byte[] before = live.remove(path);
+    if (before != null) {
+      reference(path, before, -1);
+    }
+  }
+
+  /** The live files become {@code files} (a rollback, a received snapshot). */
+  void replaceContent(Map<String, byte[]> files) {
+    referenceAll(live, -1);
+    live.clear();
+    live.putAll(files);
+    referenceAll(live, 1);
+  }
+
+  void addSnapshot(FakeSnapshot snapshot) {
+    snapshotList.add(snapshot);
+    referenceAll(snapshot.content, 1);
+  }
+
+  void removeSnapshot(FakeSnapshot snapshot) {
+    if (snapshotList.remove(snapshot)) {
+      referenceAll(snapshot.content, -1);
+    }
+  }
+
+  /**
+   * One key per file version: equal path, length and content hash count once, as a block shared by
+   * snapshots does in ZFS.
+   */
+  private record Version(String path, int hash, int length) {}
+
+  private void referenceAll(Map<String, byte[]> state, int delta) {
+    state.forEach((path, bytes) -> reference(path, bytes, delta));
+  }
+
+  private void reference(String path, byte[] bytes, int delta) {
+    Version version = new Version(path, Arrays.hashCode(bytes), bytes.length);
+    int before = versionRefs.getOrDefault(version, 0);
+    int after = before + delta;
+    if (after == 0) {
+      versionRefs.remove(version);
+      versionBytes -= bytes.length + METADATA_BYTES;
+    } else {
+      versionRefs.put(version, after);
+      if (before == 0) {
+        versionBytes += bytes.length + METADATA_BYTES;
       }
     }
-    if (partial != null) {
-      bytes += partial.bodySoFar().length;
-    }
-    return bytes;
   }
 }

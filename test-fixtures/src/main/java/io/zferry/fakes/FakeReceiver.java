@@ -213,8 +213,8 @@ final class FakeReceiver {
       zfs.discarded.add(new FakeZfs.Discarded(target.name, target.written(), "receive -F"));
     }
     target.partial = null;
-    target.content = content;
-    target.snapshots.add(
+    target.replaceContent(content);
+    target.addSnapshot(
         new FakeSnapshot(
             s.snapshot(),
             new Guid(s.toGuid()),

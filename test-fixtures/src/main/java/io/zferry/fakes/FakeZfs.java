@@ -203,12 +203,12 @@ public final class FakeZfs implements Zfs {
       throw new IllegalStateException("Read-only file system: " + dataset + " on " + hostName);
     }
     byte[] before = target.content.get(path);
-    target.content.put(path, bytes.clone());
+    target.putFile(path, bytes.clone());
     if (poolUsed(dataset.pool()) > poolSizes.get(dataset.pool())) {
       if (before == null) {
-        target.content.remove(path);
+        target.removeFile(path);
       } else {
-        target.content.put(path, before);
+        target.putFile(path, before);
       }
       throw new IllegalStateException("No space left on device: " + dataset + " on " + hostName);
     }
@@ -223,7 +223,7 @@ public final class FakeZfs implements Zfs {
     if (properties.effective(target, "readonly").equals("on")) {
       throw new IllegalStateException("Read-only file system: " + dataset + " on " + hostName);
     }
-    target.content.remove(path);
+    target.removeFile(path);
   }
 
   /** The dataset's live content, as a client reading it would see it. */
@@ -421,8 +421,7 @@ public final class FakeZfs implements Zfs {
     long snapshotTxg = ++txg;
     Instant now = now();
     for (FakeDataset target : targets) {
-      target.snapshots.add(
-          new FakeSnapshot(shortName, newGuid(), snapshotTxg, now, target.content));
+      target.addSnapshot(new FakeSnapshot(shortName, newGuid(), snapshotTxg, now, target.content));
     }
     observe();
     return name;
@@ -446,7 +445,7 @@ public final class FakeZfs implements Zfs {
           "destroy",
           snapshot.toString());
     }
-    dataset.snapshots.remove(found.get());
+    dataset.removeSnapshot(found.get());
     destroyed.add(new Destroyed(snapshot, found.get().guid, "destroy"));
   }
 
@@ -582,13 +581,13 @@ public final class FakeZfs implements Zfs {
     long lost = FakeDataset.changedBytes(to.content, dataset.content);
     long unsnapshotted = dataset.written();
     for (FakeSnapshot s : newer) {
-      dataset.snapshots.remove(s);
+      dataset.removeSnapshot(s);
       destroyed.add(new Destroyed(dataset.name.snapshot(s.shortName), s.guid, cause));
     }
     if (unsnapshotted > 0 || (lost > 0 && !newer.isEmpty())) {
       discarded.add(new Discarded(dataset.name, unsnapshotted, cause));
     }
-    dataset.content = new TreeMap<>(to.content);
+    dataset.replaceContent(to.content);
   }
 
   @Override
