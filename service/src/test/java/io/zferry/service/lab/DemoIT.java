@@ -2,11 +2,8 @@ package io.zferry.service.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zferry.lab.Lab;
 import io.zferry.lab.LabExtension;
-import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
@@ -160,26 +157,7 @@ class DemoIT {
   }
 
   private Optional<ServiceStatus> status(String node) {
-    CommandResult result =
-        lab.node(node)
-            .exec(
-                repo.resolve("bin/zferry").toString(),
-                "status",
-                "--json",
-                "--config",
-                demoConfig(node).toString());
-    if (!result.succeeded()) {
-      return Optional.empty();
-    }
-    try {
-      NodeStatus status =
-          new ObjectMapper()
-              .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-              .readValue(result.stdout(), NodeStatus.class);
-      return status.services().stream().filter(s -> s.name().equals("tank")).findFirst();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LabCluster.statusOf(lab, repo, node, demoConfig(node));
   }
 
   private void awaitStatus(String node, Predicate<ServiceStatus> condition, String what) {

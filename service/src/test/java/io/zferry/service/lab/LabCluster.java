@@ -291,6 +291,14 @@ final class LabCluster implements AutoCloseable {
    * token come from the node's configuration, as root's on a node do from /etc/zferry.
    */
   Optional<ServiceStatus> status(String node) {
+    return statusOf(lab, repo, node, config(node));
+  }
+
+  /**
+   * The status of {@code tank} that {@code node}'s daemon reports to the CLI run with {@code
+   * config}.
+   */
+  static Optional<ServiceStatus> statusOf(Lab lab, Path repo, String node, Path config) {
     CommandResult result =
         lab.node(node)
             .exec(
@@ -298,7 +306,7 @@ final class LabCluster implements AutoCloseable {
                 "status",
                 "--json",
                 "--config",
-                config(node).toString());
+                config.toString());
     if (!result.succeeded()) {
       return Optional.empty();
     }
