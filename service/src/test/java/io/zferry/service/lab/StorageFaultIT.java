@@ -62,18 +62,13 @@ class StorageFaultIT extends FaultSuiteBase {
   void passivePoolFullFreesItselfByExpiry() {
     start();
     s.beforeFault("node-b");
-    // Data that only node-b's older snapshots will hold once node-a deletes it.
+    // Data that only node-b's older snapshots will hold once node-a deletes it. Its arrival is
+    // judged by snapshot, not by reading the file on node-b: a reader holding 150 MB open there
+    // while a receive remounts the dataset leaves zfs-fuse's mount busy for good.
     s.node("node-a").shell("head -c 150M /dev/urandom > /tank/old && sync");
-    String sum = s.node("node-a").sha256("/tank/old");
-    s.cluster()
-        .await(
-            BUDGET, "/tank/old on node-b", () -> sum.equals(sha256OrEmpty("node-b", "/tank/old")));
-    s.node("node-a").shell("rm /tank/old");
-    s.cluster()
-        .await(
-            BUDGET,
-            "/tank/old gone on node-b",
-            () -> sha256OrEmpty("node-b", "/tank/old").isEmpty());
+    awaitOnNodeB(snapshotAfterNow(), "the snapshot holding /tank/old");
+    s.node("node-a").shell("rm /tank/old && sync");
+    awaitOnNodeB(snapshotAfterNow(), "the snapshot without /tank/old");
     // node-b is full while its snapshots still hold /tank/old: new data cannot fit. A reservation
     // of all but 1 MiB fills it at once (the dataset lab unfill removes; zferry leaves it alone).
     s.node("node-b")
@@ -104,10 +99,39 @@ class StorageFaultIT extends FaultSuiteBase {
     s.settleAndVerify("node-a");
   }
 
-  private String sha256OrEmpty(String node, String path) {
-    return s.node(node)
-        .exec("sh", "-c", "sha256sum " + path + " 2>/dev/null | cut -d' ' -f1")
-        .stdout()
-        .strip();
+  /**
+   * The first snapshot node-a takes after this call: it holds every write synced before it. Any
+   * snapshot listed later than the newest one now was taken later.
+   */
+  private String snapshotAfterNow() {
+    String before = newestSnapshot("node-a");
+    String[] next = new String[1];
+    s.cluster()
+        .await(
+            BUDGET,
+            "node-a's next snapshot after " + before,
+            () -> {
+              next[0] = newestSnapshot("node-a");
+              return !next[0].isEmpty() && !next[0].equals(before);
+            });
+    return next[0];
+  }
+
+  private void awaitOnNodeB(String snapshot, String what) {
+    s.cluster()
+        .await(
+            BUDGET,
+            what + " (" + snapshot + ") on node-b",
+            () -> s.node("node-b").exec("zfs", "list", "-H", "-o", "name", snapshot).succeeded());
+  }
+
+  private String newestSnapshot(String node) {
+    String names =
+        s.node(node)
+            .exec(
+                "zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-s", "creation", "-r", "tank")
+            .stdout()
+            .strip();
+    return names.isEmpty() ? "" : names.substring(names.lastIndexOf('\n') + 1).strip();
   }
 }
