@@ -249,6 +249,7 @@ final class PlanExecution {
     log.info("{}: resuming an interrupted receive", dataset);
     try {
       cycle.resumedBytes = runner.resume(dataset, token.get(), () -> cycle.transferred = true);
+      cycle.resumed.add(dataset);
       return token;
     } catch (TransferFailedException e) {
       runner.checkNotCancelled();
