@@ -18,6 +18,10 @@ public record HeartbeatView(String node, String time, List<ServiceClaim> service
    *     spares it from retention so the passive can resume incrementally
    * @param health the node's pool and control loop (design §5 rule 9); null from a zferryd that
    *     does not report it
+   * @param receiving the active's snapshots this node, as passive, is receiving or holds a partial
+   *     receive of, on any dataset: a transfer's base and what its stream carries. The active's
+   *     retention keeps them, within its limit, so the transfer resumes instead of starting over;
+   *     null from a zferryd that does not report it
    */
   public record ServiceClaim(
       String name,
@@ -25,7 +29,8 @@ public record HeartbeatView(String node, String time, List<ServiceClaim> service
       long epoch,
       LockView lock,
       AppliedView lastApplied,
-      HealthView health) {}
+      HealthView health,
+      List<AppliedView> receiving) {}
 
   /**
    * @param pool the pool's state as {@code zpool list -o health} last printed it, or UNKNOWN

@@ -808,6 +808,7 @@ final class Simulation {
         List.of(),
         List.of(),
         List.of(),
+        List.of(),
         List.of());
   }
 
