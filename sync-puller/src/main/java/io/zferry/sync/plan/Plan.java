@@ -2,6 +2,7 @@ package io.zferry.sync.plan;
 
 import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.Snapshot;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,7 +32,7 @@ public sealed interface Plan {
   List<Snapshot> transferNeeds();
 
   private static List<Snapshot> baseAnd(Snapshot base, List<Snapshot> carried) {
-    java.util.List<Snapshot> all = new java.util.ArrayList<>();
+    List<Snapshot> all = new ArrayList<>();
     all.add(base);
     carried.stream().filter(s -> !s.guid().equals(base.guid())).forEach(all::add);
     return List.copyOf(all);
