@@ -87,4 +87,32 @@ class RetentionDuringTransferTest {
     assertThat(nodes.passive.files(BIG).get("big")).hasSize(BIG_BYTES);
     assertThat(nodes.passive.files(BIG).get("small")).isNotNull();
   }
+
+  /** A bootstrap that outlives the retention window: snapshots every 15 s, kept 3. */
+  @Test
+  void anInterruptedBootstrapResumesAfterMoreRoundsThanTheActiveKeeps() {
+    rounds(1);
+    assertThat(pull().succeeded()).isTrue();
+    nodes.active.createFilesystem(BIG);
+    nodes.active.writeFile(BIG, "big", new byte[BIG_BYTES]);
+    rounds(1);
+    nodes.passive.killNextReceiveAfter(CUT_AT);
+    assertThat(pull().succeeded()).isFalse();
+    assertThat(nodes.passive.resumeToken(BIG)).isPresent();
+
+    rounds(20);
+    PullReport resumed = pull();
+    PullReport next = pull();
+
+    assertThat(resumed.notes()).noneMatch(n -> n.contains("could not be resumed"));
+    assertThat(next.succeeded()).as(next.summary()).isTrue();
+    assertThat(resumed.bytes() + next.bytes()).isLessThan(BIG_BYTES - CUT_AT + (256 << 10));
+    assertThat(nodes.passive.files(BIG).get("big")).hasSize(BIG_BYTES);
+    assertThat(next.receiving()).isEmpty();
+    // Once the transfer is done, the active's retention catches up with its count.
+    rounds(1);
+    assertThat(nodes.active.listSnapshots(BIG).snapshots())
+        .filteredOn(s -> s.dataset().equals(BIG))
+        .hasSize(3);
+  }
 }
