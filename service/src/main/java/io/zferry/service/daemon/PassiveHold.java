@@ -23,10 +23,11 @@ import java.util.function.Supplier;
  * restarted active still spares it; spared for at most {@code passiveHold} after the passive last
  * reported it; while the sync is locked, the nodes' last common snapshot instead.
  *
- * <p>The passive also reports the snapshots its transfers still need (one under way, or one
- * interrupted that it will resume). Those are remembered in memory only and spared while the
- * passive's latest report of them is within the same hold; the snapshot round also stops sparing
- * one older than the hold, so a transfer that never completes cannot keep it for ever.
+ * <p>The passive also reports, per dataset, the oldest snapshot its transfer still needs (one under
+ * way, or one interrupted that it will resume). Those are remembered in memory only and spared,
+ * with every later snapshot of their dataset, while the passive's latest report is within the same
+ * hold; the snapshot round also stops sparing one older than the hold, so a transfer that never
+ * completes cannot keep it for ever.
  *
  * <p>The hold is timed by the monotonic clock, from the latest report this process saw (or from its
  * start): a wall clock stepped forward must not drop the passive's incremental base early.
@@ -139,8 +140,8 @@ final class PassiveHold {
   }
 
   /**
-   * The GUIDs of the snapshots the passive last reported its transfers still need, while that
-   * report is within the hold; none while the sync is locked, as nothing is pulled then.
+   * The GUIDs of the snapshots the passive last reported as the oldest its transfers still need,
+   * while that report is within the hold; none while the sync is locked, as nothing is pulled then.
    */
   Set<Guid> receiving() {
     if (store.serviceState(service).flatMap(ServiceState::lock).isPresent()) {

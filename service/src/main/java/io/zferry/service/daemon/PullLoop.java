@@ -186,11 +186,12 @@ final class PullLoop implements AutoCloseable {
   }
 
   /**
-   * The active's snapshots that a transfer under way or interrupted still needs, for the active's
-   * retention to keep; none while pulling is off.
+   * Per dataset, the oldest of the active's snapshots that a transfer under way or interrupted
+   * still needs, for the active's retention to keep it and every later one; none while pulling is
+   * off.
    */
   List<Snapshot> receiving() {
-    return enabled ? inFlight.needed() : List.of();
+    return enabled ? inFlight.oldestNeeded() : List.of();
   }
 
   /**

@@ -5,7 +5,6 @@ import io.zferry.snapshot.zfs.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Which of zferry's own snapshots of one dataset to destroy: all but the newest {@code keep},
@@ -45,16 +44,5 @@ public record RetentionPolicy(int keep) {
       }
     }
     return new ArrayList<>(own.subList(0, firstSpared));
-  }
-
-  /**
-   * As {@link #expired(List, Optional)}, also sparing each snapshot whose GUID is in {@code
-   * spared}: one a passive is receiving, whose destruction would make its resume token stale.
-   */
-  public List<Snapshot> expired(
-      List<Snapshot> snapshots, Optional<Guid> passiveApplied, Set<Guid> spared) {
-    List<Snapshot> expired = new ArrayList<>(expired(snapshots, passiveApplied));
-    expired.removeIf(s -> spared.contains(s.guid()));
-    return expired;
   }
 }

@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * namesakes on the child datasets, which a recursive snapshot created together) survives retention
  * so the passive can continue incrementally after a short absence.
  *
- * <p>The passive also reports the snapshots it is receiving or holds a partial receive of, on any
- * dataset (a transfer's base and the snapshots of its stream). Retention spares those too, so an
- * interrupted transfer resumes ({@code zfs send -t}) instead of starting over, however long it
- * takes; but only while they are younger than a limit, so a passive gone for good cannot make the
- * active keep snapshots without end. A snapshot past the limit expires as before, said once.
+ * <p>The passive also reports, per dataset, the oldest snapshot its transfer under way or
+ * interrupted still needs (its base, or a full stream's snapshot). Retention spares it and every
+ * later snapshot of that dataset, which the stream carries, so an interrupted transfer resumes
+ * ({@code zfs send -t}) instead of starting over, however long it takes; but only snapshots younger
+ * than a limit, so a passive gone for good cannot make the active keep snapshots without end. A
+ * snapshot past the limit expires as before, said once.
  */
 public final class SnapshotRound {
   private static final Logger log = LoggerFactory.getLogger(SnapshotRound.class);
@@ -43,9 +44,9 @@ public final class SnapshotRound {
    * What a round did.
    *
    * @param keptForTransfer snapshots retention would have destroyed but kept because the passive
-   *     reports it is receiving them
-   * @param releasedPastLimit snapshots the passive still reports as receiving, destroyed because
-   *     they are older than the limit; each is named in one round only
+   *     reports its transfer needs them
+   * @param releasedPastLimit snapshots the passive's transfer still needs, destroyed because they
+   *     are older than the limit; each is named in one round only
    */
   public record Result(
       Optional<SnapshotName> taken,
@@ -67,7 +68,7 @@ public final class SnapshotRound {
   }
 
   /**
-   * How long, from its creation, a snapshot the passive reports as receiving is kept beyond the
+   * How long, from its creation, a snapshot the passive's transfer needs is kept beyond the
    * retention count: a week covers the bootstrap of a large pool over a slow link.
    */
   public static final Duration DEFAULT_TRANSFER_KEEP_LIMIT = Duration.ofDays(7);
@@ -116,8 +117,8 @@ public final class SnapshotRound {
   }
 
   /**
-   * The same round, sparing the snapshots the passive reports as receiving while they are younger
-   * than {@code limit}.
+   * The same round, sparing each snapshot the passive reports as the oldest its transfer needs, and
+   * every later snapshot of its dataset, while they are younger than {@code limit}.
    */
   public SnapshotRound sparingTransfers(
       Supplier<Set<Guid>> passiveReceiving, Supplier<Duration> limit) {
@@ -263,8 +264,14 @@ public final class SnapshotRound {
                           .filter(s -> s.name().shortName().equals(name))
                           .map(Snapshot::guid)
                           .findFirst());
+          // The stream carries every snapshot after the oldest one the transfer needs.
+          Optional<Long> neededFrom =
+              snapshots.stream()
+                  .filter(s -> receiving.contains(s.guid()))
+                  .map(Snapshot::createTxg)
+                  .min(Long::compare);
           for (Snapshot expired : policy.expired(snapshots, keep)) {
-            if (receiving.contains(expired.guid())) {
+            if (neededFrom.isPresent() && expired.createTxg() >= neededFrom.get()) {
               if (!expired.creation().isBefore(oldestKept)) {
                 retained.keptForTransfer.add(expired.name());
                 continue;
@@ -272,8 +279,8 @@ public final class SnapshotRound {
               if (releasedPastLimit.add(expired.guid())) {
                 retained.releasedPastLimit.add(expired.name());
                 log.warn(
-                    "retention destroys {} although the passive reports it is receiving it: it is"
-                        + " older than the limit of {} for a transfer (its resume will start over)",
+                    "retention destroys {} although the passive's transfer needs it: it is older"
+                        + " than the limit of {} for a transfer (that transfer will start over)",
                     expired.name(),
                     transferKeepLimit.get());
               }

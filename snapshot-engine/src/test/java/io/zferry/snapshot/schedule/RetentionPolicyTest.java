@@ -117,23 +117,4 @@ class RetentionPolicyTest {
       assertThat(SnapshotNaming.isOwn(SnapshotName.parse("tank@" + other))).as(other).isFalse();
     }
   }
-
-  @Test
-  void sparesWhatThePassiveIsReceivingButNothingAroundIt() {
-    List<Snapshot> all = snaps("0", "15", "30", "45", "60");
-    Guid receiving = all.get(1).guid();
-    assertThat(
-            names(
-                new RetentionPolicy(2)
-                    .expired(all, Optional.of(all.get(4).guid()), java.util.Set.of(receiving))))
-        .containsExactly("zferry-20261122-100000", "zferry-20261122-103000");
-  }
-
-  @Test
-  void sparingWhatIsReceivingNeedsNothingToExpire() {
-    assertThat(
-            new RetentionPolicy(5)
-                .expired(snaps("0", "15"), Optional.empty(), java.util.Set.of(new Guid(100))))
-        .isEmpty();
-  }
 }

@@ -3,6 +3,7 @@ package io.zferry.sync.pull;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Snapshot;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,8 +13,10 @@ import java.util.Set;
 /**
  * The source's snapshots that the target is receiving or holds a partial receive of, per dataset: a
  * transfer's incremental base and every snapshot its stream carries ({@code -I} brings the
- * intermediate ones too). The passive reports them so that the active's retention keeps them: a
- * resume token whose snapshot the source destroyed is stale, and the whole stream is sent again.
+ * intermediate ones too). The passive reports the oldest of them per dataset, and the active's
+ * retention keeps it and every later snapshot of that dataset: a resume token whose snapshot the
+ * source destroyed is stale, and the whole stream is sent again. One snapshot per dataset keeps the
+ * report small however far behind the passive is.
  *
  * <p>What a transfer needs is its plan's {@link io.zferry.sync.plan.Plan#transferNeeds()}. One per
  * pool for the life of the pulling process, shared by its cycles: an interrupted transfer is
@@ -50,10 +53,15 @@ public final class InFlightTransfers {
     byDataset.keySet().retainAll(onSource);
   }
 
-  /** Every snapshot a transfer under way or interrupted needs, each once, dataset by dataset. */
-  public synchronized List<Snapshot> needed() {
-    List<Snapshot> all = new ArrayList<>();
-    byDataset.values().forEach(all::addAll);
-    return List.copyOf(all);
+  /**
+   * Per dataset, the oldest snapshot a transfer under way or interrupted needs (its base, or the
+   * snapshot of a full stream); the others it needs are all later.
+   */
+  public synchronized List<Snapshot> oldestNeeded() {
+    List<Snapshot> oldest = new ArrayList<>();
+    for (List<Snapshot> needed : byDataset.values()) {
+      needed.stream().min(Comparator.comparingLong(Snapshot::createTxg)).ifPresent(oldest::add);
+    }
+    return List.copyOf(oldest);
   }
 }

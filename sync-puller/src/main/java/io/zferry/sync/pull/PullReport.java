@@ -13,9 +13,9 @@ import java.util.Optional;
  *
  * @param newestApplied the newest snapshot of the pool's root dataset that the target now holds
  *     from the source (its GUID is what the passive reports to the active's retention)
- * @param receiving the source's snapshots that a transfer interrupted in this or an earlier cycle
- *     still needs to resume, on any dataset (its base and what its stream carries); the passive
- *     reports them too, so the active's retention keeps them
+ * @param receiving per dataset, the oldest of the source's snapshots that a transfer interrupted in
+ *     this or an earlier cycle still needs (its base, or a full stream's snapshot); the passive
+ *     reports them, so the active's retention keeps each and every later snapshot of its dataset
  * @param setAside datasets the target's previous data was kept in before a bootstrap replaced it
  * @param foreignRolledBack snapshots not taken by zferry that were rolled back on the target, each
  *     holding no data beyond the common snapshot

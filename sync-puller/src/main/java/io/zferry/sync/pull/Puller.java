@@ -283,7 +283,7 @@ public final class Puller {
             clock.instant(),
             cycle.outcomes,
             newestApplied,
-            inFlight.needed(),
+            inFlight.oldestNeeded(),
             cycle.setAside,
             cycle.expired,
             cycle.foreignRolledBack,

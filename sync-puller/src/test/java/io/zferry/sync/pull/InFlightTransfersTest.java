@@ -29,11 +29,12 @@ class InFlightTransfersTest {
     // The next cycle resumes the stream cut in b, then plans from b to d.
     inFlight.started(BIG, List.of(snap(BIG, "b", 2), snap(BIG, "c", 3), snap(BIG, "d", 4)));
 
-    assertThat(inFlight.needed())
+    assertThat(inFlight.oldestNeeded())
+        .as("per dataset the oldest: the interrupted stream's base")
         .extracting(s -> s.guid().value())
-        .containsExactly(1L, 2L, 3L, 4L, 11L);
+        .containsExactly(1L, 11L);
     inFlight.done(BIG);
-    assertThat(inFlight.needed())
+    assertThat(inFlight.oldestNeeded())
         .extracting(Snapshot::name)
         .containsExactly(SnapshotName.parse("tank/small@a"));
     assertThat(inFlight.remembers(BIG)).isFalse();
@@ -47,13 +48,21 @@ class InFlightTransfersTest {
     inFlight.keepOnly(Set.of(SMALL));
 
     assertThat(inFlight.remembers(BIG)).isFalse();
-    assertThat(inFlight.needed()).extracting(s -> s.guid().value()).containsExactly(11L);
+    assertThat(inFlight.oldestNeeded()).extracting(s -> s.guid().value()).containsExactly(11L);
   }
 
   @Test
   void aPlanThatSendsNothingAddsNothing() {
     inFlight.started(BIG, List.of());
     assertThat(inFlight.remembers(BIG)).isFalse();
-    assertThat(inFlight.needed()).isEmpty();
+    assertThat(inFlight.oldestNeeded()).isEmpty();
+  }
+
+  @Test
+  void theOldestIsByCreationNotByWhenItWasLearnt() {
+    inFlight.started(BIG, List.of(snap(BIG, "c", 3)));
+    inFlight.started(BIG, List.of(snap(BIG, "b", 2), snap(BIG, "c", 3)));
+
+    assertThat(inFlight.oldestNeeded()).extracting(s -> s.guid().value()).containsExactly(2L);
   }
 }

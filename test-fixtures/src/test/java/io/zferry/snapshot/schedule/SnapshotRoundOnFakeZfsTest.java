@@ -47,7 +47,7 @@ class SnapshotRoundOnFakeZfsTest {
   }
 
   @Test
-  void snapshotsThePassiveIsReceivingAreKeptUntilTheLimitAndTheReleaseIsSaidOnce() {
+  void whatThePassivesTransferNeedsIsKeptUntilTheLimitAndEachReleaseIsSaidOnce() {
     Instant start = Instant.parse("2026-12-01T10:00:00Z");
     MutableClock clock = new MutableClock(start);
     FakeZfs zfs = FakeZfs.openZfs("node-a", clock, 1);
@@ -72,9 +72,12 @@ class SnapshotRoundOnFakeZfsTest {
       results.add(round.run());
     }
 
-    // Kept once past the count while at most an hour old, then destroyed and named once.
-    assertThat(results.subList(1, 58))
-        .allSatisfy(r -> assertThat(r.keptForTransfer()).containsExactly(receiving.name()));
+    // Round i (i minutes after the reported one was taken) keeps it and the i - 1 after it, which
+    // the count would drop, while they are at most an hour old.
+    assertThat(results.get(1).keptForTransfer()).containsExactly(receiving.name());
+    assertThat(results.get(30).keptForTransfer()).hasSize(30).startsWith(receiving.name());
+    // Then it is destroyed and named once; without it the transfer starts over, so the count
+    // applies again to the ones after it.
     List<SnapshotName> released =
         results.stream().flatMap(r -> r.releasedPastLimit().stream()).toList();
     assertThat(released).containsExactly(receiving.name());
