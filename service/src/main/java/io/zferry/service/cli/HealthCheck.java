@@ -158,13 +158,22 @@ public final class HealthCheck {
                     + ": "
                     + s.role()
                     + ", lag "
-                    + (s.lagSeconds() == null ? "unknown" : s.lagSeconds() + " s")));
+                    + (s.lagSeconds() == null ? "unknown" : s.lagSeconds() + " s")
+                    + keptForTransfer(s)));
       }
       perf.add(perfData(s, limits));
     }
     problems.sort(Comparator.comparing(Finding::state).reversed());
     State state = problems.stream().map(Finding::state).reduce(State.OK, State::worst);
     return new Verdict(state, problems.isEmpty() ? fine : problems, String.join(" ", perf));
+  }
+
+  /** Information, not a problem: the active keeps snapshots so the passive's transfer resumes. */
+  private static String keptForTransfer(ServiceStatus s) {
+    List<String> kept = s.keptForTransfer();
+    return kept == null || kept.isEmpty()
+        ? ""
+        : ", retention keeps " + kept.size() + " snapshot(s) for the passive's transfer";
   }
 
   private static List<Finding> judge(ServiceStatus s, PeerStatus peer, Thresholds limits) {

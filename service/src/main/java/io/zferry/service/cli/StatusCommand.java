@@ -92,6 +92,11 @@ final class StatusCommand implements Callable<Integer> {
       if (s.nextSnapshot() != null) {
         out.printf("  next snapshot: %s%n", s.nextSnapshot());
       }
+      if (s.keptForTransfer() != null && !s.keptForTransfer().isEmpty()) {
+        out.printf(
+            "  retention keeps %d snapshot(s) beyond its count for the passive's transfer: %s%n",
+            s.keptForTransfer().size(), String.join(", ", s.keptForTransfer()));
+      }
       TransferView t = s.transfer();
       if (t != null) {
         out.printf(

@@ -3,6 +3,7 @@ package io.zferry.service.daemon;
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.StateStore;
 import io.zferry.service.actions.HookRunner;
+import io.zferry.service.config.DurationText;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.Settings;
 import io.zferry.service.failover.VipControl;
@@ -56,6 +57,7 @@ final class ActiveDuties {
   private Instant nextStartHookAttempt = Instant.EPOCH;
   private volatile List<String> vipProblems = List.of();
   private volatile List<String> mountProblems = List.of();
+  private volatile List<SnapshotName> keptForTransfer = List.of();
 
   ActiveDuties(
       NodeName self,
@@ -219,6 +221,15 @@ final class ActiveDuties {
 
   void stopSnapshotRounds() {
     scheduler.unschedule(name());
+    keptForTransfer = List.of();
+  }
+
+  /**
+   * The snapshots the latest round kept beyond the retention count because the passive reports its
+   * transfer needs them.
+   */
+  List<SnapshotName> keptForTransfer() {
+    return keptForTransfer;
   }
 
   /**
@@ -245,11 +256,14 @@ final class ActiveDuties {
   private void startSnapshotRounds() {
     SnapshotRound round =
         new SnapshotRound(
-            localZfs,
-            pool(),
-            clock,
-            () -> new RetentionPolicy(this.settings.get().retentionCount()),
-            passiveHold::spared);
+                localZfs,
+                pool(),
+                clock,
+                () -> new RetentionPolicy(this.settings.get().retentionCount()),
+                passiveHold::spared)
+            // The passive's hold bounds what is kept for its transfers too: a snapshot older
+            // than the hold is no longer kept, however long the passive goes on reporting it.
+            .sparingTransfers(passiveHold::receiving, () -> this.settings.get().passiveHold());
     Settings settings = this.settings.get();
     scheduler.schedule(
         name(),
@@ -258,6 +272,16 @@ final class ActiveDuties {
         () -> {
           SnapshotRound.Result result = round.run();
           result.taken().ifPresent(s -> event(EventKind.SNAPSHOT, "took " + s));
+          keptForTransfer = result.keptForTransfer();
+          for (SnapshotName released : result.releasedPastLimit()) {
+            event(
+                EventKind.REPLICATION_ERROR,
+                "retention destroyed "
+                    + released
+                    + " although the passive reports its transfer needs it: it is older than passiveHold ("
+                    + DurationText.format(this.settings.get().passiveHold())
+                    + "); that transfer starts over");
+          }
         });
   }
 

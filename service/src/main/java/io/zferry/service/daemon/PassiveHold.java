@@ -10,7 +10,10 @@ import io.zferry.service.status.HeartbeatView.AppliedView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.snapshot.zfs.Guid;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -19,6 +22,12 @@ import java.util.function.Supplier;
  * the passive is away and the passive can resume incrementally. Kept in the state store, so a
  * restarted active still spares it; spared for at most {@code passiveHold} after the passive last
  * reported it; while the sync is locked, the nodes' last common snapshot instead.
+ *
+ * <p>The passive also reports, per dataset, the oldest snapshot its transfer still needs (one under
+ * way, or one interrupted that it will resume). Those are remembered in memory only and spared,
+ * with every later snapshot of their dataset, while the passive's latest report is within the same
+ * hold; the snapshot round also stops sparing one older than the hold, so a transfer that never
+ * completes cannot keep it for ever.
  *
  * <p>The hold is timed by the monotonic clock, from the latest report this process saw (or from its
  * start): a wall clock stepped forward must not drop the passive's incremental base early.
@@ -37,6 +46,8 @@ final class PassiveHold {
   private final long startedAt;
   private String reportedGuid;
   private long reportedAt;
+  private volatile Set<Guid> receiving = Set.of();
+  private volatile long receivingReportedAt;
 
   PassiveHold(
       String service,
@@ -61,16 +72,19 @@ final class PassiveHold {
     if (!(peerWatch.view(service, heartbeatTimeout) instanceof PeerView.Answering)) {
       return;
     }
-    Optional<AppliedView> reported =
+    Optional<ServiceClaim> claim =
         peerWatch
             .lastHeartbeat()
-            .flatMap(h -> h.services().stream().filter(c -> c.name().equals(service)).findFirst())
-            .map(ServiceClaim::lastApplied);
-    if (reported.isEmpty()) {
+            .flatMap(h -> h.services().stream().filter(c -> c.name().equals(service)).findFirst());
+    if (claim.isEmpty()) {
       return;
     }
-    AppliedView applied = reported.get();
     long now = nanoTime.getAsLong();
+    noteReceiving(claim.get().receiving(), now);
+    if (claim.get().lastApplied() == null) {
+      return;
+    }
+    AppliedView applied = claim.get().lastApplied();
     Optional<AppliedSnapshot> stored = store.lastApplied(service, peer);
     // Refreshed well within the hold: a passive that reports again after a silence must restart
     // the hold before it runs out.
@@ -109,6 +123,36 @@ final class PassiveHold {
       return Optional.empty();
     }
     return store.lastApplied(service, peer).map(a -> Guid.parse(a.guid()));
+  }
+
+  /** A passive too old to report what it receives reports nothing; neither is kept then. */
+  private void noteReceiving(List<AppliedView> reported, long now) {
+    Set<Guid> guids = new HashSet<>();
+    for (AppliedView snapshot : reported == null ? List.<AppliedView>of() : reported) {
+      try {
+        guids.add(Guid.parse(snapshot.guid()));
+      } catch (RuntimeException e) {
+        // Not a GUID: nothing on this node can match it, so nothing is kept for it.
+      }
+    }
+    receiving = Set.copyOf(guids);
+    receivingReportedAt = now;
+  }
+
+  /**
+   * The GUIDs of the snapshots the passive last reported as the oldest its transfers still need,
+   * while that report is within the hold; none while the sync is locked, as nothing is pulled then.
+   */
+  Set<Guid> receiving() {
+    if (store.serviceState(service).flatMap(ServiceState::lock).isPresent()) {
+      return Set.of();
+    }
+    noteReport();
+    Set<Guid> reported = receiving;
+    if (reported.isEmpty() || nanoTime.getAsLong() - receivingReportedAt >= hold.get().toNanos()) {
+      return Set.of();
+    }
+    return reported;
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -10,6 +10,7 @@ import io.zferry.service.model.NodeName;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.Zfs;
+import io.zferry.sync.pull.InFlightTransfers;
 import io.zferry.sync.pull.PullCancelledException;
 import io.zferry.sync.pull.PullReport;
 import io.zferry.sync.pull.Puller;
@@ -17,6 +18,7 @@ import io.zferry.sync.pull.TransferActivity;
 import io.zferry.sync.transfer.TransferOptions;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -53,6 +55,7 @@ final class PullLoop implements AutoCloseable {
   private volatile Optional<Puller> current = Optional.empty();
   private volatile Optional<TransferActivity> transfer = Optional.empty();
   private volatile Optional<Snapshot> lastApplied = Optional.empty();
+  private volatile InFlightTransfers inFlight = new InFlightTransfers();
 
   PullLoop(
       String service,
@@ -102,6 +105,8 @@ final class PullLoop implements AutoCloseable {
       // newest snapshot until it pulls again, even in the moment between a switchover's swap and
       // the first tick that turns pulling on.
       lastApplied = Optional.empty();
+      // Transfers from the node that was active belong to that history too.
+      inFlight = new InFlightTransfers();
     }
     if (on && !enabled) {
       log.info(
@@ -181,6 +186,15 @@ final class PullLoop implements AutoCloseable {
   }
 
   /**
+   * Per dataset, the oldest of the active's snapshots that a transfer under way or interrupted
+   * still needs, for the active's retention to keep it and every later one; none while pulling is
+   * off.
+   */
+  List<Snapshot> receiving() {
+    return enabled ? inFlight.oldestNeeded() : List.of();
+  }
+
+  /**
    * Runs a cycle and schedules the next one a pull interval later, read anew each time: a changed
    * interval takes effect when the current one expires.
    */
@@ -238,6 +252,7 @@ final class PullLoop implements AutoCloseable {
                   options,
                   activity -> transfer = Optional.of(activity))
               .withRawSends(rawSends)
+              .trackingTransfersIn(inFlight)
               .resolvingDivergence(divergence)
               .announcingRollbacks(
                   rollback -> {

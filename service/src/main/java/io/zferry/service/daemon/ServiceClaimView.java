@@ -6,8 +6,11 @@ import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.status.HeartbeatView.AppliedView;
 import io.zferry.service.status.HeartbeatView.HealthView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
+import io.zferry.snapshot.zfs.Snapshot;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * This node's claim on a service for the peer's heartbeat: the stored record, the last snapshot
@@ -20,22 +23,26 @@ final class ServiceClaimView {
   private final StateStore store;
   private final PoolHealthProbe poolHealth;
   private final LongSupplier controlIdleNanos;
+  private final Supplier<List<Snapshot>> receiving;
 
   /**
    * @param controlIdleNanos how long the control loop has made no progress (zero while an operator
    *     action holds it on purpose)
+   * @param receiving what this node's transfers need from the active, remembered by its pull loop
    */
   ServiceClaimView(
       String service,
       String self,
       StateStore store,
       PoolHealthProbe poolHealth,
-      LongSupplier controlIdleNanos) {
+      LongSupplier controlIdleNanos,
+      Supplier<List<Snapshot>> receiving) {
     this.service = service;
     this.self = self;
     this.store = store;
     this.poolHealth = poolHealth;
     this.controlIdleNanos = controlIdleNanos;
+    this.receiving = receiving;
   }
 
   ServiceClaim claim() {
@@ -49,7 +56,10 @@ final class ServiceClaimView {
             .lastApplied(service, self)
             .map(a -> new AppliedView(a.snapshotName(), a.guid()))
             .orElse(null),
-        health());
+        health(),
+        receiving.get().stream()
+            .map(s -> new AppliedView(s.name().toString(), s.guid().toString()))
+            .toList());
   }
 
   private HealthView health() {

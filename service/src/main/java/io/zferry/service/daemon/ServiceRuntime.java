@@ -195,7 +195,8 @@ public final class ServiceRuntime implements AutoCloseable {
             self.value(),
             store,
             poolHealth,
-            () -> actionUnderWay() ? 0 : nanoTime.getAsLong() - control.lastProgress());
+            () -> actionUnderWay() ? 0 : nanoTime.getAsLong() - control.lastProgress(),
+            pullLoop::receiving);
   }
 
   public String name() {

@@ -108,7 +108,10 @@ final class ServiceStatusView {
         state.lock().map(StatusMapping::lock).orElse(null),
         active.vipsHeld(),
         active.vipProblems(),
-        active.lastHooks().map(StatusMapping::hooks).orElse(null));
+        active.lastHooks().map(StatusMapping::hooks).orElse(null),
+        role == Role.ACTIVE
+            ? active.keptForTransfer().stream().map(Object::toString).toList()
+            : List.of());
   }
 
   private Optional<ServiceStatus> serviceOf(NodeStatus status) {

@@ -18,6 +18,11 @@ public record HeartbeatView(String node, String time, List<ServiceClaim> service
    *     spares it from retention so the passive can resume incrementally
    * @param health the node's pool and control loop (design §5 rule 9); null from a zferryd that
    *     does not report it
+   * @param receiving per dataset, the oldest of the active's snapshots that this node's transfer
+   *     (as passive) under way or interrupted still needs: its base, or a full stream's snapshot.
+   *     The active's retention keeps it and every later snapshot of that dataset, within
+   *     passiveHold, so the transfer resumes instead of starting over; null from a zferryd that
+   *     does not report it
    */
   public record ServiceClaim(
       String name,
@@ -25,7 +30,8 @@ public record HeartbeatView(String node, String time, List<ServiceClaim> service
       long epoch,
       LockView lock,
       AppliedView lastApplied,
-      HealthView health) {}
+      HealthView health,
+      List<AppliedView> receiving) {}
 
   /**
    * @param pool the pool's state as {@code zpool list -o health} last printed it, or UNKNOWN

@@ -50,7 +50,8 @@ public final class StatusViews {
       LockView lock,
       List<String> vipsHeld,
       List<String> vipProblems,
-      HookView lastHooks) {}
+      HookView lastHooks,
+      List<String> keptForTransfer) {}
 
   /**
    * The last hook phase that ran on this node.

@@ -233,4 +233,27 @@ class HealthCheckTest {
     assertThat(verdict.line())
         .isEqualTo("ZFERRY UNKNOWN - no zferryd answers at http://127.0.0.1:8330");
   }
+
+  @Test
+  void anActiveKeepingSnapshotsForThePassivesTransferSaysSoAndStaysOk() {
+    Verdict verdict =
+        HealthCheck.evaluate(
+            new NodeStatus(
+                "node-a",
+                "lab",
+                "2025-01-01T00:00:00Z",
+                List.of(
+                    Statuses.passive()
+                        .withRole("active")
+                        .build(List.of("tank/big@zferry-20250101-000000"))),
+                PEER_UP),
+            Thresholds.derivedPerService(),
+            Optional.empty());
+
+    assertThat(verdict.state()).isEqualTo(State.OK);
+    assertThat(verdict.line())
+        .startsWith(
+            "ZFERRY OK - tank: active, lag 30 s, retention keeps 1 snapshot(s) for the passive's"
+                + " transfer |");
+  }
 }

@@ -58,7 +58,8 @@ class ZferryCliTest {
                   null,
                   List.of("10.99.0.100/24"),
                   List.of(),
-                  null)));
+                  null,
+                  List.of())));
 
   @TempDir Path dir;
 

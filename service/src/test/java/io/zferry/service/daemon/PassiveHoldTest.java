@@ -3,6 +3,7 @@ package io.zferry.service.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.lockstate.InMemoryStateStore;
+import io.zferry.lockstate.SyncLock;
 import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.HeartbeatView.AppliedView;
@@ -29,7 +30,7 @@ class PassiveHoldTest {
               "2026-01-01T00:00:00Z",
               List.of(
                   new ServiceClaim(
-                      "tank", "node-a", 0, null, new AppliedView("tank@s1", "7"), null))));
+                      "tank", "node-a", 0, null, new AppliedView("tank@s1", "7"), null, null))));
   private final PeerWatch peerWatch =
       new PeerWatch(() -> answer, () -> false, clock, clock::nanoTime);
   private final PassiveHold hold =
@@ -54,5 +55,62 @@ class PassiveHoldTest {
 
     clock.advance(HOLD);
     assertThat(hold.spared()).as("the hold is over").isEmpty();
+  }
+
+  private void passiveReports(List<AppliedView> receiving) {
+    answer =
+        Optional.of(
+            new HeartbeatView(
+                "node-b",
+                "2026-01-01T00:00:00Z",
+                List.of(
+                    new ServiceClaim(
+                        "tank",
+                        "node-a",
+                        0,
+                        null,
+                        new AppliedView("tank@s1", "7"),
+                        null,
+                        receiving))));
+    peerWatch.beat();
+  }
+
+  @Test
+  void whatThePassiveIsReceivingIsSparedWhileItsReportIsWithinTheHold() {
+    passiveReports(
+        List.of(new AppliedView("tank/big@s0", "5"), new AppliedView("tank/big@s1", "6")));
+    assertThat(hold.receiving()).containsExactlyInAnyOrder(new Guid(5), new Guid(6));
+
+    passiveReports(List.of(new AppliedView("tank/big@s1", "6")));
+    assertThat(hold.receiving()).as("the latest report counts").containsExactly(new Guid(6));
+
+    answer = Optional.empty();
+    clock.advance(Duration.ofMinutes(1));
+    peerWatch.beat();
+    assertThat(hold.receiving()).as("a silent passive's last report").containsExactly(new Guid(6));
+
+    clock.advance(HOLD);
+    assertThat(hold.receiving()).as("the hold is over").isEmpty();
+  }
+
+  @Test
+  void aPassiveThatDoesNotReportWhatItReceivesGetsNothingSpared() {
+    passiveReports(null);
+    assertThat(hold.receiving()).isEmpty();
+    assertThat(hold.spared()).as("its applied snapshot still is").contains(new Guid(7));
+  }
+
+  @Test
+  void aReportedValueThatIsNoGuidIsIgnored() {
+    passiveReports(
+        List.of(new AppliedView("tank@x", "not-a-guid"), new AppliedView("tank@s", "9")));
+    assertThat(hold.receiving()).containsExactly(new Guid(9));
+  }
+
+  @Test
+  void nothingIsSparedForATransferWhileTheSyncIsLocked() {
+    passiveReports(List.of(new AppliedView("tank/big@s1", "6")));
+    store.lockSync("tank", 0, SyncLock.of("failover", clock.instant(), "node-a"));
+    assertThat(hold.receiving()).isEmpty();
   }
 }

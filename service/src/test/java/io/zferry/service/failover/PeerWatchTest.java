@@ -40,7 +40,8 @@ class PeerWatchTest {
 
   @Test
   void anAnsweringPeerReportsItsClaimOnTheService() {
-    apiAnswer = Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null, null)));
+    apiAnswer =
+        Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null, null, null)));
     watch.beat();
     assertThat(watch.view("tank", WITHIN))
         .isEqualTo(new PeerView.Answering(Optional.of(new PeerServiceState("node-a", 4, false))));
@@ -49,7 +50,8 @@ class PeerWatchTest {
 
   @Test
   void silenceCountsFromTheLastAnswerOnEachChannel() {
-    apiAnswer = Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null, null)));
+    apiAnswer =
+        Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null, null, null)));
     watch.beat();
     apiAnswer = Optional.empty();
     hostAnswers = true;
@@ -67,7 +69,8 @@ class PeerWatchTest {
 
   @Test
   void aWallClockJumpForwardDoesNotSilenceAnAnsweringPeer() {
-    apiAnswer = Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null, null)));
+    apiAnswer =
+        Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null, null, null)));
     watch.beat();
     // NTP or an operator steps the clock an hour ahead between a heartbeat and the next decision.
     clock.advance(Duration.ofHours(1));
@@ -79,7 +82,8 @@ class PeerWatchTest {
 
   @Test
   void aWallClockJumpBackDoesNotHideASilentPeer() {
-    apiAnswer = Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null, null)));
+    apiAnswer =
+        Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null, null, null)));
     watch.beat();
     apiAnswer = Optional.empty();
     clock.advance(Duration.ofHours(-1));

@@ -66,6 +66,7 @@ class CatchUpTest {
         List.of(),
         List.of(),
         List.of(),
+        List.of(),
         List.of());
   }
 

@@ -202,6 +202,7 @@ class SwitchoverTest {
         List.of(),
         List.of(),
         List.of(),
+        List.of(),
         List.of());
   }
 

@@ -804,6 +804,7 @@ final class Simulation {
         List.of(),
         List.of(),
         List.of(),
+        List.of(),
         List.of());
   }
 

@@ -113,6 +113,11 @@ public record Statuses(
   }
 
   public ServiceStatus build() {
+    return build(List.of());
+  }
+
+  /** As {@link #build()}, for an active whose retention keeps these for the passive's transfer. */
+  public ServiceStatus build(List<String> keptForTransfer) {
     return new ServiceStatus(
         name,
         name,
@@ -132,6 +137,7 @@ public record Statuses(
         null,
         List.of(),
         vipProblems,
-        lastHooks);
+        lastHooks,
+        keptForTransfer);
   }
 }

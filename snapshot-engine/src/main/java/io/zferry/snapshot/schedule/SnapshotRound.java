@@ -8,12 +8,15 @@ import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.snapshot.zfs.ZfsCommandException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,31 +28,67 @@ import org.slf4j.LoggerFactory;
  * <p>The passive reports the GUID of the newest root snapshot it applied; that snapshot (and its
  * namesakes on the child datasets, which a recursive snapshot created together) survives retention
  * so the passive can continue incrementally after a short absence.
+ *
+ * <p>The passive also reports, per dataset, the oldest snapshot its transfer under way or
+ * interrupted still needs (its base, or a full stream's snapshot). Retention spares it and every
+ * later snapshot of that dataset, which the stream carries, so an interrupted transfer resumes
+ * ({@code zfs send -t}) instead of starting over, however long it takes; but only snapshots younger
+ * than a limit, so a passive gone for good cannot make the active keep snapshots without end. A
+ * snapshot past the limit expires as before, said once.
  */
 public final class SnapshotRound {
   private static final Logger log = LoggerFactory.getLogger(SnapshotRound.class);
 
   /** What a round did. */
+  /**
+   * What a round did.
+   *
+   * @param keptForTransfer snapshots retention would have destroyed but kept because the passive
+   *     reports its transfer needs them
+   * @param releasedPastLimit snapshots the passive's transfer still needs, destroyed because they
+   *     are older than the limit; each is named in one round only
+   */
   public record Result(
-      Optional<SnapshotName> taken, List<SnapshotName> destroyed, List<String> problems) {
+      Optional<SnapshotName> taken,
+      List<SnapshotName> destroyed,
+      List<String> problems,
+      List<SnapshotName> keptForTransfer,
+      List<SnapshotName> releasedPastLimit) {
     public Result {
       destroyed = List.copyOf(destroyed);
       problems = List.copyOf(problems);
+      keptForTransfer = List.copyOf(keptForTransfer);
+      releasedPastLimit = List.copyOf(releasedPastLimit);
+    }
+
+    public Result(
+        Optional<SnapshotName> taken, List<SnapshotName> destroyed, List<String> problems) {
+      this(taken, destroyed, problems, List.of(), List.of());
     }
   }
+
+  /**
+   * How long, from its creation, a snapshot the passive's transfer needs is kept beyond the
+   * retention count: a week covers the bootstrap of a large pool over a slow link.
+   */
+  public static final Duration DEFAULT_TRANSFER_KEEP_LIMIT = Duration.ofDays(7);
 
   /**
    * How long the active keeps the bookmarks of its snapshots, far beyond the snapshots themselves
    * (interval × retention count): a passive that was off this long still continues incrementally
    * instead of a full bootstrap. Bookmarks hold no data.
    */
-  public static final java.time.Duration BOOKMARK_RETENTION = java.time.Duration.ofDays(30);
+  public static final Duration BOOKMARK_RETENTION = Duration.ofDays(30);
 
   private final Zfs zfs;
   private final DatasetName pool;
   private final Clock clock;
   private final Supplier<RetentionPolicy> retention;
   private final Supplier<Optional<Guid>> passiveApplied;
+  private final Supplier<Set<Guid>> passiveReceiving;
+  private final Supplier<Duration> transferKeepLimit;
+  // Spared no longer for being past the limit, already said: said once, not every round.
+  private final Set<Guid> releasedPastLimit = new HashSet<>();
 
   public SnapshotRound(
       Zfs zfs,
@@ -57,11 +96,33 @@ public final class SnapshotRound {
       Clock clock,
       Supplier<RetentionPolicy> retention,
       Supplier<Optional<Guid>> passiveApplied) {
+    this(zfs, pool, clock, retention, passiveApplied, Set::of, () -> DEFAULT_TRANSFER_KEEP_LIMIT);
+  }
+
+  private SnapshotRound(
+      Zfs zfs,
+      DatasetName pool,
+      Clock clock,
+      Supplier<RetentionPolicy> retention,
+      Supplier<Optional<Guid>> passiveApplied,
+      Supplier<Set<Guid>> passiveReceiving,
+      Supplier<Duration> transferKeepLimit) {
     this.zfs = zfs;
     this.pool = pool;
     this.clock = clock;
     this.retention = retention;
     this.passiveApplied = passiveApplied;
+    this.passiveReceiving = passiveReceiving;
+    this.transferKeepLimit = transferKeepLimit;
+  }
+
+  /**
+   * The same round, sparing each snapshot the passive reports as the oldest its transfer needs, and
+   * every later snapshot of its dataset, while they are younger than {@code limit}.
+   */
+  public SnapshotRound sparingTransfers(
+      Supplier<Set<Guid>> passiveReceiving, Supplier<Duration> limit) {
+    return new SnapshotRound(zfs, pool, clock, retention, passiveApplied, passiveReceiving, limit);
   }
 
   public Result run() {
@@ -75,7 +136,7 @@ public final class SnapshotRound {
       if (e.reason() != ZfsCommandException.Reason.ALREADY_EXISTS) {
         // A pool too full for a snapshot needs retention most of all; the failure still stands.
         try {
-          applyRetention(problems);
+          applyRetention(problems, now);
         } catch (RuntimeException retentionFailure) {
           e.addSuppressed(retentionFailure);
         }
@@ -89,12 +150,13 @@ public final class SnapshotRound {
               + " is taken; no snapshot this round");
       log.warn(problems.get(problems.size() - 1));
     }
-    List<SnapshotName> destroyed = applyRetention(problems);
+    Retained retained = applyRetention(problems, now);
     if (zfs.capabilities().bookmarks()) {
       taken.ifPresent(name -> bookmark(name, problems));
       expireBookmarks(now, problems);
     }
-    return new Result(taken, destroyed, problems);
+    return new Result(
+        taken, retained.destroyed, problems, retained.keptForTransfer, retained.releasedPastLimit);
   }
 
   /**
@@ -167,7 +229,14 @@ public final class SnapshotRound {
     }
   }
 
-  private List<SnapshotName> applyRetention(List<String> problems) {
+  /** What retention did in one round. */
+  private static final class Retained {
+    final List<SnapshotName> destroyed = new ArrayList<>();
+    final List<SnapshotName> keptForTransfer = new ArrayList<>();
+    final List<SnapshotName> releasedPastLimit = new ArrayList<>();
+  }
+
+  private Retained applyRetention(List<String> problems, Instant now) {
     RetentionPolicy policy = retention.get();
     Map<DatasetName, List<Snapshot>> byDataset = new LinkedHashMap<>();
     for (Snapshot s : zfs.listSnapshots(pool).snapshots()) {
@@ -182,8 +251,10 @@ public final class SnapshotRound {
                         .filter(s -> s.guid().equals(guid))
                         .map(s -> s.name().shortName())
                         .findFirst());
+    Set<Guid> receiving = Set.copyOf(passiveReceiving.get());
+    Instant oldestKept = now.minus(transferKeepLimit.get());
 
-    List<SnapshotName> destroyed = new ArrayList<>();
+    Retained retained = new Retained();
     byDataset.forEach(
         (dataset, snapshots) -> {
           Optional<Guid> keep =
@@ -193,19 +264,45 @@ public final class SnapshotRound {
                           .filter(s -> s.name().shortName().equals(name))
                           .map(Snapshot::guid)
                           .findFirst());
+          // The stream carries every snapshot after the oldest one the transfer needs.
+          Optional<Long> neededFrom =
+              snapshots.stream()
+                  .filter(s -> receiving.contains(s.guid()))
+                  .map(Snapshot::createTxg)
+                  .min(Long::compare);
           for (Snapshot expired : policy.expired(snapshots, keep)) {
+            if (neededFrom.isPresent() && expired.createTxg() >= neededFrom.get()) {
+              if (!expired.creation().isBefore(oldestKept)) {
+                retained.keptForTransfer.add(expired.name());
+                continue;
+              }
+              if (releasedPastLimit.add(expired.guid())) {
+                retained.releasedPastLimit.add(expired.name());
+                log.warn(
+                    "retention destroys {} although the passive's transfer needs it: it is older"
+                        + " than the limit of {} for a transfer (that transfer will start over)",
+                    expired.name(),
+                    transferKeepLimit.get());
+              }
+            }
             try {
               zfs.destroySnapshot(expired.name());
-              destroyed.add(expired.name());
+              retained.destroyed.add(expired.name());
             } catch (ZfsCommandException e) {
               problems.add("could not destroy " + expired.name() + ": " + e.getMessage());
               log.warn(problems.get(problems.size() - 1));
             }
           }
         });
-    if (!destroyed.isEmpty()) {
-      log.info("retention destroyed {} snapshot(s) of {}", destroyed.size(), pool);
+    if (!retained.destroyed.isEmpty()) {
+      log.info("retention destroyed {} snapshot(s) of {}", retained.destroyed.size(), pool);
     }
-    return destroyed;
+    if (!retained.keptForTransfer.isEmpty()) {
+      log.info(
+          "retention keeps {} snapshot(s) of {} beyond its count for the passive's transfer",
+          retained.keptForTransfer.size(),
+          pool);
+    }
+    return retained;
   }
 }

@@ -2,6 +2,7 @@ package io.zferry.sync.plan;
 
 import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.Snapshot;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,6 +23,21 @@ public sealed interface Plan {
   /** A one-line reason, for logs and the status. */
   String describe();
 
+  /**
+   * The source's snapshots the transfer of this plan needs, oldest first: its incremental base and
+   * every snapshot its stream carries ({@code -I} brings the intermediate ones). A resume token
+   * names one of them; the source's retention must keep them while the transfer is under way or
+   * interrupted. Empty where nothing is sent; a bookmark base is not a snapshot.
+   */
+  List<Snapshot> transferNeeds();
+
+  private static List<Snapshot> baseAnd(Snapshot base, List<Snapshot> carried) {
+    List<Snapshot> all = new ArrayList<>();
+    all.add(base);
+    carried.stream().filter(s -> !s.guid().equals(base.guid())).forEach(all::add);
+    return List.copyOf(all);
+  }
+
   /** The source has no snapshot yet; nothing can be sent. */
   record NothingToSend(List<Snapshot> expire) implements Plan {
     public NothingToSend {
@@ -36,6 +52,11 @@ public sealed interface Plan {
     @Override
     public String describe() {
       return "the source has no snapshot yet";
+    }
+
+    @Override
+    public List<Snapshot> transferNeeds() {
+      return List.of();
     }
   }
 
@@ -53,6 +74,11 @@ public sealed interface Plan {
     @Override
     public String describe() {
       return "up to date at " + latest.name().shortName();
+    }
+
+    @Override
+    public List<Snapshot> transferNeeds() {
+      return List.of();
     }
   }
 
@@ -85,6 +111,11 @@ public sealed interface Plan {
           + (missing.size() == 1 ? "" : "s")
           + ")";
     }
+
+    @Override
+    public List<Snapshot> transferNeeds() {
+      return Plan.baseAnd(common, missing);
+    }
   }
 
   /**
@@ -114,6 +145,11 @@ public sealed interface Plan {
               ? ""
               : "; no common snapshot with the " + targetSnapshots.size() + " on the target");
     }
+
+    @Override
+    public List<Snapshot> transferNeeds() {
+      return List.of(snapshot);
+    }
   }
 
   /**
@@ -140,6 +176,11 @@ public sealed interface Plan {
           + targetBase.name().shortName()
           + ", gone on the source) to "
           + latest.name().shortName();
+    }
+
+    @Override
+    public List<Snapshot> transferNeeds() {
+      return List.of(latest);
     }
   }
 
@@ -181,6 +222,11 @@ public sealed interface Plan {
           + ") over the target's own "
           + foreign.stream().map(s -> s.name().shortName()).toList();
     }
+
+    @Override
+    public List<Snapshot> transferNeeds() {
+      return Plan.baseAnd(common, missing);
+    }
   }
 
   /**
@@ -210,6 +256,12 @@ public sealed interface Plan {
           + ", the source alone has "
           + sourceOnly.size()
           + " newer snapshot(s)";
+    }
+
+    @Override
+    public List<Snapshot> transferNeeds() {
+      // Sent only when an operator resolved the divergence.
+      return Plan.baseAnd(common, sourceOnly);
     }
   }
 }

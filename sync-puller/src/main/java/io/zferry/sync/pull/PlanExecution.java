@@ -112,7 +112,7 @@ final class PlanExecution {
                             streams.ofPair(dataset)),
                         streams.receiveInto(dataset).forced(),
                         last(diverged.sourceOnly())));
-      } else if (resumeInterrupted(cycle, dataset).isPresent()) {
+      } else if (resumeInterrupted(cycle, dataset, plan).isPresent()) {
         return new DatasetOutcome.Received(
             dataset, "resumed an interrupted receive", cycle.resumedBytes);
       } else if (plan instanceof Plan.FromBookmark fromBookmark) {
@@ -240,8 +240,12 @@ final class PlanExecution {
    * token. The rest of that stream is sent ({@code zfs send -t}) rather than all of it again. A
    * token the source can no longer serve (its snapshot was destroyed meanwhile) is stale: the
    * partial state is dropped and the normal plan runs. Returns the token that was resumed.
+   *
+   * <p>Where the plan is a bootstrap the target holds no snapshot of {@code dataset}, so the
+   * resumed stream was a full one: the pair's flags are recorded as {@link #bootstrap} does, or the
+   * next incremental would be sent with another {@code -L} than the pair was received with.
    */
-  private Optional<ResumeToken> resumeInterrupted(PullCycle cycle, DatasetName dataset) {
+  private Optional<ResumeToken> resumeInterrupted(PullCycle cycle, DatasetName dataset, Plan plan) {
     Optional<ResumeToken> token = target.resumeToken(dataset);
     if (token.isEmpty()) {
       return token;
@@ -249,6 +253,10 @@ final class PlanExecution {
     log.info("{}: resuming an interrupted receive", dataset);
     try {
       cycle.resumedBytes = runner.resume(dataset, token.get(), () -> cycle.transferred = true);
+      cycle.resumed.add(dataset);
+      if (plan instanceof Plan.Bootstrap) {
+        streams.record(dataset, streams.forBootstrap(dataset));
+      }
       return token;
     } catch (TransferFailedException e) {
       runner.checkNotCancelled();

@@ -5,7 +5,9 @@ import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** What one pull cycle accumulates besides the per-dataset outcomes. */
 final class PullCycle {
@@ -16,6 +18,12 @@ final class PullCycle {
   final List<DatasetOutcome> outcomes = new ArrayList<>();
   final List<DatasetName> setAside = new ArrayList<>();
   long resumedBytes;
+
+  /**
+   * Datasets whose interrupted receive this cycle completed: the rest of that stream is to come.
+   */
+  final Set<DatasetName> resumed = new HashSet<>();
+
   boolean remountAtEnd;
   final List<SnapshotName> expired = new ArrayList<>();
   final List<ForeignRollback> foreignRolledBack = new ArrayList<>();

@@ -13,6 +13,9 @@ import java.util.Optional;
  *
  * @param newestApplied the newest snapshot of the pool's root dataset that the target now holds
  *     from the source (its GUID is what the passive reports to the active's retention)
+ * @param receiving per dataset, the oldest of the source's snapshots that a transfer interrupted in
+ *     this or an earlier cycle still needs (its base, or a full stream's snapshot); the passive
+ *     reports them, so the active's retention keeps each and every later snapshot of its dataset
  * @param setAside datasets the target's previous data was kept in before a bootstrap replaced it
  * @param foreignRolledBack snapshots not taken by zferry that were rolled back on the target, each
  *     holding no data beyond the common snapshot
@@ -25,12 +28,14 @@ public record PullReport(
     Instant finished,
     List<DatasetOutcome> outcomes,
     Optional<Snapshot> newestApplied,
+    List<Snapshot> receiving,
     List<DatasetName> setAside,
     List<SnapshotName> expired,
     List<ForeignRollback> foreignRolledBack,
     List<String> notes) {
   public PullReport {
     outcomes = List.copyOf(outcomes);
+    receiving = List.copyOf(receiving);
     foreignRolledBack = List.copyOf(foreignRolledBack);
     setAside = List.copyOf(setAside);
     expired = List.copyOf(expired);

@@ -55,6 +55,7 @@ public final class Puller {
   private final Divergence divergence;
   private final Consumer<ForeignRollback> announcer;
   private final boolean rawEverywhere;
+  private final InFlightTransfers inFlight;
   private final StreamChoice streams;
   private final TransferRunner runner;
   private final TargetMounts mounts;
@@ -68,7 +69,17 @@ public final class Puller {
       Clock clock,
       TransferOptions transferOptions,
       TransferActivity.Listener activity) {
-    this(source, target, pool, clock, transferOptions, activity, Divergence.REPORT, r -> {}, false);
+    this(
+        source,
+        target,
+        pool,
+        clock,
+        transferOptions,
+        activity,
+        Divergence.REPORT,
+        r -> {},
+        false,
+        new InFlightTransfers());
   }
 
   private Puller(
@@ -80,7 +91,8 @@ public final class Puller {
       TransferActivity.Listener activity,
       Divergence divergence,
       Consumer<ForeignRollback> announcer,
-      boolean rawEverywhere) {
+      boolean rawEverywhere,
+      InFlightTransfers inFlight) {
     if (!pool.isPool()) {
       throw new IllegalArgumentException("a pull replicates a whole pool, not " + pool);
     }
@@ -93,6 +105,7 @@ public final class Puller {
     this.divergence = divergence;
     this.announcer = announcer;
     this.rawEverywhere = rawEverywhere;
+    this.inFlight = inFlight;
     this.streams = new StreamChoice(source, target, rawEverywhere);
     this.runner = new TransferRunner(source, target, pool, clock, transferOptions, activity);
     this.mounts = new TargetMounts(target, pool);
@@ -122,7 +135,16 @@ public final class Puller {
   /** The same puller, resolving divergence as an operator decided ({@code mark-sync-as-fixed}). */
   public Puller resolvingDivergence(Divergence how) {
     return new Puller(
-        source, target, pool, clock, transferOptions, activity, how, announcer, rawEverywhere);
+        source,
+        target,
+        pool,
+        clock,
+        transferOptions,
+        activity,
+        how,
+        announcer,
+        rawEverywhere,
+        inFlight);
   }
 
   /**
@@ -139,7 +161,8 @@ public final class Puller {
         activity,
         divergence,
         announcer,
-        rawEverywhere);
+        rawEverywhere,
+        inFlight);
   }
 
   /**
@@ -157,7 +180,27 @@ public final class Puller {
         activity,
         divergence,
         announcer,
-        rawEverywhere);
+        rawEverywhere,
+        inFlight);
+  }
+
+  /**
+   * The same puller, remembering the transfers under way or interrupted in {@code inFlight}: give
+   * every cycle of a pool the same one, so an interrupted transfer is still reported (and kept by
+   * the source's retention) in the cycles after it, and read it while a transfer runs.
+   */
+  public Puller trackingTransfersIn(InFlightTransfers inFlight) {
+    return new Puller(
+        source,
+        target,
+        pool,
+        clock,
+        transferOptions,
+        activity,
+        divergence,
+        announcer,
+        rawEverywhere,
+        inFlight);
   }
 
   /**
@@ -203,13 +246,16 @@ public final class Puller {
       List<Snapshot> sourceSnapshots = onSource.getOrDefault(dataset, List.of());
       List<Snapshot> targetSnapshots = onTarget.getOrDefault(dataset, List.of());
       Plan plan = planning.plan(cycle, dataset, sourceSnapshots, targetSnapshots);
+      inFlight.started(dataset, plan.transferNeeds());
       DatasetOutcome outcome = execution.carryOut(cycle, dataset, plan);
       cycle.outcomes.add(outcome);
+      settleInFlight(cycle, dataset, outcome);
       if (!(outcome instanceof DatasetOutcome.Received
           || outcome instanceof DatasetOutcome.Current)) {
         notCurrent.add(dataset);
       }
     }
+    inFlight.keepOnly(onSource.keySet());
     // A cancelled puller leaves the pool to whoever cancelled it, such as a takeover making it
     // writable: nothing below may run.
     runner.checkNotCancelled();
@@ -237,12 +283,42 @@ public final class Puller {
             clock.instant(),
             cycle.outcomes,
             newestApplied,
+            inFlight.oldestNeeded(),
             cycle.setAside,
             cycle.expired,
             cycle.foreignRolledBack,
             cycle.notes);
     log.info("pull {}", report.summary());
     return report;
+  }
+
+  /**
+   * A dataset that received its plan's stream, or is current, needs nothing more from the source.
+   * One that only completed an interrupted receive still needs the rest of that stream, from the
+   * snapshot it completed: the next cycle sends it. One whose transfer failed needs it while it
+   * holds a partial receive, which the next cycle resumes; without one the next plan starts afresh
+   * and says what it needs then.
+   */
+  private void settleInFlight(PullCycle cycle, DatasetName dataset, DatasetOutcome outcome) {
+    if (outcome instanceof DatasetOutcome.Current
+        || (outcome instanceof DatasetOutcome.Received && !cycle.resumed.contains(dataset))) {
+      inFlight.done(dataset);
+      return;
+    }
+    if (outcome instanceof DatasetOutcome.Received) {
+      return;
+    }
+    if (!inFlight.remembers(dataset)) {
+      return;
+    }
+    try {
+      if (target.resumeToken(dataset).isEmpty()) {
+        inFlight.done(dataset);
+      }
+    } catch (RuntimeException e) {
+      // Unknown: keep reporting what the transfer needed rather than let the source drop it.
+      log.warn("{}: could not read its resume token: {}", dataset, e.getMessage());
+    }
   }
 
   /**

@@ -266,4 +266,32 @@ class ReplicationPlannerTest {
         .isEqualTo(
             "diverged after a: the target alone has [t], the source alone has 1 newer snapshot(s)");
   }
+
+  /** What the source's retention must keep for a plan's transfer, to resume it if cut. */
+  @Test
+  void aTransferNeedsItsBaseAndEverySnapshotItsStreamCarries() {
+    List<Snapshot> source = snaps("@a,1", "@b,2", "@c,3", "@d,4");
+    assertThat(shortNames(ReplicationPlanner.plan(source, snaps("@a,1", "@b,2")).transferNeeds()))
+        .isEqualTo("[b, c, d]");
+    assertThat(shortNames(ReplicationPlanner.plan(source, List.of()).transferNeeds()))
+        .isEqualTo("[d]");
+    assertThat(
+            ReplicationPlanner.plan(source, snaps("@a,1", "@b,2", "@c,3", "@d,4")).transferNeeds())
+        .isEmpty();
+    assertThat(ReplicationPlanner.plan(List.of(), List.of()).transferNeeds()).isEmpty();
+    io.zferry.snapshot.zfs.Bookmark ofB =
+        new io.zferry.snapshot.zfs.Bookmark(
+            io.zferry.snapshot.zfs.DatasetName.of("tank"),
+            "b",
+            new Guid(2),
+            20,
+            Instant.ofEpochSecond(1_795_000_060L));
+    assertThat(
+            shortNames(
+                ReplicationPlanner.plan(
+                        snaps("@c,3", "@d,4"), snaps("@a,1", "@b,2"), ALL_OWN, List.of(ofB))
+                    .transferNeeds()))
+        .as("a bookmark base is no snapshot to keep")
+        .isEqualTo("[d]");
+  }
 }

@@ -18,6 +18,9 @@ final class FakeNodes {
   final FakeZfs active;
   final FakeZfs passive;
 
+  /** Shared by every puller made here, as the pulling process shares one between its cycles. */
+  final InFlightTransfers inFlight = new InFlightTransfers();
+
   private FakeNodes(boolean zfsFuse) {
     active = zfsFuse ? FakeZfs.zfsFuse("node-a", clock, 1) : FakeZfs.openZfs("node-a", clock, 1);
     passive = zfsFuse ? FakeZfs.zfsFuse("node-b", clock, 2) : FakeZfs.openZfs("node-b", clock, 2);
@@ -41,7 +44,13 @@ final class FakeNodes {
 
   Puller puller() {
     return new Puller(
-        active, passive, TANK, clock, TransferOptions.defaults(), TransferActivity.Listener.NONE);
+            active,
+            passive,
+            TANK,
+            clock,
+            TransferOptions.defaults(),
+            TransferActivity.Listener.NONE)
+        .trackingTransfersIn(inFlight);
   }
 
   PullReport pull() {

@@ -112,4 +112,23 @@ class ResumeTest {
     assertThat(resumed.bytes()).isLessThan(2 << 20);
     assertThat(nodes.passive.files(DATA).get("big")).hasSize(4 << 20);
   }
+
+  @Test
+  void aResumedBootstrapContinuesIncrementallyWithTheFlagsItWasSentWith() {
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.active.createFilesystem(DATA);
+    nodes.active.writeFile(DATA, "big", new byte[4 << 20]);
+    nodes.snapshotActive();
+    nodes.active.cutNextSendAfter(3 << 20);
+    assertThat(nodes.pull().succeeded()).isFalse();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.active.writeFile(DATA, "next", "n");
+    nodes.snapshotActive();
+
+    PullReport next = nodes.pull();
+
+    assertThat(next.succeeded()).as(next.summary()).isTrue();
+    assertThat(new String(nodes.passive.files(DATA).get("next"))).isEqualTo("n");
+  }
 }

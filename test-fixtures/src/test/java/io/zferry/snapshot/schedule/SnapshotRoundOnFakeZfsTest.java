@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zferry.fakes.FakeZfs;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.ZfsCommandException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** A snapshot round on the active, on {@link FakeZfs}. */
@@ -38,5 +44,78 @@ class SnapshotRoundOnFakeZfsTest {
         .hasMessageContaining("out of space");
 
     assertThat(zfs.listSnapshots(TANK).snapshots()).hasSize(2);
+  }
+
+  @Test
+  void whatThePassivesTransferNeedsIsKeptUntilTheLimitAndEachReleaseIsSaidOnce() {
+    Instant start = Instant.parse("2026-12-01T10:00:00Z");
+    MutableClock clock = new MutableClock(start);
+    FakeZfs zfs = FakeZfs.openZfs("node-a", clock, 1);
+    zfs.createPool("tank", 1L << 30);
+    zfs.createFilesystem(TANK.child("big"));
+    SnapshotRound plain =
+        new SnapshotRound(zfs, TANK, clock, () -> new RetentionPolicy(2), Optional::empty);
+    plain.run();
+    clock.advance(Duration.ofMinutes(1));
+    plain.run();
+    Snapshot receiving =
+        zfs.listSnapshots(TANK.child("big")).snapshots().stream()
+            .filter(s -> s.dataset().equals(TANK.child("big")))
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    SnapshotRound round =
+        plain.sparingTransfers(() -> Set.of(receiving.guid()), () -> Duration.ofHours(1));
+
+    List<SnapshotRound.Result> results = new ArrayList<>();
+    for (int i = 0; i < 70; i++) {
+      clock.advance(Duration.ofMinutes(1));
+      results.add(round.run());
+    }
+
+    // Round i (i minutes after the reported one was taken) keeps it and the i - 1 after it, which
+    // the count would drop, while they are at most an hour old.
+    assertThat(results.get(1).keptForTransfer()).containsExactly(receiving.name());
+    assertThat(results.get(30).keptForTransfer()).hasSize(30).startsWith(receiving.name());
+    // Then it is destroyed and named once; without it the transfer starts over, so the count
+    // applies again to the ones after it.
+    List<SnapshotName> released =
+        results.stream().flatMap(r -> r.releasedPastLimit().stream()).toList();
+    assertThat(released).containsExactly(receiving.name());
+    assertThat(results.stream().flatMap(r -> r.destroyed().stream())).contains(receiving.name());
+    assertThat(zfs.listSnapshots(TANK.child("big")).snapshots())
+        .filteredOn(s -> s.dataset().equals(TANK.child("big")))
+        .hasSize(2);
+    // The pool's root is not what the passive receives: its namesake expired with the count.
+    assertThat(zfs.listSnapshots(TANK).snapshots())
+        .filteredOn(s -> s.dataset().equals(TANK))
+        .noneMatch(s -> s.name().shortName().equals(receiving.name().shortName()));
+  }
+
+  /** A clock the test moves. */
+  static final class MutableClock extends Clock {
+    private Instant now;
+
+    MutableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration step) {
+      now = now.plus(step);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
   }
 }
