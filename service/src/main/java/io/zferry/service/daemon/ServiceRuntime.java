@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * them is {@link ServiceSide}. Each runs synchronized with {@link #tick()}, so the control loop
  * never acts on a half-done action.
  */
-public final class ServiceRuntime implements AutoCloseable {
+public final class ServiceRuntime implements ControlLoop, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
   private final NodeName self;
@@ -244,6 +244,7 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   /** The monotonic time of this service's last completed control step. */
+  @Override
   public long lastProgress() {
     return control.lastProgress();
   }
@@ -264,6 +265,7 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   /** Whether an operator action holds the control loop now (a switchover, a resync, ...). */
+  @Override
   public boolean actionUnderWay() {
     return currentAction != null || operatorActions.get() > 0;
   }
