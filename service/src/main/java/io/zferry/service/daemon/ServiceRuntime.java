@@ -182,13 +182,17 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
             self.value(),
             config,
             store,
-            localZfs,
-            peerClient,
-            pullLoop,
+            new ReplicationStatus(
+                name(),
+                config.pool(),
+                pullLoop::lastApplied,
+                pullLoop::transfer,
+                localZfs,
+                peerClient::status,
+                clock),
             active,
             () -> settings,
-            control::decision,
-            clock);
+            control::decision);
     this.claimView =
         new ServiceClaimView(
             name(),
