@@ -143,10 +143,25 @@ public final class NodeDaemon implements AutoCloseable {
             config.cluster().heartbeatTimeout());
     HeldVipsFile heldVips =
         new HeldVipsFile(config.state().database().resolveSibling(HeldVipsFile.NAME));
+    Optional<ServiceLeases> leases =
+        config
+            .witness()
+            .map(
+                witness ->
+                    new ServiceLeases(
+                        self.value(),
+                        config.cluster().name(),
+                        witness,
+                        key -> new EtcdWitness(witness.endpoints(), key, witness.requestTimeout()),
+                        System::nanoTime));
     for (ServiceConfig service : config.services()) {
       VipControl vips = heldVips.recording(service.name().value(), service.vips(), vipsOf(service));
-      Optional<LeaderLease> lease = leaderLease(config, service);
-      lease.ifPresent(l -> deadMansSwitches.add(deadMansSwitch(config, service, vips, l)));
+      Optional<ServiceLeases.ServiceLease> serviceLease =
+          leases.map(
+              l ->
+                  l.of(service.name().value(), LeaseSafeguards.of(vips, localZfs, service.pool())));
+      serviceLease.ifPresent(l -> deadMansSwitches.add(l.deadMansSwitch()));
+      Optional<LeaderLease> lease = serviceLease.map(ServiceLeases.ServiceLease::lease);
       services.add(
           new ServiceRuntime(
               self,
@@ -289,36 +304,6 @@ public final class NodeDaemon implements AutoCloseable {
         LagHistory.EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
     log.info("zferryd on {} serving {} service(s)", self.value(), services.size());
-  }
-
-  /** Drops the service's VIPs should its control loop not step down by its lease's deadline. */
-  private DeadMansSwitch deadMansSwitch(
-      ZferryConfig config, ServiceConfig service, VipControl vips, LeaderLease lease) {
-    DeadMansSwitch deadMan =
-        new DeadMansSwitch(
-            service.name().value(),
-            config.witness().orElseThrow().safetyMargin(),
-            System::nanoTime,
-            LeaseSafeguards.of(vips, localZfs, service.pool()));
-    lease.watchedBy(deadMan);
-    return deadMan;
-  }
-
-  /** This node's hold on the service's leader key, if the cluster has a witness. */
-  private Optional<LeaderLease> leaderLease(ZferryConfig config, ServiceConfig service) {
-    return config
-        .witness()
-        .map(
-            witness ->
-                new LeaderLease(
-                    self.value(),
-                    new EtcdWitness(
-                        witness.endpoints(),
-                        EtcdWitness.leaderKey(config.cluster().name(), service.name().value()),
-                        witness.requestTimeout()),
-                    witness.ttl(),
-                    witness.safetyMargin(),
-                    System::nanoTime));
   }
 
   private List<ServiceStatus> serviceStatuses() {
