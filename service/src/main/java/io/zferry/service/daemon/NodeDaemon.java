@@ -1,15 +1,11 @@
 package io.zferry.service.daemon;
 
-import io.zferry.gui.GuiUsers;
 import io.zferry.gui.LoginThrottle;
 import io.zferry.gui.PasswordHashes;
 import io.zferry.gui.Sessions;
 import io.zferry.gui.WebGui;
 import io.zferry.lockstate.EventKind;
-import io.zferry.lockstate.ReplicationRun;
-import io.zferry.lockstate.RunResult;
 import io.zferry.lockstate.StateStore;
-import io.zferry.service.Version;
 import io.zferry.service.api.ApiClient;
 import io.zferry.service.api.ApiServer;
 import io.zferry.service.api.Authentication;
@@ -19,11 +15,9 @@ import io.zferry.service.api.TlsKeyStore;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
-import io.zferry.service.config.ApiUser;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
-import io.zferry.service.control.ControlProgress;
 import io.zferry.service.control.DeadMansSwitch;
 import io.zferry.service.control.LeaderLease;
 import io.zferry.service.failover.ManagedVips;
@@ -39,13 +33,11 @@ import io.zferry.service.model.NodeName;
 import io.zferry.service.operations.HttpPeerCommands;
 import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.StatusViews.NodeStatus;
-import io.zferry.service.status.StatusViews.PeerStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.service.witness.EtcdWitness;
 import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.CliZfs;
-import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.ssh.SshEndpoint;
 import io.zferry.sync.ssh.SshHost;
@@ -54,12 +46,9 @@ import io.zferry.vip.ProcessCommandRunner;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -95,8 +84,13 @@ public final class NodeDaemon implements AutoCloseable {
   private final List<DeadMansSwitch> deadMansSwitches = new ArrayList<>();
   private volatile Runnable afterHeartbeat = () -> {};
   private final LagHistory lagHistory;
+  private final LagSampler lagSampler;
+  private final NodeStatusView statusView;
+  private final NodeMetrics metrics;
+  private final NodeClaims claims;
+  private final ControlLoopWatch controlLoops;
   private final RuntimeSettings runtimeSettings;
-  private final ScheduledExecutorService lagSampler = singleThread("lag-history");
+  private final ScheduledExecutorService lagSampling = singleThread("lag-history");
 
   /**
    * @param tokens the API tokens (from {@code api.tokensFile}): what the API accepts, and where the
@@ -149,10 +143,25 @@ public final class NodeDaemon implements AutoCloseable {
             config.cluster().heartbeatTimeout());
     HeldVipsFile heldVips =
         new HeldVipsFile(config.state().database().resolveSibling(HeldVipsFile.NAME));
+    Optional<ServiceLeases> leases =
+        config
+            .witness()
+            .map(
+                witness ->
+                    new ServiceLeases(
+                        self.value(),
+                        config.cluster().name(),
+                        witness,
+                        key -> new EtcdWitness(witness.endpoints(), key, witness.requestTimeout()),
+                        System::nanoTime));
     for (ServiceConfig service : config.services()) {
       VipControl vips = heldVips.recording(service.name().value(), service.vips(), vipsOf(service));
-      Optional<LeaderLease> lease = leaderLease(config, service);
-      lease.ifPresent(l -> deadMansSwitches.add(deadMansSwitch(config, service, vips, l)));
+      Optional<ServiceLeases.ServiceLease> serviceLease =
+          leases.map(
+              l ->
+                  l.of(service.name().value(), LeaseSafeguards.of(vips, localZfs, service.pool())));
+      serviceLease.ifPresent(l -> deadMansSwitches.add(l.deadMansSwitch()));
+      Optional<LeaderLease> lease = serviceLease.map(ServiceLeases.ServiceLease::lease);
       services.add(
           new ServiceRuntime(
               self,
@@ -173,12 +182,35 @@ public final class NodeDaemon implements AutoCloseable {
     }
     this.heartbeat = singleThread("heartbeat");
     this.lagHistory = new LagHistory(clock);
+    this.lagSampler = new LagSampler(this::serviceStatuses, lagHistory);
+    PeerPresence peerPresence =
+        new PeerPresence(
+            peer.name().value(),
+            peerWatch,
+            // Up: the peer's API answered within a heartbeat interval plus its timeout.
+            config.cluster().heartbeatInterval().plus(PEER_API_TIMEOUT));
+    this.statusView =
+        new NodeStatusView(
+            self.value(), config.cluster().name(), this::serviceStatuses, peerPresence, clock);
+    this.metrics =
+        new NodeMetrics(
+            config.cluster().name(),
+            self.value(),
+            peerPresence,
+            this::serviceStatuses,
+            localZfs,
+            this.store,
+            counters);
+    this.claims =
+        new NodeClaims(
+            self.value(), () -> services.stream().map(ServiceRuntime::claim).toList(), clock);
+    this.controlLoops = new ControlLoopWatch(services, System::nanoTime);
     this.runtimeSettings = new RuntimeSettings(this);
     // One limiter for tokens and passwords: a guesser gains nothing by switching between them.
     FailureRateLimiter limiter = FailureRateLimiter.withDefaults(clock);
     WebGui gui =
         new WebGui(
-            guiUsers(config.api().users()),
+            new ConfiguredGuiUsers(config.api().users()),
             new Sessions(clock),
             new LoginThrottle() {
               @Override
@@ -209,23 +241,6 @@ public final class NodeDaemon implements AutoCloseable {
               new GuiEndpoints(this).register(routes);
               runtimeSettings.register(routes);
             });
-  }
-
-  private static GuiUsers guiUsers(List<ApiUser> users) {
-    return new GuiUsers() {
-      @Override
-      public Optional<String> passwordHash(String name) {
-        return users.stream()
-            .filter(u -> u.name().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
-            .findFirst()
-            .map(ApiUser::passwordHash);
-      }
-
-      @Override
-      public boolean none() {
-        return users.isEmpty();
-      }
-    };
   }
 
   /** A service without VIPs never runs ip or arping. */
@@ -283,120 +298,30 @@ public final class NodeDaemon implements AutoCloseable {
           () -> guarded(service.name(), service::tick), every, every, TimeUnit.MILLISECONDS);
     }
     // Its own thread: status() may wait for the peer, which the heartbeat loop must never do.
-    lagSampler.scheduleWithFixedDelay(
-        () -> guarded("lag history", this::sampleLag),
+    lagSampling.scheduleWithFixedDelay(
+        () -> guarded("lag history", lagSampler),
         LagHistory.FIRST.toMillis(),
         LagHistory.EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
     log.info("zferryd on {} serving {} service(s)", self.value(), services.size());
   }
 
-  /** Drops the service's VIPs should its control loop not step down by its lease's deadline. */
-  private DeadMansSwitch deadMansSwitch(
-      ZferryConfig config, ServiceConfig service, VipControl vips, LeaderLease lease) {
-    DeadMansSwitch deadMan =
-        new DeadMansSwitch(
-            service.name().value(),
-            config.witness().orElseThrow().safetyMargin(),
-            System::nanoTime,
-            LeaseSafeguards.of(vips, localZfs, service.pool()));
-    lease.watchedBy(deadMan);
-    return deadMan;
-  }
-
-  /** This node's hold on the service's leader key, if the cluster has a witness. */
-  private Optional<LeaderLease> leaderLease(ZferryConfig config, ServiceConfig service) {
-    return config
-        .witness()
-        .map(
-            witness ->
-                new LeaderLease(
-                    self.value(),
-                    new EtcdWitness(
-                        witness.endpoints(),
-                        EtcdWitness.leaderKey(config.cluster().name(), service.name().value()),
-                        witness.requestTimeout()),
-                    witness.ttl(),
-                    witness.safetyMargin(),
-                    System::nanoTime));
+  private List<ServiceStatus> serviceStatuses() {
+    return services.stream().map(ServiceRuntime::status).toList();
   }
 
   public NodeStatus status() {
-    return new NodeStatus(
-        self.value(),
-        config.cluster().name(),
-        clock.instant().toString(),
-        services.stream().map(ServiceRuntime::status).toList(),
-        peerStatus());
-  }
-
-  private PeerStatus peerStatus() {
-    return new PeerStatus(
-        peer().value(), peerUp(), peerWatch.lastApiAnswer().map(Instant::toString).orElse(null));
-  }
-
-  /** Whether the peer's API answered within a heartbeat interval plus its timeout. */
-  private boolean peerUp() {
-    Duration within = config.cluster().heartbeatInterval().plus(PEER_API_TIMEOUT);
-    return peerWatch.answeredWithin(within);
+    return statusView.status();
   }
 
   /** What {@code /metrics} shows: the status of each service plus counts and snapshot numbers. */
   NodeSample metrics() {
-    List<NodeSample.ServiceSample> samples = new ArrayList<>();
-    for (ServiceRuntime service : services) {
-      ServiceStatus status = service.status();
-      samples.add(
-          new NodeSample.ServiceSample(
-              status,
-              snapshotCount(status.pool()),
-              lastSuccessfulPull(service.name()),
-              counters.counts(service.name())));
-    }
-    return new NodeSample(
-        config.cluster().name(),
-        self.value(),
-        Version.text(),
-        peer().value(),
-        peerUp(),
-        peerWatch.lastApiAnswer(),
-        samples);
-  }
-
-  private OptionalLong snapshotCount(String pool) {
-    try {
-      DatasetName root = new DatasetName(pool);
-      return OptionalLong.of(
-          localZfs.listSnapshots(root).snapshots().stream()
-              .filter(s -> s.dataset().equals(root))
-              .count());
-    } catch (RuntimeException e) {
-      return OptionalLong.empty();
-    }
-  }
-
-  // Pulls are recorded every pull interval; the newest hundred hold the last success unless
-  // every one of them failed, and then the lag says more than its time would.
-  private Optional<Instant> lastSuccessfulPull(String service) {
-    return store.recentRuns(service, 100).stream()
-        .filter(run -> run.result() == RunResult.OK)
-        .findFirst()
-        .map(ReplicationRun::finished);
+    return metrics.sample();
   }
 
   /** This node's claims, for the peer: read from the state store only, so always quick. */
   public HeartbeatView heartbeat() {
-    return new HeartbeatView(
-        self.value(),
-        clock.instant().toString(),
-        services.stream().map(ServiceRuntime::claim).toList());
-  }
-
-  /** Each service's lag as this node sees it, for the GUI's 24-hour chart. */
-  private void sampleLag() {
-    for (ServiceRuntime service : services) {
-      lagHistory.record(service.name(), service.status().lagSeconds());
-    }
+    return claims.heartbeat();
   }
 
   LagHistory lagHistory() {
@@ -446,9 +371,7 @@ public final class NodeDaemon implements AutoCloseable {
    * what systemd's watchdog is fed by, rather than by the heartbeat alone.
    */
   public boolean controlLoopsAlive() {
-    long now = System.nanoTime();
-    return services.stream()
-        .allMatch(s -> ControlProgress.alive(now, s.lastProgress(), s.actionUnderWay()));
+    return controlLoops.allAlive();
   }
 
   Optional<ServiceRuntime> service(String name) {
@@ -474,7 +397,7 @@ public final class NodeDaemon implements AutoCloseable {
   @Override
   public void close() {
     heartbeat.shutdownNow();
-    lagSampler.shutdownNow();
+    lagSampling.shutdownNow();
     controls.forEach(ScheduledExecutorService::shutdownNow);
     deadMansSwitches.forEach(DeadMansSwitch::close);
     api.close();

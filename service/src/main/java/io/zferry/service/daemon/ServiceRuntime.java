@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * them is {@link ServiceSide}. Each runs synchronized with {@link #tick()}, so the control loop
  * never acts on a half-done action.
  */
-public final class ServiceRuntime implements AutoCloseable {
+public final class ServiceRuntime implements ControlLoop, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
   private final NodeName self;
@@ -182,13 +182,17 @@ public final class ServiceRuntime implements AutoCloseable {
             self.value(),
             config,
             store,
-            localZfs,
-            peerClient,
-            pullLoop,
+            new ReplicationStatus(
+                name(),
+                config.pool(),
+                pullLoop::lastApplied,
+                pullLoop::transfer,
+                localZfs,
+                peerClient::status,
+                clock),
             active,
             () -> settings,
-            control::decision,
-            clock);
+            control::decision);
     this.claimView =
         new ServiceClaimView(
             name(),
@@ -245,6 +249,7 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   /** The monotonic time of this service's last completed control step. */
+  @Override
   public long lastProgress() {
     return control.lastProgress();
   }
@@ -265,6 +270,7 @@ public final class ServiceRuntime implements AutoCloseable {
   }
 
   /** Whether an operator action holds the control loop now (a switchover, a resync, ...). */
+  @Override
   public boolean actionUnderWay() {
     return currentAction != null || operatorActions.get() > 0;
   }
