@@ -12,6 +12,7 @@ import io.zferry.service.status.StatusViews.RunView;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.service.status.StatusViews.SettingsView;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class NodeClaimsTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private List<ServiceClaim> claims =
-      List.of(new ServiceClaim("tank", "node-a", 3, null, null, null));
+      List.of(new ServiceClaim("tank", "node-a", 3, null, null, null, null));
   private final NodeClaims node = new NodeClaims("node-a", () -> claims, clock);
 
   @Test
@@ -24,9 +24,9 @@ class NodeClaimsTest {
             new HeartbeatView(
                 "node-a",
                 "2026-01-01T00:00:00Z",
-                List.of(new ServiceClaim("tank", "node-a", 3, null, null, null))));
+                List.of(new ServiceClaim("tank", "node-a", 3, null, null, null, null))));
 
-    claims = List.of(new ServiceClaim("tank", "node-b", 4, null, null, null));
+    claims = List.of(new ServiceClaim("tank", "node-b", 4, null, null, null, null));
     clock.advance(Duration.ofSeconds(2));
     HeartbeatView later = node.heartbeat();
     assertThat(later.time()).isEqualTo("2026-01-01T00:00:02Z");

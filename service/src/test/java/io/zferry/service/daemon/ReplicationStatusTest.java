@@ -129,6 +129,7 @@ class ReplicationStatusTest {
         s.lock(),
         s.vipsHeld(),
         s.vipProblems(),
-        s.lastHooks());
+        s.lastHooks(),
+        s.keptForTransfer());
   }
 }
