@@ -6,6 +6,7 @@ import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.snapshot.host.CommandResult;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -117,6 +118,50 @@ class PoolHealthFaultIT extends FaultSuiteBase {
     s.lab("thaw", "node-a");
     s.settleAndVerify("node-a");
     assertThat(s.cluster().status("node-a").orElseThrow().epoch()).as("nobody took over").isZero();
+  }
+
+  /**
+   * Hung ZFS on the active with the witness and no fence: the lease decides. node-a stands aside
+   * (or its dead man's switch trips if its control loop is stuck in a hung command) and stops
+   * renewing; node-b takes over only once it acquires the expired key. Exactly one node serves at
+   * every sample, and node-a follows node-b once its ZFS answers again.
+   */
+  @Test
+  @DisplayName("hung zfs on the active with the witness and no fence: the lease moves, one serves")
+  void hungZfsOnTheActiveUnderTheWitness() {
+    start(FaultScenario.Options.defaults().withWitness().fencing("{policy: ignore}"));
+    s.beforeFault("node-b");
+    ServingWatch serving = new ServingWatch(lab, FaultScenario.VIP, s.cluster()::status);
+    try {
+      s.lab("freeze", "node-a");
+      ServiceStatus b =
+          s.cluster()
+              .awaitStatus(
+                  "node-b",
+                  HANG_BUDGET,
+                  st -> st.role().equals("active") && "active".equals(st.state()),
+                  "node-b to acquire the lease node-a no longer renews, and take over");
+      s.stopWriter();
+      s.disturbedTheLab();
+      assertThat(b.epoch()).isEqualTo(1);
+      assertThat(b.syncLocked()).as("an automatic failover locks the sync").isTrue();
+      s.cluster().await(BUDGET, "the VIP on node-b", () -> s.vipHolders().equals(Set.of("node-b")));
+      serving.assertNeverTwoServing();
+    } finally {
+      serving.close();
+      lab.command("thaw", "node-a");
+    }
+    ServiceStatus a =
+        s.cluster()
+            .awaitStatus(
+                "node-a",
+                HANG_BUDGET,
+                st -> "node-b".equals(st.activeNode()) && st.syncLocked(),
+                "node-a, its ZFS back, to follow node-b, locked");
+    assertThat(a.role()).isEqualTo("passive");
+    assertThat(a.vipsHeld()).isEmpty();
+    markSyncAsFixed();
+    s.settleAndVerify("node-b");
   }
 
   @Test
