@@ -3,11 +3,13 @@ package io.zferry.service.simulation;
 import io.zferry.fakes.FakeTransfer;
 import io.zferry.fakes.FakeZfs;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.ReceiveSpec;
 import io.zferry.snapshot.zfs.SendFlags;
 import io.zferry.snapshot.zfs.SendSpec;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.SnapshotName;
+import io.zferry.sync.pull.SetAsideRoom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -55,9 +57,10 @@ final class SimPool {
   private final Set<Integer> snapshotted = new HashSet<>();
   private final Set<Long> guids = new HashSet<>();
   boolean readOnly = true;
-  boolean full;
+  private boolean full;
 
   private static final DatasetName TANK = DatasetName.of("tank");
+  private static final long POOL_SIZE = 1L << 30;
 
   private final Optional<FakeZfs> zfs;
 
@@ -77,7 +80,7 @@ final class SimPool {
   static SimPool first(Optional<FakeZfs> zfs, Snap initial) {
     zfs.ifPresent(
         z -> {
-          z.createPool("tank", 1L << 30);
+          z.createPool("tank", POOL_SIZE);
           z.snapshot(TANK, name(initial), false);
         });
     return new SimPool(zfs, initial);
@@ -94,7 +97,7 @@ final class SimPool {
     Snap initial = source.snapshots.get(0);
     zfs.ifPresent(
         z -> {
-          z.createPool("tank", 1L << 30);
+          z.createPool("tank", POOL_SIZE);
           transfer(
               source.zfs.orElseThrow(),
               new SendSpec.Full(TANK.snapshot(name(initial)), SendFlags.PLAIN),
@@ -116,10 +119,70 @@ final class SimPool {
     }
   }
 
-  /** A client's write, acknowledged: a file in the pool's root. */
-  void write(int write) {
-    live.add(write);
-    onFakeZfs(z -> z.writeFile(TANK, "w" + write, "acknowledged"));
+  /**
+   * A client's write: a file in the pool's root. False if the pool refused it for lack of space, so
+   * it was never acknowledged. On FakeZfs, its space accounting decides: a pool filled up frees
+   * room again as snapshots expire, as a real one does.
+   */
+  boolean write(int write) {
+    boolean accepted;
+    if (zfs.isEmpty()) {
+      accepted = !full;
+    } else {
+      try {
+        onFakeZfs(z -> z.writeFile(TANK, "w" + write, "acknowledged"));
+        accepted = true;
+      } catch (IllegalStateException e) {
+        if (!e.getMessage().startsWith("No space left")) {
+          throw e;
+        }
+        accepted = false;
+      }
+    }
+    if (accepted) {
+      live.add(write);
+    }
+    return accepted;
+  }
+
+  /** Whether the pool was last filled up rather than freed; its free space may have grown since. */
+  boolean full() {
+    return full;
+  }
+
+  /**
+   * Fills the pool, or frees it again: on FakeZfs the pool's size becomes what it uses, so writes
+   * and receives fail there for lack of space as they do on a full pool.
+   */
+  void full(boolean nowFull) {
+    if (nowFull == full) {
+      return;
+    }
+    full = nowFull;
+    onFakeZfs(
+        z -> {
+          if (nowFull) {
+            z.fillPool("tank");
+          } else {
+            z.setPoolSize("tank", POOL_SIZE);
+          }
+        });
+  }
+
+  /**
+   * Whether the divergent data fits aside, by the rule the puller applies ({@link SetAsideRoom}) to
+   * what FakeZfs says; the model's own flag without it.
+   */
+  private boolean roomToSetAside() {
+    return zfs.map(
+            z ->
+                SetAsideRoom.forCopyOf(longProperty(z, "referenced"), longProperty(z, "available"))
+                    .fits())
+        .orElse(!full);
+  }
+
+  private static long longProperty(FakeZfs z, String property) {
+    return z.getProperty(TANK, PropertyName.of(property)).map(Long::parseLong).orElseThrow();
   }
 
   /** Runs a command on FakeZfs, if the pool is backed by it. */
@@ -235,7 +298,7 @@ final class SimPool {
     List<Integer> keptAside = List.of();
     List<Integer> discarded = List.of();
     if (at != snapshots.size() - 1 || !after.isEmpty()) {
-      if (!full) {
+      if (roomToSetAside()) {
         keptAside = List.copyOf(after);
         aside.addAll(after);
       } else if (!discardIfNoRoom) {
@@ -260,6 +323,40 @@ final class SimPool {
           Optional.of("the pull after the rollback did not complete"), keptAside, discarded);
     }
     return new Resynced(Optional.empty(), keptAside, discarded);
+  }
+
+  /**
+   * The incremental on FakeZfs; returns how many of {@code later} arrived. A pool without room for
+   * all of them keeps those that fit, each snapshot whole or not at all (a real receive of an
+   * {@code -I} stream commits snapshot by snapshot); any other failure is a defect of the
+   * simulation.
+   */
+  private int receivedIntoFakeZfs(SimPool source, Snap base, List<Snap> later) {
+    changedSinceCompared = true;
+    FakeZfs target = zfs.orElseThrow();
+    FakeTransfer.Result result =
+        FakeTransfer.run(
+            source.zfs.orElseThrow(),
+            new SendSpec.Incremental(
+                TANK.snapshot(name(base)),
+                TANK.snapshot(name(later.get(later.size() - 1))),
+                true,
+                SendFlags.PLAIN),
+            target,
+            ReceiveSpec.into(TANK).forced());
+    if (result.succeeded()) {
+      return later.size();
+    }
+    if (!result.received().stderr().contains("out of space")) {
+      throw new IllegalStateException("FakeZfs refused the incremental: " + result.received());
+    }
+    Set<String> held = new HashSet<>();
+    target.listSnapshots(TANK).snapshots().forEach(snap -> held.add(snap.name().shortName()));
+    int arrived = 0;
+    while (arrived < later.size() && held.contains(name(later.get(arrived)))) {
+      arrived++;
+    }
+    return arrived;
   }
 
   /** Discards what came after the newest snapshot; returns the writes discarded. */
@@ -307,19 +404,15 @@ final class SimPool {
     if (later.isEmpty()) {
       return new Received(List.of(), false, false);
     }
-    if (full) {
+    Snap base = common.get();
+    if (zfs.isPresent()) {
+      later = later.subList(0, receivedIntoFakeZfs(source, base, later));
+    } else if (full) {
+      later = List.of();
+    }
+    if (later.isEmpty()) {
       return new Received(List.of(), false, false);
     }
-    Snap base = common.get();
-    Snap latest = later.get(later.size() - 1);
-    onFakeZfs(
-        z ->
-            transfer(
-                source.zfs.orElseThrow(),
-                new SendSpec.Incremental(
-                    TANK.snapshot(name(base)), TANK.snapshot(name(latest)), true, SendFlags.PLAIN),
-                z,
-                ReceiveSpec.into(TANK).forced()));
     Set<Integer> before = everything();
     dropAfter(at);
     later.forEach(this::add);

@@ -61,6 +61,42 @@ class SimPoolTest {
   }
 
   @Test
+  void aFullPoolRefusesWritesAndReceivesOnFakeZfsAndTheModelFollows() {
+    a.write(1);
+    a.snapshot(2);
+    b.full(true);
+
+    assertThat(b.write(7)).as("FakeZfs refuses the write: never acknowledged").isFalse();
+    assertThat(b.pullFrom(a).changed()).isFalse();
+    assertThat(b.holds(2)).isFalse();
+    assertThat(b.mismatch()).isEmpty();
+
+    b.full(false);
+    assertThat(b.pullFrom(a).changed()).isTrue();
+    assertThat(b.write(8)).isTrue();
+    assertThat(zfsB.files(DatasetName.of("tank"))).containsOnlyKeys("w1", "w8");
+    assertThat(b.mismatch()).isEmpty();
+  }
+
+  @Test
+  void aResyncWithoutRoomToKeepTheDivergenceAsideStopsUnlessTheOperatorDiscardsIt() {
+    a.write(1);
+    a.snapshot(2);
+    b.write(7);
+    b.rescueSnapshot(3);
+    b.full(true);
+
+    SimPool.Resynced refused = b.resync(a, false);
+    assertThat(refused.failure()).hasValueSatisfying(f -> assertThat(f).contains("no room"));
+    assertThat(b.contains(7)).as("nothing destroyed").isTrue();
+    assertThat(b.mismatch()).isEmpty();
+
+    SimPool.Resynced discarded = b.resync(a, true);
+    assertThat(discarded.discarded()).containsExactly(7);
+    assertThat(b.mismatch()).isEmpty();
+  }
+
+  @Test
   void aChangeBehindTheModelsBackIsAMismatch() {
     zfsB.writeFile(DatasetName.of("tank"), "w9", "not through the model");
 

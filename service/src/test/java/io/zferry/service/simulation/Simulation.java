@@ -359,7 +359,7 @@ final class Simulation {
         node.clock.stepWall(Duration.ofMinutes(stepMinutes));
       }
       if (fill < 0.02) {
-        node.pool.full = !node.pool.full;
+        node.pool.full(!node.pool.full());
       }
       if (hooks < 0.02) {
         node.startHooksFail = !node.startHooksFail;
@@ -422,7 +422,7 @@ final class Simulation {
     witnessLostReplyRate = 0;
     witnessHostUp = true;
     for (SimNode node : List.of(a, b)) {
-      node.pool.full = false;
+      node.pool.full(false);
       node.startHooksFail = false;
       node.poolFault(SimNode.PoolFault.NONE);
       if (!node.up) {
@@ -458,8 +458,9 @@ final class Simulation {
     for (SimNode node : List.of(a, b)) {
       if (node.acceptsWrites()) {
         int write = nextWrite++;
-        node.pool.write(write);
-        acked.add(write);
+        if (node.pool.write(write)) {
+          acked.add(write);
+        }
       }
       if (node.up
           && node.mode == SimNode.Mode.ACTIVE

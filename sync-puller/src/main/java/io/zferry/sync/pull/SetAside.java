@@ -30,11 +30,6 @@ final class SetAside {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-  /** Headroom kept free when copying data aside, so the copy cannot fill the pool. */
-  private static final double HEADROOM = 1.1;
-
-  private static final long MIN_FREE = 64L * 1024 * 1024;
-
   private final Zfs target;
   private final Clock clock;
   private final TransferOptions transferOptions;
@@ -65,7 +60,7 @@ final class SetAside {
             : unusedName(parentOf(dataset), Puller.SET_ASIDE_PREFIX + stamp + "-" + leaf(dataset));
     long referenced = longProperty(dataset, REFERENCED);
     long available = longProperty(dataset, AVAILABLE);
-    if (available < referenced * HEADROOM + MIN_FREE) {
+    if (!SetAsideRoom.forCopyOf(referenced, available).fits()) {
       String note =
           dataset
               + " on "
@@ -108,9 +103,9 @@ final class SetAside {
 
   /** What a copy of the dataset would need, for a bootstrap that found no room to keep it. */
   NoRoomToKeepException noRoomToKeep(DatasetName dataset) {
-    return new NoRoomToKeepException(
-        (long) (longProperty(dataset, REFERENCED) * HEADROOM) + MIN_FREE,
-        longProperty(dataset, AVAILABLE));
+    SetAsideRoom room =
+        SetAsideRoom.forCopyOf(longProperty(dataset, REFERENCED), longProperty(dataset, AVAILABLE));
+    return new NoRoomToKeepException(room.needed(), room.available());
   }
 
   private long longProperty(DatasetName dataset, PropertyName property) {
