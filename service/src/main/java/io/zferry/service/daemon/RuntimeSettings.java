@@ -1,5 +1,6 @@
 package io.zferry.service.daemon;
 
+import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.StateStore;
 import io.zferry.service.api.ApiCallException;
 import io.zferry.service.api.ApiProblem;
@@ -11,9 +12,11 @@ import io.zferry.service.config.DurationText;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.Settings;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,7 @@ final class RuntimeSettings {
   static final String PULL_INTERVAL = "pullInterval";
 
   private final NodeDaemon daemon;
+  private final Set<String> reported = new HashSet<>();
 
   RuntimeSettings(NodeDaemon daemon) {
     this.daemon = daemon;
@@ -84,8 +88,32 @@ final class RuntimeSettings {
     }
   }
 
-  /** What the peer is sent: the checked values and who asked. */
-  record PeerChange(String scope, Map<String, String> values, String actor) {}
+  /**
+   * What the peer is sent: the checked values and who asked. Checked again on arrival with the same
+   * rules: a value stored here unchecked would stop this node from starting.
+   */
+  record PeerChange(String scope, Map<String, String> values, String actor)
+      implements ValidatedBody {
+    @Override
+    public void validate() {
+      if (scope == null || scope.isBlank()) {
+        throw ApiProblem.badRequest(
+            "scope: missing", "name a service, or " + StateStore.CLUSTER_SCOPE + " for all");
+      }
+      if (values == null || values.isEmpty()) {
+        throw ApiProblem.badRequest("values: none given", "send at least one setting");
+      }
+      if (actor == null || actor.isBlank()) {
+        throw ApiProblem.badRequest("actor: missing", "say who changed the settings");
+      }
+      StoredSettings checked = StoredSettings.check(values);
+      if (!checked.problems().isEmpty()) {
+        throw ApiProblem.badRequest(
+            String.join("; ", checked.problems()),
+            "send values within the ranges `zferry settings` shows, in canonical form");
+      }
+    }
+  }
 
   record Saved(String summary) {}
 
@@ -111,19 +139,52 @@ final class RuntimeSettings {
         "/internal/settings",
         PeerChange.class,
         (request, body) -> {
+          if (!body.scope().equals(StateStore.CLUSTER_SCOPE)) {
+            scope(body.scope());
+          }
           store(body.scope(), body.values(), body.actor() + " via " + request.caller().who());
           return new Saved("saved on " + daemon.self().value());
         });
   }
 
-  /** Lays the stored changes over each service's configured settings. */
+  /**
+   * Lays the stored changes over each service's configured settings. A stored value that fails the
+   * rules is left out, and said once in the log and the event history.
+   */
   void applyAll() {
     Map<String, Map<String, String>> overrides = daemon.store().settingOverrides();
+    reportIgnored(overrides);
     for (ServiceConfig service : daemon.config().services()) {
       daemon
           .service(service.name().value())
           .ifPresent(runtime -> runtime.changeSettings(effective(service, overrides)));
     }
+  }
+
+  private void reportIgnored(Map<String, Map<String, String>> overrides) {
+    overrides.forEach(
+        (scope, values) -> {
+          for (String problem : StoredSettings.check(values).problems()) {
+            String where = scope.equals(StateStore.CLUSTER_SCOPE) ? "the cluster" : scope;
+            String line =
+                "stored setting for "
+                    + where
+                    + " ignored, the configured value stays: "
+                    + problem
+                    + "; save the setting again in the GUI or with zferry settings";
+            if (reported.add(line)) {
+              log.error(line);
+              daemon
+                  .store()
+                  .recordEvent(
+                      EventKind.CONFIG,
+                      scope.equals(StateStore.CLUSTER_SCOPE) ? null : scope,
+                      daemon.self().value(),
+                      StateStore.SYSTEM_ACTOR,
+                      line);
+            }
+          }
+        });
   }
 
   private Saved save(ApiRequest request, Change change) {
@@ -194,9 +255,13 @@ final class RuntimeSettings {
         overrides.get(service.name().value()));
   }
 
-  /** {@code base} with the stored values laid over it; values were checked when stored. */
-  static Settings layer(Settings base, Map<String, String> values) {
-    if (values == null || values.isEmpty()) {
+  /**
+   * {@code base} with the stored values laid over it; a value that fails the rules is left out
+   * ({@link StoredSettings}), so a bad row never stops the daemon.
+   */
+  static Settings layer(Settings base, Map<String, String> stored) {
+    Map<String, String> values = StoredSettings.check(stored).valid();
+    if (values.isEmpty()) {
       return base;
     }
     Duration snapshot =
