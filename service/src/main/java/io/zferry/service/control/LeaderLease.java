@@ -30,6 +30,7 @@ public final class LeaderLease {
   private boolean held;
   private long leaseId;
   private long renewedSentAt;
+  private long acquisitions;
   private String lostBecause = "";
   private String lastFailure = "";
 
@@ -88,6 +89,7 @@ public final class LeaderLease {
     long sent = nanoTime.getAsLong();
     Answer answer = witness.acquire(self, ttl);
     if (answer instanceof Answer.Granted granted) {
+      acquisitions++;
       renewed(sent, granted.leaseId());
       return Optional.empty();
     }
@@ -134,6 +136,14 @@ public final class LeaderLease {
     if (held) {
       lost("this node stopped serving and let its lease go");
     }
+  }
+
+  /**
+   * How many leases this node has acquired (renewals not counted): a different number than when it
+   * last served means it serves under a new lease, the old one having run out meanwhile.
+   */
+  public long acquisitions() {
+    return acquisitions;
   }
 
   /** Whether this node holds an unexpired lease now. */

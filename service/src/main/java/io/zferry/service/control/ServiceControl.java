@@ -51,6 +51,15 @@ public final class ServiceControl {
    */
   private long disputedEpoch = -1;
 
+  /** No step of this process serves now; see {@link #servedUnder}. */
+  private static final long NOT_SERVING = -1;
+
+  /**
+   * The lease acquisition ({@link LeaderLease#acquisitions()}, 0 without a witness) under which the
+   * last step served, or {@link #NOT_SERVING} since a step stopped serving.
+   */
+  private long servedUnder = NOT_SERVING;
+
   private volatile Decision decision = new Decision.Unchanged("the first tick");
   private volatile long lastProgress;
 
@@ -94,6 +103,7 @@ public final class ServiceControl {
     Decision applied = apply(next, local);
     if (stoppedServing(applied)) {
       lease.ifPresent(LeaderLease::steppedDown);
+      servedUnder = NOT_SERVING;
     }
     decision = applied;
     lastProgress = nanoTime.getAsLong();
@@ -236,7 +246,15 @@ public final class ServiceControl {
         return new Decision.Hold(
             self + " owns the record at epoch " + local.epoch() + ", but " + noLease.get());
       }
+      long acquired = lease.map(LeaderLease::acquisitions).orElse(0L);
+      if (servedUnder != NOT_SERVING && servedUnder != acquired) {
+        // It served on, as far as the ports know, while its lease ran out and it acquired a new
+        // one: the dead man's switch may have dropped the VIPs and stopped writes meanwhile. It
+        // comes up again in full, as a new holder does, not with VIPs on a read-only pool.
+        ports.follow(false, true);
+      }
       ports.serve();
+      servedUnder = acquired;
       if (lease.isPresent() && !lease.get().held()) {
         // This step outlived the lease (a zfs call hung in it): whatever it just brought up goes
         // down again before the peer can acquire the key.
@@ -311,6 +329,7 @@ public final class ServiceControl {
             + "); sync is locked until an operator runs mark-sync-as-fixed");
     ports.rollBackToLastApplied();
     ports.serve();
+    servedUnder = lease.map(LeaderLease::acquisitions).orElse(0L);
     return new Decision.Serve();
   }
 

@@ -23,10 +23,14 @@ import java.util.Optional;
  * /v3/lease/keepalive}, {@code /v3/kv/txn}, {@code /v3/kv/range}), one leader key per service:
  * {@code /zferry/<cluster>/<service>/leader} = the holder's node name, attached to its lease.
  *
- * <p>Each request goes to the first endpoint that answers; a member that refuses the connection is
- * skipped, and etcd forwards to its leader, so any live member of a quorum serves. A time-out or a
- * reply that cannot be read is {@link Answer.Unanswered}: the request may have taken effect, and
- * the rules in {@code LeaderLease} never read it as a grant. Every operation is safe to repeat.
+ * <p>Each request goes first to the endpoint that answered last, then to the others in turn; a
+ * member that refuses the connection or times out is skipped, and etcd forwards to its leader, so
+ * any live member of a quorum serves. Starting where the last answer came from matters in a
+ * partition: a member cut off by dropped packets costs a whole request time-out each time it is
+ * tried, and a renewal that paid it on every request would run past the lease's deadline. A
+ * time-out or a reply that cannot be read is {@link Answer.Unanswered}: the request may have taken
+ * effect, and the rules in {@code LeaderLease} never read it as a grant. Every operation is safe to
+ * repeat.
  */
 public final class EtcdWitness implements Witness {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,6 +39,9 @@ public final class EtcdWitness implements Witness {
   private final String key;
   private final Duration requestTimeout;
   private final HttpClient http;
+
+  /** The index of the endpoint that answered last: each request starts there. */
+  private volatile int preferred;
 
   /**
    * @param endpoints the members' client URLs, e.g. {@code http://10.0.0.3:2379}
@@ -200,7 +207,10 @@ public final class EtcdWitness implements Witness {
 
   private JsonNode post(String path, ObjectNode body) {
     List<String> failures = new ArrayList<>();
-    for (URI endpoint : endpoints) {
+    int first = preferred;
+    for (int i = 0; i < endpoints.size(); i++) {
+      int index = (first + i) % endpoints.size();
+      URI endpoint = endpoints.get(index);
       HttpRequest request =
           HttpRequest.newBuilder(endpoint.resolve(path))
               .timeout(requestTimeout)
@@ -214,7 +224,9 @@ public final class EtcdWitness implements Witness {
           failures.add(endpoint + ": HTTP " + response.statusCode() + " " + response.body());
           continue;
         }
-        return JSON.readTree(response.body());
+        JsonNode answer = JSON.readTree(response.body());
+        preferred = index;
+        return answer;
       } catch (IOException e) {
         failures.add(endpoint + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
       } catch (InterruptedException e) {

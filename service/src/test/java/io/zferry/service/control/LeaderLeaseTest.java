@@ -120,6 +120,34 @@ class LeaderLeaseTest {
     assertThat(a.control.decision().describe()).contains("not renewed", "safety margin");
   }
 
+  /**
+   * A control loop stalled past its lease's deadline (slow renewals through an unreachable etcd
+   * member, a slow step) while the dead man's switch dropped the VIPs and set the pool read-only:
+   * when the loop comes back and acquires the key again, it must not just keep serving as before,
+   * with the VIPs back on a read-only pool, but go down and come up again as a new holder does.
+   */
+  @Test
+  void anActiveThatAcquiresTheKeyAgainAfterItsDeadlinePassedComesUpAgainInFull() {
+    connected();
+    assertThat(a.control.tick()).isEqualTo(new Decision.Serve());
+    // The loop stalls: no step until past the deadline, when the switch stopped writes.
+    clock.advance(TTL.minus(MARGIN).plusSeconds(2));
+    a.ports.calls.clear();
+
+    assertThat(a.control.tick()).isEqualTo(new Decision.Serve());
+
+    assertThat(a.ports.calls)
+        .as("down, then up: writes allowed and VIPs raised anew")
+        .containsExactly("hold", "serve");
+    assertThat(a.ports.servedWrites).isTrue();
+    assertThat(witness.leader()).contains("node-a");
+
+    a.ports.calls.clear();
+    clock.advance(TICK);
+    a.control.tick();
+    assertThat(a.ports.calls).as("a renewed lease serves on as it is").containsExactly("serve");
+  }
+
   @Test
   void aLostRenewalReplyCountsAsNoRenewal() {
     connected();
