@@ -104,10 +104,12 @@ public final class FailoverDecider {
   /**
    * Rule 9 on the passive: the active answers but says its pool is suspended, its ZFS hangs or its
    * control loop is wedged. That is a failure like a dead node, except that the node is alive: it
-   * may write again the moment its pool or its command recovers. Only a fence makes that
-   * impossible, so this is a takeover with fencing or none at all. With {@code fencing: ignore}
-   * nothing could stop it, and two nodes would accept writes (I1): the passive holds, and the
-   * operator stops the sick node and forces.
+   * may serve again the moment its pool or its command recovers. A fence makes that impossible
+   * ({@code fencing: command}); so does the witness's leader lease, which {@code fencing: ignore}
+   * always has (the configuration refuses it without one): the sick node stands aside and renews
+   * nothing, its dead man's switch stops it if its loop hangs, and it cannot serve again without
+   * the key, which this node takes over only once it holds. With {@code fencing: manual} the
+   * operator decides.
    */
   private static Decision withActiveFailing(
       Situation situation, PeerServiceState theirs, String failure) {
@@ -131,11 +133,11 @@ public final class FailoverDecider {
     if (fencing instanceof FencingPolicy.Manual) {
       return new Decision.Hold(failing + "; fencing policy manual: " + operator);
     }
-    return new Decision.Hold(
+    return new Decision.TakeOver(
+        false,
         failing
-            + "; it is alive and may write again when it recovers, and fencing policy ignore"
-            + " cannot stop it, so this node does not take over: "
-            + operator);
+            + "; it renews no lease while it cannot serve, and serves nothing again without the"
+            + " witness's leader key");
   }
 
   private static Decision withPeerSilent(Situation situation, Silent silent) {

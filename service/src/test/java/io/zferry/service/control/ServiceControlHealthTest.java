@@ -8,6 +8,7 @@ import io.zferry.service.config.FencingPolicy;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
+import io.zferry.service.testing.FakeWitness;
 import io.zferry.service.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,17 +95,48 @@ class ServiceControlHealthTest {
     assertThat(record().isLocked()).isTrue();
   }
 
+  /**
+   * With {@code fencing: ignore} (always with a witness) the passive fences nothing and takes over
+   * only once it holds the leader key: not while the sick active's lease runs, at once after.
+   */
   @Test
-  void withFencingIgnoreThePassiveNeitherFencesNorTakesOver() {
+  void withFencingIgnoreThePassiveTakesOverOnlyOnceItHoldsTheLeaderKey() {
     store.initialiseService("tank", "node-a");
-    ServiceControl b = control("node-b", new FencingPolicy.Ignore());
+    FakeWitness witness = new FakeWitness(clock::nanoTime);
+    Duration ttl = Duration.ofSeconds(30);
+    witness.client("node-a").acquire("node-a", ttl);
+    ServiceControl b =
+        new ServiceControl(
+            "tank",
+            "node-b",
+            "node-a",
+            new FencingPolicy.Ignore(),
+            TIMEOUT,
+            store,
+            ports,
+            clock,
+            clock::nanoTime,
+            Optional.of(
+                new LeaderLease(
+                    "node-b",
+                    witness.client("node-b"),
+                    ttl,
+                    Duration.ofSeconds(10),
+                    clock::nanoTime)));
     ports.peerView = sickActive(SUSPENDED);
 
-    Decision decision = b.tick();
-
-    assertThat(decision).isInstanceOf(Decision.Hold.class);
-    assertThat(ports.fenceAttempts).isZero();
+    Decision whileLeased = b.tick();
+    assertThat(whileLeased).isInstanceOf(Decision.Hold.class);
+    assertThat(whileLeased.describe()).contains("the leader key names node-a");
     assertThat(ports.calls).doesNotContain("serve", "rollBack");
     assertThat(record().activeNode()).isEqualTo("node-a");
+
+    // node-a, standing aside, renews nothing: its lease expires at the witness.
+    clock.advance(ttl.plusSeconds(1));
+    assertThat(b.tick()).isEqualTo(new Decision.Serve());
+    assertThat(ports.fenceAttempts).isZero();
+    assertThat(record().activeNode()).isEqualTo("node-b");
+    assertThat(record().isLocked()).as("an automatic failover locks the sync").isTrue();
+    assertThat(witness.leader()).contains("node-b");
   }
 }

@@ -62,14 +62,17 @@ class PoolHealthRulesTest {
     }
   }
 
+  /**
+   * {@code fencing: ignore} always comes with a witness (the configuration refuses it without one):
+   * no fence, and the takeover goes through the leader key, which the sick node no longer renews.
+   */
   @Test
-  void withFencingIgnoreAnActiveThatAnswersIsNeverTakenOverUnfenced() {
+  void withFencingIgnoreTheTakeoverIsUnfencedAndLeftToTheWitnessLease() {
     Decision decision = decide(state("node-a", 3, false), sickActive(SUSPENDED), IGNORE);
-    assertThat(decision).isInstanceOf(Decision.Hold.class);
-    assertThat(((Decision.Hold) decision).reason())
-        .contains("may write again")
-        .contains("stop zferryd on node-a or power it off")
-        .contains("zferry failover tank --force");
+    assertThat(decision).isInstanceOf(Decision.TakeOver.class);
+    Decision.TakeOver takeOver = (Decision.TakeOver) decision;
+    assertThat(takeOver.fenceFirst()).isFalse();
+    assertThat(takeOver.reason()).contains("without the witness's leader key");
   }
 
   @Test
