@@ -141,6 +141,19 @@ final class PullLoop implements AutoCloseable {
         cycleLock.unlock();
         return true;
       }
+      // Stuck in a command on the peer that does not answer (its ZFS hangs): a cancel ends only
+      // transfers, so the commands still waiting there are ended too, or the takeover would wait
+      // for their time-out.
+      int ended = peerZfs.abortRunning();
+      if (ended > 0 && cycleLock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        cycleLock.unlock();
+        log.info(
+            "{}: the cancelled pull ended once its {} command(s) on {} were ended",
+            service,
+            ended,
+            peer.value());
+        return true;
+      }
       log.info(
           "{}: the cancelled pull still waits on {}; nothing is taken over until it ends",
           service,

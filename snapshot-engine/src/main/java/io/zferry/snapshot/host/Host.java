@@ -31,4 +31,13 @@ public interface Host extends AutoCloseable {
 
   @Override
   default void close() {}
+
+  /**
+   * Ends every command started on this host that still runs, at once, without closing the host:
+   * later commands start as usual. For giving up on a peer whose commands hang (its ZFS hangs) so
+   * that the threads waiting on them are released. Returns how many were ended.
+   */
+  default int abortRunning() {
+    return 0;
+  }
 }

@@ -43,6 +43,11 @@ public final class CliZfs implements Zfs {
   }
 
   @Override
+  public int abortRunning() {
+    return host.abortRunning();
+  }
+
+  @Override
   public String hostName() {
     return host.name();
   }

@@ -9,8 +9,11 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.schmizz.keepalive.KeepAlive;
 import net.schmizz.keepalive.KeepAliveRunner;
 import net.schmizz.sshj.SSHClient;
@@ -48,6 +51,10 @@ public final class SshHost implements Host {
   private final Object connectLock = new Object();
   private SSHClient client; // guarded by connectLock
   private boolean closed; // guarded by connectLock
+
+  /** Commands started and maybe still running, for {@link #abortRunning()}. */
+  private final Set<SshRunningCommand> started = ConcurrentHashMap.newKeySet();
+
   private volatile NegotiatedAlgorithms negotiated;
 
   public SshHost(SshEndpoint endpoint) {
@@ -106,7 +113,11 @@ public final class SshHost implements Host {
       session.setAutoExpand(false);
       log.debug("{}: exec {}", name(), line);
       Session.Command channel = session.exec(line);
-      return new SshRunningCommand(name(), command, channel, sessionConnection::isConnected);
+      SshRunningCommand running =
+          new SshRunningCommand(name(), command, channel, sessionConnection::isConnected);
+      started.removeIf(c -> !c.isRunning());
+      started.add(running);
+      return running;
     } catch (IOException | SSHRuntimeException e) {
       closeQuietly(session);
       throw new RemoteHostException(
@@ -121,6 +132,22 @@ public final class SshHost implements Host {
       throw new RemoteHostException(
           endpoint, "could not open a session for '" + command + "': " + describe(e), e);
     }
+  }
+
+  @Override
+  public int abortRunning() {
+    int ended = 0;
+    for (SshRunningCommand command : List.copyOf(started)) {
+      if (command.isRunning()) {
+        command.kill();
+        ended++;
+      }
+      started.remove(command);
+    }
+    if (ended > 0) {
+      log.warn("{}: ended {} command(s) still running there", name(), ended);
+    }
+    return ended;
   }
 
   /** Whether a connection is currently open; does not connect. */

@@ -41,6 +41,9 @@ final class SshRunningCommand implements RunningCommand {
 
   static final int STDERR_TAIL_BYTES = 16 * 1024;
 
+  /** How long one wait on the channel lasts before the command's kill is looked at again. */
+  private static final long JOIN_SLICE_MILLIS = 200;
+
   /** How long to wait for the rest of stderr once the channel closed. */
   private static final long STDERR_GRACE_MILLIS = 2_000;
 
@@ -106,13 +109,7 @@ final class SshRunningCommand implements RunningCommand {
    */
   @Override
   public CommandResult await(Duration timeout) {
-    Duration wait = isKilled() && KILLED_GRACE.compareTo(timeout) < 0 ? KILLED_GRACE : timeout;
-    ConnectionException failure = null;
-    try {
-      channel.join(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (ConnectionException e) {
-      failure = e;
-    }
+    ConnectionException failure = joinUntilEndOrKilled(timeout);
     Integer status = channel.getExitStatus();
     if (status == null && channel.isOpen() && !isKilled() && connectionIsUp.getAsBoolean()) {
       kill();
@@ -124,6 +121,37 @@ final class SshRunningCommand implements RunningCommand {
       return new CommandResult(host, command, status, "", errors);
     }
     return new CommandResult(host, command, -1, "", withNote(errors, missingStatusReason(failure)));
+  }
+
+  /**
+   * Waits for the channel to close, in short slices so that a {@link #kill()} from another thread
+   * (the peer is given up on) cuts the wait to {@link #KILLED_GRACE}: sshj's join is not woken by a
+   * kill the server does not carry out. Returns the connection's failure, or the time-out's.
+   */
+  private ConnectionException joinUntilEndOrKilled(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean graceApplied = false;
+    ConnectionException failure = null;
+    while (true) {
+      if (!graceApplied && isKilled()) {
+        deadline = Math.min(deadline, System.nanoTime() + KILLED_GRACE.toNanos());
+        graceApplied = true;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return failure;
+      }
+      try {
+        channel.join(
+            Math.max(1, Math.min(JOIN_SLICE_MILLIS, left / 1_000_000)), TimeUnit.MILLISECONDS);
+        return null;
+      } catch (ConnectionException e) {
+        if (!isTimeout(e)) {
+          return e;
+        }
+        failure = e;
+      }
+    }
   }
 
   private String missingStatusReason(ConnectionException failure) {
@@ -216,6 +244,11 @@ final class SshRunningCommand implements RunningCommand {
     if (channel.isOpen()) {
       kill();
     }
+  }
+
+  /** Whether the command may still run: its channel is open and it was not killed. */
+  boolean isRunning() {
+    return channel.isOpen() && !isKilled();
   }
 
   private boolean isKilled() {

@@ -315,6 +315,31 @@ class SshHostIT {
     }
   }
 
+  /**
+   * A caller blocked in a command the peer never finishes (a {@code zfs list} on a node whose ZFS
+   * hangs) is released when the host's running commands are ended, and the host goes on.
+   */
+  @Test
+  void abortRunningReleasesACallerBlockedInAHungCommandAndTheHostGoesOn() throws Exception {
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<CommandResult> blocked =
+          caller.submit(() -> host.run(Command.of("sleep", "30"), Duration.ofSeconds(60)));
+      Thread.sleep(500);
+      assertThat(blocked).isNotDone();
+
+      assertThat(host.abortRunning()).isEqualTo(1);
+
+      CommandResult ended = blocked.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(ended.exitCode()).isEqualTo(-1);
+      assertThat(host.abortRunning()).as("nothing left running").isZero();
+      assertThat(host.run(Command.of("echo", "on"), Duration.ofSeconds(10)).stdout())
+          .isEqualTo("on\n");
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
   @Test
   void aSilentRemoteSenderIsAStall() {
     RunningCommand sender = closeLater(host.start(Command.of("sleep", "12")));
