@@ -48,16 +48,16 @@ public interface Zfs {
    * killed and throws a {@link io.zferry.snapshot.host.HostException}; one that fails throws a
    * {@link ZfsCommandException}.
    */
+  default String poolHealth(DatasetName dataset, java.time.Duration timeout) {
+    throw new UnsupportedOperationException(hostName() + ": poolHealth is not implemented");
+  }
+
   /**
    * Ends every command this node is running on the pool's host now ({@link
    * io.zferry.snapshot.host.Host#abortRunning}); returns how many.
    */
   default int abortRunning() {
     return 0;
-  }
-
-  default String poolHealth(DatasetName dataset, java.time.Duration timeout) {
-    throw new UnsupportedOperationException(hostName() + ": poolHealth is not implemented");
   }
 
   void createFilesystem(DatasetName dataset);
