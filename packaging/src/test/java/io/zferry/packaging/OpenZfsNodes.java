@@ -3,9 +3,22 @@ package io.zferry.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.lab.OpenZfsLab;
+import io.zferry.service.api.ApiCallException;
+import io.zferry.service.api.ApiClient;
+import io.zferry.service.api.auth.ApiToken;
+import io.zferry.service.api.auth.TokenFile;
+import io.zferry.service.api.auth.TokenFileException;
+import io.zferry.service.cli.StatusCommand;
+import io.zferry.service.status.StatusViews.NodeStatus;
+import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -18,8 +31,8 @@ final class OpenZfsNodes {
   // A pull cycle takes 50-150 s on a busy machine (every remote command starts a zferry serve
   // JVM on the 1-vCPU TCG active), and a new dataset needs two of them.
   static final Duration REPLICATED_WITHIN = Duration.ofMinutes(8);
-  // zferry status starts a JVM and asks the API, which on the active asks the passive too: on a
-  // busy 1-vCPU VM one call may time out (10 s) several times in a row.
+  // The status asks the API, which on the active asks the passive too: on a busy 1-vCPU VM one
+  // call may time out several times in a row.
   static final Duration STATUS_WITHIN = Duration.ofMinutes(6);
 
   private OpenZfsNodes() {}
@@ -131,14 +144,63 @@ final class OpenZfsNodes {
 
   /** The node whose zferry status says the service is active there. */
   static String awaitActive(OpenZfsLab lab, String node) throws InterruptedException {
-    awaitOn(
+    awaitStatus(
         lab,
         node,
         "zferry status on " + node + ": active here",
-        () -> lab.exec(node, "zferry", "status"),
         out -> out.contains("active here"),
         STATUS_WITHIN);
     return node;
+  }
+
+  /**
+   * Waits until the text {@code zferry status} prints on the node satisfies {@code done}, then
+   * requires the same of {@code zferry status} itself, run once in the node. While waiting it reads
+   * the node's API from this machine (its forwarded port) and renders the answer as the command
+   * does: each run of the command starts a JVM that costs a 1-vCPU TCG guest some 20 s of its only
+   * CPU, and polling with it starved the zferryd under test.
+   */
+  static void awaitStatus(
+      OpenZfsLab lab, String node, String what, Predicate<String> done, Duration within)
+      throws InterruptedException {
+    Supplier<CommandResult> api = apiStatus(lab, node);
+    awaitOn(lab, node, what, api, done, within);
+    CommandResult cli = lab.exec(node, "zferry", "status");
+    assertThat(done.test(cli.stdout()))
+        .as("zferry status on %s: %s; it printed:%n%s%s", node, what, cli.stdout(), cli.stderr())
+        .isTrue();
+  }
+
+  /** GET /status of the node's API, rendered as {@code zferry status} prints it. */
+  private static Supplier<CommandResult> apiStatus(OpenZfsLab lab, String node) {
+    String tokens = run(lab, A, "cat", "/etc/zferry/api-tokens").stdout();
+    ApiToken token;
+    try {
+      Path file = Files.createTempFile("ozlab-api-tokens", "");
+      try {
+        Files.writeString(file, tokens);
+        token = TokenFile.read(file).forClient("cli");
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException | TokenFileException e) {
+      throw new AssertionError("the API tokens of node-a: " + e.getMessage(), e);
+    }
+    ApiClient client =
+        new ApiClient(
+            URI.create("http://127.0.0.1:" + lab.apiPort(node)),
+            token,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30));
+    Command command = new Command(List.of("GET", "/api/v1/status", "on " + node));
+    return () -> {
+      try {
+        return new CommandResult(
+            node, command, 0, StatusCommand.text(client.get("/status", NodeStatus.class)), "");
+      } catch (ApiCallException e) {
+        return new CommandResult(node, command, 1, "", e.getMessage());
+      }
+    };
   }
 
   static void awaitOn(

@@ -4,6 +4,7 @@ import static io.zferry.packaging.OpenZfsNodes.A;
 import static io.zferry.packaging.OpenZfsNodes.B;
 import static io.zferry.packaging.OpenZfsNodes.awaitOn;
 import static io.zferry.packaging.OpenZfsNodes.awaitReplicated;
+import static io.zferry.packaging.OpenZfsNodes.awaitStatus;
 import static io.zferry.packaging.OpenZfsNodes.journalMark;
 import static io.zferry.packaging.OpenZfsNodes.journalSince;
 import static io.zferry.packaging.OpenZfsNodes.loadTheKeyOn;
@@ -62,7 +63,8 @@ class PowerLossOpenZfsIT {
     Instant deadline = Instant.now().plus(TAKEOVER_WITHIN);
     CommandResult forced = lab.exec(B, "zferry", "failover", "tank", "--force");
     while (forced.exitCode() != 0 && Instant.now().isBefore(deadline)) {
-      Thread.sleep(5000);
+      // Each try starts a CLI JVM on node-b, which costs its one TCG vCPU some 20 s.
+      Thread.sleep(15000);
       forced = lab.exec(B, "zferry", "failover", "tank", "--force");
     }
     assertThat(forced.exitCode())
@@ -70,11 +72,10 @@ class PowerLossOpenZfsIT {
         .isZero();
     System.out.println(forced.stdout());
     loadTheKeyOn(lab, B, tmp);
-    awaitOn(
+    awaitStatus(
         lab,
         B,
         "node-b active with the sync locked",
-        () -> lab.exec(B, "zferry", "status"),
         out -> out.contains("active here") && out.contains("Sync for tank is locked!"),
         OpenZfsNodes.STATUS_WITHIN);
     if (secret) {
@@ -98,11 +99,10 @@ class PowerLossOpenZfsIT {
 
     // node-a returns: passive, locked, read-only, its last write still there.
     lab.start(A);
-    awaitOn(
+    awaitStatus(
         lab,
         A,
         "node-a back, passive, the sync locked",
-        () -> lab.exec(A, "zferry", "status"),
         out -> out.contains("passive here") && out.contains("Sync for tank is locked!"),
         Duration.ofMinutes(6));
     assertThat(sha256(lab, A, "/tank/child/unreplicated.bin")).isEqualTo(unreplicated);
@@ -133,11 +133,10 @@ class PowerLossOpenZfsIT {
     assertThat(lab.exec(A, "test", "-e", "/tank/written-on-node-b").exitCode()).isZero();
     assertThat(lab.exec(A, "test", "-e", "/tank/child/unreplicated.bin").exitCode()).isNotZero();
     for (String node : OpenZfsLab.NODES) {
-      awaitOn(
+      awaitStatus(
           lab,
           node,
           "zferry status on " + node + " without the lock",
-          () -> lab.exec(node, "zferry", "status"),
           out -> out.contains("tank") && !out.contains("locked"),
           OpenZfsNodes.STATUS_WITHIN);
     }

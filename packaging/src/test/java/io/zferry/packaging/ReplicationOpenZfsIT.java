@@ -3,6 +3,7 @@ package io.zferry.packaging;
 import static io.zferry.packaging.OpenZfsNodes.A;
 import static io.zferry.packaging.OpenZfsNodes.B;
 import static io.zferry.packaging.OpenZfsNodes.awaitOn;
+import static io.zferry.packaging.OpenZfsNodes.awaitStatus;
 import static io.zferry.packaging.OpenZfsNodes.newestGuids;
 import static io.zferry.packaging.OpenZfsNodes.run;
 import static io.zferry.packaging.OpenZfsNodes.sha256;
@@ -56,11 +57,10 @@ class ReplicationOpenZfsIT {
     assertThat(sha256(lab, B, "/tank/root-file.bin")).isEqualTo(rootSum);
     assertThat(sha256(lab, B, "/tank/child/child-file.bin")).isEqualTo(childSum);
 
-    awaitOn(
+    awaitStatus(
         lab,
         B,
         "zferry status on node-b: passive here, active on node-a",
-        () -> lab.exec(B, "zferry", "status"),
         out -> out.contains("passive here") && out.contains("active on node-a"),
         OpenZfsNodes.STATUS_WITHIN);
 

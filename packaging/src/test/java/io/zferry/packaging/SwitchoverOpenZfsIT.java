@@ -3,8 +3,8 @@ package io.zferry.packaging;
 import static io.zferry.packaging.OpenZfsNodes.A;
 import static io.zferry.packaging.OpenZfsNodes.B;
 import static io.zferry.packaging.OpenZfsNodes.awaitActive;
-import static io.zferry.packaging.OpenZfsNodes.awaitOn;
 import static io.zferry.packaging.OpenZfsNodes.awaitReplicated;
+import static io.zferry.packaging.OpenZfsNodes.awaitStatus;
 import static io.zferry.packaging.OpenZfsNodes.loadTheKeyOn;
 import static io.zferry.packaging.OpenZfsNodes.peer;
 import static io.zferry.packaging.OpenZfsNodes.run;
@@ -108,11 +108,10 @@ class SwitchoverOpenZfsIT {
     if (vol) {
       assertThat(zvolSha256(lab, from)).isEqualTo(volSum);
     }
-    awaitOn(
+    awaitStatus(
         lab,
         from,
         "zferry status on " + from + ": passive here",
-        () -> lab.exec(from, "zferry", "status"),
         out -> out.contains("passive here") && !out.contains("locked"),
         OpenZfsNodes.STATUS_WITHIN);
     assertThat(run(lab, from, "zfs", "get", "-H", "-o", "value", "readonly", "tank").stdout())

@@ -14,7 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code zferry status}: what the local daemon reports, as text or JSON. */
+/**
+ * {@code zferry status}: what the local daemon reports, as text or JSON. {@link #text} renders a
+ * status exactly as the command prints it, for tools that read the API themselves.
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
@@ -35,7 +38,7 @@ import picocli.CommandLine.Spec;
       "  zferry status --json | jq '.services[0].lagSeconds'",
       "  zferry status --api http://10.0.0.2:8330 --token-file ./api-tokens"
     })
-final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the API's JSON unchanged.")
   boolean json;
 
@@ -58,6 +61,15 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return ZferryCli.OK;
+  }
+
+  /** The text {@code zferry status} prints for {@code status}. */
+  public static String text(NodeStatus status) {
+    java.io.StringWriter text = new java.io.StringWriter();
+    PrintWriter out = new PrintWriter(text);
+    print(status, out);
+    out.flush();
+    return text.toString();
   }
 
   static void print(NodeStatus status, PrintWriter out) {

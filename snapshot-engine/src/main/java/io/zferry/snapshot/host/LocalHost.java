@@ -124,6 +124,11 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public String stderrSoFar() {
+      return stderr.snapshotText();
+    }
+
+    @Override
     public CommandResult await(Duration timeout) {
       try {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -28,6 +28,14 @@ public interface RunningCommand extends AutoCloseable {
    */
   CommandResult await(Duration timeout);
 
+  /**
+   * What the command wrote on standard error so far (its tail once it is long), without waiting:
+   * for a tool that reports on stderr while its stdout streams, such as {@code zfs send -P}.
+   */
+  default String stderrSoFar() {
+    return "";
+  }
+
   /** Ends the command at once; safe to call more than once. */
   void kill();
 

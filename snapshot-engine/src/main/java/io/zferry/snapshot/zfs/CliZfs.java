@@ -31,6 +31,7 @@ public final class CliZfs implements Zfs {
   private final String zfsProgram;
   private final Duration commandTimeout;
   private volatile Capabilities capabilities;
+  private final SizeAnnouncingSends sizeAnnouncing;
 
   public CliZfs(Host host) {
     this(host, "zfs", Duration.ofMinutes(10));
@@ -40,6 +41,7 @@ public final class CliZfs implements Zfs {
     this.host = host;
     this.zfsProgram = zfsProgram;
     this.commandTimeout = commandTimeout;
+    this.sizeAnnouncing = new SizeAnnouncingSends(host.name());
   }
 
   @Override
@@ -356,7 +358,13 @@ public final class CliZfs implements Zfs {
       throw new IllegalArgumentException(
           host.name() + " (" + capabilities().implementation() + ") cannot send with " + wanted);
     }
-    return host.start(zfs(spec.arguments()));
+    return sizeAnnouncing.watch(
+        host.start(zfs(sizeAnnouncing.arguments(spec.arguments(), capabilities()))));
+  }
+
+  @Override
+  public OptionalLong announcedSendSize(RunningCommand send) {
+    return SizeAnnouncingSends.announced(send);
   }
 
   @Override

@@ -125,6 +125,15 @@ public interface Zfs {
   OptionalLong estimateSendSize(SendSpec spec);
 
   /**
+   * The size a running {@link #send} announced for its own stream, if it did: on OpenZFS a send
+   * reports its estimate on stderr before the stream, which spares a second command ({@link
+   * #estimateSendSize}) on the source.
+   */
+  default OptionalLong announcedSendSize(RunningCommand send) {
+    return OptionalLong.empty();
+  }
+
+  /**
    * The paths changed in {@code dataset} since {@code since} ({@code zfs diff}), one line each as
    * zfs prints them ({@code M /tank/f}); empty if this ZFS cannot tell.
    */

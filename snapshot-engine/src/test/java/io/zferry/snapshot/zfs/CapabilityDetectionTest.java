@@ -56,6 +56,11 @@ class CapabilityDetectionTest {
         }
 
         @Override
+        public String stderrSoFar() {
+          return answer[2];
+        }
+
+        @Override
         public void kill() {}
 
         @Override
@@ -115,6 +120,70 @@ class CapabilityDetectionTest {
                     "zfs version", new String[] {"1", "", "permission denied"},
                     "zfs list -H -p -o name", new String[] {"1", "", "permission denied"})));
     assertThatThrownBy(zfs::capabilities).hasMessageContaining("permission denied");
+  }
+
+  @Test
+  void anOpenZfsSendAnnouncesItsOwnSizeSoNoSecondCommandAsksForIt() {
+    SendSpec spec =
+        new SendSpec.Incremental(
+            SnapshotName.parse("tank/a@s1"),
+            SnapshotName.parse("tank/a@s2"),
+            true,
+            SendFlags.PLAIN);
+    CliZfs openZfs =
+        new CliZfs(
+            new Scripted(
+                Map.of(
+                    "zfs version",
+                    new String[] {"0", "zfs-2.1.11-1\n", ""},
+                    "zfs send -P -I tank/a@s1 tank/a@s2",
+                    new String[] {"0", "", "incremental\ts1\ttank/a@s2\t8192\nsize\t8192\n"})));
+    try (RunningCommand send = openZfs.send(spec)) {
+      assertThat(openZfs.announcedSendSize(send)).hasValue(8192);
+    }
+
+    CliZfs zfsFuse =
+        new CliZfs(
+            new Scripted(
+                Map.of(
+                    "zfs version", new String[] {"1", "", "unrecognized command 'version'"},
+                    "zfs list -H -p -o name", new String[] {"2", "", "invalid option 'p'"},
+                    "zfs send -I tank/a@s1 tank/a@s2", new String[] {"0", "", "size\t8192\n"})));
+    try (RunningCommand send = zfsFuse.send(spec)) {
+      assertThat(send.command().argv()).doesNotContain("-P");
+      assertThat(zfsFuse.announcedSendSize(send)).isEmpty();
+    }
+  }
+
+  @Test
+  void aPeerWhoseServeRefusesTheAnnouncementGetsSendsWithoutIt() {
+    SendSpec spec =
+        new SendSpec.Incremental(
+            SnapshotName.parse("tank/a@s1"),
+            SnapshotName.parse("tank/a@s2"),
+            true,
+            SendFlags.PLAIN);
+    CliZfs zfs =
+        new CliZfs(
+            new Scripted(
+                Map.of(
+                    "zfs version",
+                    new String[] {"0", "zfs-2.1.11-1\n", ""},
+                    "zfs send -P -I tank/a@s1 tank/a@s2",
+                    new String[] {
+                      "77",
+                      "",
+                      "zferry serve: refused 'zfs send -P -I tank/a@s1 tank/a@s2': 'zfs send -P"
+                          + " -I tank/a@s1 tank/a@s2' does not have the shape of an operation"
+                          + " zferry runs on its peer\n"
+                    })));
+    try (RunningCommand send = zfs.send(spec)) {
+      assertThat(send.command().argv()).contains("-P");
+      assertThat(send.await(Duration.ofSeconds(1)).exitCode()).isEqualTo(77);
+    }
+    try (RunningCommand send = zfs.send(spec)) {
+      assertThat(send.command().argv()).doesNotContain("-P");
+    }
   }
 
   @Test

@@ -75,15 +75,16 @@ final class TransferRunner {
 
   /** One send into one receive; returns the bytes streamed. */
   long run(DatasetName dataset, String description, SendSpec send, ReceiveSpec receive) {
-    // The size is asked for only if the stream proves long: each command on the peer starts a
-    // JVM there, and most cycles move a few kB.
-    LateEstimate estimate =
-        new LateEstimate(() -> estimate(send), ESTIMATE_AFTER_STREAMING, ESTIMATE_AFTER_BYTES);
     ProgressLog progressLog = new ProgressLog(dataset, description);
     log.info("{}: {}", dataset, description);
     checkNotCancelled();
     try (RunningCommand sender = source.send(send);
         RunningCommand receiver = target.receive(receive.supportedBy(target.capabilities()))) {
+      // The size is looked at only if the stream proves long. The send's own announcement costs
+      // nothing; asking the peer (zfs send -nP) starts a JVM there, and most cycles move a few kB.
+      LateEstimate estimate =
+          new LateEstimate(
+              () -> estimate(send, sender), ESTIMATE_AFTER_STREAMING, ESTIMATE_AFTER_BYTES);
       running.add(sender);
       running.add(receiver);
       try {
@@ -128,9 +129,10 @@ final class TransferRunner {
     }
   }
 
-  private OptionalLong estimate(SendSpec send) {
+  private OptionalLong estimate(SendSpec send, RunningCommand sender) {
     try {
-      return source.estimateSendSize(send);
+      OptionalLong announced = source.announcedSendSize(sender);
+      return announced.isPresent() ? announced : source.estimateSendSize(send);
     } catch (RuntimeException e) {
       log.debug("no size estimate for {}: {}", send.to(), e.getMessage());
       return OptionalLong.empty();

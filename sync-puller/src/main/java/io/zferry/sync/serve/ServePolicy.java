@@ -135,6 +135,9 @@ public final class ServePolicy {
       }
       estimate = true;
       i += 2;
+    } else if (at(args, i, "-P")) {
+      // A send that prints its own size estimate on stderr before the stream.
+      i++;
     }
     boolean replicate = at(args, i, "-R");
     if (replicate) {

@@ -101,6 +101,11 @@ final class SshRunningCommand implements RunningCommand {
     return stdout;
   }
 
+  @Override
+  public String stderrSoFar() {
+    return stderr.snapshotText();
+  }
+
   /**
    * Waits for the channel to close. The exit status arrives before the close; a channel that closes
    * without one (the process died of a signal, the peer or the connection went away, {@link

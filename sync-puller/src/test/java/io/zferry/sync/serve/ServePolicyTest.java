@@ -35,6 +35,8 @@ class ServePolicyTest {
           "zfs send -R -I tank@s1 tank@s2",
           "zfs send -n -P -R -c -I tank@s1 tank@s2",
           "zfs send -n -P tank@s1",
+          "zfs send -P -p -c -I tank/a@s1 tank/a@s2",
+          "zfs send -P -p -c -w -L -e tank/a@s1",
           "zfs send -t 1-e604ea4bf-e0-789c63a2",
           "zfs send -p -c -L -e -I tank/a@s1 tank/a@s2",
           "zfs send -p -c -w -L -e tank/a@s1",
@@ -113,6 +115,15 @@ class ServePolicyTest {
         .isInstanceOf(RefusedCommandException.class);
     assertThatThrownBy(
             () -> ServePolicy.check(List.of("zfs", "send", "-i", "tank/a#b1#x", "tank/a@s2")))
+        .isInstanceOf(RefusedCommandException.class);
+  }
+
+  @Test
+  void aSendPrintsItsEstimateOnlyAheadOfTheOtherFlags() {
+    assertThat(ServePolicy.check(List.of("zfs", "send", "-P", "tank@s1")).name()).isEqualTo("send");
+    assertThatThrownBy(() -> ServePolicy.check(List.of("zfs", "send", "-p", "-P", "tank@s1")))
+        .isInstanceOf(RefusedCommandException.class);
+    assertThatThrownBy(() -> ServePolicy.check(List.of("zfs", "send", "-P", "-n", "tank@s1")))
         .isInstanceOf(RefusedCommandException.class);
   }
 
