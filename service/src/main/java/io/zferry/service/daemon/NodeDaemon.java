@@ -39,6 +39,7 @@ import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.Zfs;
+import io.zferry.sync.ssh.SessionHost;
 import io.zferry.sync.ssh.SshEndpoint;
 import io.zferry.sync.ssh.SshHost;
 import io.zferry.vip.LinuxVipManager;
@@ -69,7 +70,7 @@ public final class NodeDaemon implements AutoCloseable {
   private final NodeName self;
   private final StateStore store;
   private final Clock clock;
-  private final SshHost peerHost;
+  private final SessionHost peerHost;
   private final SnapshotScheduler scheduler = new SnapshotScheduler();
   private final List<ServiceRuntime> services = new ArrayList<>();
   private final ApiServer api;
@@ -105,15 +106,17 @@ public final class NodeDaemon implements AutoCloseable {
     this.clock = clock;
     NodeConfig me = config.node(self);
     NodeConfig peer = config.peerOf(self);
+    // One zferry serve session on the peer carries the commands of every pull (SessionHost).
     this.peerHost =
-        new SshHost(
-            new SshEndpoint(
-                peer.name().value(),
-                peer.address(),
-                peer.sshPort(),
-                config.ssh().user(),
-                config.ssh().privateKey(),
-                config.ssh().knownHosts()));
+        new SessionHost(
+            new SshHost(
+                new SshEndpoint(
+                    peer.name().value(),
+                    peer.address(),
+                    peer.sshPort(),
+                    config.ssh().user(),
+                    config.ssh().privateKey(),
+                    config.ssh().knownHosts())));
     this.localZfs = new CliZfs(new LocalHost(self.value()));
     Zfs peerZfs = new CliZfs(peerHost);
     Duration interval = config.cluster().heartbeatInterval();

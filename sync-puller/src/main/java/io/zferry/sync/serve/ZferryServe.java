@@ -114,9 +114,12 @@ public final class ZferryServe {
   public static int serve(String[] args, Map<String, String> env, PrintStream err) {
     String zfs = null;
     boolean printArgv = false;
+    boolean session = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--print-argv")) {
         printArgv = true;
+      } else if (args[i].equals("--session")) {
+        session = true;
       } else if (args[i].equals("--zfs")) {
         if (i + 1 >= args.length || !args[i + 1].startsWith("/")) {
           err.println("zferry serve: --zfs needs the absolute path of the zfs program");
@@ -156,8 +159,36 @@ public final class ZferryServe {
     String client = env.getOrDefault("SSH_CONNECTION", "").split(" ")[0];
     Consumer<String> syslog =
         message -> Syslog.warn(client.isEmpty() ? message : "from " + client + ": " + message);
+    if (session) {
+      return session(zfs, env.get("SSH_ORIGINAL_COMMAND"), syslog, err);
+    }
     Runner runner = printArgv ? ZferryServe::printArgv : ZferryServe::runInherited;
     return new ZferryServe(zfs, runner, err, syslog).handle(env.get("SSH_ORIGINAL_COMMAND"));
+  }
+
+  /**
+   * A session on this process's stdin and stdout ({@link SessionProtocol}), which the launcher
+   * starts when the client's command is {@code zferry-session 1}; checked here again.
+   */
+  private static int session(
+      String zfs, String commandLine, Consumer<String> auditLog, PrintStream err) {
+    try {
+      if (commandLine == null
+          || !ForcedCommandLine.parse(commandLine).equals(SessionProtocol.OPEN)) {
+        throw new RefusedCommandException("not a session request");
+      }
+    } catch (RefusedCommandException e) {
+      String line = "refused " + printable(commandLine) + ": " + e.getMessage();
+      err.println("zferry serve: " + line);
+      auditLog.accept(line);
+      return REFUSED;
+    }
+    try {
+      return new ServeSession(zfs, ServeSession.TICKETS, auditLog).serve(System.in, System.out);
+    } catch (IOException e) {
+      err.println("zferry serve: session ended: " + e.getMessage());
+      return CANNOT_RUN;
+    }
   }
 
   /** Checks one command line and runs it if allowed; returns the exit status. */

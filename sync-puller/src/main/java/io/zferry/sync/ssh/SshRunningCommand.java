@@ -301,6 +301,10 @@ final class SshRunningCommand implements RunningCommand {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        // As InputStream says; sshj's channel stream would wait for data first.
+        return 0;
+      }
       if (!enter()) {
         return -1;
       }

@@ -7,9 +7,12 @@ import io.zferry.lab.LabExtension;
 import io.zferry.lab.LabNode;
 import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
+import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.sync.serve.ZferryServe;
+import io.zferry.sync.ssh.SessionHost;
 import io.zferry.sync.ssh.SshHost;
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +77,56 @@ class ForcedCommandIT {
     assertNothingChanged();
   }
 
+  /**
+   * Through the real sshd and launcher: one session carries the listings, refuses what a plain
+   * command would, and a send goes as a ticket whose stream equals the plain send's; a ticket is
+   * good once, and none is left behind.
+   */
+  @Test
+  void aSessionRunsTheAllowedOperationsAndSendsByTicket() throws Exception {
+    SnapshotName snapshot = nodeA.zfs().snapshot(VICTIM, "session-send", false);
+    try (SshHost plain = new SshHost(LabPeers.endpoint(nodeA));
+        SessionHost peer = new SessionHost(new SshHost(LabPeers.endpoint(nodeA)))) {
+      CliZfs zfs = new CliZfs(peer);
+      assertThat(zfs.exists(VICTIM)).isTrue();
+      assertThat(peer.hasSession()).as("the listing went through a session").isTrue();
+      assertThat(zfs.listSnapshots(DatasetName.of("tank")).snapshots())
+          .anyMatch(s -> s.name().equals(snapshot));
+
+      CommandResult refused = peer.run(Command.of("zfs", "destroy", "-r", VICTIM.value()), TIMEOUT);
+      assertThat(refused.exitCode()).isEqualTo(ZferryServe.REFUSED);
+      assertThat(refused.stderr()).startsWith("zferry serve: refused ");
+      assertThat(peer.hasSession()).as("a refusal keeps the session").isTrue();
+
+      Command send = Command.of("zfs", "send", snapshot.toString());
+      byte[] byTicket;
+      try (RunningCommand running = peer.start(send)) {
+        running.stdin().close();
+        byTicket = running.stdout().readAllBytes();
+        assertThat(running.await(TIMEOUT).exitCode()).isZero();
+        assertThat(running.command()).isEqualTo(send);
+      }
+      byte[] plainSend;
+      try (RunningCommand running = plain.start(send)) {
+        running.stdin().close();
+        plainSend = running.stdout().readAllBytes();
+        assertThat(running.await(TIMEOUT).exitCode()).isZero();
+      }
+      assertThat(byTicket).hasSizeGreaterThan(0).isEqualTo(plainSend);
+
+      CommandResult forged =
+          plain.run(Command.of("zferry-ticket", "0123456789abcdef0123456789abcdef"), TIMEOUT);
+      assertThat(forged.exitCode()).isEqualTo(ZferryServe.REFUSED);
+      assertThat(forged.stderr()).contains("no ticket");
+    } finally {
+      nodeA.zfs().destroySnapshot(snapshot);
+    }
+    assertThat(nodeA.exec("sh", "-c", "ls -A /run/zferry-serve 2>/dev/null").stdout())
+        .as("no ticket left behind once the session ended")
+        .isEmpty();
+    assertNothingChanged();
+  }
+
   @Test
   void shellSyntaxFromTheOpenSshClientIsRefusedWithoutSideEffect() {
     for (String line :
@@ -117,6 +170,31 @@ class ForcedCommandIT {
     assertThat(forced)
         .as("a listing through zferry serve stays well under a pull interval")
         .isLessThan(3000);
+
+    // zferryd's own client: a command on its connection, alone or in a serve session.
+    Command command = Command.of(listing.toArray(String[]::new));
+    try (SshHost plain = new SshHost(LabPeers.endpoint(nodeA));
+        SessionHost session = new SessionHost(new SshHost(LabPeers.endpoint(nodeA)))) {
+      plain.run(command, TIMEOUT).requireSuccess();
+      session.run(command, TIMEOUT).requireSuccess();
+      long alone = median(rounds, () -> plain.run(command, TIMEOUT).requireSuccess());
+      long inSession = median(rounds, () -> session.run(command, TIMEOUT).requireSuccess());
+      System.out.printf(
+          "zferry's client, zfs list on node-a: %d ms as a command of its own (a zferry serve JVM"
+              + " each), %d ms in a serve session (median of %d)%n",
+          alone, inSession, rounds);
+    }
+  }
+
+  private static long median(int rounds, Runnable action) {
+    long[] millis = new long[rounds];
+    for (int i = 0; i < rounds; i++) {
+      long start = System.nanoTime();
+      action.run();
+      millis[i] = (System.nanoTime() - start) / 1_000_000;
+    }
+    java.util.Arrays.sort(millis);
+    return millis[rounds / 2];
   }
 
   private long time(int rounds, String... argv) {

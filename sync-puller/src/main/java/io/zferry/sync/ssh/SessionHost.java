@@ -1,0 +1,362 @@
+package io.zferry.sync.ssh;
+
+import io.zferry.snapshot.host.Command;
+import io.zferry.snapshot.host.CommandResult;
+import io.zferry.snapshot.host.Host;
+import io.zferry.snapshot.host.HostException;
+import io.zferry.snapshot.host.RunningCommand;
+import io.zferry.sync.serve.SessionProtocol;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A peer whose {@code zferry serve} keeps one session open ({@link SessionProtocol}): commands run
+ * to completion go through it, and a streaming command (a send) is checked by it and then started
+ * as a one-time ticket, so the peer starts one JVM per connection instead of one per command.
+ *
+ * <p>One request at a time uses the session; a command that arrives while it is busy, or when the
+ * peer has no sessions (an older zferry, a key without the forced command), runs as a plain command
+ * of {@code ssh}, as before. A peer without sessions is asked again after {@link #RETRY_AFTER}, so
+ * an upgraded peer is used fully without a restart. A session that breaks or times out is closed:
+ * the command in it fails as a plain one would, and the next request opens a new session.
+ */
+public final class SessionHost implements Host {
+  private static final Logger log = LoggerFactory.getLogger(SessionHost.class);
+  static final Duration RETRY_AFTER = Duration.ofMinutes(10);
+  private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration TICKET_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The exit status of a refused command, as a plain one reports it (zferry serve's REFUSED). */
+  private static final int REFUSED_STATUS = 77;
+
+  private static final ScheduledExecutorService WATCHDOG =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "serve-session-watchdog");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private final Host ssh;
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private Session session; // guarded by lock
+  private volatile Session current; // the session in use, for abortRunning from other threads
+  private volatile Instant noSessionsUntil = Instant.MIN;
+
+  public SessionHost(Host ssh) {
+    this(ssh, Clock.systemUTC());
+  }
+
+  public SessionHost(Host ssh, Clock clock) {
+    this.ssh = Objects.requireNonNull(ssh, "ssh");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public String name() {
+    return ssh.name();
+  }
+
+  @Override
+  public CommandResult run(Command command, Duration timeout) {
+    String line = RemoteArguments.commandLine(command);
+    if (!lock.tryLock()) {
+      return ssh.run(command, timeout);
+    }
+    try {
+      Optional<Session> open = session();
+      if (open.isEmpty()) {
+        return ssh.run(command, timeout);
+      }
+      return open.get().run(command, line, timeout);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public RunningCommand start(Command command) {
+    String line = RemoteArguments.commandLine(command);
+    Optional<String> ticket = Optional.empty();
+    if (lock.tryLock()) {
+      try {
+        Optional<Session> open = session();
+        if (open.isPresent()) {
+          ticket = open.get().ticket(command, line);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+    if (ticket.isEmpty()) {
+      return ssh.start(command);
+    }
+    return new Redeemed(
+        command, ssh.start(new Command(List.of(SessionProtocol.REDEEM, ticket.get()))));
+  }
+
+  @Override
+  public int abortRunning() {
+    Session inUse = current;
+    int ended = 0;
+    if (inUse != null && inUse.busy) {
+      inUse.close();
+      ended++;
+    }
+    return ended + ssh.abortRunning();
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (session != null) {
+        session.close();
+        session = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+    ssh.close();
+  }
+
+  /** Whether a session is open now (for tests and the status). */
+  public boolean hasSession() {
+    Session open = current;
+    return open != null && !open.closed;
+  }
+
+  /** The open session, opening one if the peer has them; empty to run a plain command. */
+  private Optional<Session> session() {
+    if (session != null && !session.closed) {
+      return Optional.of(session);
+    }
+    session = null;
+    if (clock.instant().isBefore(noSessionsUntil)) {
+      return Optional.empty();
+    }
+    RunningCommand channel = ssh.start(new Command(SessionProtocol.OPEN));
+    Session opened = new Session(channel);
+    String refusal = opened.awaitReady();
+    if (refusal != null) {
+      noSessionsUntil = clock.instant().plus(RETRY_AFTER);
+      log.info(
+          "{}: its zferry serve keeps no session ({}); each command starts one there",
+          name(),
+          refusal);
+      return Optional.empty();
+    }
+    log.info("{}: zferry serve session open: one JVM there for every command", name());
+    session = opened;
+    current = opened;
+    return Optional.of(opened);
+  }
+
+  /** One open session channel; used under {@link #lock} only (but closed from anywhere). */
+  private final class Session {
+    private final RunningCommand channel;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private volatile boolean closed;
+    private volatile boolean busy;
+
+    Session(RunningCommand channel) {
+      this.channel = channel;
+      this.in = new DataInputStream(channel.stdout());
+      this.out = channel.stdin();
+    }
+
+    /** Null once the server said it is ready; otherwise why there is no session. */
+    String awaitReady() {
+      ScheduledFuture<?> watchdog = killAfter(OPEN_TIMEOUT);
+      try {
+        byte[] expected = (SessionProtocol.READY + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] got = new byte[expected.length];
+        in.readFully(got);
+        if (Arrays.equals(got, expected)) {
+          return null;
+        }
+      } catch (IOException e) {
+        // Described below, from the exit status and stderr.
+      } finally {
+        watchdog.cancel(false);
+      }
+      // An older serve refuses the command (77), a shell without the forced command has no such
+      // program (127): either way it has ended; anything else is ended now.
+      String why;
+      try {
+        CommandResult result = channel.await(Duration.ofSeconds(5));
+        String stderr = result.stderr().strip();
+        why = "exit " + result.exitCode() + (stderr.isEmpty() ? "" : ": " + firstLine(stderr));
+      } catch (HostException e) {
+        why = "no session answer: " + e.getMessage();
+      }
+      close();
+      return why;
+    }
+
+    CommandResult run(Command command, String line, Duration timeout) {
+      ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+      String stderr = "";
+      for (SessionProtocol.Frame frame : request(command, SessionProtocol.RUN + line, timeout)) {
+        switch (frame.kind()) {
+          case SessionProtocol.STDOUT -> stdout.writeBytes(frame.payload());
+          case SessionProtocol.STDERR -> stderr = frame.text();
+          case SessionProtocol.REFUSED -> {
+            return new CommandResult(name(), command, REFUSED_STATUS, "", frame.text() + "\n");
+          }
+          case SessionProtocol.EXIT -> {
+            return new CommandResult(
+                name(),
+                command,
+                frame.exitStatus(),
+                stdout.toString(StandardCharsets.UTF_8),
+                stderr);
+          }
+          default -> throw new HostException(name(), "unknown session frame " + frame.kind());
+        }
+      }
+      throw new IllegalStateException("a session answer ends with its last frame");
+    }
+
+    /** The ticket for a checked command; empty if the session refused it. */
+    Optional<String> ticket(Command command, String line) {
+      List<SessionProtocol.Frame> answer =
+          request(command, SessionProtocol.TICKET_REQUEST + line, TICKET_TIMEOUT);
+      SessionProtocol.Frame last = answer.get(answer.size() - 1);
+      if (last.kind() == SessionProtocol.TICKET && SessionProtocol.isTicketId(last.text())) {
+        return Optional.of(last.text());
+      }
+      // Refused: the plain command gets the same refusal, reported the usual way.
+      return Optional.empty();
+    }
+
+    /** Sends one request and reads its answer up to its last frame. */
+    private List<SessionProtocol.Frame> request(Command command, String request, Duration timeout) {
+      busy = true;
+      AtomicBoolean expired = new AtomicBoolean();
+      ScheduledFuture<?> watchdog =
+          WATCHDOG.schedule(
+              () -> {
+                expired.set(true);
+                close();
+              },
+              Math.max(1, timeout.toMillis()),
+              TimeUnit.MILLISECONDS);
+      try {
+        out.write((request + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        List<SessionProtocol.Frame> frames = new ArrayList<>();
+        while (true) {
+          SessionProtocol.Frame frame = SessionProtocol.read(in);
+          frames.add(frame);
+          if (frame.kind() == SessionProtocol.EXIT
+              || frame.kind() == SessionProtocol.TICKET
+              || frame.kind() == SessionProtocol.REFUSED) {
+            return frames;
+          }
+        }
+      } catch (IOException e) {
+        close();
+        throw new HostException(
+            name(),
+            expired.get()
+                ? "'" + command + "' did not end within " + timeout + " (session closed)"
+                : "the zferry serve session broke during '" + command + "': " + e.getMessage(),
+            e);
+      } finally {
+        watchdog.cancel(false);
+        busy = false;
+      }
+    }
+
+    private ScheduledFuture<?> killAfter(Duration timeout) {
+      return WATCHDOG.schedule(this::close, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    void close() {
+      closed = true;
+      channel.kill();
+      channel.close();
+    }
+  }
+
+  private static String firstLine(String text) {
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+
+  /** A redeemed ticket, reporting the command it stands for. */
+  private static final class Redeemed implements RunningCommand {
+    private final Command command;
+    private final RunningCommand redeemed;
+
+    Redeemed(Command command, RunningCommand redeemed) {
+      this.command = command;
+      this.redeemed = redeemed;
+    }
+
+    @Override
+    public Command command() {
+      return command;
+    }
+
+    @Override
+    public String host() {
+      return redeemed.host();
+    }
+
+    @Override
+    public OutputStream stdin() {
+      return redeemed.stdin();
+    }
+
+    @Override
+    public InputStream stdout() {
+      return redeemed.stdout();
+    }
+
+    @Override
+    public CommandResult await(Duration timeout) {
+      CommandResult result = redeemed.await(timeout);
+      return new CommandResult(
+          result.host(), command, result.exitCode(), result.stdout(), result.stderr());
+    }
+
+    @Override
+    public String stderrSoFar() {
+      return redeemed.stderrSoFar();
+    }
+
+    @Override
+    public void kill() {
+      redeemed.kill();
+    }
+
+    @Override
+    public void close() {
+      redeemed.close();
+    }
+  }
+}
