@@ -89,7 +89,17 @@ public final class SessionHost implements Host {
       if (open.isEmpty()) {
         return ssh.run(command, timeout);
       }
-      return open.get().run(command, line, timeout);
+      try {
+        return open.get().run(command, line, timeout);
+      } catch (SessionBroke e) {
+        // Nothing the policy allows writes, so the command is sent again on a new session; if
+        // none can be opened, why (the connection, the host key) is what the command reports.
+        log.info("{}: {}; opening a new session", name(), e.getMessage());
+        Optional<Session> again = session();
+        return again.isEmpty()
+            ? ssh.run(command, timeout)
+            : again.get().run(command, line, timeout);
+      }
     } finally {
       lock.unlock();
     }
@@ -103,7 +113,15 @@ public final class SessionHost implements Host {
       try {
         Optional<Session> open = session();
         if (open.isPresent()) {
-          ticket = open.get().ticket(command, line);
+          try {
+            ticket = open.get().ticket(command, line);
+          } catch (SessionBroke e) {
+            log.info("{}: {}; opening a new session", name(), e.getMessage());
+            Optional<Session> again = session();
+            if (again.isPresent()) {
+              ticket = again.get().ticket(command, line);
+            }
+          }
         }
       } finally {
         lock.unlock();
@@ -121,7 +139,7 @@ public final class SessionHost implements Host {
     Session inUse = current;
     int ended = 0;
     if (inUse != null && inUse.busy) {
-      inUse.close();
+      inUse.abort();
       ended++;
     }
     return ended + ssh.abortRunning();
@@ -180,6 +198,7 @@ public final class SessionHost implements Host {
     private final OutputStream out;
     private volatile boolean closed;
     private volatile boolean busy;
+    private volatile boolean aborted;
 
     Session(RunningCommand channel) {
       this.channel = channel;
@@ -279,11 +298,16 @@ public final class SessionHost implements Host {
         }
       } catch (IOException e) {
         close();
-        throw new HostException(
+        if (expired.get()) {
+          throw new HostException(
+              name(), "'" + command + "' did not end within " + timeout + " (session closed)", e);
+        }
+        if (aborted) {
+          throw new HostException(name(), "'" + command + "' was ended: the node gave up", e);
+        }
+        throw new SessionBroke(
             name(),
-            expired.get()
-                ? "'" + command + "' did not end within " + timeout + " (session closed)"
-                : "the zferry serve session broke during '" + command + "': " + e.getMessage(),
+            "the zferry serve session broke during '" + command + "': " + e.getMessage(),
             e);
       } finally {
         watchdog.cancel(false);
@@ -295,10 +319,23 @@ public final class SessionHost implements Host {
       return WATCHDOG.schedule(this::close, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
     }
 
+    /** Ends the session on purpose (the node gives up on the peer): no request is retried. */
+    void abort() {
+      aborted = true;
+      close();
+    }
+
     void close() {
       closed = true;
       channel.kill();
       channel.close();
+    }
+  }
+
+  /** A session that ended by itself (not by a time-out or an abort): a new one may be tried. */
+  private static final class SessionBroke extends HostException {
+    SessionBroke(String host, String message, Throwable cause) {
+      super(host, message, cause);
     }
   }
 

@@ -39,6 +39,8 @@ class SessionHostTest {
   private Path tickets;
   private final List<String> started = new CopyOnWriteArrayList<>();
   private boolean peerHasSessions = true;
+  private String unreachable;
+  private final List<RunningCommand> sessions = new CopyOnWriteArrayList<>();
   private Instant now = Instant.parse("2026-12-03T12:00:00Z");
 
   @BeforeEach
@@ -60,6 +62,9 @@ class SessionHostTest {
 
         @Override
         public RunningCommand start(Command command) {
+          if (unreachable != null) {
+            throw new HostException("node-a", unreachable);
+          }
           started.add(String.join(" ", command.argv()));
           if (command.argv().equals(SessionProtocol.OPEN)) {
             return peerHasSessions
@@ -163,6 +168,35 @@ class SessionHostTest {
     host.close();
   }
 
+  @Test
+  void aSessionThatDroppedBetweenCommandsIsReopenedAndTheCommandRunsInTheNewOne() {
+    SessionHost host = newSessionHost();
+    host.run(LIST, Duration.ofSeconds(10));
+    // The connection drops while the session idles (the peer's sshd restarted, a network blip):
+    // every request the policy allows only reads, so it is sent again on a new session.
+    sessions.get(0).kill();
+
+    CommandResult result = host.run(LIST, Duration.ofSeconds(10));
+
+    assertThat(result.stdout()).isEqualTo("args: list -H -o name tank\n");
+    assertThat(started).containsExactly("zferry-session 1", "zferry-session 1");
+    assertThat(host.start(SEND).command()).isEqualTo(SEND);
+    host.close();
+  }
+
+  @Test
+  void whyANewSessionCannotBeOpenedIsWhatTheCommandReports() {
+    SessionHost host = newSessionHost();
+    host.run(LIST, Duration.ofSeconds(10));
+    sessions.get(0).kill();
+    unreachable = "node-a: the peer's host key changed";
+
+    assertThatThrownBy(() -> host.run(LIST, Duration.ofSeconds(10)))
+        .isInstanceOf(HostException.class)
+        .hasMessageContaining("host key changed");
+    host.close();
+  }
+
   private SessionHost newSessionHost() {
     return new SessionHost(peer, clock);
   }
@@ -185,49 +219,52 @@ class SessionHostTest {
               });
       server.setDaemon(true);
       server.start();
-      return new RunningCommand() {
-        @Override
-        public Command command() {
-          return command;
-        }
+      RunningCommand session =
+          new RunningCommand() {
+            @Override
+            public Command command() {
+              return command;
+            }
 
-        @Override
-        public String host() {
-          return "node-a";
-        }
+            @Override
+            public String host() {
+              return "node-a";
+            }
 
-        @Override
-        public OutputStream stdin() {
-          return toServer;
-        }
+            @Override
+            public OutputStream stdin() {
+              return toServer;
+            }
 
-        @Override
-        public InputStream stdout() {
-          return fromServer;
-        }
+            @Override
+            public InputStream stdout() {
+              return fromServer;
+            }
 
-        @Override
-        public CommandResult await(Duration timeout) {
-          return new CommandResult("node-a", command, 0, "", "");
-        }
+            @Override
+            public CommandResult await(Duration timeout) {
+              return new CommandResult("node-a", command, 0, "", "");
+            }
 
-        @Override
-        public void kill() {
-          close();
-        }
+            @Override
+            public void kill() {
+              close();
+            }
 
-        @Override
-        public void close() {
-          try {
-            // As the SSH channel's kill does: a reader blocked on the answer is released.
-            toServer.close();
-            serverOut.close();
-            fromServer.close();
-          } catch (IOException e) {
-            // Already closed.
-          }
-        }
-      };
+            @Override
+            public void close() {
+              try {
+                // As the SSH channel's kill does: a reader blocked on the answer is released.
+                toServer.close();
+                serverOut.close();
+                fromServer.close();
+              } catch (IOException e) {
+                // Already closed.
+              }
+            }
+          };
+      sessions.add(session);
+      return session;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
