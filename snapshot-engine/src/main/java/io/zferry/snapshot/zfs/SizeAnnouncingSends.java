@@ -1,10 +1,8 @@
 package io.zferry.snapshot.zfs;
 
-import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
+import io.zferry.snapshot.host.ForwardingRunningCommand;
 import io.zferry.snapshot.host.RunningCommand;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,53 +70,16 @@ final class SizeAnnouncingSends {
     }
   }
 
-  private final class Watched implements RunningCommand {
-    private final RunningCommand send;
-
+  private final class Watched extends ForwardingRunningCommand {
     Watched(RunningCommand send) {
-      this.send = send;
-    }
-
-    @Override
-    public Command command() {
-      return send.command();
-    }
-
-    @Override
-    public String host() {
-      return send.host();
-    }
-
-    @Override
-    public OutputStream stdin() {
-      return send.stdin();
-    }
-
-    @Override
-    public InputStream stdout() {
-      return send.stdout();
+      super(send);
     }
 
     @Override
     public CommandResult await(Duration timeout) {
-      CommandResult result = send.await(timeout);
+      CommandResult result = delegate.await(timeout);
       noteResult(result);
       return result;
-    }
-
-    @Override
-    public String stderrSoFar() {
-      return send.stderrSoFar();
-    }
-
-    @Override
-    public void kill() {
-      send.kill();
-    }
-
-    @Override
-    public void close() {
-      send.close();
     }
   }
 }

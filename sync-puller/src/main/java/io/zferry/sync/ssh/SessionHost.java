@@ -2,6 +2,7 @@ package io.zferry.sync.ssh;
 
 import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
+import io.zferry.snapshot.host.ForwardingRunningCommand;
 import io.zferry.snapshot.host.Host;
 import io.zferry.snapshot.host.HostException;
 import io.zferry.snapshot.host.RunningCommand;
@@ -9,7 +10,6 @@ import io.zferry.sync.serve.SessionProtocol;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -345,13 +345,12 @@ public final class SessionHost implements Host {
   }
 
   /** A redeemed ticket, reporting the command it stands for. */
-  private static final class Redeemed implements RunningCommand {
+  private static final class Redeemed extends ForwardingRunningCommand {
     private final Command command;
-    private final RunningCommand redeemed;
 
     Redeemed(Command command, RunningCommand redeemed) {
+      super(redeemed);
       this.command = command;
-      this.redeemed = redeemed;
     }
 
     @Override
@@ -360,40 +359,10 @@ public final class SessionHost implements Host {
     }
 
     @Override
-    public String host() {
-      return redeemed.host();
-    }
-
-    @Override
-    public OutputStream stdin() {
-      return redeemed.stdin();
-    }
-
-    @Override
-    public InputStream stdout() {
-      return redeemed.stdout();
-    }
-
-    @Override
     public CommandResult await(Duration timeout) {
-      CommandResult result = redeemed.await(timeout);
+      CommandResult result = delegate.await(timeout);
       return new CommandResult(
           result.host(), command, result.exitCode(), result.stdout(), result.stderr());
-    }
-
-    @Override
-    public String stderrSoFar() {
-      return redeemed.stderrSoFar();
-    }
-
-    @Override
-    public void kill() {
-      redeemed.kill();
-    }
-
-    @Override
-    public void close() {
-      redeemed.close();
     }
   }
 }
