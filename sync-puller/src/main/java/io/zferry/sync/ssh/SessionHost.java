@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +61,8 @@ public final class SessionHost implements Host {
   private final Host ssh;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
-  private Session session; // guarded by lock
-  private volatile Session current; // the session in use, for abortRunning from other threads
+  // Opened and replaced under lock; read without it by abortRunning and hasSession.
+  private volatile Session session;
   private volatile Instant noSessionsUntil = Instant.MIN;
 
   public SessionHost(Host ssh) {
@@ -85,21 +86,8 @@ public final class SessionHost implements Host {
       return ssh.run(command, timeout);
     }
     try {
-      Optional<Session> open = session();
-      if (open.isEmpty()) {
-        return ssh.run(command, timeout);
-      }
-      try {
-        return open.get().run(command, line, timeout);
-      } catch (SessionBroke e) {
-        // Nothing the policy allows writes, so the command is sent again on a new session; if
-        // none can be opened, why (the connection, the host key) is what the command reports.
-        log.info("{}: {}; opening a new session", name(), e.getMessage());
-        Optional<Session> again = session();
-        return again.isEmpty()
-            ? ssh.run(command, timeout)
-            : again.get().run(command, line, timeout);
-      }
+      return inSession(s -> Optional.of(s.run(command, line, timeout)))
+          .orElseGet(() -> ssh.run(command, timeout));
     } finally {
       lock.unlock();
     }
@@ -111,18 +99,7 @@ public final class SessionHost implements Host {
     Optional<String> ticket = Optional.empty();
     if (lock.tryLock()) {
       try {
-        Optional<Session> open = session();
-        if (open.isPresent()) {
-          try {
-            ticket = open.get().ticket(command, line);
-          } catch (SessionBroke e) {
-            log.info("{}: {}; opening a new session", name(), e.getMessage());
-            Optional<Session> again = session();
-            if (again.isPresent()) {
-              ticket = again.get().ticket(command, line);
-            }
-          }
-        }
+        ticket = inSession(s -> s.ticket(command, line));
       } finally {
         lock.unlock();
       }
@@ -134,9 +111,28 @@ public final class SessionHost implements Host {
         command, ssh.start(new Command(List.of(SessionProtocol.REDEEM, ticket.get()))));
   }
 
+  /**
+   * {@code request} in the open session (under {@link #lock}); empty when the peer has none. A
+   * session that broke by itself is replaced and the request sent again, once: nothing the policy
+   * allows writes. If no new one can be opened, why (the connection, the host key) is what the
+   * caller sees.
+   */
+  private <T> Optional<T> inSession(Function<Session, Optional<T>> request) {
+    Optional<Session> open = session();
+    if (open.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return request.apply(open.get());
+    } catch (SessionBroke e) {
+      log.info("{}: {}; opening a new session", name(), e.getMessage());
+      return session().flatMap(request);
+    }
+  }
+
   @Override
   public int abortRunning() {
-    Session inUse = current;
+    Session inUse = session;
     int ended = 0;
     if (inUse != null && inUse.busy) {
       inUse.abort();
@@ -161,7 +157,7 @@ public final class SessionHost implements Host {
 
   /** Whether a session is open now (for tests and the status). */
   public boolean hasSession() {
-    Session open = current;
+    Session open = session;
     return open != null && !open.closed;
   }
 
@@ -187,7 +183,6 @@ public final class SessionHost implements Host {
     }
     log.info("{}: zferry serve session open: one JVM there for every command", name());
     session = opened;
-    current = opened;
     return Optional.of(opened);
   }
 
