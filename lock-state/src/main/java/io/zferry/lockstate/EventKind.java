@@ -12,5 +12,7 @@ public enum EventKind {
   REPLICATION_ERROR,
   SNAPSHOT,
   CONFIG,
-  DAEMON
+  DAEMON,
+  /** An API call: an action and its answer, or a refused call (who, from where, what). */
+  ACCESS
 }

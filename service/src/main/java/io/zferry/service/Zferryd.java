@@ -106,7 +106,7 @@ public final class Zferryd implements Callable<Integer> {
         throw new ConfigException(configFile.toString(), exposedKeys);
       }
       // Before anything else starts: an API nobody can authenticate to is not worth running.
-      tokens = TokenFile.read(config.api().tokensFile());
+      tokens = TokenFile.readForDaemon(config.api().tokensFile());
       if (checkOnly) {
         System.out.println(
             configFile

@@ -519,7 +519,7 @@ async function renderHistory() {
         el("td", { class: r.result === "failed" ? "error" : "" }, r.result), el("td", { class: "num" }, bytes(r.bytes)),
         el("td", { class: "num" }, seconds(r.seconds)), el("td", { class: "mono" }, r.error || r.plan || ""))))));
   const kinds = ["", "role_change", "sync_locked", "sync_unlocked", "fence", "vip_up", "vip_down", "operator_action",
-    "replication_error", "snapshot", "config", "daemon"];
+    "replication_error", "snapshot", "config", "daemon", "access"];
   const filters = el("form", { class: "filters", id: "event-filters" },
     el("label", {}, "Service ", el("select", { name: "service" }, el("option", { value: "" }, "all"),
       names.map((n) => el("option", { value: n, selected: n === eventFilter.service }, n)))),

@@ -6,7 +6,10 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.zferry.gui.WebGui;
+import io.zferry.service.api.auth.Caller;
 import io.zferry.service.config.TlsConfig;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,18 +42,28 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
   private final ObjectMapper json = ApiJson.server();
+  private final AuditTrail audit;
+  private final List<ApiRoutes.Rule> rules = new ArrayList<>();
 
   /**
    * @param routes adds the endpoints, see {@link ApiRoutes}
    */
   public ApiServer(
       String bindAddress, int port, Authentication authentication, Consumer<ApiRoutes> routes) {
-    this(bindAddress, port, Optional.empty(), authentication, Optional.empty(), routes);
+    this(
+        bindAddress,
+        port,
+        Optional.empty(),
+        authentication,
+        Optional.empty(),
+        AuditTrail.NONE,
+        routes);
   }
 
   /**
    * @param tls serve HTTPS with this certificate instead of plain HTTP
    * @param gui the web GUI served beside the API
+   * @param audit where refused calls and actions are reported
    */
   public ApiServer(
       String bindAddress,
@@ -58,8 +71,10 @@ public final class ApiServer implements AutoCloseable {
       Optional<TlsConfig> tls,
       Authentication authentication,
       Optional<WebGui> gui,
+      AuditTrail audit,
       Consumer<ApiRoutes> routes) {
     Objects.requireNonNull(authentication, "authentication");
+    this.audit = Objects.requireNonNull(audit, "audit");
     app =
         Javalin.create(
             config -> {
@@ -105,7 +120,9 @@ public final class ApiServer implements AutoCloseable {
                             "see the zferryd log of this node; report it if it repeats"));
                   });
               gui.ifPresent(g -> g.register(config.routes));
-              routes.accept(new ApiRoutes(config.routes, json));
+              ApiRoutes api = new ApiRoutes(config.routes, json, audit);
+              routes.accept(api);
+              rules.addAll(api.rules());
             });
   }
 
@@ -127,6 +144,11 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     authentication.check(ctx);
+  }
+
+  /** Every route of the API and who may call it. */
+  public List<ApiRoutes.Rule> rules() {
+    return List.copyOf(rules);
   }
 
   public void start() {
@@ -165,6 +187,17 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void answer(Context ctx, ApiProblem problem) {
+    if (problem.status() == 401 || problem.status() == 403) {
+      audit.record(
+          new AuditTrail.Entry(
+              Authentication.callerIfAny(ctx).map(Caller::who).orElse("anonymous"),
+              ctx.req().getRemoteAddr(),
+              ctx.method().name(),
+              ctx.path(),
+              Optional.ofNullable(ctx.pathParamMap().get("service")),
+              problem.status(),
+              problem.error()));
+    }
     problem.headers().forEach(ctx::header);
     String body;
     try {

@@ -90,11 +90,15 @@ public final class Authentication {
             : Map.of("WWW-Authenticate", String.join(", ", challenges)));
   }
 
+  /** Who sent {@code ctx}, if it authenticated. */
+  public static Optional<Caller> callerIfAny(Context ctx) {
+    return Optional.ofNullable(ctx.attribute(CALLER));
+  }
+
   /**
    * Who sent {@code ctx}.
    *
-   * @throws IllegalStateException if the request did not pass {@link #check}, which would be a bug
-   *     in the server's wiring
+   * @throws IllegalStateException if the request did not pass {@link #check}
    */
   public static Caller caller(Context ctx) {
     Caller caller = ctx.attribute(CALLER);

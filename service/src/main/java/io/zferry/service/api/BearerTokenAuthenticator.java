@@ -32,8 +32,10 @@ public final class BearerTokenAuthenticator implements Authenticator {
     }
     String presented = value.substring(SCHEME.length()).strip();
     return tokens
-        .labelOf(presented)
-        .<Outcome>map(label -> new Authenticated(new Caller(label, Caller.Method.TOKEN)))
+        .find(presented)
+        .<Outcome>map(
+            token ->
+                new Authenticated(new Caller(token.label(), Caller.Method.TOKEN, token.role())))
         .orElseGet(() -> new Rejected("invalid bearer token", Optional.of(INVALID)));
   }
 

@@ -4,8 +4,10 @@ import io.javalin.http.Context;
 import io.zferry.gui.Session;
 import io.zferry.gui.WebGui;
 import io.zferry.service.api.auth.Caller;
+import io.zferry.service.api.auth.Role;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The GUI's session cookie. A browser sends cookies with every request, also with those another
@@ -15,9 +17,15 @@ import java.util.Optional;
  */
 public final class SessionCookieAuthenticator implements Authenticator {
   private final WebGui gui;
+  private final Function<String, Optional<Role>> roleOf;
 
-  public SessionCookieAuthenticator(WebGui gui) {
+  /**
+   * @param roleOf the role of a configured GUI user by login name, or empty if there is no such
+   *     user
+   */
+  public SessionCookieAuthenticator(WebGui gui, Function<String, Optional<Role>> roleOf) {
     this.gui = Objects.requireNonNull(gui, "gui");
+    this.roleOf = Objects.requireNonNull(roleOf, "roleOf");
   }
 
   /**
@@ -41,7 +49,12 @@ public final class SessionCookieAuthenticator implements Authenticator {
               + WebGui.CSRF_HEADER
               + "; scripts should use a bearer token");
     }
-    return new Authenticated(new Caller(session.get().user(), Caller.Method.SESSION));
+    String user = session.get().user();
+    Optional<Role> role = roleOf.apply(user);
+    if (role.isEmpty()) {
+      return new Rejected("the GUI user " + user + " is not configured", Optional.empty());
+    }
+    return new Authenticated(new Caller(user, Caller.Method.SESSION, role.get()));
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.zferry.service.api.ApiCallException;
 import io.zferry.service.api.ApiClient;
 import io.zferry.service.api.ApiException;
 import io.zferry.service.api.auth.ApiTokens;
+import io.zferry.service.api.auth.Role;
 import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.api.auth.TokenFileException;
 import io.zferry.service.config.ApiConfig;
@@ -91,7 +92,13 @@ final class ApiOptions {
               ? java.util.Optional.empty()
               : loaded.api().tls().map(io.zferry.service.api.TlsKeyStore::trust);
       return new ApiClient(
-          url, tokens.forClient(CLI_TOKEN_LABEL), CONNECT_TIMEOUT, requestTimeout, trust);
+          url,
+          tokens
+              .withRole(CLI_TOKEN_LABEL, Role.OPERATOR)
+              .orElseGet(() -> tokens.forClient(CLI_TOKEN_LABEL)),
+          CONNECT_TIMEOUT,
+          requestTimeout,
+          trust);
     } catch (IllegalArgumentException e) {
       throw CliFailure.usage(e.getMessage() + "; pass --api http://HOST:PORT");
     }

@@ -174,7 +174,7 @@ final class ConfigFiles {
         @Override
         public Optional<String> tokens(Path file) {
           try {
-            TokenFile.read(file);
+            TokenFile.readForDaemon(file);
             return Optional.empty();
           } catch (TokenFileException e) {
             return Optional.of(e.getMessage());

@@ -1,6 +1,8 @@
 package io.zferry.service.cli;
 
 import io.zferry.gui.PasswordHashes;
+import io.zferry.service.api.auth.Role;
+import io.zferry.service.config.ApiUser;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -36,8 +38,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  zferry passwd admin",
-      "  printf '%s\\n' \"$password\" | zferry passwd --stdin admin"
+      "  zferry passwd --role operator admin",
+      "  printf '%s\\n' \"$password\" | zferry passwd --stdin alice"
     })
 final class PasswdCommand implements Callable<Integer> {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
@@ -53,6 +55,14 @@ final class PasswdCommand implements Callable<Integer> {
       description = "Read the password from the first line of standard input (for scripts).")
   boolean fromStdin;
 
+  @Option(
+      names = "--role",
+      paramLabel = "ROLE",
+      description =
+          "viewer (reads; the default) or operator (also switchover, failover,"
+              + " mark-sync-as-fixed, settings, divergence).")
+  String role = Role.VIEWER.text();
+
   @Parameters(index = "0", paramLabel = "USER", description = "The login name.")
   String user;
 
@@ -67,6 +77,11 @@ final class PasswdCommand implements Callable<Integer> {
               + "' is not a valid user name; use 1 to 64 letters, digits, '_', '.', '@' or '-',"
               + " starting with a letter or a digit");
     }
+    if (ApiUser.ROLES.stream().map(Role::text).noneMatch(role::equals)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--role " + role + " is not a GUI user's role; use viewer or operator");
+    }
     char[] password = fromStdin ? fromStdin() : fromConsole();
     try {
       if (password.length < MIN_LENGTH) {
@@ -79,6 +94,7 @@ final class PasswdCommand implements Callable<Integer> {
       out.println("  users:");
       out.println("    - name: " + user);
       out.println("      passwordHash: \"" + hash + "\"");
+      out.println("      role: " + role);
       out.flush();
       return ZferryCli.OK;
     } finally {

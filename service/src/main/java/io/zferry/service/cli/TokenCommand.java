@@ -1,6 +1,7 @@
 package io.zferry.service.cli;
 
 import io.zferry.service.api.auth.ApiToken;
+import io.zferry.service.api.auth.Role;
 import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.api.auth.TokenFileException;
 import io.zferry.service.config.ApiConfig;
@@ -57,7 +58,8 @@ final class TokenCommand implements Runnable {
         "Examples:",
         "  zferry token new peer",
         "  zferry token new cli",
-        "  zferry token new --file /root/api-tokens --print gui"
+        "  zferry token new --print prometheus",
+        "  zferry token new --role viewer --file /root/api-tokens --print dashboard"
       })
   static final class New implements Callable<Integer> {
     @Option(
@@ -73,13 +75,24 @@ final class TokenCommand implements Runnable {
                 + " client such as the GUI. Without it no token is ever printed.")
     boolean print;
 
+    @Option(
+        names = "--role",
+        paramLabel = "ROLE",
+        description =
+            "What the token may do: one of "
+                + Role.NAMES
+                + ". Default: the least that fits the label: peer for peer, operator for cli,"
+                + " metrics for prometheus or metrics, viewer for any other.")
+    String role;
+
     @Parameters(
         arity = "0..1",
         paramLabel = "LABEL",
         description =
-            "Which client holds the token, such as peer, cli or gui (default: ${DEFAULT-VALUE})."
-                + " The peer node sends the token labelled peer, else the file's first; the CLI"
-                + " the one labelled cli, else the first.")
+            "Which client holds the token, such as peer, cli or prometheus (default:"
+                + " ${DEFAULT-VALUE}). A node sends the token labelled peer (else the first with"
+                + " the peer role) to the other; the CLI the one labelled cli (else the first"
+                + " operator token).")
     String label = TokenFile.DEFAULT_LABEL;
 
     @Spec CommandSpec spec;
@@ -91,9 +104,18 @@ final class TokenCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
+      Role granted = Role.defaultFor(label);
+      if (role != null) {
+        granted =
+            Role.parse(role)
+                .orElseThrow(
+                    () ->
+                        new CommandLine.ParameterException(
+                            spec.commandLine(), "--role " + role + " is not one of " + Role.NAMES));
+      }
       TokenFile.Added added;
       try {
-        added = TokenFile.add(file, label, new SecureRandom());
+        added = TokenFile.add(file, label, granted, new SecureRandom());
       } catch (TokenFileException e) {
         throw CliFailure.failed(e.getMessage());
       } catch (AccessDeniedException e) {
@@ -114,8 +136,11 @@ final class TokenCommand implements Runnable {
       // With --print, standard output is the token alone, so that it can be captured.
       PrintWriter info = print ? spec.commandLine().getErr() : out;
       info.printf(
-          "added token '%s' to %s%s%n",
-          token.label(), file, added.created() ? " (new file, mode 0600)" : "");
+          "added token '%s' (role %s) to %s%s%n",
+          token.label(),
+          token.role().text(),
+          file,
+          added.created() ? " (new file, mode 0600)" : "");
       info.println(
           "Copy the file to the other node (same path, mode 0600) and restart zferryd on both.");
       if (print) {

@@ -1,6 +1,8 @@
 package io.zferry.service.config;
 
+import io.zferry.service.api.auth.Role;
 import io.zferry.snapshot.zfs.ZfsNames;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -9,8 +11,12 @@ import java.util.regex.Pattern;
  * @param name the login name
  * @param passwordHash the password's hash in PHC string format ({@code $algorithm$...}, which also
  *     covers bcrypt's {@code $2b$...}); never the password itself
+ * @param role {@link Role#VIEWER} or {@link Role#OPERATOR}: a person is never the peer or a scraper
  */
-public record ApiUser(String name, String passwordHash) {
+public record ApiUser(String name, String passwordHash, Role role) {
+  /** The roles a GUI user may have. */
+  public static final List<Role> ROLES = List.of(Role.VIEWER, Role.OPERATOR);
+
   static final String NAME_RULE =
       "1 to 64 letters, digits, '_', '.', '@' or '-', starting with a letter or a digit";
   static final String HASH_FIX =
@@ -24,6 +30,17 @@ public record ApiUser(String name, String passwordHash) {
   public ApiUser {
     requireName("name", name);
     requirePasswordHash("passwordHash", passwordHash);
+    if (!ROLES.contains(role)) {
+      throw new ConfigValueException(
+          "role",
+          (role == null ? "no role" : "the role " + role.text()) + " is not a GUI user's role",
+          "use viewer or operator");
+    }
+  }
+
+  /** A user with the least role, {@link Role#VIEWER}. */
+  public ApiUser(String name, String passwordHash) {
+    this(name, passwordHash, Role.VIEWER);
   }
 
   static String requireName(String key, String name) {
@@ -48,6 +65,6 @@ public record ApiUser(String name, String passwordHash) {
   /** Leaves the hash out, so that logging a configuration does not publish it. */
   @Override
   public String toString() {
-    return "ApiUser[name=" + name + ", passwordHash=(hidden)]";
+    return "ApiUser[name=" + name + ", passwordHash=(hidden), role=" + role.text() + "]";
   }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.Mark;
 import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
+import io.zferry.service.api.auth.Role;
 import io.zferry.service.model.NodeName;
 import io.zferry.service.model.ServiceName;
 import io.zferry.snapshot.zfs.DatasetName;
@@ -357,8 +358,15 @@ public final class ConfigLoader {
               "passwordHash",
               Values.text(value -> ApiUser.requirePasswordHash(null, value)),
               ApiUser.HASH_FIX);
+      String role =
+          s.optional(
+              "role",
+              Role.VIEWER.text(),
+              Values.oneOf(ApiUser.ROLES.stream().map(Role::text).toList()));
       s.finish();
-      return present(name, hash) ? s.build(() -> new ApiUser(name, hash)) : null;
+      return present(name, hash, role)
+          ? s.build(() -> new ApiUser(name, hash, Role.parse(role).orElseThrow()))
+          : null;
     }
 
     private StateConfig state(YamlSection s) {

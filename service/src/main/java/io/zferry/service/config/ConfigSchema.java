@@ -76,6 +76,7 @@ final class ConfigSchema {
                 "api.users",
                 "api.users[].name",
                 "api.users[].passwordHash",
+                "api.users[].role",
                 "state",
                 "state.database",
                 "witness",

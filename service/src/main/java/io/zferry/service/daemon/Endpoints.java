@@ -3,6 +3,7 @@ package io.zferry.service.daemon;
 import io.zferry.service.api.ApiProblem;
 import io.zferry.service.api.ApiRequest;
 import io.zferry.service.api.ApiRoutes;
+import io.zferry.service.api.auth.Access;
 import io.zferry.service.metrics.PrometheusMetrics;
 import io.zferry.service.operations.OperationException;
 import io.zferry.service.operations.Requests;
@@ -22,18 +23,21 @@ final class Endpoints {
   }
 
   void register(ApiRoutes routes) {
-    routes.get("/status", request -> daemon.status());
-    routes.get("/heartbeat", request -> daemon.heartbeat());
+    routes.get("/status", Access.READ_OR_PEER, request -> daemon.status());
+    routes.get("/heartbeat", Access.READ_OR_PEER, request -> daemon.heartbeat());
     routes.getText(
         "/metrics",
+        Access.METRICS,
         PrometheusMetrics.CONTENT_TYPE,
         request -> PrometheusMetrics.text(daemon.metrics()));
     routes.post(
         "/services/{service}/failover",
+        Access.OPERATE,
         Requests.Failover.class,
         (request, body) -> act(() -> failover(request, body)));
     routes.post(
         "/services/{service}/mark-sync-as-fixed",
+        Access.OPERATE,
         Requests.MarkSyncAsFixed.class,
         (request, body) ->
             act(
@@ -44,17 +48,28 @@ final class Endpoints {
                             body.discardDivergent(),
                             actor(request),
                             daemon.peerCommands())));
-    routes.get("/services/{service}/divergence", request -> act(() -> divergence(request)));
+    routes.get(
+        "/services/{service}/divergence",
+        Access.OPERATE,
+        request -> act(() -> divergence(request)));
     routes.get(
         "/internal/services/{service}/divergence",
+        Access.PEER,
         request -> act(() -> service(request).divergence()));
     routes.post(
+        "/internal/services/{service}/switchover",
+        Access.PEER,
+        Requests.Switchover.class,
+        (request, body) -> act(() -> forwardedSwitchover(request, body)));
+    routes.post(
         "/internal/services/{service}/catch-up",
+        Access.PEER,
         Requests.CatchUp.class,
         (request, body) ->
             act(() -> new Requests.Done(service(request).catchUp(body.finalSnapshot()))));
     routes.post(
         "/internal/services/{service}/promote",
+        Access.PEER,
         Requests.Promote.class,
         (request, body) ->
             act(
@@ -63,6 +78,7 @@ final class Endpoints {
                         service(request).promote(body.epoch(), actorOf(request, body.actor())))));
     routes.post(
         "/internal/services/{service}/resync",
+        Access.PEER,
         Requests.Resync.class,
         (request, body) ->
             act(
@@ -75,6 +91,7 @@ final class Endpoints {
                             actorOf(request, body.actor()))));
     routes.post(
         "/internal/services/{service}/unlock",
+        Access.PEER,
         Requests.Unlock.class,
         (request, body) ->
             act(
@@ -115,7 +132,27 @@ final class Endpoints {
     if (owner.equals(self)) {
       return service.switchover(actor(request), daemon.peerCommands());
     }
-    return daemon.peerCommands().failover(service.name(), new Requests.Failover(target, false));
+    return daemon.peerCommands().switchover(service.name(), target, actor(request));
+  }
+
+  /** A switchover an operator asked of the peer, which does not own the service. */
+  private Object forwardedSwitchover(ApiRequest request, Requests.Switchover body) {
+    ServiceRuntime service = service(request);
+    String self = daemon.self().value();
+    String owner = service.claim().activeNode();
+    if (!owner.equals(self) || !body.to().equals(daemon.peer().value())) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          "a switchover to "
+              + body.to()
+              + " was sent to "
+              + self
+              + ", but "
+              + owner
+              + " owns "
+              + service.name());
+    }
+    return service.switchover(actorOf(request, body.actor()), daemon.peerCommands());
   }
 
   /** Asked of either node: the divergent data is on the one that does not own the service. */

@@ -8,6 +8,7 @@ import io.zferry.service.api.ApiCallException;
 import io.zferry.service.api.ApiProblem;
 import io.zferry.service.api.ApiRequest;
 import io.zferry.service.api.ApiRoutes;
+import io.zferry.service.api.auth.Access;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.operations.Steps;
 import io.zferry.service.status.StatusViews.NodeStatus;
@@ -81,15 +82,17 @@ final class GuiEndpoints {
       String node, boolean running, String action, List<Steps.Step> done, String current) {}
 
   void register(ApiRoutes routes) {
-    routes.get("/cluster", request -> cluster());
-    routes.get("/services/{service}/snapshots", this::snapshots);
+    routes.get("/cluster", Access.READ, request -> cluster());
+    routes.get("/services/{service}/snapshots", Access.READ, this::snapshots);
     routes.get(
         "/internal/services/{service}/snapshots",
+        Access.PEER,
         request -> localSnapshots(service(request).pool().value()));
-    routes.get("/internal/services/{service}/runs", this::runs);
+    routes.get("/internal/services/{service}/runs", Access.PEER, this::runs);
     // Runs are recorded by the passive, which pulls: asked of the active, the passive answers.
     routes.get(
         "/services/{service}/runs",
+        Access.READ,
         request -> {
           String name = service(request).name().value();
           ServiceRuntime runtime = daemon.service(name).orElseThrow();
@@ -111,9 +114,10 @@ final class GuiEndpoints {
             return new RunsView(daemon.peer().value(), List.of(), e.getMessage());
           }
         });
-    routes.get("/events", this::events);
+    routes.get("/events", Access.READ, this::events);
     routes.get(
         "/services/{service}/lag-history",
+        Access.READ,
         request -> {
           String name = service(request).name().value();
           return new LagView(
@@ -122,9 +126,10 @@ final class GuiEndpoints {
               LagHistory.EVERY.toSeconds(),
               daemon.lagHistory().of(name));
         });
-    routes.get("/internal/services/{service}/operation", this::localOperation);
+    routes.get("/internal/services/{service}/operation", Access.PEER, this::localOperation);
     routes.get(
         "/services/{service}/operation",
+        Access.READ,
         request -> {
           OperationView local = localOperation(request);
           if (local.running()) {

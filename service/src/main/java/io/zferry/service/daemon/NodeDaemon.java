@@ -7,6 +7,7 @@ import io.zferry.gui.WebGui;
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.StateStore;
 import io.zferry.service.api.ApiClient;
+import io.zferry.service.api.ApiRoutes;
 import io.zferry.service.api.ApiServer;
 import io.zferry.service.api.Authentication;
 import io.zferry.service.api.BearerTokenAuthenticator;
@@ -15,6 +16,8 @@ import io.zferry.service.api.TlsKeyStore;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
+import io.zferry.service.api.auth.Role;
+import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.ZferryConfig;
@@ -53,6 +56,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +69,7 @@ public final class NodeDaemon implements AutoCloseable {
   private static final Duration PEER_ACTION_TIMEOUT = Duration.ofMinutes(35);
 
   /** The label of the token a node sends to its peer, if the tokens file has one. */
-  public static final String PEER_TOKEN_LABEL = "peer";
+  public static final String PEER_TOKEN_LABEL = TokenFile.PEER_LABEL;
 
   private final ZferryConfig config;
   private final NodeName self;
@@ -125,7 +130,13 @@ public final class NodeDaemon implements AutoCloseable {
     boolean tls = config.api().tls().isPresent();
     URI peerUrl = ApiClient.url(tls, peer.address(), peer.apiPort());
     Optional<javax.net.ssl.SSLContext> trust = config.api().tls().map(TlsKeyStore::trust);
-    ApiToken peerToken = tokens.forClient(PEER_TOKEN_LABEL);
+    ApiToken peerToken =
+        tokens
+            .withRole(PEER_TOKEN_LABEL, Role.PEER)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "the API tokens file has no token with the role peer"));
     this.peerClient =
         new PeerClient(
             new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT, trust),
@@ -211,9 +222,10 @@ public final class NodeDaemon implements AutoCloseable {
     this.runtimeSettings = new RuntimeSettings(this);
     // One limiter for tokens and passwords: a guesser gains nothing by switching between them.
     FailureRateLimiter limiter = FailureRateLimiter.withDefaults(clock);
+    ConfiguredGuiUsers guiUsers = new ConfiguredGuiUsers(config.api().users());
     WebGui gui =
         new WebGui(
-            new ConfiguredGuiUsers(config.api().users()),
+            guiUsers,
             new Sessions(clock),
             new LoginThrottle() {
               @Override
@@ -230,7 +242,9 @@ public final class NodeDaemon implements AutoCloseable {
             config.api().tls().isPresent());
     Authentication authentication =
         new Authentication(
-            List.of(new BearerTokenAuthenticator(tokens), new SessionCookieAuthenticator(gui)),
+            List.of(
+                new BearerTokenAuthenticator(tokens),
+                new SessionCookieAuthenticator(gui, guiUsers::role)),
             limiter);
     this.api =
         new ApiServer(
@@ -239,11 +253,20 @@ public final class NodeDaemon implements AutoCloseable {
             config.api().tls(),
             authentication,
             Optional.of(gui),
-            routes -> {
-              new Endpoints(this).register(routes);
-              new GuiEndpoints(this).register(routes);
-              runtimeSettings.register(routes);
-            });
+            new ApiAudit(
+                store,
+                self.value(),
+                config.services().stream().map(s -> s.name().value()).collect(Collectors.toSet())),
+            routes(this, runtimeSettings));
+  }
+
+  /** Every route of zferryd's API; each names who may call it (docs/security.md, 2.7). */
+  static Consumer<ApiRoutes> routes(NodeDaemon daemon, RuntimeSettings settings) {
+    return routes -> {
+      new Endpoints(daemon).register(routes);
+      new GuiEndpoints(daemon).register(routes);
+      settings.register(routes);
+    };
   }
 
   /** A service without VIPs never runs ip or arping. */

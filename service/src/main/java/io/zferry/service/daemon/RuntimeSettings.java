@@ -7,6 +7,7 @@ import io.zferry.service.api.ApiProblem;
 import io.zferry.service.api.ApiRequest;
 import io.zferry.service.api.ApiRoutes;
 import io.zferry.service.api.ValidatedBody;
+import io.zferry.service.api.auth.Access;
 import io.zferry.service.config.ConfigValueException;
 import io.zferry.service.config.DurationText;
 import io.zferry.service.config.ServiceConfig;
@@ -133,10 +134,11 @@ final class RuntimeSettings {
   record View(Values cluster, List<ServiceSettings> services, Ranges ranges) {}
 
   void register(ApiRoutes routes) {
-    routes.get("/settings", request -> view());
-    routes.post("/settings", Change.class, this::save);
+    routes.get("/settings", Access.READ, request -> view());
+    routes.post("/settings", Access.OPERATE, Change.class, this::save);
     routes.post(
         "/internal/settings",
+        Access.PEER,
         PeerChange.class,
         (request, body) -> {
           if (!body.scope().equals(StateStore.CLUSTER_SCOPE)) {

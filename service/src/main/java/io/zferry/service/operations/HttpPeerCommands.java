@@ -45,9 +45,10 @@ public final class HttpPeerCommands implements PeerCommands {
         .result();
   }
 
-  /** Asks the peer to run an operator action it owns, such as a switchover from the active. */
-  public ActionReport failover(String service, Requests.Failover request) {
-    return call("/services/" + service + "/failover", request, ActionReport.class);
+  /** Asks the peer, which owns the service, to run a switchover to {@code to} for {@code actor}. */
+  public ActionReport switchover(String service, String to, String actor) {
+    return call(
+        internal(service, "switchover"), new Requests.Switchover(to, actor), ActionReport.class);
   }
 
   /** The peer's divergence report (it is the old active). */

@@ -136,6 +136,25 @@ public final class Requests {
   }
 
   /** Peer: become active at this epoch. */
+  /**
+   * A switchover an operator asked of the node that does not own the service, sent on to the owner,
+   * which runs it.
+   *
+   * @param to the node to make active
+   * @param actor who asked, as the node that received the request recorded it
+   */
+  public record Switchover(String to, String actor) implements ValidatedBody {
+    @Override
+    public void validate() {
+      node("to", to);
+      if (actor == null || actor.isBlank() || actor.length() > 200) {
+        throw ApiProblem.badRequest(
+            "actor must name who asked, in at most 200 characters",
+            "send the actor the receiving node recorded");
+      }
+    }
+  }
+
   public record Promote(long epoch, String actor) implements ValidatedBody {
     @Override
     public void validate() {

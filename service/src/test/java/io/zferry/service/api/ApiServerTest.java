@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zferry.service.api.auth.Access;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
@@ -73,22 +74,26 @@ class ApiServerTest {
             routes -> {
               routes.get(
                   "/status",
+                  Access.READ_OR_PEER,
                   request -> {
                     lastWho.set(request.caller().who());
                     return Map.of("node", "node-a", "services", List.of());
                   });
               routes.get(
                   "/boom",
+                  Access.READ_OR_PEER,
                   request -> {
                     throw new IllegalStateException("secret internals");
                   });
               routes.get(
                   "/busy",
+                  Access.READ_OR_PEER,
                   request -> {
                     throw ApiProblem.conflict("a failover is running", "wait for it to finish");
                   });
               routes.post(
                   "/failover",
+                  Access.OPERATE,
                   Requests.Failover.class,
                   (request, body) -> {
                     lastWho.set("failover by " + request.caller().who());
@@ -96,6 +101,7 @@ class ApiServerTest {
                   });
               routes.post(
                   "/move",
+                  Access.OPERATE,
                   Move.class,
                   (request, body) -> {
                     lastWho.set(request.caller().who());

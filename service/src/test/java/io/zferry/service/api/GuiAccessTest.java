@@ -7,9 +7,11 @@ import io.zferry.gui.LoginThrottle;
 import io.zferry.gui.PasswordHashes;
 import io.zferry.gui.Sessions;
 import io.zferry.gui.WebGui;
+import io.zferry.service.api.auth.Access;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
+import io.zferry.service.api.auth.Role;
 import io.zferry.service.testing.MutableClock;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -55,12 +57,14 @@ class GuiAccessTest {
         routes -> {
           routes.get(
               "/status",
+              Access.READ_OR_PEER,
               request -> {
                 lastWho.set(request.caller().who());
                 return Map.of("node", "node-a");
               });
           routes.post(
               "/move",
+              Access.OPERATE,
               ApiServerTest.Move.class,
               (request, body) -> {
                 lastWho.set(request.caller().who());
@@ -109,9 +113,15 @@ class GuiAccessTest {
             0,
             Optional.empty(),
             new Authentication(
-                List.of(new BearerTokenAuthenticator(tokens), new SessionCookieAuthenticator(gui)),
+                List.of(
+                    new BearerTokenAuthenticator(tokens),
+                    new SessionCookieAuthenticator(
+                        gui,
+                        name ->
+                            users.contains(name) ? Optional.of(Role.OPERATOR) : Optional.empty())),
                 limiter),
             Optional.of(gui),
+            AuditTrail.NONE,
             routeSetup);
     server.start();
     return server;

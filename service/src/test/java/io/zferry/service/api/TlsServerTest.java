@@ -3,6 +3,7 @@ package io.zferry.service.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zferry.service.api.auth.Access;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
@@ -84,7 +85,9 @@ class TlsServerTest {
                 List.of(new BearerTokenAuthenticator(new ApiTokens(List.of(cli)))),
                 FailureRateLimiter.withDefaults(clock)),
             Optional.empty(),
-            routes -> routes.get("/status", request -> Map.of("node", "node-a")))) {
+            AuditTrail.NONE,
+            routes ->
+                routes.get("/status", Access.READ_OR_PEER, request -> Map.of("node", "node-a")))) {
       server.start();
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);

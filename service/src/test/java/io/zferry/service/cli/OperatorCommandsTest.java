@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zferry.service.api.ApiServer;
 import io.zferry.service.api.Authentication;
 import io.zferry.service.api.BearerTokenAuthenticator;
+import io.zferry.service.api.auth.Access;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
@@ -53,7 +54,7 @@ class OperatorCommandsTest {
             new Authentication(
                 List.of(new BearerTokenAuthenticator(new ApiTokens(List.of(cli)))),
                 FailureRateLimiter.withDefaults(Clock.systemUTC())),
-            routes -> routes.get("/status", request -> status.get()));
+            routes -> routes.get("/status", Access.READ_OR_PEER, request -> status.get()));
     server.start();
     api = "http://127.0.0.1:" + server.port();
   }

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zferry.service.api.ApiServer;
 import io.zferry.service.api.Authentication;
 import io.zferry.service.api.BearerTokenAuthenticator;
+import io.zferry.service.api.auth.Access;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
+import io.zferry.service.api.auth.Role;
 import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.config.TwoNodeYaml;
 import io.zferry.service.status.StatusViews.NodeStatus;
@@ -90,6 +92,7 @@ class ZferryCliTest {
             routes ->
                 routes.get(
                     "/status",
+                    Access.READ_OR_PEER,
                     request -> {
                       who.set(request.caller().who());
                       return STATUS;
@@ -226,10 +229,28 @@ class ZferryCliTest {
     assertThat(mode(file)).isEqualTo("rw-------");
     ApiToken created = TokenFile.read(file).forClient("peer");
     assertThat(run.out())
-        .contains("added token 'peer' to " + file + " (new file, mode 0600)")
+        .contains("added token 'peer' (role peer) to " + file + " (new file, mode 0600)")
         .contains("other node")
         .doesNotContain(created.secret());
     assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void tokenNewTakesARoleAndRefusesAnUnknownOne() throws Exception {
+    Path file = dir.resolve("role-tokens");
+
+    Run prometheus = zferry("token", "new", "--file", file.toString(), "prometheus");
+    Run dashboard =
+        zferry("token", "new", "--file", file.toString(), "--role", "operator", "dashboard");
+    Run wrong = zferry("token", "new", "--file", file.toString(), "--role", "root", "x");
+
+    assertThat(prometheus.out()).contains("(role metrics)");
+    assertThat(dashboard.out()).contains("(role operator)");
+    assertThat(wrong.exitCode()).isEqualTo(2);
+    assertThat(wrong.err()).contains("--role root is not one of viewer, operator, peer, metrics");
+    ApiTokens tokens = TokenFile.read(file);
+    assertThat(tokens.labels()).containsExactly("prometheus", "dashboard");
+    assertThat(tokens.forClient("dashboard").role()).isEqualTo(Role.OPERATOR);
   }
 
   @Test

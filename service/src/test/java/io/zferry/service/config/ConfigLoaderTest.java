@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.zferry.service.api.auth.Role;
 import io.zferry.service.model.NodeName;
 import io.zferry.service.model.ServiceName;
 import io.zferry.snapshot.zfs.DatasetName;
@@ -718,6 +719,28 @@ class ConfigLoaderTest {
         .containsExactly(
             "zferry.yaml: api.users[2].name: user 'OPS' is already defined at users[1] — give each"
                 + " user one entry");
+  }
+
+  @Test
+  void aUserIsAViewerUnlessTheConfigSaysOperatorAndNeverThePeer() {
+    String yaml =
+        MINIMAL
+            + """
+            api:
+              users:
+                - name: alice
+                  passwordHash: $2b$12$abcdefghijklmnopqrstuv
+                - name: bob
+                  passwordHash: $2b$12$abcdefghijklmnopqrstuv
+                  role: operator
+            """;
+    assertThat(parse(yaml).api().users())
+        .extracting(ApiUser::role)
+        .containsExactly(Role.VIEWER, Role.OPERATOR);
+    assertThat(problems(yaml.replace("role: operator", "role: peer")))
+        .containsExactly(
+            "zferry.yaml: api.users[1].role: 'peer' is not one of viewer, operator — use one of"
+                + " viewer, operator");
   }
 
   @Test

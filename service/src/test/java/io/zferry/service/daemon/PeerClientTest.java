@@ -6,6 +6,7 @@ import io.zferry.service.api.ApiClient;
 import io.zferry.service.api.ApiServer;
 import io.zferry.service.api.Authentication;
 import io.zferry.service.api.BearerTokenAuthenticator;
+import io.zferry.service.api.auth.Access;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
@@ -42,6 +43,7 @@ class PeerClientTest {
             routes ->
                 routes.get(
                     "/status",
+                    Access.READ_OR_PEER,
                     request -> {
                       who.set(request.caller().who());
                       return new NodeStatus("node-b", "lab", clock.instant().toString(), List.of());

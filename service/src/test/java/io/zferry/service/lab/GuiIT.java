@@ -85,7 +85,11 @@ class GuiIT {
                 List.of("heartbeatInterval: 500ms", "heartbeatTimeout: 3s"),
                 List.of("fencing: " + FaultScenario.fenceWithLabPowerSwitch()))
             .withApiYaml(
-                List.of("users:", "  - name: " + USER, "    passwordHash: \"" + hash + "\""));
+                List.of(
+                    "users:",
+                    "  - name: " + USER,
+                    "    passwordHash: \"" + hash + "\"",
+                    "    role: operator"));
     cluster.startFresh();
     String nodeA = forward("node-a");
     browser = chromium();

@@ -155,6 +155,7 @@ final class LabCluster implements AutoCloseable {
       Files.deleteIfExists(tokensFile());
       TokenFile.add(tokensFile(), "peer", new SecureRandom());
       TokenFile.add(tokensFile(), "cli", new SecureRandom());
+      TokenFile.add(tokensFile(), "prometheus", new SecureRandom());
       for (String node : List.of("node-a", "node-b")) {
         Files.deleteIfExists(stateDb(node));
         Files.deleteIfExists(Path.of(stateDb(node) + "-wal"));
@@ -329,11 +330,24 @@ final class LabCluster implements AutoCloseable {
    * @return the HTTP status line's code and the body
    */
   CommandResult metrics(String node, boolean authenticated) {
-    List<String> argv = new ArrayList<>(List.of("curl", "-s", "-S", "-w", "\n%{http_code}"));
-    if (authenticated) {
-      Path header = dir.resolve("metrics-header");
+    return api(
+        node, authenticated ? Optional.of("prometheus") : Optional.empty(), "GET", "/metrics");
+  }
+
+  /**
+   * {@code curl} inside the node against its API: the body, then a line with the HTTP status.
+   *
+   * @param tokenLabel the token of the cluster's tokens file to send, or none
+   * @param jsonBody for a POST, its JSON body
+   */
+  CommandResult api(
+      String node, Optional<String> tokenLabel, String method, String path, String... jsonBody) {
+    List<String> argv =
+        new ArrayList<>(List.of("curl", "-s", "-S", "-X", method, "-w", "\n%{http_code}"));
+    if (tokenLabel.isPresent()) {
+      Path header = dir.resolve("api-header-" + tokenLabel.get());
       try {
-        String secret = TokenFile.read(tokensFile()).forClient("cli").secret();
+        String secret = TokenFile.read(tokensFile()).forClient(tokenLabel.get()).secret();
         Files.writeString(header, "Authorization: Bearer " + secret + "\n");
         Files.setPosixFilePermissions(header, PosixFilePermissions.fromString("rw-------"));
       } catch (IOException | TokenFileException e) {
@@ -341,7 +355,10 @@ final class LabCluster implements AutoCloseable {
       }
       argv.addAll(List.of("-H", "@" + header));
     }
-    argv.add("http://127.0.0.1:" + ApiConfig.DEFAULT_PORT + "/metrics");
+    for (String body : jsonBody) {
+      argv.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
+    }
+    argv.add("http://127.0.0.1:" + ApiConfig.DEFAULT_PORT + path);
     return lab.node(node).exec(argv.toArray(String[]::new));
   }
 

@@ -11,6 +11,7 @@ import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.zfs.DatasetName;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +122,36 @@ class ReplicationLoopIT {
     CommandResult check = cluster.cli("node-b", "check");
     assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
     assertThat(check.stdout()).startsWith("ZFERRY OK - tank: passive, lag ");
+
+    // Roles (docs/security.md 2.7): only the peer's token reaches the internal endpoints.
+    ServiceStatus before = cluster.status("node-b").orElseThrow();
+    for (String label : List.of("cli", "prometheus")) {
+      CommandResult promote =
+          cluster.api(
+              "node-b",
+              Optional.of(label),
+              "POST",
+              "/api/v1/internal/services/tank/promote",
+              "{\"epoch\": " + (before.epoch() + 1) + ", \"actor\": \"mallory\"}");
+      assertThat(promote.stdout()).as(label).endsWith("\n403").contains("may not call");
+    }
+    assertThat(cluster.api("node-b", Optional.of("prometheus"), "GET", "/api/v1/status").stdout())
+        .as("a metrics token reads /metrics only")
+        .endsWith("\n403");
+    ServiceStatus after = cluster.status("node-b").orElseThrow();
+    assertThat(after.role()).isEqualTo("passive");
+    assertThat(after.epoch()).isEqualTo(before.epoch());
+    assertThat(cluster.status("node-a").orElseThrow().role()).isEqualTo("active");
+    String audit =
+        cluster
+            .api("node-b", Optional.of("cli"), "GET", "/api/v1/events?kind=access&limit=20")
+            .stdout();
+    assertThat(audit)
+        .as("the refusals are in the history")
+        .contains("token:cli")
+        .contains("token:prometheus")
+        .contains("/api/v1/internal/services/tank/promote")
+        .contains("403 refused");
   }
 
   @Test

@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.zferry.service.api.ApiServer;
 import io.zferry.service.api.Authentication;
 import io.zferry.service.api.BearerTokenAuthenticator;
+import io.zferry.service.api.auth.Access;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
@@ -82,7 +83,7 @@ class SecretsTest {
             new Authentication(
                 List.of(new BearerTokenAuthenticator(new ApiTokens(List.of(right)))),
                 FailureRateLimiter.withDefaults(Clock.systemUTC())),
-            routes -> routes.get("/status", request -> Map.of("ok", true)));
+            routes -> routes.get("/status", Access.READ_OR_PEER, request -> Map.of("ok", true)));
     try {
       server.start();
       HttpClient http = HttpClient.newHttpClient();

@@ -54,19 +54,24 @@ public final class ApiTokens {
    * whatever was presented, and every token is compared without stopping at a match: how long the
    * check takes tells nothing about how much of which token was right.
    */
-  public Optional<String> labelOf(String presented) {
+  public Optional<ApiToken> find(String presented) {
     if (presented == null) {
       return Optional.empty();
     }
     byte[] candidate = sha256(presented);
-    String match = null;
+    ApiToken match = null;
     for (int i = 0; i < digests.size(); i++) {
       boolean equal = MessageDigest.isEqual(candidate, digests.get(i));
       if (equal && match == null) {
-        match = tokens.get(i).label();
+        match = tokens.get(i);
       }
     }
     return Optional.ofNullable(match);
+  }
+
+  /** The label of the token equal to {@code presented}, or empty; see {@link #find}. */
+  public Optional<String> labelOf(String presented) {
+    return find(presented).map(ApiToken::label);
   }
 
   /** The token labelled {@code preferredLabel}, else the first one. */
@@ -75,6 +80,18 @@ public final class ApiTokens {
         .filter(t -> t.label().equals(preferredLabel))
         .findFirst()
         .orElse(tokens.get(0));
+  }
+
+  /**
+   * The token a client that needs {@code role} sends: the one labelled {@code preferredLabel} if it
+   * has that role, else the first with that role.
+   */
+  public Optional<ApiToken> withRole(String preferredLabel, Role role) {
+    List<ApiToken> candidates = tokens.stream().filter(t -> t.role() == role).toList();
+    return candidates.stream()
+        .filter(t -> t.label().equals(preferredLabel))
+        .findFirst()
+        .or(() -> candidates.stream().findFirst());
   }
 
   @Override

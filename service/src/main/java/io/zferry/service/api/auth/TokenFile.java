@@ -25,18 +25,25 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The API tokens file ({@code api.tokensFile}): one token per line as {@code <label> <token>},
- * separated by spaces or tabs; lines starting with {@code #} and blank lines are ignored. Both
- * nodes hold the same file; its mode must be 0600 or 0400, since anyone who can read it can operate
- * the cluster.
+ * The API tokens file ({@code api.tokensFile}): one token per line as {@code <label> <token>
+ * <role>}, separated by spaces or tabs; lines starting with {@code #} and blank lines are ignored.
+ * A line without a role (a file written before roles existed) gets {@link Role#defaultFor} its
+ * label: {@code peer} the peer role, {@code cli} operator, {@code prometheus} metrics, any other
+ * label viewer. Both nodes hold the same file; its mode must be 0600 or 0400, since anyone who can
+ * read it can act as the tokens it holds.
  *
  * <p>No message of this class contains a token or any other part of a line of the file: an operator
  * who mistyped a line must not find its secret in the journal.
  */
 public final class TokenFile {
   public static final String FORMAT =
-      "one token per line: <label> <token>; '#' starts a comment line";
+      "one token per line: <label> <token> <role>, the role one of "
+          + Role.NAMES
+          + "; '#' starts a comment line";
   public static final String DEFAULT_LABEL = "cli";
+
+  /** The label of the token a node sends to its peer, if the file has one with that role. */
+  public static final String PEER_LABEL = "peer";
 
   static final Set<PosixFilePermission> OWNER_READ_WRITE =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -48,7 +55,7 @@ public final class TokenFile {
           "\n",
           "# zferry API tokens: " + FORMAT + ".",
           "# Both nodes hold the same file, mode 0600. zferryd reads it when it starts.",
-          "# Add a token with: zferry token new [--file FILE] LABEL",
+          "# Add a token with: zferry token new [--file FILE] [--role ROLE] LABEL",
           "");
 
   private TokenFile() {}
@@ -83,10 +90,13 @@ public final class TokenFile {
         continue;
       }
       String[] fields = FIELDS.split(line);
-      if (fields.length != 2) {
+      if (fields.length != 2 && fields.length != 3) {
         throw invalid(
             file,
-            "line " + number + ": expected '<label> <token>', found " + fieldCount(fields.length),
+            "line "
+                + number
+                + ": expected '<label> <token> <role>', found "
+                + fieldCount(fields.length),
             "write " + FORMAT);
       }
       String label = fields[0];
@@ -121,7 +131,23 @@ public final class TokenFile {
                 + label
                 + "`");
       }
-      tokens.add(new ApiToken(label, secret));
+      Role role = Role.defaultFor(label);
+      if (fields.length == 3) {
+        role =
+            Role.parse(fields[2])
+                .orElseThrow(
+                    () ->
+                        invalid(
+                            file,
+                            "line "
+                                + number
+                                + ": the role of "
+                                + label
+                                + " is not one of "
+                                + Role.NAMES,
+                            "write the role in lower case, such as operator"));
+      }
+      tokens.add(new ApiToken(label, secret, role));
     }
     if (tokens.isEmpty()) {
       throw invalid(
@@ -130,6 +156,23 @@ public final class TokenFile {
           "add one with `zferry token new --file " + file + " peer` (" + FORMAT + ")");
     }
     return new ApiTokens(tokens);
+  }
+
+  /**
+   * Reads the tokens file as zferryd needs it: {@link #read}, and a token with the {@link
+   * Role#PEER} role to call the other node with, since the internal endpoints admit no other.
+   */
+  public static ApiTokens readForDaemon(Path file) throws TokenFileException {
+    ApiTokens tokens = read(file);
+    if (tokens.withRole(PEER_LABEL, Role.PEER).isEmpty()) {
+      throw invalid(
+          file,
+          "no token has the role peer, so neither node could call the other's internal endpoints",
+          "add one with `zferry token new --file "
+              + file
+              + " peer` on one node and copy the file to the other (mode 0600)");
+    }
+    return tokens;
   }
 
   /**
@@ -144,7 +187,13 @@ public final class TokenFile {
    */
   public static Added add(Path file, String label, SecureRandom random)
       throws TokenFileException, IOException {
-    ApiToken token = ApiToken.generate(label, random);
+    return add(file, label, Role.defaultFor(label), random);
+  }
+
+  /** {@link #add(Path, String, SecureRandom)} with a token of {@code role}. */
+  public static Added add(Path file, String label, Role role, SecureRandom random)
+      throws TokenFileException, IOException {
+    ApiToken token = ApiToken.generate(label, role, random);
     Path target = file.toAbsolutePath();
     String content;
     Set<PosixFilePermission> mode = OWNER_READ_WRITE;
@@ -172,7 +221,7 @@ public final class TokenFile {
         content += "\n";
       }
     }
-    content += token.label() + " " + token.secret() + "\n";
+    content += token.label() + " " + token.secret() + " " + token.role().text() + "\n";
     writeAtomically(target, content, mode);
     return new Added(token, created);
   }

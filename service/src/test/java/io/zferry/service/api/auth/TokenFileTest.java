@@ -23,6 +23,7 @@ class TokenFileTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String PEER = ApiToken.generate("peer", RANDOM).secret();
   private static final String CLI = ApiToken.generate("cli", RANDOM).secret();
+  private static final String THIRD = ApiToken.generate("third", RANDOM).secret();
 
   @TempDir Path dir;
 
@@ -185,10 +186,55 @@ class TokenFileTest {
 
     assertThat(added.created()).isFalse();
     assertThat(Files.readString(file))
-        .isEqualTo("# mine\npeer " + PEER + "\ngui " + added.token().secret() + "\n");
+        .isEqualTo("# mine\npeer " + PEER + "\ngui " + added.token().secret() + " viewer\n");
     assertThat(mode(file)).isEqualTo("rw-------");
     assertThat(TokenFile.read(file).labels()).containsExactly("peer", "gui");
     assertThat(dir).isDirectoryNotContaining("glob:**.tmp");
+  }
+
+  @Test
+  void aLineWithoutARoleGetsTheLeastRoleItsLabelNeedsAndAThirdFieldSetsIt() throws Exception {
+    Path file =
+        write(
+            dir.resolve("api-tokens"),
+            "peer " + PEER + "\ncli " + CLI + "\nprometheus " + THIRD + "\n",
+            "rw-------");
+    ApiTokens tokens = TokenFile.read(file);
+    assertThat(tokens.find(PEER).orElseThrow().role()).isEqualTo(Role.PEER);
+    assertThat(tokens.find(CLI).orElseThrow().role()).isEqualTo(Role.OPERATOR);
+    assertThat(tokens.find(THIRD).orElseThrow().role()).isEqualTo(Role.METRICS);
+
+    write(file, "peer " + PEER + "\ndashboard " + CLI + "\n", "rw-------");
+    assertThat(TokenFile.read(file).find(CLI).orElseThrow().role()).isEqualTo(Role.VIEWER);
+
+    write(file, "peer " + PEER + " peer\nnagios " + CLI + "\toperator\n", "rw-------");
+    assertThat(TokenFile.read(file).find(CLI).orElseThrow().role()).isEqualTo(Role.OPERATOR);
+  }
+
+  @Test
+  void anUnknownRoleIsRefusedByLineWithoutTheToken() throws Exception {
+    Path file = write(dir.resolve("api-tokens"), "peer " + PEER + " admin\n", "rw-------");
+
+    assertThatThrownBy(() -> TokenFile.read(file))
+        .isInstanceOf(TokenFileException.class)
+        .hasMessageContaining(
+            "line 1: the role of peer is not one of viewer, operator, peer, metrics")
+        .hasMessageNotContaining(PEER);
+  }
+
+  @Test
+  void theDaemonNeedsATokenWithThePeerRole() throws Exception {
+    Path file = write(dir.resolve("api-tokens"), "peer " + PEER + " operator\n", "rw-------");
+
+    assertThat(TokenFile.read(file).size()).isEqualTo(1);
+    assertThatThrownBy(() -> TokenFile.readForDaemon(file))
+        .isInstanceOf(TokenFileException.class)
+        .hasMessageContaining("no token has the role peer")
+        .hasMessageContaining("zferry token new --file " + file + " peer");
+
+    write(file, "node-link " + PEER + " peer\ncli " + CLI + "\n", "rw-------");
+    assertThat(TokenFile.readForDaemon(file).withRole("peer", Role.PEER).orElseThrow().label())
+        .isEqualTo("node-link");
   }
 
   @Test
