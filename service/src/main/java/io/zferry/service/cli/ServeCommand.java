@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
     description = {
       "The forced command of a peer's key in authorized_keys (see zferry setup-ssh): runs the"
           + " command the SSH client asked for (SSH_ORIGINAL_COMMAND) only if it is one of the"
-          + " zfs list, get and send operations zferry needs, each argument validated; anything"
-          + " else is refused with exit status 77 and runs nothing."
+          + " zfs list, get and send operations zferry needs, each argument validated and every"
+          + " dataset in a pool of the configuration's services; anything else is refused with"
+          + " exit status 77 and runs nothing."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -30,12 +31,24 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--zfs", paramLabel = "PATH", description = "The zfs program (absolute path).")
   String zfs;
 
+  @Option(
+      names = "--config",
+      paramLabel = "PATH",
+      description =
+          "The configuration whose services' pools may be sent (absolute path; default"
+              + " /etc/zferry/zferry.yaml).")
+  String config;
+
   @Override
   public Integer call() {
     List<String> args = new ArrayList<>();
     if (zfs != null) {
       args.add("--zfs");
       args.add(zfs);
+    }
+    if (config != null) {
+      args.add("--config");
+      args.add(config);
     }
     return ZferryServe.serve(args.toArray(String[]::new), System.getenv(), System.err);
   }

@@ -81,8 +81,7 @@ class SetupSshIT {
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     String line =
         first.stdout().lines().filter(l -> l.startsWith("command=")).findFirst().orElseThrow();
-    assertThat(line)
-        .startsWith("command=\"" + repo.resolve("bin/zferry") + " serve\",restrict ssh-ed25519 ");
+    assertThat(line).startsWith("command=\"" + serveCommand() + "\",restrict ssh-ed25519 ");
     assertThat(first.stdout()).contains(fingerprint).contains("Pinned in " + knownHosts);
     List<String> pinned = Files.readAllLines(knownHosts);
     assertThat(pinned).hasSize(1);
@@ -169,9 +168,16 @@ class SetupSshIT {
                 "--known-hosts",
                 knownHosts.toString(),
                 "--serve-command",
-                repo.resolve("bin/zferry") + " serve"));
+                serveCommand()));
     argv.addAll(List.of(extra));
     return nodeA.exec(argv.toArray(String[]::new));
+  }
+
+  /**
+   * As the lab's own keys run it: with the lab's list of served pools (a node has no /etc/zferry).
+   */
+  private String serveCommand() {
+    return repo.resolve("bin/zferry") + " serve --config " + dir.getParent().resolve("serve.yaml");
   }
 
   private static String hostKey(Lab lab, String node) throws Exception {

@@ -4,6 +4,7 @@ import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.ResumeToken;
+import io.zferry.snapshot.zfs.ResumeTokenContents;
 import io.zferry.snapshot.zfs.SnapshotName;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,26 @@ public final class ServePolicy {
   public static final String PROGRAM = "zfs";
 
   private ServePolicy() {}
+
+  /**
+   * {@link #check(List)}, and every dataset the command reads must be in one of {@code pools}: a
+   * stolen node key reads the services' pools, never the rest of the system.
+   *
+   * @throws RefusedCommandException naming the dataset and the pools it may read
+   */
+  public static AllowedOperation check(List<String> argv, ServedPools pools) {
+    AllowedOperation operation = check(argv);
+    for (DatasetName dataset : operation.datasets()) {
+      if (!pools.serves(dataset)) {
+        throw new RefusedCommandException(
+            dataset
+                + " is not in a pool of this node's services ("
+                + pools.describe()
+                + "); zferry serve sends only those");
+      }
+    }
+    return operation;
+  }
 
   /**
    * @param argv the parsed command line, program first
@@ -77,25 +98,25 @@ public final class ServePolicy {
 
   private static AllowedOperation list(List<String> args) {
     if (args.equals(List.of("list", "-H", "-p", "-o", "name"))) {
-      return new AllowedOperation("probe-list-parsable", args);
+      // Names only, of every pool: older clients probe -p with it, and it sends no data.
+      return new AllowedOperation("probe-list-parsable", args, List.of());
     }
     if (args.size() == 5 && args.subList(0, 4).equals(List.of("list", "-H", "-o", "name"))) {
-      dataset(args.get(4));
-      return new AllowedOperation("exists", args);
+      return new AllowedOperation("exists", args, List.of(dataset(args.get(4))));
     }
     List<String> snapshots =
         List.of("list", "-H", "-p", "-r", "-t", "snapshot", "-o", "name,guid,createtxg,creation");
     if (args.size() == snapshots.size() + 1
         && args.subList(0, snapshots.size()).equals(snapshots)) {
-      dataset(args.get(snapshots.size()));
-      return new AllowedOperation("list-snapshots", args);
+      return new AllowedOperation(
+          "list-snapshots", args, List.of(dataset(args.get(snapshots.size()))));
     }
     List<String> bookmarks =
         List.of("list", "-H", "-p", "-r", "-t", "bookmark", "-o", "name,guid,createtxg,creation");
     if (args.size() == bookmarks.size() + 1
         && args.subList(0, bookmarks.size()).equals(bookmarks)) {
-      dataset(args.get(bookmarks.size()));
-      return new AllowedOperation("list-bookmarks", args);
+      return new AllowedOperation(
+          "list-bookmarks", args, List.of(dataset(args.get(bookmarks.size()))));
     }
     throw notAllowed(args);
   }
@@ -105,27 +126,25 @@ public final class ServePolicy {
         List.of("get", "-H", "-p", "-r", "-o", "name,property,value", "guid,createtxg,creation");
     if (args.size() == snapshots.size() + 1
         && args.subList(0, snapshots.size()).equals(snapshots)) {
-      dataset(args.get(snapshots.size()));
-      return new AllowedOperation("list-snapshots", args);
+      return new AllowedOperation(
+          "list-snapshots", args, List.of(dataset(args.get(snapshots.size()))));
     }
     List<String> property = List.of("get", "-H", "-p", "-o", "value");
     if (args.size() == property.size() + 2 && args.subList(0, property.size()).equals(property)) {
       PropertyName.of(args.get(property.size()));
       String target = args.get(property.size() + 1);
-      if (target.contains("@")) {
-        SnapshotName.parse(target);
-      } else {
-        dataset(target);
-      }
-      return new AllowedOperation("get-property", args);
+      DatasetName dataset =
+          target.contains("@") ? SnapshotName.parse(target).dataset() : dataset(target);
+      return new AllowedOperation("get-property", args, List.of(dataset));
     }
     throw notAllowed(args);
   }
 
   private static AllowedOperation send(List<String> args) {
     if (args.size() == 3 && args.get(1).equals("-t")) {
-      new ResumeToken(args.get(2));
-      return new AllowedOperation("resume-send", args);
+      // zfs send -t sends whatever the token names: read the name for the pool check.
+      SnapshotName resumed = ResumeTokenContents.toName(new ResumeToken(args.get(2)));
+      return new AllowedOperation("resume-send", args, List.of(resumed.dataset()));
     }
     int i = 1;
     boolean estimate = false;
@@ -157,8 +176,7 @@ public final class ServePolicy {
     List<String> names = new ArrayList<>(args.subList(i, args.size()));
     String kind = estimate ? "estimate-send" : "send";
     if (names.size() == 1) {
-      snapshot(names.get(0));
-      return new AllowedOperation(kind, args);
+      return new AllowedOperation(kind, args, List.of(snapshot(names.get(0)).dataset()));
     }
     if (names.size() == 3 && names.get(0).equals("-i") && names.get(1).contains("#")) {
       String[] from = Bookmark.split(names.get(1));
@@ -172,7 +190,7 @@ public final class ServePolicy {
                 + " and "
                 + to);
       }
-      return new AllowedOperation(kind, args);
+      return new AllowedOperation(kind, args, List.of(fromDataset));
     }
     if (names.size() == 3 && (names.get(0).equals("-I") || names.get(0).equals("-i"))) {
       SnapshotName from = snapshot(names.get(1));
@@ -184,7 +202,7 @@ public final class ServePolicy {
                 + " and "
                 + to);
       }
-      return new AllowedOperation(kind, args);
+      return new AllowedOperation(kind, args, List.of(to.dataset()));
     }
     throw notAllowed(args);
   }
@@ -206,7 +224,7 @@ public final class ServePolicy {
 
   private static AllowedOperation exactly(List<String> args, String name, List<String> shape) {
     if (args.equals(shape)) {
-      return new AllowedOperation(name, args);
+      return new AllowedOperation(name, args, List.of());
     }
     throw notAllowed(args);
   }

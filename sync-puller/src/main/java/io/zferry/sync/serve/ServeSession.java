@@ -39,13 +39,16 @@ final class ServeSession {
   private static final int STDERR_KEPT = 64 * 1024;
 
   private final String zfsProgram;
+  private final ServedPools pools;
   private final Path ticketDirectory;
   private final Consumer<String> auditLog;
   private final SecureRandom random = new SecureRandom();
   private final Set<Path> issued = new HashSet<>();
 
-  ServeSession(String zfsProgram, Path ticketDirectory, Consumer<String> auditLog) {
+  ServeSession(
+      String zfsProgram, ServedPools pools, Path ticketDirectory, Consumer<String> auditLog) {
     this.zfsProgram = zfsProgram;
+    this.pools = pools;
     this.ticketDirectory = ticketDirectory;
     this.auditLog = auditLog;
   }
@@ -81,7 +84,7 @@ final class ServeSession {
             run ? SessionProtocol.RUN.length() : SessionProtocol.TICKET_REQUEST.length());
     AllowedOperation operation;
     try {
-      operation = ServePolicy.check(ForcedCommandLine.parse(line));
+      operation = ServePolicy.check(ForcedCommandLine.parse(line), pools);
     } catch (RefusedCommandException e) {
       refuse(out, line, e.getMessage());
       return;

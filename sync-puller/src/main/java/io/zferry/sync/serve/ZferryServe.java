@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -44,12 +45,19 @@ public final class ZferryServe {
   }
 
   private final String zfsProgram;
+  private final ServedPools pools;
   private final Runner runner;
   private final PrintStream err;
   private final Consumer<String> auditLog;
 
-  public ZferryServe(String zfsProgram, Runner runner, PrintStream err, Consumer<String> auditLog) {
+  public ZferryServe(
+      String zfsProgram,
+      ServedPools pools,
+      Runner runner,
+      PrintStream err,
+      Consumer<String> auditLog) {
     this.zfsProgram = Objects.requireNonNull(zfsProgram, "zfsProgram");
+    this.pools = Objects.requireNonNull(pools, "pools");
     this.runner = Objects.requireNonNull(runner, "runner");
     this.err = Objects.requireNonNull(err, "err");
     this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
@@ -68,7 +76,10 @@ public final class ZferryServe {
           "'zfs' 'get' '-H' '-p' '-o' 'value' 'referenced' 'tank/data@zferry-1'",
           "'zfs' 'send' '-n' '-P' '-p' '-c' '-I' 'tank/data@zferry-1' 'tank/data@zferry-2'",
           "'zfs' 'send' '-w' '-i' 'tank/data#zferry-1' 'tank/data@zferry-2'",
-          "'zfs' 'send' '-t' '1-e604ea4bf-e0-789c63a2'",
+          "'zfs' 'send' '-t' '"
+              + "1-1234abcd-c0-789c636064000310a500c4ec50360710e72765a5269740f80cd8e4d3d28a534b"
+              + "18e00024cf86249f5459925acc802a8facbf243fbd34338581c1d200226f8024cf0996cf4bcc4d05"
+              + "d28979d9fa298925890e5569a9454595ba46083301b156145a'",
           "'zfs' 'destroy' 'tank@zferry-1'");
 
   public static void main(String[] args) {
@@ -88,6 +99,7 @@ public final class ZferryServe {
     ZferryServe checker =
         new ZferryServe(
             "/usr/sbin/zfs",
+            new ServedPools(Set.of("tank")),
             argv -> 0,
             new PrintStream(refusals, true, StandardCharsets.UTF_8),
             message -> {});
@@ -110,9 +122,13 @@ public final class ZferryServe {
     return 0;
   }
 
-  /** {@code zferry serve [--zfs PATH]} with the real environment; returns the exit status. */
+  /**
+   * {@code zferry serve [--zfs PATH] [--config PATH]} with the real environment; returns the exit
+   * status.
+   */
   public static int serve(String[] args, Map<String, String> env, PrintStream err) {
     String zfs = null;
+    Path config = ServedPools.DEFAULT_CONFIG;
     boolean printArgv = false;
     boolean session = false;
     for (int i = 0; i < args.length; i++) {
@@ -126,19 +142,28 @@ public final class ZferryServe {
           return USAGE;
         }
         zfs = args[++i];
+      } else if (args[i].equals("--config")) {
+        if (i + 1 >= args.length || !args[i + 1].startsWith("/")) {
+          err.println("zferry serve: --config needs the absolute path of zferry.yaml");
+          return USAGE;
+        }
+        config = Path.of(args[++i]);
       } else if (args[i].equals("-h") || args[i].equals("--help")) {
         err.println(
-            "usage: zferry serve [--zfs /ABSOLUTE/PATH]\n"
+            "usage: zferry serve [--zfs /ABSOLUTE/PATH] [--config /ABSOLUTE/PATH]\n"
                 + "The forced command of a peer's key in authorized_keys, e.g.\n"
                 + "  command=\"/usr/bin/zferry serve\",restrict ssh-ed25519 AAAA... root@peer\n"
                 + "Runs the SSH client's command (SSH_ORIGINAL_COMMAND) only if it is one of the"
-                + " zfs list, get and send operations zferry needs.");
+                + " zfs list, get and send operations zferry needs, and only of the pools of the"
+                + " services in the configuration (default "
+                + ServedPools.DEFAULT_CONFIG
+                + ").");
         return USAGE;
       } else {
         err.println(
             "zferry serve: unknown option '"
                 + printable(args[i])
-                + "'; usage: zferry serve [--zfs /ABSOLUTE/PATH]");
+                + "'; usage: zferry serve [--zfs /ABSOLUTE/PATH] [--config /ABSOLUTE/PATH]");
         return USAGE;
       }
     }
@@ -159,11 +184,21 @@ public final class ZferryServe {
     String client = env.getOrDefault("SSH_CONNECTION", "").split(" ")[0];
     Consumer<String> syslog =
         message -> Syslog.warn(client.isEmpty() ? message : "from " + client + ": " + message);
+    ServedPools pools;
+    try {
+      pools = ServedPools.read(config);
+    } catch (IllegalArgumentException e) {
+      // Nothing is served without knowing what may be: refused, like a command off the list.
+      String line = "refused: the pools this node serves are unknown: " + e.getMessage();
+      err.println("zferry serve: " + line);
+      syslog.accept(line);
+      return REFUSED;
+    }
     if (session) {
-      return session(zfs, env.get("SSH_ORIGINAL_COMMAND"), syslog, err);
+      return session(zfs, pools, env.get("SSH_ORIGINAL_COMMAND"), syslog, err);
     }
     Runner runner = printArgv ? ZferryServe::printArgv : ZferryServe::runInherited;
-    return new ZferryServe(zfs, runner, err, syslog).handle(env.get("SSH_ORIGINAL_COMMAND"));
+    return new ZferryServe(zfs, pools, runner, err, syslog).handle(env.get("SSH_ORIGINAL_COMMAND"));
   }
 
   /**
@@ -171,7 +206,11 @@ public final class ZferryServe {
    * starts when the client's command is {@code zferry-session 1}; checked here again.
    */
   private static int session(
-      String zfs, String commandLine, Consumer<String> auditLog, PrintStream err) {
+      String zfs,
+      ServedPools pools,
+      String commandLine,
+      Consumer<String> auditLog,
+      PrintStream err) {
     try {
       if (commandLine == null
           || !ForcedCommandLine.parse(commandLine).equals(SessionProtocol.OPEN)) {
@@ -184,7 +223,8 @@ public final class ZferryServe {
       return REFUSED;
     }
     try {
-      return new ServeSession(zfs, ServeSession.TICKETS, auditLog).serve(System.in, System.out);
+      return new ServeSession(zfs, pools, ServeSession.TICKETS, auditLog)
+          .serve(System.in, System.out);
     } catch (IOException e) {
       err.println("zferry serve: session ended: " + e.getMessage());
       return CANNOT_RUN;
@@ -195,7 +235,7 @@ public final class ZferryServe {
   public int handle(String commandLine) {
     AllowedOperation operation;
     try {
-      operation = ServePolicy.check(ForcedCommandLine.parse(commandLine));
+      operation = ServePolicy.check(ForcedCommandLine.parse(commandLine), pools);
     } catch (RefusedCommandException e) {
       String line = "refused " + printable(commandLine) + ": " + e.getMessage();
       err.println("zferry serve: " + line);

@@ -70,6 +70,17 @@ class ForcedCommandIT {
         assertThat(result.exitCode()).as(forbidden.toString()).isEqualTo(ZferryServe.REFUSED);
         assertThat(result.stderr()).as(forbidden.toString()).startsWith("zferry serve: refused ");
       }
+      // Operations zferry runs, but of a pool no service of the node's config has.
+      for (Command outside :
+          List.of(
+              Command.of("zfs", "send", "-R", "rpool@backup"),
+              Command.of("zfs", "list", "-H", "-o", "name", "rpool/ROOT"))) {
+        CommandResult result = peer.run(outside, TIMEOUT);
+        assertThat(result.exitCode()).as(outside.toString()).isEqualTo(ZferryServe.REFUSED);
+        assertThat(result.stderr())
+            .as(outside.toString())
+            .contains("is not in a pool of this node's services (tank)");
+      }
       // The same connection and key still do what a pull needs.
       assertThat(new CliZfs(peer).exists(VICTIM)).isTrue();
       assertThat(new CliZfs(peer).listSnapshots(DatasetName.of("tank"))).isNotNull();
@@ -96,6 +107,9 @@ class ForcedCommandIT {
       CommandResult refused = peer.run(Command.of("zfs", "destroy", "-r", VICTIM.value()), TIMEOUT);
       assertThat(refused.exitCode()).isEqualTo(ZferryServe.REFUSED);
       assertThat(refused.stderr()).startsWith("zferry serve: refused ");
+      CommandResult outside = peer.run(Command.of("zfs", "send", "-R", "rpool@backup"), TIMEOUT);
+      assertThat(outside.exitCode()).isEqualTo(ZferryServe.REFUSED);
+      assertThat(outside.stderr()).contains("is not in a pool of this node's services (tank)");
       assertThat(peer.hasSession()).as("a refusal keeps the session").isTrue();
 
       Command send = Command.of("zfs", "send", snapshot.toString());

@@ -12,6 +12,7 @@ import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.ResumeToken;
+import io.zferry.snapshot.zfs.ResumeTokenContentsTest;
 import io.zferry.snapshot.zfs.SendFlags;
 import io.zferry.snapshot.zfs.SendSpec;
 import io.zferry.snapshot.zfs.SnapshotName;
@@ -40,7 +41,7 @@ class ClientShapesTest {
   void openZfsPeerOperationsAreAllowed() {
     PeerRecorder peer = new PeerRecorder(true);
     exercise(new CliZfs(peer));
-    new CliZfs(peer).resumeSend(new ResumeToken("1-e604ea4bf-e0-789c63a2"));
+    new CliZfs(peer).resumeSend(new ResumeToken(ResumeTokenContentsTest.TANK_DATA));
     new CliZfs(peer).listBookmarks(POOL);
     SendSpec fromBookmark =
         new SendSpec.FromBookmark(

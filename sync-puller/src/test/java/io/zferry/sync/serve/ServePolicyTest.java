@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zferry.snapshot.zfs.InjectionCorpus;
+import io.zferry.snapshot.zfs.ResumeTokenContentsTest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -37,7 +39,7 @@ class ServePolicyTest {
           "zfs send -n -P tank@s1",
           "zfs send -P -p -c -I tank/a@s1 tank/a@s2",
           "zfs send -P -p -c -w -L -e tank/a@s1",
-          "zfs send -t 1-e604ea4bf-e0-789c63a2",
+          "zfs send -t " + ResumeTokenContentsTest.TANK_DATA,
           "zfs send -p -c -L -e -I tank/a@s1 tank/a@s2",
           "zfs send -p -c -w -L -e tank/a@s1",
           "zfs send -p -c -L -e -i tank/a#zferry-1 tank/a@s2",
@@ -54,6 +56,54 @@ class ServePolicyTest {
     List<String> executed = operation.argv("/usr/sbin/zfs");
     assertThat(executed.get(0)).isEqualTo("/usr/sbin/zfs");
     assertThat(executed.subList(1, executed.size())).isEqualTo(argv.subList(1, argv.size()));
+  }
+
+  @ParameterizedTest
+  @FieldSource("ACCEPTED")
+  void everyDatasetOperationIsBoundToTheServedPools(String line) {
+    List<String> argv = Arrays.asList(line.split(" "));
+    AllowedOperation operation = ServePolicy.check(argv);
+
+    assertThat(ServePolicy.check(argv, new ServedPools(Set.of("tank")))).isEqualTo(operation);
+    if (operation.datasets().isEmpty()) {
+      // zfs version, and the probe that lists names only: nothing of a pool's data.
+      assertThat(operation.name()).isIn("version", "probe-list-parsable");
+      return;
+    }
+    assertThatThrownBy(() -> ServePolicy.check(argv, new ServedPools(Set.of("data", "tankx"))))
+        .isInstanceOf(RefusedCommandException.class)
+        .hasMessageContaining("is not in a pool of this node's services (data, tankx)");
+  }
+
+  @Test
+  void aStolenKeyCannotReadTheSystemPoolNorResumeIntoIt() {
+    ServedPools tank = new ServedPools(Set.of("tank"));
+    for (String line :
+        List.of(
+            "zfs send -R rpool@backup",
+            "zfs send -p -c -I rpool/ROOT/debian@a rpool/ROOT/debian@b",
+            "zfs get -H -p -o value referenced rpool/ROOT",
+            "zfs list -H -p -r -t snapshot -o name,guid,createtxg,creation rpool",
+            "zfs send -i rpool/ROOT#b1 rpool/ROOT@s2")) {
+      assertThatThrownBy(() -> ServePolicy.check(Arrays.asList(line.split(" ")), tank))
+          .as(line)
+          .isInstanceOf(RefusedCommandException.class)
+          .hasMessageStartingWith("rpool");
+    }
+    // A real token (OpenZFS issue 8129) for a snapshot outside tank: zfs send -t would send it.
+    String foreign =
+        "zfs send -t "
+            + "1-148e1e3f23-158-789c636064000310a501c49c50360710a715e5e7a69766a6304041b6dc917559"
+            + "22b39515806c762475f94959a9c9250c0c8a507518f26969c5a9250c7000926743924faa2c492d06d2"
+            + "1792b1eb2fc987b8e2c8921e75b667af767b20c97382e5f3127353191872138b4b528bf48b520b7232"
+            + "93134b52f543c21c8c0c0c2d740d0d0c4d750d80203e253133a712d91dbc0c08ffe72416a5a726e5e4"
+            + "2767e76783c424a0f6c3e453739352538052207ddc48e2c9f9b90545a9c5c5105d1000006fc83351";
+    assertThatThrownBy(() -> ServePolicy.check(Arrays.asList(foreign.split(" ")), tank))
+        .isInstanceOf(RefusedCommandException.class)
+        .hasMessageStartingWith("master/replicate/TV is not in a pool");
+    assertThatThrownBy(() -> ServePolicy.check(List.of("zfs", "send", "-t", "1-0-c0-789c00"), tank))
+        .isInstanceOf(RefusedCommandException.class)
+        .hasMessageContaining("cannot be read");
   }
 
   @ParameterizedTest

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,7 @@ class ServeSessionTest {
     String input = String.join("\n", requests) + "\n";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int status =
-        new ServeSession(zfs.toString(), tickets, audit::add)
+        new ServeSession(zfs.toString(), new ServedPools(Set.of("tank")), tickets, audit::add)
             .serve(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out);
     assertThat(status).isZero();
     byte[] bytes = out.toByteArray();
@@ -98,7 +99,8 @@ class ServeSessionTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     java.io.PipedOutputStream requests = new java.io.PipedOutputStream();
     java.io.PipedInputStream serverIn = new java.io.PipedInputStream(requests);
-    ServeSession session = new ServeSession(zfs.toString(), tickets, audit::add);
+    ServeSession session =
+        new ServeSession(zfs.toString(), new ServedPools(Set.of("tank")), tickets, audit::add);
     Thread server =
         new Thread(
             () -> {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,7 +213,9 @@ class SessionHostTest {
           new Thread(
               () -> {
                 try (serverOut) {
-                  new ServeSession(zfs.toString(), tickets, line -> {}).serve(serverIn, serverOut);
+                  new ServeSession(
+                          zfs.toString(), new ServedPools(Set.of("tank")), tickets, line -> {})
+                      .serve(serverIn, serverOut);
                 } catch (IOException e) {
                   // The client closed the session.
                 }

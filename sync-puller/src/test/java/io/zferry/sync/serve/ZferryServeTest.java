@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -19,6 +22,7 @@ class ZferryServeTest {
   private final ZferryServe serve =
       new ZferryServe(
           "/usr/sbin/zfs",
+          new ServedPools(Set.of("tank")),
           argv -> {
             executed.add(argv);
             return 3;
@@ -79,26 +83,47 @@ class ZferryServeTest {
   }
 
   @Test
-  void forTheLaunchersPrintsTheAcceptedArgvOneWordPerLine() {
+  void forTheLaunchersPrintsTheAcceptedArgvOneWordPerLine() throws Exception {
+    Path config = Files.createTempFile("zferry-serve", ".yaml");
+    Files.writeString(config, "services: [{name: tank, pool: tank}]\n");
     PrintStream stdout = System.out;
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
     int accepted;
     int refused;
+    int outsideThePools;
+    int withoutConfig;
     try {
       accepted =
           ZferryServe.serve(
-              new String[] {"--print-argv", "--zfs", "/sbin/zfs"},
+              new String[] {"--print-argv", "--zfs", "/sbin/zfs", "--config", config.toString()},
               Map.of("SSH_ORIGINAL_COMMAND", "'zfs' 'send' '-R' 'tank@s1'"),
               new PrintStream(stderr, true, StandardCharsets.UTF_8));
       refused =
           ZferryServe.serve(
-              new String[] {"--print-argv", "--zfs", "/sbin/zfs"},
+              new String[] {"--print-argv", "--zfs", "/sbin/zfs", "--config", config.toString()},
               Map.of("SSH_ORIGINAL_COMMAND", "zfs send -R tank@s1; id"),
+              new PrintStream(stderr, true, StandardCharsets.UTF_8));
+      Files.writeString(config, "services: [{name: data, pool: data}]\n");
+      outsideThePools =
+          ZferryServe.serve(
+              new String[] {"--print-argv", "--zfs", "/sbin/zfs", "--config", config.toString()},
+              Map.of("SSH_ORIGINAL_COMMAND", "'zfs' 'send' '-R' 'tank@s1'"),
+              new PrintStream(stderr, true, StandardCharsets.UTF_8));
+      Files.delete(config);
+      withoutConfig =
+          ZferryServe.serve(
+              new String[] {"--print-argv", "--zfs", "/sbin/zfs", "--config", config.toString()},
+              Map.of("SSH_ORIGINAL_COMMAND", "'zfs' 'version'"),
               new PrintStream(stderr, true, StandardCharsets.UTF_8));
     } finally {
       System.setOut(stdout);
     }
+    assertThat(outsideThePools).isEqualTo(ZferryServe.REFUSED);
+    assertThat(withoutConfig).isEqualTo(ZferryServe.REFUSED);
+    assertThat(stderr.toString(StandardCharsets.UTF_8))
+        .contains("tank is not in a pool of this node's services (data)")
+        .contains("refused: the pools this node serves are unknown: " + config + " does not exist");
 
     assertThat(accepted).isZero();
     assertThat(refused).isEqualTo(ZferryServe.REFUSED);
