@@ -83,8 +83,14 @@ public final class ApiServer implements AutoCloseable {
               tls.ifPresent(
                   t -> {
                     SslContextFactory.Server ssl = new SslContextFactory.Server();
-                    ssl.setKeyStore(TlsKeyStore.load(t));
-                    ssl.setKeyStorePassword(new String(TlsKeyStore.PASSWORD));
+                    if (t.peerCertificate().isPresent()) {
+                      // Mutual TLS with the pinned peer; others may connect without a certificate.
+                      ssl.setSslContext(TlsKeyStore.peerContext(t));
+                      ssl.setWantClientAuth(true);
+                    } else {
+                      ssl.setKeyStore(TlsKeyStore.load(t));
+                      ssl.setKeyStorePassword(new String(TlsKeyStore.PASSWORD));
+                    }
                     config.jetty.addConnector(
                         (server, http) -> {
                           http.addCustomizer(new SecureRequestCustomizer(false));

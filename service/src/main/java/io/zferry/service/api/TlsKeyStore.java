@@ -4,12 +4,14 @@ import io.zferry.service.config.TlsConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
@@ -94,6 +96,64 @@ public final class TlsKeyStore {
               + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * The mutual TLS of the peer channel (api.tls.peerCertificate): this node's certificate and key,
+   * and trust in exactly the pinned peer certificate. As a server the context asks clients for a
+   * certificate without requiring one (a browser or the CLI has none); the peer's token is accepted
+   * only with the pinned certificate (see {@link #presentedPinned}).
+   *
+   * @throws IllegalStateException naming the file and the fix if a file is missing or not PEM
+   */
+  public static javax.net.ssl.SSLContext peerContext(TlsConfig tls) {
+    PinnedCertificateTrust trust = pinnedTrust(tls);
+    try {
+      javax.net.ssl.KeyManagerFactory keys =
+          javax.net.ssl.KeyManagerFactory.getInstance(
+              javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(load(tls), PASSWORD);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), new javax.net.ssl.TrustManager[] {trust}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up mutual TLS: " + e.getMessage(), e);
+    }
+  }
+
+  /** Trust in exactly api.tls.peerCertificate. */
+  public static PinnedCertificateTrust pinnedTrust(TlsConfig tls) {
+    Path file =
+        tls.peerCertificate()
+            .orElseThrow(() -> new IllegalStateException("api.tls.peerCertificate is not set"));
+    List<Certificate> certificates;
+    try (var in = Files.newInputStream(file)) {
+      certificates = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "api.tls.peerCertificate "
+              + file
+              + " cannot be read as a PEM certificate ("
+              + e.getMessage()
+              + "); copy the other node's api.tls.certificate here",
+          e);
+    }
+    if (certificates.isEmpty() || !(certificates.get(0) instanceof X509Certificate)) {
+      throw new IllegalStateException(
+          "api.tls.peerCertificate "
+              + file
+              + " holds no certificate; copy the other node's api.tls.certificate here");
+    }
+    return new PinnedCertificateTrust((X509Certificate) certificates.get(0));
+  }
+
+  /** The client certificate a request came with, as Jetty records it, if it is the pinned one. */
+  public static boolean presentedPinned(
+      jakarta.servlet.http.HttpServletRequest request, PinnedCertificateTrust trust) {
+    Object attribute = request.getAttribute("jakarta.servlet.request.X509Certificate");
+    return attribute instanceof X509Certificate[] chain
+        && chain.length > 0
+        && trust.isPinned(chain[0]);
   }
 
   /** The PEM chain of {@code api.tls.certificate}, leaf first. */

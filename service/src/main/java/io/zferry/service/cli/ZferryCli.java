@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       ConfigCommand.class,
       VersionCommand.class,
       SetupSshCommand.class,
+      SetupTlsCommand.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -338,9 +338,14 @@ public final class ConfigLoader {
               "privateKey",
               Values.absolutePath(),
               "give the certificate's PEM private key file, or remove tls to serve plain HTTP");
+      Optional<Path> peerCertificate =
+          s.has("peerCertificate")
+              ? Optional.ofNullable(s.optional("peerCertificate", null, Values.absolutePath()))
+              : Optional.empty();
+      boolean peerValid = !s.has("peerCertificate") || peerCertificate.isPresent();
       s.finish();
-      return present(certificate, privateKey)
-          ? s.build(() -> new TlsConfig(certificate, privateKey))
+      return peerValid && present(certificate, privateKey)
+          ? s.build(() -> new TlsConfig(certificate, privateKey, peerCertificate))
           : null;
     }
 

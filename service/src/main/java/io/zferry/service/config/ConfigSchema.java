@@ -72,6 +72,7 @@ final class ConfigSchema {
                 "api.tls",
                 "api.tls.certificate",
                 "api.tls.privateKey",
+                "api.tls.peerCertificate",
                 "api.tokensFile",
                 "api.users",
                 "api.users[].name",

@@ -11,6 +11,7 @@ import io.zferry.service.api.ApiRoutes;
 import io.zferry.service.api.ApiServer;
 import io.zferry.service.api.Authentication;
 import io.zferry.service.api.BearerTokenAuthenticator;
+import io.zferry.service.api.PinnedCertificateTrust;
 import io.zferry.service.api.SessionCookieAuthenticator;
 import io.zferry.service.api.TlsKeyStore;
 import io.zferry.service.api.auth.ApiToken;
@@ -129,7 +130,16 @@ public final class NodeDaemon implements AutoCloseable {
     Duration heartbeatTimeout = min(PEER_API_TIMEOUT, interval.multipliedBy(2));
     boolean tls = config.api().tls().isPresent();
     URI peerUrl = ApiClient.url(tls, peer.address(), peer.apiPort());
-    Optional<javax.net.ssl.SSLContext> trust = config.api().tls().map(TlsKeyStore::trust);
+    // With a pinned peer certificate, mutual TLS: this node's certificate, the peer's only.
+    Optional<javax.net.ssl.SSLContext> trust =
+        config
+            .api()
+            .tls()
+            .map(
+                t ->
+                    t.peerCertificate().isPresent()
+                        ? TlsKeyStore.peerContext(t)
+                        : TlsKeyStore.trust(t));
     ApiToken peerToken =
         tokens
             .withRole(PEER_TOKEN_LABEL, Role.PEER)
@@ -243,7 +253,7 @@ public final class NodeDaemon implements AutoCloseable {
     Authentication authentication =
         new Authentication(
             List.of(
-                new BearerTokenAuthenticator(tokens),
+                new BearerTokenAuthenticator(tokens, peerProof(config)),
                 new SessionCookieAuthenticator(gui, guiUsers::role)),
             limiter);
     this.api =
@@ -258,6 +268,18 @@ public final class NodeDaemon implements AutoCloseable {
                 self.value(),
                 config.services().stream().map(s -> s.name().value()).collect(Collectors.toSet())),
             routes(this, runtimeSettings));
+  }
+
+  /** With a pinned peer certificate, the peer's token counts only with that certificate. */
+  private static java.util.function.Predicate<io.javalin.http.Context> peerProof(
+      ZferryConfig config) {
+    Optional<PinnedCertificateTrust> pinned =
+        config
+            .api()
+            .tls()
+            .filter(t -> t.peerCertificate().isPresent())
+            .map(TlsKeyStore::pinnedTrust);
+    return ctx -> pinned.map(p -> TlsKeyStore.presentedPinned(ctx.req(), p)).orElse(true);
   }
 
   /** Every route of zferryd's API; each names who may call it (docs/security.md, 2.7). */
