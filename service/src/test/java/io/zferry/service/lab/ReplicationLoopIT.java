@@ -206,7 +206,12 @@ class ReplicationLoopIT {
     assertThat(aside).as("node-b's previous copy is kept, not destroyed").hasSize(1);
     String mountpoint =
         nodeB.exec("zfs", "get", "-H", "-o", "value", "mountpoint", aside.get(0)).stdout().strip();
-    assertThat(nodeB.exec("cat", mountpoint + "/f").stdout()).isEqualTo("old\n");
+    // The end of a bootstrap may unmount and mount the tree again, the copy included (after a
+    // zfs-fuse receive error, say): on a loaded machine the copy can be out of sight a moment.
+    cluster.await(
+        Duration.ofSeconds(30),
+        "the copy set aside in sight",
+        () -> nodeB.exec("cat", mountpoint + "/f").stdout().equals("old\n"));
     // Receives into tank after the bootstrap replace tank's directories, and the copy is still
     // in sight: it is mounted beside the pool, not inside it.
     nodeA.shell("echo newer > /tank/f");
