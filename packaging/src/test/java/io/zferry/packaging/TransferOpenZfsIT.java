@@ -66,9 +66,11 @@ class TransferOpenZfsIT {
   void aResumeTokenWhoseSnapshotIsGoneIsDroppedAndTheNextPlanRuns(OpenZfsLab lab) throws Exception {
     String mark = journalMark(lab, B);
     writeOnTheActive(lab, "stale.bin");
-    // The active's send is killed and its snapshot destroyed at once, before the passive's next
-    // cycle could resume it: the passive keeps a token nobody can serve any more.
-    Killed killed = killMidway(lab, A, "send", "wchar", "zfs destroy \"$last\"");
+    // The active's send is killed and the snapshots it carried destroyed at once, before the
+    // passive's next cycle could resume it: the passive keeps a token nobody can serve any more.
+    // An incremental of several snapshots (-I FROM TO) may stop in any of them, and the token
+    // names that one: every snapshot after FROM, up to TO, goes; FROM, the base, stays.
+    Killed killed = killMidway(lab, A, "send", "wchar", DESTROY_WHAT_THE_SEND_CARRIED);
     String token = awaitToken(lab);
     assertThat(lab.exec(A, "zfs", "send", "-nv", "-t", token).exitCode())
         .as("the token's snapshot %s is gone on the active", killed.lastArgument())
@@ -229,6 +231,20 @@ class TransferOpenZfsIT {
    * passed {@link #KILL_AFTER} bytes, then runs {@code andThen} with {@code $last} set to its last
    * argument.
    */
+  /** For {@link #killMidway}'s script: $c is the killed send's command line, $last its TO. */
+  private static final String DESTROY_WHAT_THE_SEND_CARRIED =
+      String.join(
+          "; ",
+          "ds=${last%@*}",
+          "base=$(echo \"$c\" | awk '{print $(NF-1)}')",
+          "case \"$base\" in \"$ds\"@*) after=0;"
+              + " for s in $(zfs list -H -o name -t snapshot -s createtxg \"$ds\"); do"
+              + " [ $after = 1 ] && zfs destroy \"$s\";"
+              + " [ \"$s\" = \"$base\" ] && after=1;"
+              + " [ \"$s\" = \"$last\" ] && break;"
+              + " done ;;"
+              + " *) zfs destroy \"$last\" ;; esac");
+
   private static Killed killMidway(
       OpenZfsLab lab, String node, String verb, String ioField, String andThen) {
     String match =
