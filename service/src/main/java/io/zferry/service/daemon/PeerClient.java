@@ -27,6 +27,7 @@ public final class PeerClient {
   private Instant cachedAt = Instant.EPOCH;
   private volatile Optional<NodeStatus> lastKnown = Optional.empty();
   private boolean refusedLogged;
+  private volatile boolean handshakeLogged;
 
   /**
    * @param api the peer's API, with the token this node authenticates with
@@ -41,10 +42,32 @@ public final class PeerClient {
   /** The peer's heartbeat, fetched now; empty if it does not answer in time or refuses. */
   public Optional<HeartbeatView> heartbeat() {
     try {
-      return Optional.of(heartbeatApi.get("/heartbeat", HeartbeatView.class));
+      HeartbeatView heartbeat = heartbeatApi.get("/heartbeat", HeartbeatView.class);
+      handshakeLogged = false;
+      return Optional.of(heartbeat);
     } catch (ApiCallException e) {
+      // A failed TLS handshake is not an unreachable peer: something answers on its address
+      // without its key, or one side's certificate changed. Said once, loudly, until it heals.
+      if (!handshakeLogged && tlsHandshakeFailed(e)) {
+        log.warn(
+            "peer API {}: its heartbeat is not believed, the TLS handshake failed: {}; whoever"
+                + " answers there does not hold the pinned peer certificate's key, or a"
+                + " certificate was replaced (api.tls.peerCertificate on both nodes)",
+            heartbeatApi.baseUrl(),
+            e.getMessage());
+        handshakeLogged = true;
+      }
       return Optional.empty();
     }
+  }
+
+  private static boolean tlsHandshakeFailed(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The peer's status now, or empty if it does not answer within the timeout. */

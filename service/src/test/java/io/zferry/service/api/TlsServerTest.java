@@ -9,7 +9,7 @@ import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
 import io.zferry.service.config.TlsConfig;
 import io.zferry.service.testing.MutableClock;
-import java.io.FileInputStream;
+import io.zferry.service.tls.NodeCertificate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,10 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,50 +27,16 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** api.tls: a self-signed certificate made with keytool, served by the real server. */
+/** api.tls: a self-signed certificate made as zferry setup-tls does, served by the real server. */
 class TlsServerTest {
   @TempDir Path dir;
 
   @Test
   void theServerSpeaksHttpsWithTheConfiguredCertificateAndKey() throws Exception {
-    Path p12 = dir.resolve("server.p12");
-    Process keytool =
-        new ProcessBuilder(
-                "keytool",
-                "-genkeypair",
-                "-alias",
-                "zferry",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                p12.toString(),
-                "-storepass",
-                "changeit",
-                "-keypass",
-                "changeit")
-            .redirectErrorStream(true)
-            .start();
-    assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (var in = new FileInputStream(p12.toFile())) {
-      store.load(in, "changeit".toCharArray());
-    }
-    Certificate cert = store.getCertificate("zferry");
-    PrivateKey key = (PrivateKey) store.getKey("zferry", "changeit".toCharArray());
     Path certPem = dir.resolve("cert.pem");
     Path keyPem = dir.resolve("key.pem");
-    Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
-    Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
+    // As zferry setup-tls makes it: self-signed, naming 127.0.0.1.
+    Certificate cert = NodeCertificate.create(certPem, keyPem, "node-a", List.of());
 
     ApiToken cli = ApiToken.generate("cli", ApiServerTest.RANDOM);
     MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
@@ -139,15 +103,5 @@ class TlsServerTest {
         key, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
     assertThatThrownBy(() -> TlsKeyStore.load(new TlsConfig(cert, key)))
         .hasMessageContaining(cert.toString());
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
   }
 }

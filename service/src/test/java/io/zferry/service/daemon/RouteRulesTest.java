@@ -11,13 +11,13 @@ import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.FailureRateLimiter;
 import io.zferry.service.api.auth.Role;
+import io.zferry.service.testing.RepoFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ class RouteRulesTest {
       served.add(rule.method() + " " + rule.path() + " " + rule.access().text());
     }
     Set<String> documented = new TreeSet<>();
-    for (String line : Files.readAllLines(find("docs/security.md"))) {
+    for (String line : Files.readAllLines(RepoFiles.find("docs/security.md"))) {
       Matcher row = ROW.matcher(line);
       if (row.matches()) {
         documented.add(row.group(1) + " " + row.group(2) + " " + row.group(3).strip());
@@ -138,15 +138,5 @@ class RouteRulesTest {
             NodeDaemon.routes(null, new RuntimeSettings(null)))) {
       return server.rules();
     }
-  }
-
-  private static Path find(String relative) {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(relative);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
   }
 }

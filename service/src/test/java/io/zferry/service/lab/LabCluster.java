@@ -11,6 +11,7 @@ import io.zferry.service.api.auth.TokenFileException;
 import io.zferry.service.config.ApiConfig;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
+import io.zferry.service.tls.NodeCertificate;
 import io.zferry.snapshot.host.CommandResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,7 @@ final class LabCluster implements AutoCloseable {
   private final String serviceExtras;
   private String apiExtras = "";
   private String topLevelExtras = "";
+  private boolean peerTls;
 
   /**
    * @param settingsYaml the {@code defaults:} block's keys, e.g. {@code "snapshotInterval: 5s"}
@@ -64,6 +66,28 @@ final class LabCluster implements AutoCloseable {
     this.settings = indented("  ", settingsYaml);
     this.clusterExtras = indented("  ", clusterYaml);
     this.serviceExtras = indented("    ", serviceYaml);
+  }
+
+  /**
+   * Mutual TLS between the nodes, as docs/install.md sets it up: each node its own certificate
+   * (made by {@code NodeCertificate}, as {@code zferry setup-tls} makes it), the other's pinned.
+   * The CLI and {@link #api} then speak HTTPS too. Set before starting.
+   */
+  LabCluster withPeerTls() {
+    this.peerTls = true;
+    return this;
+  }
+
+  boolean peerTls() {
+    return peerTls;
+  }
+
+  Path certificate(String node) {
+    return dir.resolve(node + "-tls.pem");
+  }
+
+  Path privateKey(String node) {
+    return dir.resolve(node + "-tls.key");
   }
 
   /** More keys of the {@code api:} block, e.g. the GUI's {@code users:}; set before starting. */
@@ -156,6 +180,12 @@ final class LabCluster implements AutoCloseable {
       TokenFile.add(tokensFile(), "peer", new SecureRandom());
       TokenFile.add(tokensFile(), "cli", new SecureRandom());
       TokenFile.add(tokensFile(), "prometheus", new SecureRandom());
+      if (peerTls) {
+        for (String node : List.of("node-a", "node-b")) {
+          NodeCertificate.create(
+              certificate(node), privateKey(node), node, List.of(lab.node(node).address()));
+        }
+      }
       for (String node : List.of("node-a", "node-b")) {
         Files.deleteIfExists(stateDb(node));
         Files.deleteIfExists(Path.of(stateDb(node) + "-wal"));
@@ -220,11 +250,25 @@ final class LabCluster implements AutoCloseable {
         serviceExtras.stripTrailing(),
         "api:",
         "  tokensFile: " + tokensFile(),
+        tlsYaml(node),
         apiExtras.stripTrailing(),
         "state:",
         "  database: " + stateDb(node),
         topLevelExtras.stripTrailing(),
         "");
+  }
+
+  private String tlsYaml(String node) {
+    if (!peerTls) {
+      return "";
+    }
+    String other = node.equals("node-a") ? "node-b" : "node-a";
+    return String.join(
+        "\n",
+        "  tls:",
+        "    certificate: " + certificate(node),
+        "    privateKey: " + privateKey(node),
+        "    peerCertificate: " + certificate(other));
   }
 
   /** Starts zferryd in the node, detached; its output goes to {@link #log}. */
@@ -344,6 +388,10 @@ final class LabCluster implements AutoCloseable {
       String node, Optional<String> tokenLabel, String method, String path, String... jsonBody) {
     List<String> argv =
         new ArrayList<>(List.of("curl", "-s", "-S", "-X", method, "-w", "\n%{http_code}"));
+    if (peerTls) {
+      // The node's own certificate is the one its API presents on 127.0.0.1.
+      argv.addAll(List.of("--cacert", certificate(node).toString()));
+    }
     if (tokenLabel.isPresent()) {
       Path header = dir.resolve("api-header-" + tokenLabel.get());
       try {
@@ -358,7 +406,7 @@ final class LabCluster implements AutoCloseable {
     for (String body : jsonBody) {
       argv.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
     }
-    argv.add("http://127.0.0.1:" + ApiConfig.DEFAULT_PORT + path);
+    argv.add((peerTls ? "https" : "http") + "://127.0.0.1:" + ApiConfig.DEFAULT_PORT + path);
     return lab.node(node).exec(argv.toArray(String[]::new));
   }
 
