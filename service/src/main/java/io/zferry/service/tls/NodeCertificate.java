@@ -1,16 +1,14 @@
 package io.zferry.service.tls;
 
 import io.zferry.service.api.PinnedCertificateTrust;
+import io.zferry.service.config.PrivateFiles;
 import io.zferry.service.model.Names;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -184,25 +182,8 @@ public final class NodeCertificate {
         + "-----\n";
   }
 
-  /** Created private first, then renamed into place: never readable by others, not even once. */
   private static void write(Path target, String content, String mode) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path temp =
-        Files.createTempFile(
-            dir,
-            "." + target.getFileName() + ".",
-            ".tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.write(StandardCharsets.US_ASCII.encode(content));
-        channel.force(true);
-      }
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(mode));
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    PrivateFiles.writeAtomically(target, content, PosixFilePermissions.fromString(mode));
   }
 }

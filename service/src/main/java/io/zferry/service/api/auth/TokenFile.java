@@ -1,20 +1,17 @@
 package io.zferry.service.api.auth;
 
 import io.zferry.service.config.FileModes;
+import io.zferry.service.config.PrivateFiles;
 import io.zferry.service.model.Names;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -222,38 +219,8 @@ public final class TokenFile {
       }
     }
     content += token.label() + " " + token.secret() + " " + token.role().text() + "\n";
-    writeAtomically(target, content, mode);
+    PrivateFiles.writeAtomically(target, content, mode);
     return new Added(token, created);
-  }
-
-  private static void writeAtomically(Path target, String content, Set<PosixFilePermission> mode)
-      throws IOException {
-    Path dir = target.getParent();
-    Path temp =
-        Files.createTempFile(
-            dir,
-            "." + target.getFileName() + ".",
-            ".tmp",
-            PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.write(StandardCharsets.UTF_8.encode(content));
-        channel.force(true);
-      }
-      if (!mode.equals(OWNER_READ_WRITE)) {
-        Files.setPosixFilePermissions(temp, mode);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-    // The rename is only durable once the directory is; a crash must not lose a token already
-    // handed out.
-    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-      directory.force(true);
-    } catch (IOException e) {
-      // Some file systems cannot sync a directory; the file itself is synced.
-    }
   }
 
   private static PosixFileAttributes attributes(Path file) throws TokenFileException {
