@@ -27,7 +27,7 @@ public final class PeerClient {
   private Instant cachedAt = Instant.EPOCH;
   private volatile Optional<NodeStatus> lastKnown = Optional.empty();
   private boolean refusedLogged;
-  private volatile boolean handshakeLogged;
+  private final RecurringFailure handshakeFailure = new RecurringFailure();
 
   /**
    * @param api the peer's API, with the token this node authenticates with
@@ -43,19 +43,19 @@ public final class PeerClient {
   public Optional<HeartbeatView> heartbeat() {
     try {
       HeartbeatView heartbeat = heartbeatApi.get("/heartbeat", HeartbeatView.class);
-      handshakeLogged = false;
+      handshakeFailure.healed();
       return Optional.of(heartbeat);
     } catch (ApiCallException e) {
       // A failed TLS handshake is not an unreachable peer: something answers on its address
-      // without its key, or one side's certificate changed. Said once, loudly, until it heals.
-      if (!handshakeLogged && tlsHandshakeFailed(e)) {
+      // without its key, or one side's certificate changed. Said loudly, once for each reason
+      // until it heals: the peer restarting, then an impostor, are two warnings.
+      if (tlsHandshakeFailed(e) && handshakeFailure.firstTime(e.getMessage())) {
         log.warn(
             "peer API {}: its heartbeat is not believed, the TLS handshake failed: {}; whoever"
                 + " answers there does not hold the pinned peer certificate's key, or a"
                 + " certificate was replaced (api.tls.peerCertificate on both nodes)",
             heartbeatApi.baseUrl(),
             e.getMessage());
-        handshakeLogged = true;
       }
       return Optional.empty();
     }
