@@ -1,22 +1,12 @@
 package io.zferry.service.daemon;
 
-import io.zferry.gui.LoginThrottle;
-import io.zferry.gui.PasswordHashes;
-import io.zferry.gui.Sessions;
-import io.zferry.gui.WebGui;
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.StateStore;
 import io.zferry.service.api.ApiClient;
-import io.zferry.service.api.ApiRoutes;
 import io.zferry.service.api.ApiServer;
-import io.zferry.service.api.Authentication;
-import io.zferry.service.api.BearerTokenAuthenticator;
-import io.zferry.service.api.PinnedCertificateTrust;
-import io.zferry.service.api.SessionCookieAuthenticator;
 import io.zferry.service.api.TlsKeyStore;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
-import io.zferry.service.api.auth.FailureRateLimiter;
 import io.zferry.service.api.auth.Role;
 import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.config.NodeConfig;
@@ -57,8 +47,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -230,65 +218,7 @@ public final class NodeDaemon implements AutoCloseable {
             self.value(), () -> services.stream().map(ServiceRuntime::claim).toList(), clock);
     this.controlLoops = new ControlLoopWatch(services, System::nanoTime);
     this.runtimeSettings = new RuntimeSettings(this);
-    // One limiter for tokens and passwords: a guesser gains nothing by switching between them.
-    FailureRateLimiter limiter = FailureRateLimiter.withDefaults(clock);
-    ConfiguredGuiUsers guiUsers = new ConfiguredGuiUsers(config.api().users());
-    WebGui gui =
-        new WebGui(
-            guiUsers,
-            new Sessions(clock),
-            new LoginThrottle() {
-              @Override
-              public Optional<Duration> blockedFor(String remote) {
-                return limiter.blockedFor(remote);
-              }
-
-              @Override
-              public boolean recordFailure(String remote) {
-                return limiter.recordFailure(remote);
-              }
-            },
-            new PasswordHashes(),
-            config.api().tls().isPresent());
-    Authentication authentication =
-        new Authentication(
-            List.of(
-                new BearerTokenAuthenticator(tokens, peerProof(config)),
-                new SessionCookieAuthenticator(gui, guiUsers::role)),
-            limiter);
-    this.api =
-        new ApiServer(
-            config.api().bindAddress(),
-            me.apiPort(),
-            config.api().tls(),
-            authentication,
-            Optional.of(gui),
-            new ApiAudit(
-                store,
-                self.value(),
-                config.services().stream().map(s -> s.name().value()).collect(Collectors.toSet())),
-            routes(this, runtimeSettings));
-  }
-
-  /** With a pinned peer certificate, the peer's token counts only with that certificate. */
-  private static java.util.function.Predicate<io.javalin.http.Context> peerProof(
-      ZferryConfig config) {
-    Optional<PinnedCertificateTrust> pinned =
-        config
-            .api()
-            .tls()
-            .filter(t -> t.peerCertificate().isPresent())
-            .map(TlsKeyStore::pinnedTrust);
-    return ctx -> pinned.map(p -> TlsKeyStore.presentedPinned(ctx.req(), p)).orElse(true);
-  }
-
-  /** Every route of zferryd's API; each names who may call it (docs/security.md, 2.7). */
-  static Consumer<ApiRoutes> routes(NodeDaemon daemon, RuntimeSettings settings) {
-    return routes -> {
-      new Endpoints(daemon).register(routes);
-      new GuiEndpoints(daemon).register(routes);
-      settings.register(routes);
-    };
+    this.api = NodeApi.create(config, me, store, tokens, clock, this, runtimeSettings);
   }
 
   /** A service without VIPs never runs ip or arping. */

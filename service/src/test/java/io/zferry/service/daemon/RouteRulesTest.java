@@ -89,7 +89,7 @@ class RouteRulesTest {
             new Authentication(
                 List.of(new BearerTokenAuthenticator(new ApiTokens(List.copyOf(tokens.values())))),
                 FailureRateLimiter.withDefaults(Clock.systemUTC())),
-            NodeDaemon.routes(null, new RuntimeSettings(null)));
+            NodeApi.routes(null, new RuntimeSettings(null)));
     server.start();
     HttpClient http = HttpClient.newHttpClient();
     List<String> wrong = new ArrayList<>();
@@ -135,7 +135,7 @@ class RouteRulesTest {
                     new BearerTokenAuthenticator(
                         new ApiTokens(List.of(ApiToken.generate("peer", new SecureRandom()))))),
                 FailureRateLimiter.withDefaults(Clock.systemUTC())),
-            NodeDaemon.routes(null, new RuntimeSettings(null)))) {
+            NodeApi.routes(null, new RuntimeSettings(null)))) {
       return server.rules();
     }
   }
