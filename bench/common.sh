@@ -114,11 +114,13 @@ zferryd_pid() {
 }
 
 # Status of service tank on NODE as `zferry status --json` prints it (the CLI prints the API's
-# JSON unchanged); read straight from the API to spare a CLI JVM start per sample. The API wants
+# JSON unchanged); read straight from the API over its TLS, trusting the node's own certificate,
+# to spare a CLI JVM start per sample. The API wants
 # the CLI's token from the demo's tokens file; curl gets it on stdin, not on its command line.
 node_status() {
   awk '$1 == "cli" { printf "Authorization: Bearer %s\n", $2 }' "$lab_dir/demo/api-tokens" |
-    in_node "$1" curl -s --fail --max-time 5 -H @- http://127.0.0.1:8330/api/v1/status |
+    in_node "$1" curl -s --fail --max-time 5 --cacert "$lab_dir/demo/$1.pem" -H @- \
+      https://127.0.0.1:8330/api/v1/status |
     jq -c '.services[] | select(.name == "tank")'
 }
 

@@ -14,8 +14,8 @@ import java.time.Instant;
 
 /**
  * docs/install.md on the two VMs, step by step: the .deb installed with apt, one configuration on
- * both nodes, API tokens made on node-a and copied, {@code zferry setup-ssh} on each node, {@code
- * systemctl enable --now zferryd}, node-a first.
+ * both nodes, API tokens made on node-a and copied, {@code zferry setup-ssh} and {@code zferry
+ * setup-tls} on each node, {@code systemctl enable --now zferryd}, node-a first.
  */
 final class DocumentedInstall {
   private DocumentedInstall() {}
@@ -69,6 +69,17 @@ final class DocumentedInstall {
     // node pins its peer's host key.
     authorize(lab, A, B, tmp);
     authorize(lab, B, A, tmp);
+
+    // 5, TLS between the nodes: each node's certificate, the other's copied as peer.pem.
+    for (String node : OpenZfsLab.NODES) {
+      run(lab, node, "zferry", "setup-tls", node);
+    }
+    for (String node : OpenZfsLab.NODES) {
+      String other = node.equals(A) ? B : A;
+      Path certificate = tmp.resolve(node + ".pem");
+      Files.writeString(certificate, run(lab, node, "cat", "/etc/zferry/tls/node.pem").stdout());
+      lab.copy(other, certificate, "/etc/zferry/tls/peer.pem");
+    }
 
     // 6. Check the configuration (both).
     for (String node : OpenZfsLab.NODES) {

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zferry.lab.OpenZfsLab;
 import io.zferry.service.api.ApiCallException;
 import io.zferry.service.api.ApiClient;
+import io.zferry.service.api.TlsKeyStore;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.api.auth.TokenFileException;
 import io.zferry.service.cli.StatusCommand;
+import io.zferry.service.config.TlsConfig;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /** What the *OpenZfsIT tests observe on the two VMs: commands, checksums, snapshots, journals. */
 final class OpenZfsNodes {
@@ -191,12 +196,26 @@ final class OpenZfsNodes {
     } catch (IOException | TokenFileException e) {
       throw new AssertionError("the API tokens of node-a: " + e.getMessage(), e);
     }
+    // The API speaks TLS (the default): trust the node's own certificate, which names 127.0.0.1.
+    SSLContext trust;
+    try {
+      Path certificate = Files.createTempFile("ozlab-" + node, ".pem");
+      try {
+        Files.writeString(certificate, run(lab, node, "cat", "/etc/zferry/tls/node.pem").stdout());
+        trust = TlsKeyStore.trust(new TlsConfig(certificate, certificate));
+      } finally {
+        Files.deleteIfExists(certificate);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     ApiClient client =
         new ApiClient(
-            URI.create("http://127.0.0.1:" + lab.apiPort(node)),
+            URI.create("https://127.0.0.1:" + lab.apiPort(node)),
             token,
             Duration.ofSeconds(10),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            Optional.of(trust));
     Command command = new Command(List.of("GET", "/api/v1/status", "on " + node));
     return () -> {
       try {

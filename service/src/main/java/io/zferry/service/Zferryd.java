@@ -4,6 +4,7 @@ import io.zferry.lockstate.OpenMode;
 import io.zferry.lockstate.SqliteStateStore;
 import io.zferry.lockstate.StateStore;
 import io.zferry.lockstate.StateStoreException;
+import io.zferry.service.api.TlsKeyStore;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.api.auth.TokenFileException;
@@ -107,6 +108,9 @@ public final class Zferryd implements Callable<Integer> {
       }
       // Before anything else starts: an API nobody can authenticate to is not worth running.
       tokens = TokenFile.readForDaemon(config.api().tokensFile());
+      // TLS is on unless api.tls says off: a node without its certificates says so, with the
+      // fix, before it opens or serves anything.
+      config.api().tls().ifPresent(TlsKeyStore::check);
       if (checkOnly) {
         System.out.println(
             configFile
@@ -124,7 +128,8 @@ public final class Zferryd implements Callable<Integer> {
     } catch (ConfigException
         | TokenFileException
         | StateStoreException
-        | IllegalArgumentException e) {
+        | IllegalArgumentException
+        | IllegalStateException e) {
       System.err.println("zferryd: " + e.getMessage());
       systemd.status("failed to start: " + e.getMessage());
       if (e instanceof StateStoreException missing

@@ -101,6 +101,9 @@ final class ApiOptions {
           trust);
     } catch (IllegalArgumentException e) {
       throw CliFailure.usage(e.getMessage() + "; pass --api http://HOST:PORT");
+    } catch (IllegalStateException e) {
+      // The node's own certificate, which the CLI trusts, is missing or unreadable.
+      throw CliFailure.failed(e.getMessage());
     }
   }
 

@@ -71,20 +71,27 @@ final class ConfigFiles {
         .tls()
         .ifPresent(
             tls -> {
+              String makeIt =
+                  "make this node's certificate and key: zferry setup-tls NODE (docs/install.md,"
+                      + " \"TLS between the nodes\"), or turn TLS off with api.tls: off";
               probe
                   .readable(tls.certificate())
                   .ifPresent(
-                      p ->
-                          problems.add(
-                              new ConfigProblem(
-                                  "api.tls.certificate", p, "give a readable PEM certificate")));
+                      p -> problems.add(new ConfigProblem("api.tls.certificate", p, makeIt)));
               probe
                   .readable(tls.privateKey())
+                  .ifPresent(p -> problems.add(new ConfigProblem("api.tls.privateKey", p, makeIt)));
+              tls.peerCertificate()
+                  .flatMap(probe::readable)
                   .ifPresent(
                       p ->
                           problems.add(
                               new ConfigProblem(
-                                  "api.tls.privateKey", p, "give a readable PEM private key")));
+                                  "api.tls.peerCertificate",
+                                  p,
+                                  "copy the other node's certificate here (the one its zferry"
+                                      + " setup-tls made) and compare the fingerprints it"
+                                      + " printed")));
             });
     Path stateDir = config.state().database().toAbsolutePath().getParent();
     if (stateDir != null) {

@@ -17,7 +17,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -52,12 +51,6 @@ import picocli.CommandLine.Spec;
       "  openssl x509 -noout -fingerprint -sha256 -in /etc/zferry/tls/peer.pem"
     })
 final class SetupTlsCommand implements Callable<Integer> {
-  static final TlsConfig DEFAULTS =
-      new TlsConfig(
-          Path.of("/etc/zferry/tls/node.pem"),
-          Path.of("/etc/zferry/tls/node.key"),
-          Optional.of(Path.of("/etc/zferry/tls/peer.pem")));
-
   @Parameters(paramLabel = "NODE", description = "This node's name, as in the configuration.")
   String node;
 
@@ -93,8 +86,8 @@ final class SetupTlsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw CliFailure.usage(e.getMessage() + "; name a node of " + config);
     }
-    TlsConfig tls = loaded.api().tls().orElse(DEFAULTS);
-    Path peer = tls.peerCertificate().orElse(DEFAULTS.peerCertificate().orElseThrow());
+    TlsConfig tls = loaded.api().tls().orElse(TlsConfig.DEFAULTS);
+    Path peer = tls.peerCertificate().orElse(TlsConfig.DEFAULTS.peerCertificate().orElseThrow());
     X509Certificate certificate;
     if (Files.exists(tls.certificate()) && !force) {
       certificate = read(tls.certificate());
@@ -133,12 +126,12 @@ final class SetupTlsCommand implements Callable<Integer> {
             + "), and the other node's here the same way.");
     out.println(
         "  2. On the other node, compare: openssl x509 -noout -fingerprint -sha256 -in " + peer);
-    if (loaded.api().tls().filter(t -> t.peerCertificate().isPresent()).isEmpty()) {
-      out.println("  3. In " + config + " on both nodes, under api:");
-      out.println("       tls:");
-      out.println("         certificate: " + tls.certificate());
-      out.println("         privateKey: " + tls.privateKey());
-      out.println("         peerCertificate: " + peer);
+    if (loaded.api().tls().isEmpty()) {
+      out.println(
+          "  3. In "
+              + config
+              + " on both nodes, remove 'tls: off' under api: (these are the files TLS uses"
+              + " by default).");
       out.println("  4. Restart zferryd on both nodes.");
     } else {
       out.println("  3. Restart zferryd on both nodes.");

@@ -14,7 +14,9 @@ import java.util.Optional;
  *
  * @param port the TCP port every node's API listens on unless the node sets its own {@code apiPort}
  * @param bindAddress the local IP address to listen on; {@code 0.0.0.0} for every IPv4 address
- * @param tls the HTTPS certificate; empty serves plain HTTP
+ * @param tls the certificates of the API's mutual TLS ({@link TlsConfig#DEFAULTS} unless the
+ *     configuration names others); empty only when the configuration says {@code api.tls: off}, and
+ *     then the API speaks plain HTTP
  * @param tokensFile the file holding the API tokens that the CLI, the GUI and the peer node
  *     authenticate with, the same on both nodes; read and checked by {@code
  *     io.zferry.service.api.auth.TokenFile} when zferryd starts
@@ -27,7 +29,11 @@ public record ApiConfig(
   public static final Path DEFAULT_TOKENS_FILE = Path.of("/etc/zferry/api-tokens");
   public static final ApiConfig DEFAULTS =
       new ApiConfig(
-          DEFAULT_PORT, DEFAULT_BIND_ADDRESS, Optional.empty(), DEFAULT_TOKENS_FILE, List.of());
+          DEFAULT_PORT,
+          DEFAULT_BIND_ADDRESS,
+          Optional.of(TlsConfig.DEFAULTS),
+          DEFAULT_TOKENS_FILE,
+          List.of());
 
   public ApiConfig {
     IntRange.TCP_PORT.check("port", port);

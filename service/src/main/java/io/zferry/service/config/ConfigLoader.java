@@ -313,11 +313,12 @@ public final class ConfigLoader {
               "bindAddress",
               ApiConfig.DEFAULT_BIND_ADDRESS,
               Values.text(value -> ApiConfig.requireBindAddress(null, value)));
+      // TLS is on unless switched off by name: a node that forgets the key is not left speaking
+      // plain HTTP, with the peer's token in clear, to whoever answers on the peer's address.
+      boolean tlsOff = s.switchedOff("tls");
       Optional<TlsConfig> tls =
-          s.has("tls")
-              ? Optional.ofNullable(orNull(s.section("tls"), this::tls))
-              : Optional.empty();
-      boolean tlsValid = !s.has("tls") || tls.isPresent();
+          tlsOff ? Optional.empty() : Optional.ofNullable(orNull(s.section("tls"), this::tls));
+      boolean tlsValid = tlsOff || tls.isPresent();
       Path tokensFile =
           s.optional("tokensFile", ApiConfig.DEFAULT_TOKENS_FILE, Values.absolutePath());
       List<ApiUser> users = complete(entries(s.sections("users"), this::user));
@@ -328,24 +329,15 @@ public final class ConfigLoader {
     }
 
     private TlsConfig tls(YamlSection s) {
-      Path certificate =
-          s.required(
-              "certificate",
-              Values.absolutePath(),
-              "give the PEM certificate file, or remove tls to serve plain HTTP");
-      Path privateKey =
-          s.required(
-              "privateKey",
-              Values.absolutePath(),
-              "give the certificate's PEM private key file, or remove tls to serve plain HTTP");
-      Optional<Path> peerCertificate =
-          s.has("peerCertificate")
-              ? Optional.ofNullable(s.optional("peerCertificate", null, Values.absolutePath()))
-              : Optional.empty();
-      boolean peerValid = !s.has("peerCertificate") || peerCertificate.isPresent();
+      TlsConfig defaults = TlsConfig.DEFAULTS;
+      Path certificate = s.optional("certificate", defaults.certificate(), Values.absolutePath());
+      Path privateKey = s.optional("privateKey", defaults.privateKey(), Values.absolutePath());
+      Path peerCertificate =
+          s.optional(
+              "peerCertificate", defaults.peerCertificate().orElseThrow(), Values.absolutePath());
       s.finish();
-      return peerValid && present(certificate, privateKey)
-          ? s.build(() -> new TlsConfig(certificate, privateKey, peerCertificate))
+      return present(certificate, privateKey, peerCertificate)
+          ? s.build(() -> new TlsConfig(certificate, privateKey, Optional.of(peerCertificate)))
           : null;
     }
 

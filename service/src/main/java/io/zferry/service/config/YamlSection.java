@@ -89,6 +89,19 @@ final class YamlSection {
     return readList(key, parser);
   }
 
+  /**
+   * True if {@code key} holds {@code off} or {@code false} instead of its mapping: a feature that
+   * is on by default, switched off by name.
+   */
+  boolean switchedOff(String key) {
+    JsonNode value = node.get(known(key));
+    return value != null
+        && (value.isBoolean() && !value.booleanValue()
+            || value.isTextual()
+                && (value.textValue().equalsIgnoreCase("off")
+                    || value.textValue().equalsIgnoreCase("false")));
+  }
+
   /** The mapping under {@code key}; empty if absent, so that its defaults apply; null if bad. */
   YamlSection section(String key) {
     String schemaKey = childSchema(key);

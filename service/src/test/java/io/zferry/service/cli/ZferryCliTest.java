@@ -129,12 +129,37 @@ class ZferryCliTest {
   void withoutOptionsTheTokenFileAndThePortComeFromTheConfig() throws Exception {
     Path config = dir.resolve("zferry.yaml");
     Files.writeString(
-        config, TwoNodeYaml.with("api:", "  port: " + server.port(), "  tokensFile: " + tokens));
+        config,
+        TwoNodeYaml.with(
+            "api:", "  port: " + server.port(), "  tokensFile: " + tokens, "  tls: off"));
 
     Run run = zferry("status", "--config", config.toString());
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
     assertThat(run.out()).contains("node node-a");
+  }
+
+  @Test
+  void aNodeWithoutItsCertificateIsToldHowToMakeIt() throws Exception {
+    Path config = dir.resolve("zferry.yaml");
+    Path missing = dir.resolve("tls/node.pem");
+    Files.writeString(
+        config,
+        TwoNodeYaml.with(
+            "api:",
+            "  port: " + server.port(),
+            "  tokensFile: " + tokens,
+            "  tls:",
+            "    certificate: " + missing));
+
+    Run run = zferry("status", "--config", config.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("api.tls.certificate " + missing + " does not exist")
+        .contains("zferry setup-tls NODE")
+        .contains("api.tls: off")
+        .doesNotContain("Exception");
   }
 
   @Test

@@ -87,7 +87,18 @@ class ConfigLoaderTest {
     assertThat(config.api())
         .isEqualTo(
             new ApiConfig(
-                8330, "0.0.0.0", Optional.empty(), Path.of("/etc/zferry/api-tokens"), List.of()));
+                8330,
+                "0.0.0.0",
+                Optional.of(TlsConfig.DEFAULTS),
+                Path.of("/etc/zferry/api-tokens"),
+                List.of()));
+    assertThat(config.api().tls().orElseThrow())
+        .as("mutual TLS with the files zferry setup-tls makes")
+        .isEqualTo(
+            new TlsConfig(
+                Path.of("/etc/zferry/tls/node.pem"),
+                Path.of("/etc/zferry/tls/node.key"),
+                Optional.of(Path.of("/etc/zferry/tls/peer.pem"))));
     assertThat(config.state().database()).isEqualTo(Path.of("/var/lib/zferry/state.db"));
 
     ServiceConfig tank = config.service(ServiceName.of("tank"));
@@ -279,7 +290,10 @@ class ConfigLoaderTest {
 
     assertThat(config.api().tls())
         .contains(
-            new TlsConfig(Path.of("/etc/zferry/tls/cert.pem"), Path.of("/etc/zferry/tls/key.pem")));
+            new TlsConfig(
+                Path.of("/etc/zferry/tls/cert.pem"),
+                Path.of("/etc/zferry/tls/key.pem"),
+                Optional.of(Path.of("/etc/zferry/tls/peer.pem"))));
     assertThat(config.api().users()).extracting(ApiUser::name).containsExactly("admin");
     assertThat(config.api().users().get(0).toString()).doesNotContain("argon2");
     assertThat(config.state().database()).isEqualTo(Path.of("/srv/zferry/state.db"));
@@ -686,11 +700,35 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void tlsNeedsBothFiles() {
-    assertThat(problems(MINIMAL + "api:\n  tls:\n    certificate: /etc/zferry/cert.pem\n"))
+  void tlsIsSwitchedOffOnlyByName() {
+    for (String off : List.of("off", "false", "OFF")) {
+      assertThat(parse(MINIMAL + "api:\n  tls: " + off + "\n").api().tls()).as(off).isEmpty();
+    }
+    assertThat(parse(MINIMAL + "api:\n  port: 8443\n").api().tls())
+        .as("an api section without tls")
+        .contains(TlsConfig.DEFAULTS);
+    assertThat(problems(MINIMAL + "api:\n  tls: yes\n"))
         .containsExactly(
-            "zferry.yaml: api.tls.privateKey: missing — give the certificate's PEM private key"
-                + " file, or remove tls to serve plain HTTP");
+            "zferry.yaml: api.tls: the value is the boolean true (YAML reads true, false, yes, no,"
+                + " on and off as booleans), but a mapping of keys is expected — put the keys of tls"
+                + " on the lines below it, indented");
+  }
+
+  @Test
+  void tlsFilesNotGivenAreWhereSetupTlsMakesThem() {
+    TlsConfig tls =
+        parse(MINIMAL + "api:\n  tls:\n    certificate: /srv/tls/a.pem\n")
+            .api()
+            .tls()
+            .orElseThrow();
+
+    assertThat(tls.certificate()).isEqualTo(Path.of("/srv/tls/a.pem"));
+    assertThat(tls.privateKey()).isEqualTo(TlsConfig.DEFAULTS.privateKey());
+    assertThat(tls.peerCertificate()).isEqualTo(TlsConfig.DEFAULTS.peerCertificate());
+    assertThat(problems(MINIMAL + "api:\n  tls:\n    peerCertificate: peer.pem\n"))
+        .singleElement()
+        .asString()
+        .startsWith("zferry.yaml: api.tls.peerCertificate: ");
   }
 
   @Test

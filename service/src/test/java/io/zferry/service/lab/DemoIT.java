@@ -74,7 +74,10 @@ class DemoIT {
             "--pull-interval",
             "5s");
     assertThat(up.exitCode()).as(up.stdout() + up.stderr()).isZero();
-    assertThat(up.stdout()).contains("witness");
+    assertThat(up.stdout())
+        .contains("witness")
+        .contains("mutual TLS")
+        .contains("https://127.0.0.1:");
     for (String node : List.of("node-a", "node-b")) {
       String config = read(demoConfig(node));
       assertThat(config).contains("witness:");
@@ -85,6 +88,7 @@ class DemoIT {
 
     awaitStatus("node-a", s -> "active".equals(s.state()), "node-a to serve");
     awaitStatus("node-b", s -> "passive".equals(s.state()), "node-b to follow node-a");
+    theNodesSpeakMutualTlsAndTheCliTokenMayNotPromote();
 
     Writer writer =
         new Writer(lab.nodeA(), Path.of("target", "demo-it", "writer.acks").toAbsolutePath());
@@ -133,6 +137,60 @@ class DemoIT {
         "the marker written after healing on node-b",
         () -> lab.nodeB().exec("cat", "/tank/demo-marker").stdout().strip().equals(marker));
     assertThat(replicated(writer, Writer.checksumsOn(lab.nodeB()))).isEqualTo(all.size());
+  }
+
+  /**
+   * Issue 14's "done when", in the demo as a user starts it: node-a and node-b speak TLS to each
+   * other (HTTPS with node-b's certificate pinned answers; plain HTTP does not), and the CLI's
+   * token gets 403 from an internal endpoint.
+   */
+  private void theNodesSpeakMutualTlsAndTheCliTokenMayNotPromote() {
+    Path demo = lab.directory().resolve("demo");
+    String nodeB = "https://" + lab.nodeB().address() + ":8330/api/v1";
+    CommandResult plain =
+        lab.nodeA()
+            .exec(
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "--max-time",
+                "5",
+                nodeB.replace("https://", "http://") + "/heartbeat");
+    assertThat(plain.stdout()).as("plain HTTP to node-b").isNotEqualTo("200").isNotEqualTo("401");
+    Path header = demo.resolve("cli-header");
+    String cliToken =
+        read(demo.resolve("api-tokens"))
+            .lines()
+            .filter(line -> line.startsWith("cli "))
+            .map(line -> line.split(" ")[1])
+            .findFirst()
+            .orElseThrow();
+    try {
+      Files.writeString(header, "Authorization: Bearer " + cliToken + "\n");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    CommandResult promote =
+        lab.nodeA()
+            .exec(
+                "curl",
+                "-s",
+                "--max-time",
+                "10",
+                "--cacert",
+                demo.resolve("node-b.pem").toString(),
+                "-H",
+                "@" + header,
+                "-X",
+                "POST",
+                "-w",
+                "\n%{http_code}",
+                nodeB + "/internal/services/tank/promote");
+    assertThat(promote.stdout()).as("the cli token promoting node-b over TLS").endsWith("\n403");
+    assertThat(status("node-b").map(ServiceStatus::role)).contains("passive");
   }
 
   private static int replicated(Writer writer, Map<String, String> onPassive) {

@@ -92,7 +92,7 @@ class GuiIT {
                     "    role: operator"));
     cluster.startFresh();
     String nodeA = forward("node-a");
-    browser = chromium();
+    browser = chromium(spki(cluster.certificate("node-a")), spki(cluster.certificate("node-b")));
 
     // Login: every page sends a stranger to the login page; a wrong password is refused.
     browser.get(nodeA + "/");
@@ -279,11 +279,16 @@ class GuiIT {
     return file;
   }
 
-  /** Debian's chromium and chromedriver, headless; no download of any browser or driver. */
-  private static WebDriver chromium() {
+  /**
+   * Debian's chromium and chromedriver, headless; no download of any browser or driver. It trusts
+   * exactly the nodes' self-signed certificates, by their public keys, as an operator's browser
+   * does once told to.
+   */
+  private static WebDriver chromium(String... trustedSpki) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
     options.addArguments(
+        "--ignore-certificate-errors-spki-list=" + String.join(",", trustedSpki),
         "--headless=new",
         "--no-sandbox",
         "--disable-dev-shm-usage",
@@ -295,6 +300,23 @@ class GuiIT {
             .usingAnyFreePort()
             .build();
     return new ChromeDriver(service, options);
+  }
+
+  /** The base64 SHA-256 of a certificate's public key, as Chromium names a key it trusts. */
+  private static String spki(Path certificate) {
+    try (var in = Files.newInputStream(certificate)) {
+      byte[] key =
+          java.security.cert.CertificateFactory.getInstance("X.509")
+              .generateCertificate(in)
+              .getPublicKey()
+              .getEncoded();
+      return java.util.Base64.getEncoder()
+          .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(key));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -330,7 +352,7 @@ class GuiIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String base = "http://127.0.0.1:" + port;
+    String base = "https://127.0.0.1:" + port;
     cluster.await(Duration.ofSeconds(20), "the forward to " + node, () -> answers(port));
     return base;
   }

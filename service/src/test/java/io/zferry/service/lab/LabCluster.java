@@ -39,7 +39,6 @@ final class LabCluster implements AutoCloseable {
   private final String serviceExtras;
   private String apiExtras = "";
   private String topLevelExtras = "";
-  private boolean peerTls;
 
   /**
    * @param settingsYaml the {@code defaults:} block's keys, e.g. {@code "snapshotInterval: 5s"}
@@ -65,20 +64,6 @@ final class LabCluster implements AutoCloseable {
     this.settings = indented("  ", settingsYaml);
     this.clusterExtras = indented("  ", clusterYaml);
     this.serviceExtras = indented("    ", serviceYaml);
-  }
-
-  /**
-   * Mutual TLS between the nodes, as docs/install.md sets it up: each node its own certificate
-   * (made by {@code NodeCertificate}, as {@code zferry setup-tls} makes it), the other's pinned.
-   * The CLI and {@link #api} then speak HTTPS too. Set before starting.
-   */
-  LabCluster withPeerTls() {
-    this.peerTls = true;
-    return this;
-  }
-
-  boolean peerTls() {
-    return peerTls;
   }
 
   Path certificate(String node) {
@@ -179,8 +164,9 @@ final class LabCluster implements AutoCloseable {
       TokenFile.add(tokensFile(), "peer", new SecureRandom());
       TokenFile.add(tokensFile(), "cli", new SecureRandom());
       TokenFile.add(tokensFile(), "prometheus", new SecureRandom());
-      if (peerTls) {
-        for (String node : List.of("node-a", "node-b")) {
+      // Kept across clusters of the same name: keytool costs seconds of CPU per certificate.
+      for (String node : List.of("node-a", "node-b")) {
+        if (!Files.exists(certificate(node)) || !Files.exists(privateKey(node))) {
           NodeCertificate.create(
               certificate(node), privateKey(node), node, List.of(lab.node(node).address()));
         }
@@ -257,10 +243,12 @@ final class LabCluster implements AutoCloseable {
         "");
   }
 
+  /**
+   * Mutual TLS between the nodes, the default, as docs/install.md sets it up: each node its own
+   * certificate (made by {@code NodeCertificate}, as {@code zferry setup-tls} makes it), the
+   * other's pinned. The CLI and {@link #api} speak HTTPS too.
+   */
   private String tlsYaml(String node) {
-    if (!peerTls) {
-      return "";
-    }
     String other = node.equals("node-a") ? "node-b" : "node-a";
     return String.join(
         "\n",
@@ -404,10 +392,8 @@ final class LabCluster implements AutoCloseable {
     List<String> argv =
         new ArrayList<>(
             List.of("curl", "-s", "-S", "--max-time", "20", "-X", method, "-w", "\n%{http_code}"));
-    if (peerTls) {
-      // The node's own certificate is the one its API presents on 127.0.0.1.
-      argv.addAll(List.of("--cacert", certificate(node).toString()));
-    }
+    // The node's own certificate is the one its API presents on 127.0.0.1.
+    argv.addAll(List.of("--cacert", certificate(node).toString()));
     if (tokenLabel.isPresent()) {
       Path header = dir.resolve("api-header-" + tokenLabel.get());
       try {
@@ -427,7 +413,7 @@ final class LabCluster implements AutoCloseable {
     for (String body : jsonBody) {
       argv.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
     }
-    argv.add((peerTls ? "https" : "http") + "://127.0.0.1:" + ApiConfig.DEFAULT_PORT + path);
+    argv.add("https://127.0.0.1:" + ApiConfig.DEFAULT_PORT + path);
     return lab.node(node).exec(argv.toArray(String[]::new));
   }
 

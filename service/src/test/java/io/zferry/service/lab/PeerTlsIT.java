@@ -57,12 +57,11 @@ class PeerTlsIT {
     nodeB = lab.nodeB();
     cluster =
         new LabCluster(
-                lab,
-                "peer-tls",
-                List.of("snapshotInterval: 5s", "pullInterval: 2s", "retentionCount: 10"),
-                List.of("heartbeatInterval: 500ms", "heartbeatTimeout: 3s"),
-                List.of("fencing: " + FaultScenario.fenceWithLabPowerSwitch()))
-            .withPeerTls();
+            lab,
+            "peer-tls",
+            List.of("snapshotInterval: 5s", "pullInterval: 2s", "retentionCount: 10"),
+            List.of("heartbeatInterval: 500ms", "heartbeatTimeout: 3s"),
+            List.of("fencing: " + FaultScenario.fenceWithLabPowerSwitch()));
     cluster.startFresh();
     impostorScript = lab.directory().resolve("it-peer-tls").resolve("impostor.py");
   }

@@ -91,6 +91,37 @@ class ZferrydConfigIT {
   }
 
   @Test
+  void aNodeWithoutItsTlsCertificateStopsWithTheFixBeforeOpeningAnything(@TempDir Path dir)
+      throws Exception {
+    Path tokens = dir.resolve("api-tokens");
+    TokenFile.add(tokens, "peer", new SecureRandom());
+    Path config = minimalConfig(dir, tokens, dir.resolve("state.db"));
+    Path certificate = dir.resolve("tls/node.pem");
+    // TLS on, as when the key is left out, with the files where this node has none yet.
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(
+                "  tls: off",
+                String.join(
+                    "\n",
+                    "  tls:",
+                    "    certificate: " + certificate,
+                    "    privateKey: " + dir.resolve("tls/node.key"),
+                    "    peerCertificate: " + dir.resolve("tls/peer.pem"))));
+
+    CommandResult result = zferryd(config);
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr())
+        .contains("api.tls.certificate " + certificate + " does not exist")
+        .contains("zferry setup-tls NODE")
+        .contains("api.tls: off")
+        .doesNotContain("Exception");
+    assertThat(dir.resolve("state.db")).as("nothing was created").doesNotExist();
+  }
+
+  @Test
   void aCorruptStateDatabaseStopsTheDaemonWithTheFixAndIsLeftAsItWas(@TempDir Path dir)
       throws Exception {
     Path tokens = dir.resolve("api-tokens");
@@ -125,6 +156,7 @@ class ZferrydConfigIT {
             "    address: 10.99.0.12",
             "api:",
             "  tokensFile: " + tokens,
+            "  tls: off",
             "state:",
             "  database: " + db,
             ""));

@@ -136,6 +136,7 @@ class SystemdNotifyIT {
             "api:",
             "  bindAddress: 127.0.0.1",
             "  tokensFile: " + tokens,
+            "  tls: off",
             "state:",
             "  database: " + dir.resolve("state.db"),
             ""));
