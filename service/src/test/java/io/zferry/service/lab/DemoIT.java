@@ -147,19 +147,10 @@ class DemoIT {
   private void theNodesSpeakMutualTlsAndTheCliTokenMayNotPromote() {
     Path demo = lab.directory().resolve("demo");
     String nodeB = "https://" + lab.nodeB().address() + ":8330/api/v1";
-    CommandResult plain =
-        lab.nodeA()
-            .exec(
-                "curl",
-                "-s",
-                "-o",
-                "/dev/null",
-                "-w",
-                "%{http_code}",
-                "--max-time",
-                "5",
-                nodeB.replace("https://", "http://") + "/heartbeat");
-    assertThat(plain.stdout()).as("plain HTTP to node-b").isNotEqualTo("200").isNotEqualTo("401");
+    assertThat(LabCluster.plainHttpStatus(lab.nodeA(), lab.nodeB()))
+        .as("plain HTTP to node-b")
+        .isNotEqualTo("200")
+        .isNotEqualTo("401");
     Path header = demo.resolve("cli-header");
     String cliToken =
         read(demo.resolve("api-tokens"))

@@ -382,6 +382,24 @@ final class LabCluster implements AutoCloseable {
   }
 
   /**
+   * What curl in {@code from} gets for a plain HTTP request to {@code to}'s heartbeat: its HTTP
+   * status, or 000 when no HTTP answer came. An API that speaks only TLS never answers 200 or 401.
+   */
+  static String plainHttpStatus(LabNode from, LabNode to) {
+    return from.exec(
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--max-time",
+            "5",
+            "http://" + to.address() + ":" + ApiConfig.DEFAULT_PORT + "/api/v1/heartbeat")
+        .stdout();
+  }
+
+  /**
    * {@code curl} inside the node against its API: the body, then a line with the HTTP status.
    *
    * @param tokenLabel the token of the cluster's tokens file to send, or none

@@ -87,18 +87,10 @@ class PeerTlsIT {
         .containsPattern("\"reachable\"\\s*:\\s*true");
 
     // Plain HTTP is not spoken on the API's port.
-    CommandResult plain =
-        nodeB.exec(
-            "curl",
-            "-s",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            "--max-time",
-            "5",
-            "http://" + nodeA.address() + ":8330/api/v1/heartbeat");
-    assertThat(plain.stdout()).as("plain HTTP").isNotEqualTo("200").isNotEqualTo("401");
+    assertThat(LabCluster.plainHttpStatus(nodeB, nodeA))
+        .as("plain HTTP")
+        .isNotEqualTo("200")
+        .isNotEqualTo("401");
 
     // The peer's token alone, from the peer's own address, is not the peer.
     Path header = cluster.directory().resolve("peer-header");
