@@ -156,7 +156,10 @@ final class LabCluster implements AutoCloseable {
     return args.toArray(String[]::new);
   }
 
-  /** Fresh tokens, state and configuration, then both daemons. */
+  /**
+   * Fresh tokens, state and configuration, then both daemons; returns once node-a serves and node-b
+   * follows it.
+   */
   private void launchFresh() {
     try {
       Files.createDirectories(dir);
@@ -186,8 +189,13 @@ final class LabCluster implements AutoCloseable {
     // Both JVMs start at once: each takes seconds, and the nodes do not depend on each other.
     launch("node-a", List.of());
     launch("node-b", List.of());
-    awaitStatus("node-a", Duration.ofSeconds(60), s -> true, "zferryd to answer");
-    awaitStatus("node-b", Duration.ofSeconds(60), s -> true, "zferryd to answer");
+    // Answering is not serving: node-a holds (its pool read-only) until it has reached node-b.
+    awaitStatus(
+        "node-a",
+        Duration.ofSeconds(60),
+        s -> s.role().equals("active") && "active".equals(s.state()),
+        "node-a to serve");
+    awaitStatus("node-b", Duration.ofSeconds(60), s -> "passive".equals(s.state()), "node-b");
   }
 
   /** Where this cluster's configurations, tokens, state databases and logs are. */
