@@ -151,19 +151,7 @@ class DemoIT {
         .as("plain HTTP to node-b")
         .isNotEqualTo("200")
         .isNotEqualTo("401");
-    Path header = demo.resolve("cli-header");
-    String cliToken =
-        read(demo.resolve("api-tokens"))
-            .lines()
-            .filter(line -> line.startsWith("cli "))
-            .map(line -> line.split(" ")[1])
-            .findFirst()
-            .orElseThrow();
-    try {
-      Files.writeString(header, "Authorization: Bearer " + cliToken + "\n");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    Path header = LabCluster.tokenHeader(demo.resolve("api-tokens"), "cli", demo);
     CommandResult promote =
         lab.nodeA()
             .exec(
@@ -205,8 +193,13 @@ class DemoIT {
     return new LocalHost("demo").run(Command.of(argv.toArray(String[]::new)), timeout);
   }
 
+  /** From the node's API with curl, as bench/common.sh reads it: cheap enough to poll. */
   private Optional<ServiceStatus> status(String node) {
-    return LabCluster.statusOf(lab, repo, node, demoConfig(node));
+    Path demo = lab.directory().resolve("demo");
+    return LabCluster.statusOver(
+        lab.node(node),
+        demo.resolve(node + ".pem"),
+        LabCluster.tokenHeader(demo.resolve("api-tokens"), "cli", demo));
   }
 
   private void awaitStatus(String node, Predicate<ServiceStatus> condition, String what) {

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -337,7 +338,28 @@ final class LabCluster implements AutoCloseable {
    * of CPU per call and, on two cores, slowed the daemons under test; curl costs 0.15 s.
    */
   Optional<ServiceStatus> status(String node) {
-    CommandResult result = api(node, Optional.of("cli"), "GET", "/api/v1/status");
+    return statusOver(lab.node(node), certificate(node), tokenHeader(tokensFile(), "cli", dir));
+  }
+
+  /**
+   * {@code tank}'s status from the API of the daemon in {@code node}, read with curl inside the
+   * node: HTTPS to 127.0.0.1, trusting {@code certificate} (the node's own), with the token in
+   * {@code tokenHeader}; empty if it does not answer 200 within 20 s.
+   */
+  static Optional<ServiceStatus> statusOver(LabNode node, Path certificate, Path tokenHeader) {
+    CommandResult result =
+        node.exec(
+            "curl",
+            "-s",
+            "--max-time",
+            "20",
+            "--cacert",
+            certificate.toString(),
+            "-H",
+            "@" + tokenHeader,
+            "-w",
+            "\n%{http_code}",
+            "https://127.0.0.1:" + ApiConfig.DEFAULT_PORT + "/api/v1/status");
     String out = result.stdout();
     int codeAt = out.lastIndexOf('\n');
     if (!result.succeeded() || codeAt < 0 || !out.substring(codeAt + 1).strip().equals("200")) {
@@ -347,22 +369,24 @@ final class LabCluster implements AutoCloseable {
   }
 
   /**
-   * The status of {@code tank} that {@code node}'s daemon reports to the CLI run with {@code
-   * config}.
+   * A curl header file ({@code -H @FILE}, so the token is not on a command line) with the token
+   * labelled {@code label} of {@code tokensFile}, in {@code dir}. Written whole or not at all:
+   * polls from several threads share it.
    */
-  static Optional<ServiceStatus> statusOf(Lab lab, Path repo, String node, Path config) {
-    CommandResult result =
-        lab.node(node)
-            .exec(
-                repo.resolve("bin/zferry").toString(),
-                "status",
-                "--json",
-                "--config",
-                config.toString());
-    if (!result.succeeded()) {
-      return Optional.empty();
+  static Path tokenHeader(Path tokensFile, String label, Path dir) {
+    Path header = dir.resolve("api-header-" + label);
+    try {
+      String line =
+          "Authorization: Bearer " + TokenFile.read(tokensFile).forClient(label).secret() + "\n";
+      if (!Files.exists(header) || !Files.readString(header).equals(line)) {
+        Path next = Files.createTempFile(dir, "api-header-", ".tmp");
+        Files.writeString(next, line);
+        Files.move(next, header, REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return header;
+    } catch (IOException | TokenFileException e) {
+      throw new IllegalStateException("cannot hand the token to curl", e);
     }
-    return tankIn(result.stdout());
   }
 
   private static Optional<ServiceStatus> tankIn(String statusJson) {
@@ -420,22 +444,8 @@ final class LabCluster implements AutoCloseable {
             List.of("curl", "-s", "-S", "--max-time", "20", "-X", method, "-w", "\n%{http_code}"));
     // The node's own certificate is the one its API presents on 127.0.0.1.
     argv.addAll(List.of("--cacert", certificate(node).toString()));
-    if (tokenLabel.isPresent()) {
-      Path header = dir.resolve("api-header-" + tokenLabel.get());
-      try {
-        String secret = TokenFile.read(tokensFile()).forClient(tokenLabel.get()).secret();
-        String line = "Authorization: Bearer " + secret + "\n";
-        // Written whole or not at all: polls from several threads share the file.
-        if (!Files.exists(header) || !Files.readString(header).equals(line)) {
-          Path next = Files.createTempFile(dir, "api-header-", ".tmp");
-          Files.writeString(next, line);
-          Files.move(next, header, REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        }
-      } catch (IOException | TokenFileException e) {
-        throw new IllegalStateException("cannot hand the token to curl", e);
-      }
-      argv.addAll(List.of("-H", "@" + header));
-    }
+    tokenLabel.ifPresent(
+        label -> argv.addAll(List.of("-H", "@" + tokenHeader(tokensFile(), label, dir))));
     for (String body : jsonBody) {
       argv.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
     }
