@@ -27,18 +27,12 @@ public final class TlsKeyStore {
   private static final Pattern KEY =
       Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
-  private static final String MAKE_IT =
-      "; make it with `zferry setup-tls NODE` on this node (docs/install.md, \"TLS between the"
-          + " nodes\"), or set api.tls: off to speak plain HTTP";
-  private static final String COPY_IT =
-      "; copy the other node's certificate here (the one its zferry setup-tls made)";
-
   private TlsKeyStore() {}
 
   /** TLS is on by default: a node set up before it says what to do, not a stack trace. */
   private static void requireExists(String key, Path file, String fix) {
     if (!Files.exists(file)) {
-      throw new IllegalStateException(key + " " + file + " does not exist" + fix);
+      throw new IllegalStateException(key + " " + file + " does not exist; " + fix);
     }
   }
 
@@ -152,7 +146,7 @@ public final class TlsKeyStore {
     Path file =
         tls.peerCertificate()
             .orElseThrow(() -> new IllegalStateException("api.tls.peerCertificate is not set"));
-    requireExists("api.tls.peerCertificate", file, COPY_IT);
+    requireExists("api.tls.peerCertificate", file, TlsConfig.COPY_PEER_FILE);
     List<Certificate> certificates;
     try (var in = Files.newInputStream(file)) {
       certificates = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
@@ -185,7 +179,7 @@ public final class TlsKeyStore {
 
   /** The PEM chain of {@code api.tls.certificate}, leaf first. */
   private static List<Certificate> certificates(TlsConfig tls) {
-    requireExists("api.tls.certificate", tls.certificate(), MAKE_IT);
+    requireExists("api.tls.certificate", tls.certificate(), TlsConfig.MAKE_NODE_FILES);
     try (var in = Files.newInputStream(tls.certificate())) {
       return List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
     } catch (IOException | GeneralSecurityException e) {
@@ -200,7 +194,7 @@ public final class TlsKeyStore {
   }
 
   private static PrivateKey privateKey(TlsConfig tls) {
-    requireExists("api.tls.privateKey", tls.privateKey(), MAKE_IT);
+    requireExists("api.tls.privateKey", tls.privateKey(), TlsConfig.MAKE_NODE_FILES);
     String text;
     try {
       text = Files.readString(tls.privateKey(), StandardCharsets.US_ASCII);

@@ -5,6 +5,7 @@ import io.zferry.service.api.auth.TokenFileException;
 import io.zferry.service.config.ConfigProblem;
 import io.zferry.service.config.FencingPolicy;
 import io.zferry.service.config.ServiceConfig;
+import io.zferry.service.config.TlsConfig;
 import io.zferry.service.config.ZferryConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,9 +72,7 @@ final class ConfigFiles {
         .tls()
         .ifPresent(
             tls -> {
-              String makeIt =
-                  "make this node's certificate and key: zferry setup-tls NODE (docs/install.md,"
-                      + " \"TLS between the nodes\"), or turn TLS off with api.tls: off";
+              String makeIt = TlsConfig.MAKE_NODE_FILES;
               probe
                   .readable(tls.certificate())
                   .ifPresent(
@@ -87,11 +86,7 @@ final class ConfigFiles {
                       p ->
                           problems.add(
                               new ConfigProblem(
-                                  "api.tls.peerCertificate",
-                                  p,
-                                  "copy the other node's certificate here (the one its zferry"
-                                      + " setup-tls made) and compare the fingerprints it"
-                                      + " printed")));
+                                  "api.tls.peerCertificate", p, TlsConfig.COPY_PEER_FILE)));
             });
     Path stateDir = config.state().database().toAbsolutePath().getParent();
     if (stateDir != null) {

@@ -26,6 +26,16 @@ public record TlsConfig(Path certificate, Path privateKey, Optional<Path> peerCe
           Path.of("/etc/zferry/tls/node.key"),
           Optional.of(Path.of("/etc/zferry/tls/peer.pem")));
 
+  /** The fix for a missing certificate or key of this node, wherever it is found missing. */
+  public static final String MAKE_NODE_FILES =
+      "make this node's certificate and key with `zferry setup-tls NODE` (docs/install.md, \"TLS"
+          + " between the nodes\"), or set api.tls: off to speak plain HTTP";
+
+  /** The fix for a missing pinned peer certificate. */
+  public static final String COPY_PEER_FILE =
+      "copy the other node's certificate here (the one its zferry setup-tls made) and compare the"
+          + " fingerprint it printed";
+
   public TlsConfig {
     Checks.absolute("certificate", certificate);
     Checks.absolute("privateKey", privateKey);

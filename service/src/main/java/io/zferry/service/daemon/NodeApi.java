@@ -1,7 +1,6 @@
 package io.zferry.service.daemon;
 
 import io.javalin.http.Context;
-import io.zferry.gui.LoginThrottle;
 import io.zferry.gui.PasswordHashes;
 import io.zferry.gui.Sessions;
 import io.zferry.gui.WebGui;
@@ -18,7 +17,6 @@ import io.zferry.service.api.auth.FailureRateLimiter;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ZferryConfig;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -48,17 +46,7 @@ final class NodeApi {
         new WebGui(
             guiUsers,
             new Sessions(clock),
-            new LoginThrottle() {
-              @Override
-              public Optional<Duration> blockedFor(String remote) {
-                return limiter.blockedFor(remote);
-              }
-
-              @Override
-              public boolean recordFailure(String remote) {
-                return limiter.recordFailure(remote);
-              }
-            },
+            limiter,
             new PasswordHashes(),
             config.api().tls().isPresent());
     Authentication authentication =

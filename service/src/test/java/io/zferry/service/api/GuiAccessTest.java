@@ -3,7 +3,6 @@ package io.zferry.service.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.gui.GuiUsers;
-import io.zferry.gui.LoginThrottle;
 import io.zferry.gui.PasswordHashes;
 import io.zferry.gui.Sessions;
 import io.zferry.gui.WebGui;
@@ -19,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -94,17 +92,7 @@ class GuiAccessTest {
               }
             },
             new Sessions(clock),
-            new LoginThrottle() {
-              @Override
-              public Optional<Duration> blockedFor(String remote) {
-                return limiter.blockedFor(remote);
-              }
-
-              @Override
-              public boolean recordFailure(String remote) {
-                return limiter.recordFailure(remote);
-              }
-            },
+            limiter,
             new PasswordHashes(),
             false);
     ApiServer server =

@@ -1,5 +1,6 @@
 package io.zferry.service.api.auth;
 
+import io.zferry.gui.LoginThrottle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +19,11 @@ import java.util.Optional;
  *
  * <p>At most {@code maxKeys} keys are remembered, so that requests from many addresses cannot grow
  * it without bound; past that, the key whose last failure is oldest is forgotten first.
+ *
+ * <p>It is also the GUI's {@link LoginThrottle}: one limiter for tokens and passwords, so a guesser
+ * gains nothing by switching between them.
  */
-public final class FailureRateLimiter {
+public final class FailureRateLimiter implements LoginThrottle {
   public static final int DEFAULT_MAX_FAILURES = 10;
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
   public static final Duration DEFAULT_BLOCK = Duration.ofMinutes(5);
@@ -69,6 +73,7 @@ public final class FailureRateLimiter {
   }
 
   /** How much longer {@code key} stays blocked; empty if it is not blocked. */
+  @Override
   public synchronized Optional<Duration> blockedFor(String key) {
     Entry entry = entries.get(key);
     if (entry == null || entry.blockedUntil == null) {
@@ -87,6 +92,7 @@ public final class FailureRateLimiter {
    *
    * @return true if this failure blocked the key (once per block, so the caller can log it once)
    */
+  @Override
   public synchronized boolean recordFailure(String key) {
     Instant now = clock.instant();
     Entry entry = entries.remove(key);
