@@ -328,10 +328,6 @@ final class LabCluster implements AutoCloseable {
   }
 
   /**
-   * The status the node's daemon reports, through the real CLI inside the node: its API address and
-   * token come from the node's configuration, as root's on a node do from /etc/zferry.
-   */
-  /**
    * The status of {@code tank} as {@code node}'s daemon reports it: its {@code /api/v1/status} read
    * with curl inside the node and the cli token, the JSON {@code zferry status --json} prints
    * unchanged. Every wait polls it twice a second, so it must be cheap: a CLI JVM costs about 1.6 s
@@ -348,18 +344,7 @@ final class LabCluster implements AutoCloseable {
    */
   static Optional<ServiceStatus> statusOver(LabNode node, Path certificate, Path tokenHeader) {
     CommandResult result =
-        node.exec(
-            "curl",
-            "-s",
-            "--max-time",
-            "20",
-            "--cacert",
-            certificate.toString(),
-            "-H",
-            "@" + tokenHeader,
-            "-w",
-            "\n%{http_code}",
-            "https://127.0.0.1:" + ApiConfig.DEFAULT_PORT + "/api/v1/status");
+        curlApi(node, certificate, Optional.of(tokenHeader), "GET", "/api/v1/status");
     String out = result.stdout();
     int codeAt = out.lastIndexOf('\n');
     if (!result.succeeded() || codeAt < 0 || !out.substring(codeAt + 1).strip().equals("200")) {
@@ -439,18 +424,37 @@ final class LabCluster implements AutoCloseable {
    */
   CommandResult api(
       String node, Optional<String> tokenLabel, String method, String path, String... jsonBody) {
+    return curlApi(
+        lab.node(node),
+        certificate(node),
+        tokenLabel.map(label -> tokenHeader(tokensFile(), label, dir)),
+        method,
+        path,
+        jsonBody);
+  }
+
+  /**
+   * curl inside {@code node} against its own API on 127.0.0.1, over HTTPS trusting {@code
+   * certificate} (the node's own, which its API presents there): the body, then a line with the
+   * HTTP status.
+   */
+  private static CommandResult curlApi(
+      LabNode node,
+      Path certificate,
+      Optional<Path> tokenHeader,
+      String method,
+      String path,
+      String... jsonBody) {
     List<String> argv =
         new ArrayList<>(
             List.of("curl", "-s", "-S", "--max-time", "20", "-X", method, "-w", "\n%{http_code}"));
-    // The node's own certificate is the one its API presents on 127.0.0.1.
-    argv.addAll(List.of("--cacert", certificate(node).toString()));
-    tokenLabel.ifPresent(
-        label -> argv.addAll(List.of("-H", "@" + tokenHeader(tokensFile(), label, dir))));
+    argv.addAll(List.of("--cacert", certificate.toString()));
+    tokenHeader.ifPresent(header -> argv.addAll(List.of("-H", "@" + header)));
     for (String body : jsonBody) {
       argv.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
     }
     argv.add("https://127.0.0.1:" + ApiConfig.DEFAULT_PORT + path);
-    return lab.node(node).exec(argv.toArray(String[]::new));
+    return node.exec(argv.toArray(String[]::new));
   }
 
   /** Runs the real {@code zferry} CLI inside the node, with this cluster's configuration. */
