@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
  * {@link VipManager} for Linux with iproute2 ({@code ip}) and iputils-arping, all through an
  * injected {@link CommandRunner}.
  *
- * <p><b>IPv4</b>: {@code arping -D} first; if any host answers, the address is not added and a
- * {@link DuplicateAddressException} names the MAC that answered. Then {@code ip addr add}, a check
- * that {@code ip -j addr show dev IFACE} lists it, and gratuitous ARP ({@code arping -U}) so that
- * neighbours which cached the previous holder's MAC switch at once.
+ * <p><b>IPv4</b>: {@code arping -D} first ({@link AddressProbe}); if any host answers, the address
+ * is not added and a {@link DuplicateAddressException} names the MAC that answered. Then {@code ip
+ * addr add}, a check that {@code ip -j addr show dev IFACE} lists it, and gratuitous ARP ({@code
+ * arping -U}) so that neighbours which cached the previous holder's MAC switch at once. The
+ * announcement goes on in the background ({@link Announcer}) and is ended before the address is
+ * taken down.
  *
  * <p><b>IPv6</b> is kept simple on purpose: the kernel already runs duplicate address detection
  * (RFC 4862) on every address added without {@code nodad}, so the manager adds the address and then
@@ -45,6 +47,7 @@ public final class LinuxVipManager implements VipManager {
   private final NetCommands commands;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final Announcer announcer;
 
   /** With default settings, the system clock and real sleeps. */
   public LinuxVipManager(CommandRunner runner) {
@@ -52,6 +55,16 @@ public final class LinuxVipManager implements VipManager {
   }
 
   public LinuxVipManager(CommandRunner runner, VipSettings settings, Clock clock, Sleeper sleeper) {
+    this(runner, settings, clock, sleeper, new BackgroundAnnouncer(settings.commandTimeout()));
+  }
+
+  LinuxVipManager(
+      CommandRunner runner,
+      VipSettings settings,
+      Clock clock,
+      Sleeper sleeper,
+      Announcer announcer) {
+    this.announcer = Objects.requireNonNull(announcer, "announcer");
     this.runner = Objects.requireNonNull(runner, "runner");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -60,7 +73,7 @@ public final class LinuxVipManager implements VipManager {
   }
 
   @Override
-  public synchronized boolean bringUp(VirtualIp vip) {
+  public synchronized boolean bringUp(VirtualIp vip, AddressProbe probe) {
     Optional<InterfaceAddress> present = find(vip);
     if (present.isPresent() && present.get().usable()) {
       // It stays whatever happens here: it was serving before this call.
@@ -75,7 +88,7 @@ public final class LinuxVipManager implements VipManager {
         delete(vip);
       }
       if (!vip.isIpv6()) {
-        requireNoOtherHolder(vip);
+        requireNoOtherHolder(vip, probe);
       }
       add(vip);
       added = true;
@@ -97,8 +110,11 @@ public final class LinuxVipManager implements VipManager {
       LOG.info("{}: brought up (kernel duplicate address detection passed)", vip);
     } else {
       LOG.info(
-          "{}: brought up (no other host answered arping -D; {} gratuitous ARP sent)",
+          "{}: brought up (no other host answered arping -D{}; {} gratuitous ARP under way)",
           vip,
+          probe == AddressProbe.SHORT
+              ? " within " + settings.shortProbeWindow().toMillis() + " ms"
+              : "",
           settings.announcements());
     }
     return added;
@@ -110,6 +126,7 @@ public final class LinuxVipManager implements VipManager {
       LOG.debug("{}: not held; nothing to take down", vip);
       return false;
     }
+    announcer.stop(vip);
     delete(vip);
     if (find(vip).isPresent()) {
       throw new VipStateException(
@@ -125,7 +142,8 @@ public final class LinuxVipManager implements VipManager {
   }
 
   @Override
-  public synchronized ReconcileReport reconcile(Set<VirtualIp> desired, Set<VirtualIp> managed) {
+  public synchronized ReconcileReport reconcile(
+      Set<VirtualIp> desired, Set<VirtualIp> managed, AddressProbe probe) {
     List<String> argv = commands.showAll();
     List<InterfaceAddress> actual = parse(run("reading the addresses of all interfaces", argv));
     List<VipAction> plan = VipReconciler.plan(desired, managed, actual);
@@ -135,7 +153,7 @@ public final class LinuxVipManager implements VipManager {
       try {
         if (action instanceof VipAction.Add add) {
           LOG.info("{}: desired here but not usable; bringing it up", add.vip());
-          bringUp(add.vip());
+          bringUp(add.vip(), probe);
         } else if (action instanceof VipAction.Remove remove) {
           LOG.info("{}: managed but not desired here; taking it down", remove.vip());
           bringDown(remove.vip());
@@ -165,10 +183,14 @@ public final class LinuxVipManager implements VipManager {
     return parse(outcome).stream().filter(a -> a.is(vip)).findFirst();
   }
 
-  private void requireNoOtherHolder(VirtualIp vip) {
-    List<String> argv = commands.duplicateAddressCheck(vip);
+  private void requireNoOtherHolder(VirtualIp vip, AddressProbe probe) {
+    List<String> argv =
+        switch (probe) {
+          case FULL -> commands.duplicateAddressCheck(vip);
+          case SHORT -> commands.shortDuplicateAddressCheck(vip);
+        };
     CommandOutcome outcome = runner.run(argv, settings.commandTimeout());
-    if (outcome.exitCode() == 0) {
+    if (outcome.exitCode() == 0 || (probe == AddressProbe.SHORT && outcome.exitCode() == 124)) {
       return;
     }
     if (outcome.exitCode() == 1) {
@@ -198,7 +220,23 @@ public final class LinuxVipManager implements VipManager {
 
   private void announce(VirtualIp vip) {
     if (!vip.isIpv6()) {
-      run("announcing " + vip + " with gratuitous ARP", commands.announce(vip));
+      List<String> argv = commands.announce(vip);
+      announcer.start(vip, () -> announceNow(vip, argv));
+    }
+  }
+
+  /**
+   * A failed announcement is logged and nothing else: the address is on the interface and answers
+   * ARP requests, so neighbours reach it without the announcement too, once their entry for the old
+   * holder expires.
+   */
+  private void announceNow(VirtualIp vip, List<String> argv) {
+    try {
+      run("announcing " + vip + " with gratuitous ARP", argv);
+    } catch (VipException e) {
+      if (!Thread.currentThread().isInterrupted()) {
+        LOG.warn("{}: gratuitous ARP failed ({}); the address stays up", vip, e.getMessage());
+      }
     }
   }
 
@@ -249,6 +287,7 @@ public final class LinuxVipManager implements VipManager {
   /** Leaves nothing half-done: an address that is not usable and announced is taken off again. */
   private void removeAfterFailure(VirtualIp vip, VipException failure) {
     try {
+      announcer.stop(vip);
       delete(vip);
       LOG.info("{}: removed again after a failed bring-up", vip);
     } catch (VipException e) {

@@ -31,6 +31,27 @@ final class NetCommands {
   }
 
   /**
+   * The one probe of {@link AddressProbe#SHORT}: arping cannot listen for less than a second, so
+   * coreutils' {@code timeout} ends it after the window. Exit 124 means nobody answered within it;
+   * arping's own exit codes are those of {@link #duplicateAddressCheck}.
+   */
+  List<String> shortDuplicateAddressCheck(VirtualIp vip) {
+    long window = settings.shortProbeWindow().toMillis();
+    return List.of(
+        "timeout",
+        String.format(java.util.Locale.ROOT, "%d.%03d", window / 1000, window % 1000),
+        "arping",
+        "-D",
+        "-c",
+        "1",
+        "-w",
+        "1",
+        "-I",
+        vip.interfaceName(),
+        vip.addressText());
+  }
+
+  /**
    * Gratuitous ARP requests (RFC 5227 announcements) from the VIP for the VIP: neighbours that have
    * the address cached switch to this host's MAC at once instead of after their entry ages.
    */

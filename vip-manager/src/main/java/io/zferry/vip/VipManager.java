@@ -10,14 +10,19 @@ public interface VipManager {
   /**
    * Makes the VIP usable here. If it is already held it is only announced again. Otherwise it is
    * brought up only if no other host answers for the address (DESIGN.md §5 rule 2); afterwards it
-   * is either held and announced, or not on the interface at all.
+   * is either held, with its announcement under way, or not on the interface at all.
    *
    * @return true if this call added the address, false if it was already there
    * @throws DuplicateAddressException if another host answers for the address
    * @throws VipCommandException if a command failed; its stderr is in the exception
    * @throws VipStateException if the interface did not end up holding the address
    */
-  boolean bringUp(VirtualIp vip);
+  default boolean bringUp(VirtualIp vip) {
+    return bringUp(vip, AddressProbe.FULL);
+  }
+
+  /** {@link #bringUp(VirtualIp)}, checking for another holder of an IPv4 VIP with {@code probe}. */
+  boolean bringUp(VirtualIp vip, AddressProbe probe);
 
   /**
    * Removes the VIP from its interface if it is there.
@@ -41,5 +46,10 @@ public interface VipManager {
    * @return what was planned, done and failed; a failed action does not stop the others
    * @throws VipCommandException if the addresses could not be read, before anything was done
    */
-  ReconcileReport reconcile(Set<VirtualIp> desired, Set<VirtualIp> managed);
+  default ReconcileReport reconcile(Set<VirtualIp> desired, Set<VirtualIp> managed) {
+    return reconcile(desired, managed, AddressProbe.FULL);
+  }
+
+  /** {@link #reconcile(Set, Set)}, bringing VIPs up with {@code probe}. */
+  ReconcileReport reconcile(Set<VirtualIp> desired, Set<VirtualIp> managed, AddressProbe probe);
 }

@@ -7,8 +7,9 @@ import java.util.Objects;
  * Tunables of {@link LinuxVipManager}. The defaults fit a LAN: a duplicate-address check of two
  * probes (about 2 s when nobody answers, at once when someone does), two gratuitous ARPs a second
  * apart (a lost first one is covered; Linux ignores a second update within its 1 s {@code locktime}
- * anyway), and up to 5 s for the kernel's IPv6 duplicate address detection (one probe and a 1 s
- * retransmit timer by default).
+ * anyway), a single probe heard for 300 ms when the previous holder is known to have let it go, and
+ * up to 5 s for the kernel's IPv6 duplicate address detection (one probe and a 1 s retransmit timer
+ * by default).
  *
  * @param commandTimeout how long any single command may run before it is killed
  * @param dadProbes ARP probes of the IPv4 duplicate-address check ({@code arping -D -c})
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param announcements gratuitous ARPs sent after bringing an IPv4 VIP up ({@code arping -U -c})
  * @param ipv6DadTimeout how long an IPv6 VIP may stay tentative before bringing it up fails
  * @param ipv6DadPoll how often its state is read meanwhile
+ * @param shortProbeWindow how long the one probe of {@link AddressProbe#SHORT} listens for an
+ *     answer (300 ms by default: a host on the LAN answers within milliseconds)
  */
 public record VipSettings(
     Duration commandTimeout,
@@ -23,12 +26,18 @@ public record VipSettings(
     Duration dadDeadline,
     int announcements,
     Duration ipv6DadTimeout,
-    Duration ipv6DadPoll) {
+    Duration ipv6DadPoll,
+    Duration shortProbeWindow) {
   public VipSettings {
     Objects.requireNonNull(commandTimeout, "commandTimeout");
     Objects.requireNonNull(dadDeadline, "dadDeadline");
     Objects.requireNonNull(ipv6DadTimeout, "ipv6DadTimeout");
     Objects.requireNonNull(ipv6DadPoll, "ipv6DadPoll");
+    Objects.requireNonNull(shortProbeWindow, "shortProbeWindow");
+    if (shortProbeWindow.toMillis() < 10 || shortProbeWindow.compareTo(dadDeadline) > 0) {
+      throw new IllegalArgumentException(
+          "shortProbeWindow must be 10 ms to dadDeadline, not " + shortProbeWindow);
+    }
     if (dadProbes < 1 || dadProbes > 10) {
       throw new IllegalArgumentException("dadProbes must be 1 to 10, not " + dadProbes);
     }
@@ -59,6 +68,7 @@ public record VipSettings(
         Duration.ofSeconds(3),
         2,
         Duration.ofSeconds(5),
-        Duration.ofMillis(200));
+        Duration.ofMillis(200),
+        Duration.ofMillis(300));
   }
 }

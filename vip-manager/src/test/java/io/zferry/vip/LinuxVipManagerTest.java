@@ -40,7 +40,7 @@ class LinuxVipManagerTest {
   private final ScriptedRunner runner = new ScriptedRunner();
   private final FakeTime time = new FakeTime();
   private final LinuxVipManager manager =
-      new LinuxVipManager(runner, VipSettings.defaults(), time, time);
+      new LinuxVipManager(runner, VipSettings.defaults(), time, time, Announcer.INLINE);
 
   @AfterEach
   void everyScriptedCommandRan() {
@@ -130,18 +130,16 @@ class LinuxVipManagerTest {
   }
 
   @Test
-  void aFailedAnnouncementTakesTheNewAddressOffAgain() {
+  void aFailedAnnouncementLeavesTheAddressUp() {
     runner
         .expect(SHOW, WITHOUT)
         .expect(DAD, "")
         .expect(ADD, "")
         .expect(SHOW, WITH)
         .expect(ANNOUNCE, 2, "", "Interface \"eth0\" is down\n")
-        .expect(DEL, "");
-    assertThatThrownBy(() -> manager.bringUp(VIP))
-        .isInstanceOf(VipCommandException.class)
-        .hasMessageContaining("announcing 10.99.0.100/24 on eth0 with gratuitous ARP")
-        .hasMessageContaining("Interface \"eth0\" is down");
+        .expect(SHOW, WITH);
+    assertThat(manager.bringUp(VIP)).isTrue();
+    assertThat(manager.held(VIP)).isTrue();
   }
 
   @Test
@@ -150,11 +148,10 @@ class LinuxVipManagerTest {
         .expect(SHOW, WITHOUT)
         .expect(DAD, "")
         .expect(ADD, "")
-        .expect(SHOW, WITH)
-        .expect(ANNOUNCE, 2, "", "down\n")
+        .expect(SHOW, WITHOUT)
         .expect(DEL, 2, "", "RTNETLINK answers: Operation not permitted\n");
     assertThatThrownBy(() -> manager.bringUp(VIP))
-        .isInstanceOf(VipCommandException.class)
+        .isInstanceOf(VipStateException.class)
         .satisfies(
             e ->
                 assertThat(e.getSuppressed())
@@ -167,7 +164,70 @@ class LinuxVipManagerTest {
   @Test
   void aFailedReannouncementLeavesAHeldVipAlone() {
     runner.expect(SHOW, WITH).expect(ANNOUNCE, 2, "", "down\n");
-    assertThatThrownBy(() -> manager.bringUp(VIP)).isInstanceOf(VipCommandException.class);
+    assertThat(manager.bringUp(VIP)).isFalse();
+  }
+
+  @Test
+  void afterAFenceOneProbeIsHeardForItsWindowOnly() {
+    List<String> quick =
+        List.of(
+            "timeout", "0.300", "arping", "-D", "-c", "1", "-w", "1", "-I", "eth0", "10.99.0.100");
+    runner
+        .expect(SHOW, WITHOUT)
+        .expect(quick, 124, "", "")
+        .expect(ADD, "")
+        .expect(SHOW, WITH)
+        .expect(ANNOUNCE, "");
+    assertThat(manager.bringUp(VIP, AddressProbe.SHORT)).isTrue();
+  }
+
+  @Test
+  void afterAFenceAHostThatAnswersStillStopsTheBringUp() {
+    List<String> quick =
+        List.of(
+            "timeout", "0.300", "arping", "-D", "-c", "1", "-w", "1", "-I", "eth0", "10.99.0.100");
+    runner.expect(SHOW, WITHOUT).expect(quick, 1, Captured.arping("dad-answered"), "");
+    assertThatThrownBy(() -> manager.bringUp(VIP, AddressProbe.SHORT))
+        .isInstanceOfSatisfying(
+            DuplicateAddressException.class,
+            e -> assertThat(e.answeringMac()).contains("fa:1b:24:70:fd:55"));
+  }
+
+  @Test
+  void theAnnouncementIsEndedBeforeTheAddressGoes() {
+    List<String> order = new ArrayList<>();
+    Announcer recording =
+        new Announcer() {
+          @Override
+          public void start(VirtualIp vip, Runnable send) {
+            order.add("announce " + vip.cidr());
+          }
+
+          @Override
+          public void stop(VirtualIp vip) {
+            order.add("stop " + vip.cidr());
+          }
+        };
+    CommandRunner noting =
+        (argv, timeout) -> {
+          if (argv.equals(DEL)) {
+            order.add("del");
+          }
+          return runner.run(argv, timeout);
+        };
+    LinuxVipManager announcing =
+        new LinuxVipManager(noting, VipSettings.defaults(), time, time, recording);
+    runner
+        .expect(SHOW, WITHOUT)
+        .expect(DAD, "")
+        .expect(ADD, "")
+        .expect(SHOW, WITH)
+        .expect(SHOW, WITH)
+        .expect(DEL, "")
+        .expect(SHOW, WITHOUT);
+    announcing.bringUp(VIP);
+    announcing.bringDown(VIP);
+    assertThat(order).containsExactly("announce 10.99.0.100/24", "stop 10.99.0.100/24", "del");
   }
 
   @Test
@@ -274,8 +334,9 @@ class LinuxVipManagerTest {
             Duration.ofSeconds(3),
             2,
             Duration.ofSeconds(1),
-            Duration.ofMillis(200));
-    LinuxVipManager patient = new LinuxVipManager(runner, settings, time, time);
+            Duration.ofMillis(200),
+            Duration.ofMillis(300));
+    LinuxVipManager patient = new LinuxVipManager(runner, settings, time, time, Announcer.INLINE);
     runner.expect(SHOW, WITHOUT6).expect(ADD6, "");
     for (int i = 0; i < 6; i++) {
       runner.expect(SHOW, TENTATIVE6);

@@ -45,10 +45,14 @@ class NetCommandsTest {
                 Duration.ofSeconds(5),
                 4,
                 Duration.ofSeconds(5),
-                Duration.ofMillis(100)));
+                Duration.ofMillis(100),
+                Duration.ofMillis(250)));
     VirtualIp vip = VirtualIp.parse("10.99.0.100/24", "eth0");
     assertThat(tuned.duplicateAddressCheck(vip)).containsSequence("-c", "3", "-w", "5");
     assertThat(tuned.announce(vip)).containsSequence("-U", "-c", "4");
+    assertThat(tuned.shortDuplicateAddressCheck(vip))
+        .containsExactly(
+            "timeout", "0.250", "arping", "-D", "-c", "1", "-w", "1", "-I", "eth0", "10.99.0.100");
   }
 
   @Test
@@ -61,7 +65,8 @@ class NetCommandsTest {
                     Duration.ofSeconds(3),
                     2,
                     Duration.ofSeconds(5),
-                    Duration.ofMillis(200)))
+                    Duration.ofMillis(200),
+                    Duration.ofMillis(300)))
         .hasMessageContaining("leaves arping no time");
     assertThatThrownBy(
             () ->
@@ -71,7 +76,8 @@ class NetCommandsTest {
                     Duration.ofSeconds(3),
                     2,
                     Duration.ofSeconds(5),
-                    Duration.ofMillis(200)))
+                    Duration.ofMillis(200),
+                    Duration.ofMillis(300)))
         .hasMessageContaining("dadProbes");
     assertThatThrownBy(
             () ->
@@ -81,7 +87,19 @@ class NetCommandsTest {
                     Duration.ofMillis(500),
                     2,
                     Duration.ofSeconds(5),
-                    Duration.ofMillis(200)))
+                    Duration.ofMillis(200),
+                    Duration.ofMillis(300)))
         .hasMessageContaining("dadDeadline");
+    assertThatThrownBy(
+            () ->
+                new VipSettings(
+                    Duration.ofSeconds(15),
+                    2,
+                    Duration.ofSeconds(3),
+                    2,
+                    Duration.ofSeconds(5),
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(4)))
+        .hasMessageContaining("shortProbeWindow");
   }
 }

@@ -103,11 +103,49 @@ class VipManagerIT {
     assertThat(onA.bringDown(vip)).isTrue();
     assertThat(onB.bringUp(vip)).isTrue();
 
-    // No flush, no ping: only the gratuitous ARP can have changed the client's entry.
-    assertThat(probe.cachedMac("10.99.0.103")).contains(probe.mac("node-b"));
+    // No flush, no ping: only the gratuitous ARP, sent beside the bring-up, can change the
+    // client's entry.
+    assertThat(awaitCachedMac("10.99.0.103", probe.mac("node-b"))).contains(probe.mac("node-b"));
     assertThat(probe.answersPing("10.99.0.103")).isTrue();
     assertThat(probe.holders("10.99.0.103")).containsExactly("node-b");
     assertThat(onA.bringDown(vip)).as("already down on node-a").isFalse();
+  }
+
+  @Test
+  void afterAFenceOneShortProbeStillFindsAHolderAndOtherwiseTheVipMoves() {
+    VirtualIp vip = VirtualIp.parse("10.99.0.106/24", "eth0");
+    onA.bringUp(vip);
+    assertThat(probe.answersPing("10.99.0.106")).isTrue();
+
+    assertThatThrownBy(() -> onB.bringUp(vip, AddressProbe.SHORT))
+        .isInstanceOfSatisfying(
+            DuplicateAddressException.class,
+            e -> assertThat(e.answeringMac()).contains(probe.mac("node-a")));
+    assertThat(addresses(lab.nodeB())).noneMatch(a -> a.is(vip));
+
+    onA.bringDown(vip);
+    assertThat(onB.bringUp(vip, AddressProbe.SHORT)).isTrue();
+    assertThat(awaitCachedMac("10.99.0.106", probe.mac("node-b"))).contains(probe.mac("node-b"));
+    assertThat(probe.holders("10.99.0.106")).containsExactly("node-b");
+  }
+
+  @Test
+  void takingAVipDownEndsItsAnnouncementSoNoLatePacketClaimsIt() throws Exception {
+    VirtualIp vip = VirtualIp.parse("10.99.0.107/24", "eth0");
+    onA.bringUp(vip);
+    assertThat(probe.answersPing("10.99.0.107")).isTrue();
+    // At once, while node-a's second announcement, a second after its first, is still to come.
+    onA.bringDown(vip);
+    assertThat(lab.client().exec("pgrep", "-f", "arping -U .*10[.]99[.]0[.]107").exitCode())
+        .as("no arping announcing the address is left once bringDown returned")
+        .isEqualTo(1);
+
+    onB.bringUp(vip);
+    String macB = probe.mac("node-b");
+    assertThat(awaitCachedMac("10.99.0.107", macB)).contains(macB);
+    Thread.sleep(2_500); // past the time node-a's announcements would have ended
+    assertThat(probe.cachedMac("10.99.0.107")).contains(macB);
+    assertThat(probe.holders("10.99.0.107")).containsExactly("node-b");
   }
 
   @Test
@@ -214,5 +252,21 @@ class VipManagerIT {
   private static List<InterfaceAddress> addresses(LabNode node) {
     return IpAddrJson.parse(
         node.exec("ip", "-j", "addr", "show", "dev", "eth0").requireSuccess().stdout());
+  }
+
+  /** The client's cached MAC for {@code vip} once it is {@code mac}, or as it is after 3 s. */
+  private java.util.Optional<String> awaitCachedMac(String vip, String mac) {
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    java.util.Optional<String> cached = probe.cachedMac(vip);
+    while (!cached.equals(java.util.Optional.of(mac)) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      cached = probe.cachedMac(vip);
+    }
+    return cached;
   }
 }

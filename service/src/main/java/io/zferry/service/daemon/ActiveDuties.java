@@ -20,6 +20,7 @@ import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.snapshot.zfs.ZfsCommandException;
 import io.zferry.sync.pull.Puller;
+import io.zferry.vip.AddressProbe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,8 @@ final class ActiveDuties {
   private boolean startHooksDone;
   private boolean snapshotRoundsStarted;
   private Instant nextStartHookAttempt = Instant.EPOCH;
+  // How the VIPs are probed when they first come up after becoming active (see begin).
+  private AddressProbe firstProbe = AddressProbe.FULL;
   private volatile List<String> vipProblems = List.of();
   private volatile List<String> mountProblems = List.of();
   private volatile List<SnapshotName> keptForTransfer = List.of();
@@ -81,8 +84,13 @@ final class ActiveDuties {
     this.clock = clock;
   }
 
-  /** Becoming active: snapshot rounds, start hooks and VIPs follow in {@link #keepServing}. */
-  void begin() {
+  /**
+   * Becoming active: snapshot rounds, start hooks and VIPs follow in {@link #keepServing}. {@code
+   * firstProbe} is {@link AddressProbe#SHORT} when the peer cannot hold the VIPs (fenced for a
+   * takeover, or it took them down in a switchover), so they come up after a short probe.
+   */
+  void begin(AddressProbe firstProbe) {
+    this.firstProbe = firstProbe;
     startHooksDone = false;
     snapshotRoundsStarted = false;
     mountProblems = List.of();
@@ -170,6 +178,7 @@ final class ActiveDuties {
       event(EventKind.OPERATOR_ACTION, stop.summary());
     }
     startHooksDone = false;
+    firstProbe = AddressProbe.FULL;
     stopSnapshotRounds();
     event(EventKind.ROLE_CHANGE, "no longer the active node");
   }
@@ -190,7 +199,11 @@ final class ActiveDuties {
 
   /** VIPs up ({@code hold}) or down here, as they should be; reports what changed. */
   void convergeVips(boolean hold) {
-    VipControl.Result result = vips.converge(hold);
+    VipControl.Result result = vips.converge(hold, hold ? firstProbe : AddressProbe.FULL);
+    if (hold && result.problems().isEmpty()) {
+      // Up now: a VIP that goes missing later is someone else's doing and gets the full probe.
+      firstProbe = AddressProbe.FULL;
+    }
     result.added().forEach(vip -> event(EventKind.VIP_UP, vip + " up on " + self.value()));
     result.removed().forEach(vip -> event(EventKind.VIP_DOWN, vip + " down on " + self.value()));
     List<String> problems = result.problems();

@@ -2,6 +2,7 @@ package io.zferry.service.daemon;
 
 import io.zferry.service.config.Vip;
 import io.zferry.service.failover.VipControl;
+import io.zferry.vip.AddressProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,11 +57,11 @@ final class HeldVipsFile {
   VipControl recording(String service, List<Vip> vips, VipControl control) {
     return new VipControl() {
       @Override
-      public Result converge(boolean hold) {
+      public Result converge(boolean hold, AddressProbe probe) {
         if (hold) {
           record(service, vips);
         }
-        Result result = control.converge(hold);
+        Result result = control.converge(hold, probe);
         if (!hold) {
           List<String> still = control.held();
           record(service, vips.stream().filter(v -> still.contains(v.cidr())).toList());

@@ -20,6 +20,7 @@ import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.Puller;
+import io.zferry.vip.AddressProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -60,6 +61,9 @@ final class ServiceExecutor implements ControlPorts {
   // Changed by the control thread only (tick and operator actions are synchronized).
   private Mode mode = Mode.STARTING;
   private boolean standingAside;
+  // The peer cannot hold the VIPs (fenced for a takeover, or it took them down in a switchover),
+  // and the serve() that follows has not begun yet: the VIPs come up after a short probe.
+  private boolean peerLetVipsGo;
 
   ServiceExecutor(
       String self,
@@ -138,6 +142,7 @@ final class ServiceExecutor implements ControlPorts {
     LocalProgram.Outcome outcome = Fencer.fence(policy, peerNode, name());
     if (outcome.succeeded()) {
       event(EventKind.FENCE, "fenced " + peer + ": " + outcome.summary());
+      peerLetVipsGo = true;
       return Optional.empty();
     }
     log.error(
@@ -147,6 +152,11 @@ final class ServiceExecutor implements ControlPorts {
         outcome.summary());
     event(EventKind.FENCE, "fencing " + peer + " failed: " + outcome.summary() + "; no takeover");
     return Optional.of(outcome.summary());
+  }
+
+  /** The old active took the VIPs down and said so: a switchover's promotion is about to serve. */
+  void peerTookVipsDown() {
+    peerLetVipsGo = true;
   }
 
   @Override
@@ -186,7 +196,8 @@ final class ServiceExecutor implements ControlPorts {
       }
       setReadOnly(false);
       mode = Mode.ACTIVE;
-      active.begin();
+      active.begin(peerLetVipsGo ? AddressProbe.SHORT : AddressProbe.FULL);
+      peerLetVipsGo = false;
       event(EventKind.ROLE_CHANGE, "serving " + config.pool() + " as the active node");
     }
     active.keepServing();
@@ -198,6 +209,7 @@ final class ServiceExecutor implements ControlPorts {
    */
   @Override
   public void standAside(String reason) {
+    peerLetVipsGo = false;
     boolean wasActive = mode == Mode.ACTIVE;
     if (wasActive) {
       active.relinquish();
@@ -216,6 +228,7 @@ final class ServiceExecutor implements ControlPorts {
   @Override
   public void follow(boolean pull, boolean holding) {
     standingAside = false;
+    peerLetVipsGo = false;
     if (mode == Mode.ACTIVE) {
       active.relinquish();
     }

@@ -160,6 +160,8 @@ final class ServiceSide
   public void serve() {
     control.confirmedByOperator();
     control.decided(new Decision.Serve());
+    // The switchover's first step took the VIPs down on the old active.
+    executor.peerTookVipsDown();
     executor.serve();
   }
 

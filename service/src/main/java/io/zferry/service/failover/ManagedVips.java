@@ -1,6 +1,7 @@
 package io.zferry.service.failover;
 
 import io.zferry.service.config.Vip;
+import io.zferry.vip.AddressProbe;
 import io.zferry.vip.ReconcileReport;
 import io.zferry.vip.VipAction;
 import io.zferry.vip.VipManager;
@@ -24,8 +25,8 @@ public final class ManagedVips implements VipControl {
   }
 
   @Override
-  public Result converge(boolean hold) {
-    ReconcileReport report = manager.reconcile(hold ? all : Set.of(), all);
+  public Result converge(boolean hold, AddressProbe probe) {
+    ReconcileReport report = manager.reconcile(hold ? all : Set.of(), all, probe);
     return new Result(
         report.done().stream()
             .filter(a -> a instanceof VipAction.Add)

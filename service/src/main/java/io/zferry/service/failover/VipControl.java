@@ -1,11 +1,17 @@
 package io.zferry.service.failover;
 
+import io.zferry.vip.AddressProbe;
 import java.util.List;
 
 /** The VIPs of one service on this node: brought to the wanted state on every tick. */
 public interface VipControl {
   /** Brings every VIP of the service up ({@code hold}) or down, repairing what changed by hand. */
-  Result converge(boolean hold);
+  default Result converge(boolean hold) {
+    return converge(hold, AddressProbe.FULL);
+  }
+
+  /** {@link #converge(boolean)}, probing for another holder of a VIP it adds with {@code probe}. */
+  Result converge(boolean hold, AddressProbe probe);
 
   /**
    * What a convergence did.
@@ -25,7 +31,7 @@ public interface VipControl {
   VipControl NONE =
       new VipControl() {
         @Override
-        public Result converge(boolean hold) {
+        public Result converge(boolean hold, AddressProbe probe) {
           return Result.NOTHING;
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.service.config.Vip;
 import io.zferry.service.failover.VipControl;
+import io.zferry.vip.AddressProbe;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ class HeldVipsFileTest {
   private final VipControl ip =
       new VipControl() {
         @Override
-        public Result converge(boolean hold) {
+        public Result converge(boolean hold, AddressProbe probe) {
           events.add(hold ? "up" : "down");
           if (hold) {
             up.clear();

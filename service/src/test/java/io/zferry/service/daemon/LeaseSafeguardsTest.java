@@ -3,6 +3,7 @@ package io.zferry.service.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.service.failover.VipControl;
+import io.zferry.vip.AddressProbe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -40,7 +41,7 @@ class LeaseSafeguardsTest {
     VipControl vips =
         new VipControl() {
           @Override
-          public Result converge(boolean hold) {
+          public Result converge(boolean hold, AddressProbe probe) {
             asked.add(hold);
             return new Result(
                 List.of(), List.of("10.0.0.10/24"), List.of("10.0.0.11/24: ip failed: busy"));
