@@ -38,6 +38,13 @@ final class PullLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PullLoop.class);
   private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(2);
 
+  /**
+   * How long a cancelled cycle gets to end by itself before its commands on the peer are ended: a
+   * cancel ends transfers at once, but a command waiting on a peer that is gone (a takeover's case)
+   * or an SSH connect to it would hold the takeover up for its whole time-out.
+   */
+  private static final java.time.Duration ABORT_AFTER = java.time.Duration.ofMillis(200);
+
   private final String service;
   private final NodeName self;
   private final NodeName peer;
@@ -137,13 +144,14 @@ final class PullLoop implements AutoCloseable {
     enable(false);
     current.ifPresent(Puller::cancel);
     try {
-      if (cycleLock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (cycleLock.tryLock(
+          Math.min(wait.toMillis(), ABORT_AFTER.toMillis()), TimeUnit.MILLISECONDS)) {
         cycleLock.unlock();
         return true;
       }
-      // Stuck in a command on the peer that does not answer (its ZFS hangs): a cancel ends only
-      // transfers, so the commands still waiting there are ended too, or the takeover would wait
-      // for their time-out.
+      // Stuck in a command on the peer, or in connecting to it, that does not answer (it is gone,
+      // or its ZFS hangs): a cancel ends only transfers, so the commands still waiting there are
+      // ended too, or the takeover would wait for their time-out.
       int ended = peerZfs.abortRunning();
       if (ended > 0 && cycleLock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
         cycleLock.unlock();

@@ -57,6 +57,9 @@ public final class SshHost implements Host {
 
   private volatile NegotiatedAlgorithms negotiated;
 
+  /** The connection being opened, if one is: {@link #abortRunning()} drops it. */
+  private volatile SSHClient connecting;
+
   public SshHost(SshEndpoint endpoint) {
     this(endpoint, SshSettings.defaults());
   }
@@ -137,6 +140,18 @@ public final class SshHost implements Host {
   @Override
   public int abortRunning() {
     int ended = 0;
+    SSHClient opening = connecting;
+    if (opening != null && opening.getSocket() != null) {
+      // Closing its socket ends connect() or the handshake at once with an IOException; the
+      // connecting thread then disconnects the rest. SSHClient.disconnect() here could wait on the
+      // transport's lock that the handshake holds.
+      try {
+        opening.getSocket().close();
+        ended++;
+      } catch (IOException e) {
+        log.debug("{}: closing the socket of a connect in progress: {}", name(), e.getMessage());
+      }
+    }
     for (SshRunningCommand command : List.copyOf(started)) {
       if (command.isRunning()) {
         command.kill();
@@ -202,7 +217,11 @@ public final class SshHost implements Host {
         disconnectQuietly(client);
         client = null;
       }
-      client = connect();
+      try {
+        client = connect();
+      } finally {
+        connecting = null;
+      }
       return client;
     }
   }
@@ -247,6 +266,7 @@ public final class SshHost implements Host {
               negotiated = algorithms;
               return true;
             });
+    connecting = ssh;
     try {
       ssh.connect(endpoint.address(), endpoint.port());
     } catch (IOException | SSHRuntimeException e) {

@@ -498,6 +498,39 @@ class SshHostIT {
     assertThat(Files.exists(marker)).isFalse();
   }
 
+  /**
+   * A connect to a peer that accepts TCP but never speaks SSH (a host going down, a hung sshd)
+   * would hold its caller for the whole connect time-out; abortRunning ends it at once, as a
+   * takeover's stop of the pull loop needs.
+   */
+  @Test
+  void abortRunningEndsAConnectToAPeerThatNeverAnswers() throws Exception {
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try (var silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      SshEndpoint mute =
+          new SshEndpoint(
+              "node-m", "127.0.0.1", silent.getLocalPort(), "root", sshd.clientKey(), knownHosts);
+      SshHost host = closeLater(new SshHost(mute));
+      Future<CommandResult> connecting =
+          caller.submit(() -> host.run(Command.of("true"), Duration.ofSeconds(60)));
+      Thread.sleep(1_000);
+      assertThat(connecting).as("still waiting for the server's SSH banner").isNotDone();
+
+      assertThat(host.abortRunning()).isEqualTo(1);
+
+      Throwable failure =
+          catchThrowableOfType(
+              () -> connecting.get(5, java.util.concurrent.TimeUnit.SECONDS),
+              java.util.concurrent.ExecutionException.class);
+      assertThat(failure.getCause())
+          .isInstanceOf(RemoteHostException.class)
+          .hasMessageStartingWith("node-m: SSH 127.0.0.1:" + silent.getLocalPort());
+      assertThat(host.abortRunning()).as("nothing left to end").isZero();
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
   @Test
   void namesTheNodeAndAddressWhenItCannotConnect() throws Exception {
     int closedPort;
