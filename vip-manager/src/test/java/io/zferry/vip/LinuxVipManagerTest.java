@@ -168,7 +168,7 @@ class LinuxVipManagerTest {
   }
 
   @Test
-  void afterAFenceOneProbeIsHeardForItsWindowOnly() {
+  void aShortProbeIsOneProbeHeardForItsWindowOnly() {
     List<String> quick =
         List.of(
             "timeout", "0.300", "arping", "-D", "-c", "1", "-w", "1", "-I", "eth0", "10.99.0.100");
@@ -182,7 +182,7 @@ class LinuxVipManagerTest {
   }
 
   @Test
-  void afterAFenceAHostThatAnswersStillStopsTheBringUp() {
+  void aHostThatAnswersAShortProbeStillStopsTheBringUp() {
     List<String> quick =
         List.of(
             "timeout", "0.300", "arping", "-D", "-c", "1", "-w", "1", "-I", "eth0", "10.99.0.100");

@@ -112,7 +112,7 @@ class VipManagerIT {
   }
 
   @Test
-  void afterAFenceOneShortProbeStillFindsAHolderAndOtherwiseTheVipMoves() {
+  void aShortProbeStillFindsAHolderAndOtherwiseTheVipMoves() {
     VirtualIp vip = VirtualIp.parse("10.99.0.106/24", "eth0");
     onA.bringUp(vip);
     assertThat(probe.answersPing("10.99.0.106")).isTrue();
