@@ -230,6 +230,58 @@ public sealed interface Plan {
   }
 
   /**
+   * The target's only snapshots after the newest common one are the source's own, received from it
+   * in a transfer the source then cut short by destroying them ({@code -I} applies each snapshot of
+   * its stream as it arrives): not a divergence, but the active's expiry overtaking the passive.
+   * The target is rolled back to {@code common}, dropping them as the source did, and receives
+   * {@code missing} up to {@code latest} ({@code common} itself if the source has nothing newer).
+   */
+  record DroppedBySource(
+      Snapshot common,
+      Snapshot latest,
+      List<Snapshot> missing,
+      List<Snapshot> dropped,
+      List<Snapshot> expire)
+      implements Plan {
+    public DroppedBySource {
+      missing = List.copyOf(missing);
+      dropped = List.copyOf(dropped);
+      expire = List.copyOf(expire);
+    }
+
+    @Override
+    public Optional<Snapshot> newestCommon() {
+      return Optional.of(common);
+    }
+
+    @Override
+    public String describe() {
+      String rollback =
+          "roll back "
+              + dropped.stream().map(s -> s.name().shortName()).toList()
+              + " to "
+              + common.name().shortName()
+              + " (the source destroyed them while they were being received)";
+      if (missing.isEmpty()) {
+        return rollback;
+      }
+      return rollback
+          + ", then incremental to "
+          + latest.name().shortName()
+          + " ("
+          + missing.size()
+          + " snapshot"
+          + (missing.size() == 1 ? "" : "s")
+          + ")";
+    }
+
+    @Override
+    public List<Snapshot> transferNeeds() {
+      return missing.isEmpty() ? List.of() : Plan.baseAnd(common, missing);
+    }
+  }
+
+  /**
    * The target has snapshots after the newest common one that the source lacks: writes happened on
    * both sides. Nothing is sent; resolving it discards one side's writes and is an operator's call.
    */

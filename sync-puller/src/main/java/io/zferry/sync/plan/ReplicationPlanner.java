@@ -47,6 +47,21 @@ public final class ReplicationPlanner {
       List<Snapshot> target,
       Predicate<SnapshotName> own,
       List<Bookmark> sourceBookmarks) {
+    return plan(source, target, own, sourceBookmarks, Set.of());
+  }
+
+  /**
+   * @param receivedFromSource GUIDs of the source's snapshots that an interrupted transfer from it
+   *     carried to the target: when the target's only snapshots after the common one are among
+   *     them, the source destroyed them after sending them ({@link Plan.DroppedBySource}), which is
+   *     no divergence
+   */
+  public static Plan plan(
+      List<Snapshot> source,
+      List<Snapshot> target,
+      Predicate<SnapshotName> own,
+      List<Bookmark> sourceBookmarks,
+      Set<Guid> receivedFromSource) {
     List<Snapshot> sourceOrdered = source.stream().sorted(Snapshot.BY_CREATION).toList();
     List<Snapshot> targetOrdered = target.stream().sorted(Snapshot.BY_CREATION).toList();
     Set<Guid> sourceGuids = guids(sourceOrdered);
@@ -104,6 +119,12 @@ public final class ReplicationPlanner {
       }
       return new Plan.ForeignAfterCommon(
           common, sourceNewer.get(sourceNewer.size() - 1), sourceNewer, targetOnly, expire);
+    }
+    boolean allSentByTheSource =
+        targetOnly.stream().allMatch(s -> receivedFromSource.contains(s.guid()));
+    if (!targetOnly.isEmpty() && allSentByTheSource) {
+      Snapshot latest = sourceNewer.isEmpty() ? common : sourceNewer.get(sourceNewer.size() - 1);
+      return new Plan.DroppedBySource(common, latest, sourceNewer, targetOnly, expire);
     }
     if (!targetOnly.isEmpty()) {
       return new Plan.Diverged(common, sourceNewer, targetOnly, expire);

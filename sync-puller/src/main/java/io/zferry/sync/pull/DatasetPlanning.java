@@ -2,6 +2,7 @@ package io.zferry.sync.pull;
 
 import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.plan.Plan;
@@ -28,8 +29,11 @@ final class DatasetPlanning {
       PullCycle cycle,
       DatasetName dataset,
       List<Snapshot> sourceSnapshots,
-      List<Snapshot> targetSnapshots) {
-    Plan plan = ReplicationPlanner.plan(sourceSnapshots, targetSnapshots);
+      List<Snapshot> targetSnapshots,
+      Set<Guid> receivedFromSource) {
+    Plan plan =
+        ReplicationPlanner.plan(
+            sourceSnapshots, targetSnapshots, SnapshotNaming::isOwn, List.of(), receivedFromSource);
     if (plan instanceof Plan.Bootstrap bootstrap
         && !bootstrap.targetSnapshots().isEmpty()
         && source.capabilities().bookmarks()) {

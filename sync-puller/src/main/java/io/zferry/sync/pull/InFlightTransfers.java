@@ -1,9 +1,11 @@
 package io.zferry.sync.pull;
 
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +44,16 @@ public final class InFlightTransfers {
   /** {@code dataset} holds no partial receive and no transfer runs into it. */
   synchronized void done(DatasetName dataset) {
     byDataset.remove(dataset);
+  }
+
+  /**
+   * The GUIDs of every snapshot a remembered transfer into {@code dataset} needed: its base and
+   * what its stream carried, some of which the target may hold already.
+   */
+  synchronized Set<Guid> carried(DatasetName dataset) {
+    Set<Guid> guids = new HashSet<>();
+    byDataset.getOrDefault(dataset, List.of()).forEach(s -> guids.add(s.guid()));
+    return Set.copyOf(guids);
   }
 
   synchronized boolean remembers(DatasetName dataset) {

@@ -112,6 +112,25 @@ final class PlanExecution {
                             streams.ofPair(dataset)),
                         streams.receiveInto(dataset).forced(),
                         last(diverged.sourceOnly())));
+      } else if (plan instanceof Plan.DroppedBySource dropped) {
+        rollBackWhatTheSourceDropped(cycle, dataset, dropped);
+        outcome =
+            dropped.missing().isEmpty()
+                ? new DatasetOutcome.Current(dataset, description)
+                : new DatasetOutcome.Received(
+                    dataset,
+                    description,
+                    transfer(
+                        cycle,
+                        dataset,
+                        description,
+                        new SendSpec.Incremental(
+                            dropped.common().name(),
+                            dropped.latest().name(),
+                            true,
+                            streams.ofPair(dataset)),
+                        streams.receiveInto(dataset).resumably(),
+                        dropped.latest()));
       } else if (resumeInterrupted(cycle, dataset, plan).isPresent()) {
         return new DatasetOutcome.Received(
             dataset, "resumed an interrupted receive", cycle.resumedBytes);
@@ -233,6 +252,35 @@ final class PlanExecution {
         diverged.targetOnly().size(),
         kept ? ", kept aside first" : ", discarded by the operator's choice");
     return Optional.empty();
+  }
+
+  /**
+   * The target drops the snapshots the source destroyed after sending them, as its expiry drops
+   * older ones: they hold nothing the active did not have and then chose to destroy. The rollback
+   * is said first, in the cycle's notes (an event, the status). A partial receive that continued
+   * them is dropped with them: its stream starts at a snapshot the source no longer has.
+   */
+  private void rollBackWhatTheSourceDropped(
+      PullCycle cycle, DatasetName dataset, Plan.DroppedBySource dropped) {
+    String why =
+        dataset
+            + ": rolled back to "
+            + dropped.common().name().shortName()
+            + " on "
+            + target.hostName()
+            + ", dropping "
+            + dropped.dropped().stream().map(s -> s.name().shortName()).toList()
+            + ": the source destroyed them while they were being received";
+    log.warn("{}", why);
+    cycle.notes.add(why);
+    if (target.resumeToken(dataset).isPresent()) {
+      target.abortResumableReceive(dataset);
+    }
+    if (!dataset.isPool() && !streams.receivesKeepReadOnly()) {
+      mounts.makeWritableForThisCycle(cycle);
+    }
+    target.rollback(dropped.common().name(), true);
+    cycle.remountAtEnd = true;
   }
 
   /**

@@ -245,7 +245,9 @@ public final class Puller {
       }
       List<Snapshot> sourceSnapshots = onSource.getOrDefault(dataset, List.of());
       List<Snapshot> targetSnapshots = onTarget.getOrDefault(dataset, List.of());
-      Plan plan = planning.plan(cycle, dataset, sourceSnapshots, targetSnapshots);
+      Plan plan =
+          planning.plan(
+              cycle, dataset, sourceSnapshots, targetSnapshots, inFlight.carried(dataset));
       inFlight.started(dataset, plan.transferNeeds());
       DatasetOutcome outcome = execution.carryOut(cycle, dataset, plan);
       cycle.outcomes.add(outcome);
@@ -295,29 +297,15 @@ public final class Puller {
   /**
    * A dataset that received its plan's stream, or is current, needs nothing more from the source.
    * One that only completed an interrupted receive still needs the rest of that stream, from the
-   * snapshot it completed: the next cycle sends it. One whose transfer failed needs it while it
-   * holds a partial receive, which the next cycle resumes; without one the next plan starts afresh
-   * and says what it needs then.
+   * snapshot it completed: the next cycle sends it. One whose transfer failed still needs it, with
+   * or without a partial receive: an {@code -I} stream applies each snapshot as it arrives, so the
+   * target may hold some of what it carried, and the next plan must know them as the source's
+   * ({@link io.zferry.sync.plan.Plan.DroppedBySource}) and start from them.
    */
   private void settleInFlight(PullCycle cycle, DatasetName dataset, DatasetOutcome outcome) {
     if (outcome instanceof DatasetOutcome.Current
         || (outcome instanceof DatasetOutcome.Received && !cycle.resumed.contains(dataset))) {
       inFlight.done(dataset);
-      return;
-    }
-    if (outcome instanceof DatasetOutcome.Received) {
-      return;
-    }
-    if (!inFlight.remembers(dataset)) {
-      return;
-    }
-    try {
-      if (target.resumeToken(dataset).isEmpty()) {
-        inFlight.done(dataset);
-      }
-    } catch (RuntimeException e) {
-      // Unknown: keep reporting what the transfer needed rather than let the source drop it.
-      log.warn("{}: could not read its resume token: {}", dataset, e.getMessage());
     }
   }
 

@@ -294,4 +294,43 @@ class ReplicationPlannerTest {
         .as("a bookmark base is no snapshot to keep")
         .isEqualTo("[d]");
   }
+
+  @Test
+  void snapshotsTheSourceSentAndThenDestroyedAreDroppedNotADivergence() {
+    // The target took a, b, c of an -I stream a..d before it was cut; the source then destroyed
+    // b, c and d and took e.
+    List<Snapshot> source = snaps("@a,1", "@e,5");
+    List<Snapshot> target = snaps("@a,1", "@b,2", "@c,3");
+    java.util.Set<Guid> carried =
+        java.util.Set.of(new Guid(1), new Guid(2), new Guid(3), new Guid(4));
+
+    Plan plan = ReplicationPlanner.plan(source, target, ALL_OWN, List.of(), carried);
+
+    assertThat(plan).isInstanceOf(Plan.DroppedBySource.class);
+    Plan.DroppedBySource dropped = (Plan.DroppedBySource) plan;
+    assertThat(dropped.common().name().shortName()).isEqualTo("a");
+    assertThat(shortNames(dropped.dropped())).isEqualTo("[b, c]");
+    assertThat(shortNames(dropped.missing())).isEqualTo("[e]");
+    assertThat(shortNames(plan.transferNeeds())).isEqualTo("[a, e]");
+    assertThat(plan.describe())
+        .isEqualTo(
+            "roll back [b, c] to a (the source destroyed them while they were being received),"
+                + " then incremental to e (1 snapshot)");
+  }
+
+  @Test
+  void aSnapshotAfterTheCommonOneThatNoTransferCarriedIsStillADivergence() {
+    List<Snapshot> source = snaps("@a,1", "@e,5");
+    // c was never sent by the source: written on the target (after a failover, say).
+    List<Snapshot> target = snaps("@a,1", "@b,2", "@c,33");
+    java.util.Set<Guid> carried = java.util.Set.of(new Guid(1), new Guid(2), new Guid(3));
+
+    assertThat(ReplicationPlanner.plan(source, target, ALL_OWN, List.of(), carried))
+        .isInstanceOf(Plan.Diverged.class);
+    assertThat(
+            ReplicationPlanner.plan(
+                source, target.subList(0, 2), ALL_OWN, List.of(), java.util.Set.of()))
+        .as("without the memory of the transfer, b is a divergence as before")
+        .isInstanceOf(Plan.Diverged.class);
+  }
 }

@@ -95,6 +95,47 @@ class ResumeTest {
         .anyMatch(s -> s.name().shortName().equals(next.shortName()));
   }
 
+  /**
+   * An {@code -I} stream applies each of its snapshots as it arrives, so a transfer cut midway
+   * leaves the first ones on the passive. When the active then destroys what it sent (an operator,
+   * or its retention), the passive holds snapshots after the common one that the active no longer
+   * has: the active's expiry overtaking the passive, not writes on both sides. Found by the OpenZFS
+   * suite, where the passive stopped as diverged.
+   */
+  @Test
+  void snapshotsTheActiveDestroyedAfterSendingThemAreRolledBackAndReplicationGoesOn() {
+    nodes.active.createFilesystem(DATA);
+    SnapshotName base = nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.active.writeFile(DATA, "small", "x");
+    SnapshotName carried = nodes.snapshotActive();
+    nodes.active.writeFile(DATA, "big", new byte[4 << 20]);
+    SnapshotName last = nodes.snapshotActive();
+    nodes.active.cutNextSendAfter(streamSize(base, last) / 2);
+    assertThat(nodes.pull().succeeded()).isFalse();
+    assertThat(nodes.passive.listSnapshots(DATA).snapshots())
+        .as("the stream's first snapshot was applied before the cut")
+        .anyMatch(s -> s.name().shortName().equals(carried.shortName()));
+    nodes.active.destroySnapshot(DATA.snapshot(carried.shortName()));
+    nodes.active.destroySnapshot(DATA.snapshot(last.shortName()));
+    nodes.active.writeFile(DATA, "after", "z");
+    nodes.snapshotActive();
+
+    PullReport report = nodes.pull();
+
+    assertThat(report.summary()).startsWith("tank: ok");
+    assertThat(report.notes())
+        .anyMatch(n -> n.contains("the source destroyed them while they were being received"));
+    assertThat(nodes.passive.listSnapshots(DATA).snapshots().stream().map(s -> s.guid()))
+        .containsExactlyElementsOf(
+            nodes.active.listSnapshots(DATA).snapshots().stream().map(s -> s.guid()).toList());
+    var onActive = nodes.active.files(DATA);
+    var onPassive = nodes.passive.files(DATA);
+    assertThat(onPassive.keySet()).isEqualTo(onActive.keySet());
+    onActive.forEach((name, bytes) -> assertThat(onPassive.get(name)).as(name).isEqualTo(bytes));
+    assertThat(nodes.passive.resumeToken(DATA)).isEmpty();
+  }
+
   @Test
   void anInterruptedBootstrapOfANewDatasetResumes() {
     nodes.snapshotActive();

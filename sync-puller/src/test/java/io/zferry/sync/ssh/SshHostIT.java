@@ -518,13 +518,13 @@ class SshHostIT {
 
       assertThat(host.abortRunning()).isEqualTo(1);
 
-      Throwable failure =
-          catchThrowableOfType(
-              () -> connecting.get(5, java.util.concurrent.TimeUnit.SECONDS),
-              java.util.concurrent.ExecutionException.class);
-      assertThat(failure.getCause())
-          .isInstanceOf(RemoteHostException.class)
-          .hasMessageStartingWith("node-m: SSH 127.0.0.1:" + silent.getLocalPort());
+      assertThatThrownBy(() -> connecting.get(5, java.util.concurrent.TimeUnit.SECONDS))
+          .isInstanceOf(java.util.concurrent.ExecutionException.class)
+          .satisfies(
+              e ->
+                  assertThat(e.getCause())
+                      .isInstanceOf(RemoteHostException.class)
+                      .hasMessageStartingWith("node-m: SSH 127.0.0.1:" + silent.getLocalPort()));
       assertThat(host.abortRunning()).as("nothing left to end").isZero();
     } finally {
       caller.shutdownNow();
