@@ -233,6 +233,32 @@ public final class NodeDaemon implements AutoCloseable {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
+  /**
+   * One control step of {@code service} after {@code delay}, then the next as the service says
+   * ({@link ServiceRuntime#nextStepIn}: sooner while its peer falls silent).
+   */
+  private void scheduleControlStep(
+      ScheduledExecutorService control, ServiceRuntime service, Duration delay) {
+    Duration interval = config.cluster().heartbeatInterval();
+    try {
+      control.schedule(
+          () -> {
+            guarded(service.name(), service::tick);
+            Duration next = interval;
+            try {
+              next = service.nextStepIn(interval);
+            } catch (RuntimeException e) {
+              log.warn("{}: when is the next control step due? {}", service.name(), e.toString());
+            }
+            scheduleControlStep(control, service, next);
+          },
+          delay.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Shutting down.
+    }
+  }
+
   private static ScheduledExecutorService singleThread(String name) {
     return Executors.newSingleThreadScheduledExecutor(
         r -> {
@@ -272,8 +298,7 @@ public final class NodeDaemon implements AutoCloseable {
       // delay the others' failover.
       ScheduledExecutorService control = singleThread("control-" + service.name());
       controls.add(control);
-      control.scheduleWithFixedDelay(
-          () -> guarded(service.name(), service::tick), every, every, TimeUnit.MILLISECONDS);
+      scheduleControlStep(control, service, Duration.ofMillis(every));
     }
     // Its own thread: status() may wait for the peer, which the heartbeat loop must never do.
     lagSampling.scheduleWithFixedDelay(

@@ -139,6 +139,7 @@ final class ServiceExecutor implements ControlPorts {
   public Optional<String> fencePeer() {
     String peer = peerNode.name().value();
     FencingPolicy.Command policy = (FencingPolicy.Command) config.fencing();
+    log.warn("{}: fencing {} to take over", name(), peer);
     LocalProgram.Outcome outcome = Fencer.fence(policy, peerNode, name());
     if (outcome.succeeded()) {
       event(EventKind.FENCE, "fenced " + peer + ": " + outcome.summary());

@@ -7,6 +7,7 @@ import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.Settings;
 import io.zferry.service.control.LeaderLease;
 import io.zferry.service.control.ServiceControl;
+import io.zferry.service.failover.ControlCadence;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.PeerView;
@@ -246,6 +247,11 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
         || (applied instanceof Decision.Follow f && !f.equals(before))) {
       log.info("{}: {}", name(), applied.describe());
     }
+  }
+
+  /** When the next control step is due, the steps being {@code interval} apart normally. */
+  public Duration nextStepIn(Duration interval) {
+    return ControlCadence.nextStepIn(peerView(), interval, heartbeatTimeout);
   }
 
   /** The monotonic time of this service's last completed control step. */
