@@ -96,41 +96,25 @@ final class PlanExecution {
           return unresolved.get();
         }
         outcome =
-            diverged.sourceOnly().isEmpty()
-                ? new DatasetOutcome.Current(dataset, description)
-                : new DatasetOutcome.Received(
-                    dataset,
-                    description,
-                    transfer(
-                        cycle,
-                        dataset,
-                        description,
-                        new SendSpec.Incremental(
-                            diverged.common().name(),
-                            last(diverged.sourceOnly()).name(),
-                            true,
-                            streams.ofPair(dataset)),
-                        streams.receiveInto(dataset).forced(),
-                        last(diverged.sourceOnly())));
+            receiveAfterRollback(
+                cycle,
+                dataset,
+                description,
+                diverged.common(),
+                diverged.sourceOnly().isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(last(diverged.sourceOnly())),
+                streams.receiveInto(dataset).forced());
       } else if (plan instanceof Plan.DroppedBySource dropped) {
         rollBackWhatTheSourceDropped(cycle, dataset, dropped);
         outcome =
-            dropped.missing().isEmpty()
-                ? new DatasetOutcome.Current(dataset, description)
-                : new DatasetOutcome.Received(
-                    dataset,
-                    description,
-                    transfer(
-                        cycle,
-                        dataset,
-                        description,
-                        new SendSpec.Incremental(
-                            dropped.common().name(),
-                            dropped.latest().name(),
-                            true,
-                            streams.ofPair(dataset)),
-                        streams.receiveInto(dataset).resumably(),
-                        dropped.latest()));
+            receiveAfterRollback(
+                cycle,
+                dataset,
+                description,
+                dropped.common(),
+                dropped.missing().isEmpty() ? Optional.empty() : Optional.of(dropped.latest()),
+                streams.receiveInto(dataset).resumably());
       } else if (resumeInterrupted(cycle, dataset, plan).isPresent()) {
         return new DatasetOutcome.Received(
             dataset, "resumed an interrupted receive", cycle.resumedBytes);
@@ -252,6 +236,23 @@ final class PlanExecution {
         diverged.targetOnly().size(),
         kept ? ", kept aside first" : ", discarded by the operator's choice");
     return Optional.empty();
+  }
+
+  /** After a rollback to {@code common}: current, or the incremental up to {@code latest}. */
+  private DatasetOutcome receiveAfterRollback(
+      PullCycle cycle,
+      DatasetName dataset,
+      String description,
+      Snapshot common,
+      Optional<Snapshot> latest,
+      ReceiveSpec receive) {
+    if (latest.isEmpty()) {
+      return new DatasetOutcome.Current(dataset, description);
+    }
+    SendSpec send =
+        new SendSpec.Incremental(common.name(), latest.get().name(), true, streams.ofPair(dataset));
+    return new DatasetOutcome.Received(
+        dataset, description, transfer(cycle, dataset, description, send, receive, latest.get()));
   }
 
   /**
