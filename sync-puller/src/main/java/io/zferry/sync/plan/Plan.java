@@ -31,6 +31,11 @@ public sealed interface Plan {
    */
   List<Snapshot> transferNeeds();
 
+  /** "1 snapshot", "3 snapshots". */
+  private static String counted(List<Snapshot> snapshots) {
+    return snapshots.size() + (snapshots.size() == 1 ? " snapshot" : " snapshots");
+  }
+
   private static List<Snapshot> baseAnd(Snapshot base, List<Snapshot> carried) {
     List<Snapshot> all = new ArrayList<>();
     all.add(base);
@@ -106,9 +111,7 @@ public sealed interface Plan {
           + " to "
           + latest.name().shortName()
           + " ("
-          + missing.size()
-          + " snapshot"
-          + (missing.size() == 1 ? "" : "s")
+          + Plan.counted(missing)
           + ")";
     }
 
@@ -216,9 +219,7 @@ public sealed interface Plan {
           + " to "
           + latest.name().shortName()
           + " ("
-          + missing.size()
-          + " snapshot"
-          + (missing.size() == 1 ? "" : "s")
+          + Plan.counted(missing)
           + ") over the target's own "
           + foreign.stream().map(s -> s.name().shortName()).toList();
     }
@@ -269,9 +270,7 @@ public sealed interface Plan {
           + ", then incremental to "
           + latest.name().shortName()
           + " ("
-          + missing.size()
-          + " snapshot"
-          + (missing.size() == 1 ? "" : "s")
+          + Plan.counted(missing)
           + ")";
     }
 

@@ -22,8 +22,9 @@ import java.util.Set;
  *
  * <p>What a transfer needs is its plan's {@link io.zferry.sync.plan.Plan#transferNeeds()}. One per
  * pool for the life of the pulling process, shared by its cycles: an interrupted transfer is
- * remembered until a later cycle completes that dataset or finds no partial receive left.
- * Thread-safe; read while a transfer runs, by whoever reports to the active.
+ * remembered until a later cycle completes that dataset, partial receive or not, so that the next
+ * plan knows what the target already holds of it ({@link #carried}). Thread-safe; read while a
+ * transfer runs, by whoever reports to the active.
  */
 public final class InFlightTransfers {
   private final Map<DatasetName, List<Snapshot>> byDataset = new LinkedHashMap<>();
@@ -54,10 +55,6 @@ public final class InFlightTransfers {
     Set<Guid> guids = new HashSet<>();
     byDataset.getOrDefault(dataset, List.of()).forEach(s -> guids.add(s.guid()));
     return Set.copyOf(guids);
-  }
-
-  synchronized boolean remembers(DatasetName dataset) {
-    return byDataset.containsKey(dataset);
   }
 
   /** Forgets the datasets the source no longer has: nothing can be resumed from them. */

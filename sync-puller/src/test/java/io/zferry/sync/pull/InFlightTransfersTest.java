@@ -37,7 +37,7 @@ class InFlightTransfersTest {
     assertThat(inFlight.oldestNeeded())
         .extracting(Snapshot::name)
         .containsExactly(SnapshotName.parse("tank/small@a"));
-    assertThat(inFlight.remembers(BIG)).isFalse();
+    assertThat(inFlight.carried(BIG)).isEmpty();
   }
 
   @Test
@@ -47,14 +47,14 @@ class InFlightTransfersTest {
 
     inFlight.keepOnly(Set.of(SMALL));
 
-    assertThat(inFlight.remembers(BIG)).isFalse();
+    assertThat(inFlight.carried(BIG)).isEmpty();
     assertThat(inFlight.oldestNeeded()).extracting(s -> s.guid().value()).containsExactly(11L);
   }
 
   @Test
   void aPlanThatSendsNothingAddsNothing() {
     inFlight.started(BIG, List.of());
-    assertThat(inFlight.remembers(BIG)).isFalse();
+    assertThat(inFlight.carried(BIG)).isEmpty();
     assertThat(inFlight.oldestNeeded()).isEmpty();
   }
 
