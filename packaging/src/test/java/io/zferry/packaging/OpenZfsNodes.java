@@ -182,9 +182,13 @@ final class OpenZfsNodes {
         .isTrue();
   }
 
-  /** GET /status of the node's API, rendered as {@code zferry status} prints it. */
+  /**
+   * GET /status of the node's API, rendered as {@code zferry status} prints it. The tokens file is
+   * the same on both nodes (docs/install.md); it is read from the node asked, which is the one
+   * known to be up.
+   */
   private static Supplier<CommandResult> apiStatus(OpenZfsLab lab, String node) {
-    String tokens = run(lab, A, "cat", "/etc/zferry/api-tokens").stdout();
+    String tokens = run(lab, node, "cat", "/etc/zferry/api-tokens").stdout();
     ApiToken token;
     try {
       Path file = Files.createTempFile("ozlab-api-tokens", "");
@@ -195,7 +199,7 @@ final class OpenZfsNodes {
         Files.deleteIfExists(file);
       }
     } catch (IOException | TokenFileException e) {
-      throw new AssertionError("the API tokens of node-a: " + e.getMessage(), e);
+      throw new AssertionError("the API tokens of " + node + ": " + e.getMessage(), e);
     }
     // The API speaks TLS (the default): trust the node's own certificate, which names 127.0.0.1.
     SSLContext trust;
