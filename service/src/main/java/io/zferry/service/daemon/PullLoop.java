@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PullLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PullLoop.class);
-  private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(2);
+  static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(2);
 
   /**
    * How long a cancelled cycle gets to end by itself before its commands on the peer are ended: a
@@ -141,11 +141,20 @@ final class PullLoop implements AutoCloseable {
 
   /** {@link #stopAndWait()}, waiting up to {@code wait} for the cancelled cycle to end. */
   boolean stopAndWait(java.time.Duration wait) {
+    return stopAndWait(wait, false);
+  }
+
+  /**
+   * {@link #stopAndWait()}; with {@code peerFenced} (it was just powered off) the commands under
+   * way on the peer are ended at once, without the grace a live peer's commands get: nothing there
+   * can answer any more, and a takeover is waiting.
+   */
+  boolean stopAndWait(java.time.Duration wait, boolean peerFenced) {
     enable(false);
     current.ifPresent(Puller::cancel);
     try {
-      if (cycleLock.tryLock(
-          Math.min(wait.toMillis(), ABORT_AFTER.toMillis()), TimeUnit.MILLISECONDS)) {
+      long grace = peerFenced ? 0 : Math.min(wait.toMillis(), ABORT_AFTER.toMillis());
+      if (cycleLock.tryLock(grace, TimeUnit.MILLISECONDS)) {
         cycleLock.unlock();
         return true;
       }

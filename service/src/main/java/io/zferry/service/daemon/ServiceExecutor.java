@@ -162,7 +162,9 @@ final class ServiceExecutor implements ControlPorts {
 
   @Override
   public boolean stopPulling() {
-    return pullLoop.stopAndWait();
+    // peerLetVipsGo: fenced just now, or it handed over in a switchover; either way no command
+    // still running there is worth a grace period.
+    return pullLoop.stopAndWait(PullLoop.STOP_WAIT, peerLetVipsGo);
   }
 
   /**
