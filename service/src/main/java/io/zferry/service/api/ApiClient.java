@@ -112,8 +112,10 @@ public final class ApiClient {
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.http.HttpConnectTimeoutException e) {
+      throw new ApiUnreachableException(uri, "no connection within the connect time-out", e);
     } catch (HttpTimeoutException e) {
-      throw new ApiUnreachableException(uri, "no answer within " + requestTimeout, e);
+      throw ApiUnreachableException.timedOut(uri, requestTimeout, e);
     } catch (IOException e) {
       throw new ApiUnreachableException(uri, describe(e), e);
     } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.zferry.service.cli;
 import io.zferry.service.api.ApiCallException;
 import io.zferry.service.api.ApiClient;
 import io.zferry.service.api.ApiException;
+import io.zferry.service.api.ApiUnreachableException;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.Role;
 import io.zferry.service.api.auth.TokenFile;
@@ -10,6 +11,8 @@ import io.zferry.service.api.auth.TokenFileException;
 import io.zferry.service.config.ApiConfig;
 import io.zferry.service.config.ConfigException;
 import io.zferry.service.config.ConfigLoader;
+import io.zferry.service.config.ConfigValueException;
+import io.zferry.service.config.DurationText;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ZferryConfig;
 import java.net.InetAddress;
@@ -28,7 +31,21 @@ final class ApiOptions {
   static final String CLI_TOKEN_LABEL = "cli";
   static final String DEFAULT_CONFIG = "/etc/zferry/zferry.yaml";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * How long a short command waits for its answer: the time counts from the request, the CLI's own
+   * TLS handshake included, which on a small, loaded node (one slow vCPU shared with zferryd) takes
+   * seconds of a cold JVM; a time-out there would claim that zferryd does not answer.
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description =
+          "How long to wait for zferryd's answer, such as 10s or 2m (default: 30s; failover,"
+              + " mark-sync-as-fixed and divergence wait as long as their work takes; check: 10s).")
+  String timeout;
 
   @Option(
       names = "--api",
@@ -69,8 +86,13 @@ final class ApiOptions {
     return client(REQUEST_TIMEOUT);
   }
 
-  /** A client for an action that may take long, such as a switchover that waits for a pull. */
-  ApiClient client(Duration requestTimeout) {
+  /**
+   * A client that waits {@code commandDefault} for an answer, unless {@code --timeout} says
+   * otherwise: a short command's default, or an action's that may take long, such as a switchover
+   * that waits for a pull.
+   */
+  ApiClient client(Duration commandDefault) {
+    Duration requestTimeout = requestTimeout(commandDefault);
     ZferryConfig loaded = null;
     if (tokenFile == null) {
       loaded = loadConfig();
@@ -107,6 +129,23 @@ final class ApiOptions {
     }
   }
 
+  /** {@code --timeout} if given, else {@code commandDefault}. */
+  Duration requestTimeout(Duration commandDefault) {
+    if (timeout == null) {
+      return commandDefault;
+    }
+    Duration given;
+    try {
+      given = DurationText.parse(timeout);
+    } catch (ConfigValueException e) {
+      throw CliFailure.usage("--timeout " + e.getMessage());
+    }
+    if (given.isZero() || given.isNegative()) {
+      throw CliFailure.usage("--timeout must be longer than 0s");
+    }
+    return given;
+  }
+
   /** The message for a failed call, naming the daemon and the fix. */
   static CliFailure failure(ApiCallException e) {
     if (e instanceof ApiException) {
@@ -120,6 +159,19 @@ final class ApiOptions {
               + answer.error()
               + "; "
               + answer.fix());
+    }
+    java.util.Optional<Duration> timedOut =
+        e instanceof ApiUnreachableException
+            ? ((ApiUnreachableException) e).timedOutAfter()
+            : java.util.Optional.empty();
+    if (timedOut.isPresent()) {
+      return CliFailure.failed(
+          "zferryd at "
+              + e.uri()
+              + " accepted the connection but did not answer within "
+              + DurationText.format(timedOut.get())
+              + "; it may be busy (a small or loaded node) or hung: try again with a longer"
+              + " --timeout, and see journalctl -u zferryd");
     }
     return CliFailure.failed(
         "no zferryd answers at "

@@ -76,6 +76,12 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the verdict as JSON (same exit code).")
   boolean json;
 
+  /**
+   * A monitoring check's own limit: inside the plugin time-outs of Nagios and NRPE (10 s for
+   * check_nrpe), so a busy node gives UNKNOWN with a reason rather than the monitor's time-out.
+   */
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
   @Mixin ApiOptions apiOptions;
 
   @Spec CommandSpec spec;
@@ -94,7 +100,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     HealthCheck.Verdict verdict;
     try {
-      ApiClient client = apiOptions.client();
+      ApiClient client = apiOptions.client(TIMEOUT);
       NodeStatus status = client.get("/status", NodeStatus.class);
       verdict = HealthCheck.evaluate(status, thresholds, Optional.ofNullable(service));
     } catch (CliFailure e) {

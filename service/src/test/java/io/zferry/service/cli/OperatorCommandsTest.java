@@ -116,6 +116,39 @@ class OperatorCommandsTest {
         .isEqualTo("tank: lag 5000 s > 1440 s");
   }
 
+  /**
+   * A daemon that takes the connection and never answers (busy or hung) is told apart from one that
+   * does not listen, and --timeout sets how long the command waits.
+   */
+  @Test
+  void aDaemonThatAcceptsButDoesNotAnswerIsNamedAsSuchAfterTheTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String url = "http://127.0.0.1:" + silent.getLocalPort();
+      Run status = zferry("status", "--timeout", "1s", "--api", url, "--token-file", "" + tokens);
+      assertThat(status.exitCode()).isEqualTo(1);
+      assertThat(status.err())
+          .contains("zferryd at " + url + "/api/v1/status accepted the connection")
+          .contains("did not answer within 1s")
+          .contains("--timeout");
+
+      Run check = zferry("check", "--timeout", "1s", "--api", url, "--token-file", "" + tokens);
+      assertThat(check.exitCode()).isEqualTo(3);
+      assertThat(check.out()).startsWith("ZFERRY UNKNOWN - zferryd at " + url);
+    }
+    serve(Statuses.passive());
+    Run patient = zferry("status", "--timeout", "2m", "--api", api, "--token-file", "" + tokens);
+    assertThat(patient.exitCode()).as(patient.err()).isZero();
+  }
+
+  @Test
+  void aTimeoutThatIsNotADurationIsAUsageError() {
+    for (String bad : List.of("soon", "0s", "1.5s")) {
+      Run run = zferry("status", "--timeout", bad, "--api", api, "--token-file", "" + tokens);
+      assertThat(run.exitCode()).as(bad).isEqualTo(2);
+      assertThat(run.err()).as(bad).contains("--timeout");
+    }
+  }
+
   @Test
   void checkIsUnknownWhenTheDaemonDoesNotAnswerOrTheUsageIsWrong() throws Exception {
     int port;
