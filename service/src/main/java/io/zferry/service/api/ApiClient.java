@@ -19,13 +19,14 @@ import java.util.Objects;
 public final class ApiClient {
   private final URI baseUrl;
   private final ApiToken token;
+  private final Duration connectTimeout;
   private final Duration requestTimeout;
   private final HttpClient http;
   private final ObjectMapper json = ApiJson.client();
 
   /**
    * @param baseUrl scheme, host and port of the daemon, such as {@code http://127.0.0.1:8330}
-   * @param connectTimeout how long to wait for a connection
+   * @param connectTimeout how long to wait for a connection, its TLS handshake included
    * @param requestTimeout how long to wait for a whole answer
    */
   public ApiClient(URI baseUrl, ApiToken token, Duration connectTimeout, Duration requestTimeout) {
@@ -52,6 +53,7 @@ public final class ApiClient {
     String text = baseUrl.toString();
     this.baseUrl = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     this.token = Objects.requireNonNull(token, "token");
+    this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout);
     ssl.ifPresent(builder::sslContext);
@@ -113,7 +115,8 @@ public final class ApiClient {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (java.net.http.HttpConnectTimeoutException e) {
-      throw new ApiUnreachableException(uri, "no connection within the connect time-out", e);
+      throw new ApiUnreachableException(
+          uri, "no connection (TCP and TLS) within " + connectTimeout.toMillis() + " ms", e);
     } catch (HttpTimeoutException e) {
       throw ApiUnreachableException.timedOut(uri, requestTimeout, e);
     } catch (IOException e) {

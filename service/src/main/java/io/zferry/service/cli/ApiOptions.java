@@ -30,12 +30,12 @@ import picocli.CommandLine.Option;
 final class ApiOptions {
   static final String CLI_TOKEN_LABEL = "cli";
   static final String DEFAULT_CONFIG = "/etc/zferry/zferry.yaml";
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
   /**
-   * How long a short command waits for its answer: the time counts from the request, the CLI's own
-   * TLS handshake included, which on a small, loaded node (one slow vCPU shared with zferryd) takes
-   * seconds of a cold JVM; a time-out there would claim that zferryd does not answer.
+   * How long a short command waits for its connection and then for its answer. The connection
+   * includes the TLS handshake (java.net.http counts it in the connect time-out), which a cold JVM
+   * on a small, loaded node (one slow vCPU shared with zferryd) needs seconds for: measured 3-10 s
+   * on a 1-vCPU VM, where a shorter limit claimed that zferryd does not answer.
    */
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -118,7 +118,7 @@ final class ApiOptions {
           tokens
               .withRole(CLI_TOKEN_LABEL, Role.OPERATOR)
               .orElseGet(() -> tokens.forClient(CLI_TOKEN_LABEL)),
-          CONNECT_TIMEOUT,
+          requestTimeout,
           requestTimeout,
           trust);
     } catch (IllegalArgumentException e) {
