@@ -106,11 +106,37 @@ final class OpenZfsNodes {
   }
 
   /**
-   * Waits until every dataset of {@code from} that is not set aside has reached {@code to} at
-   * {@code from}'s newest snapshot (by GUID), and returns that map.
+   * Waits until everything written on {@code from} so far has reached {@code to}: first for a
+   * snapshot of the pool taken after this call (zferry's snapshots are recursive, so it covers a
+   * dataset created or written just before, which may have no snapshot yet), then until every
+   * dataset that is not set aside is on {@code to} at {@code from}'s newest snapshot (by GUID).
+   * Returns that map.
    */
   static Map<String, String> awaitReplicated(OpenZfsLab lab, String from, String to)
       throws InterruptedException {
+    long since = Long.parseLong(run(lab, from, "date", "+%s").stdout().strip());
+    awaitOn(
+        lab,
+        from,
+        "a snapshot of tank on " + from + " taken after " + since + " (epoch s)",
+        () ->
+            lab.exec(
+                from,
+                "zfs",
+                "list",
+                "-H",
+                "-p",
+                "-t",
+                "snapshot",
+                "-o",
+                "creation",
+                "-d",
+                "1",
+                "tank"),
+        out ->
+            out.lines()
+                .map(String::strip)
+                .anyMatch(c -> c.matches("\\d+") && Long.parseLong(c) > since));
     Map<String, String> wanted =
         new TreeMap<>(newestGuids(run(lab, from, snapshotListing()).stdout()));
     wanted.keySet().removeIf(ds -> ds.contains("zferry-aside"));
