@@ -118,7 +118,8 @@ final class ApiOptions {
           tokens
               .withRole(CLI_TOKEN_LABEL, Role.OPERATOR)
               .orElseGet(() -> tokens.forClient(CLI_TOKEN_LABEL)),
-          requestTimeout,
+          // A connection is made (or not) as fast for a long action as for a short one.
+          requestTimeout(REQUEST_TIMEOUT),
           requestTimeout,
           trust);
     } catch (IllegalArgumentException e) {
