@@ -7,6 +7,8 @@ import io.zferry.service.control.ForceRule;
 import io.zferry.service.failover.PeerView;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code zferry failover SERVICE --force} on this node: become active without the peer's consent,
@@ -16,6 +18,8 @@ import java.util.Optional;
  * peer, says whether the peer still serves.
  */
 public final class ForceActive {
+  private static final Logger log = LoggerFactory.getLogger(ForceActive.class);
+
   /**
    * Longer than an SSH connect time-out plus the missed keep-alives that declare a peer gone
    * (SshSettings), so a cycle stuck on the dead peer has ended by then.
@@ -112,6 +116,17 @@ public final class ForceActive {
                     ? " to settle equal epochs with different owners"
                     : " while " + local.peer() + " did not answer"),
             true);
+    // The journal says it too: the operator who forced may not be the one who reads the log.
+    log.warn(
+        "{}: {} made active at epoch {} by {} ({}); sync is locked until an operator runs"
+            + " mark-sync-as-fixed",
+        service,
+        local.self(),
+        owned.epoch(),
+        actor,
+        peer instanceof PeerView.Answering
+            ? "equal epochs with different owners"
+            : local.peer() + " did not answer");
     Optional<String> waiting = local.serveForced(record);
     if (waiting.isPresent()) {
       return local.self()
