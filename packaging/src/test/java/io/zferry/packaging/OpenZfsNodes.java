@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,20 +80,19 @@ final class OpenZfsNodes {
   }
 
   static String[] snapshotListing() {
-    return new String[] {
-      "zfs",
-      "list",
-      "-H",
-      "-p",
-      "-t",
-      "snapshot",
-      "-o",
-      "name,guid",
-      "-s",
-      "createtxg",
-      "-r",
-      "tank"
-    };
+    return snapshots("name,guid", "-r");
+  }
+
+  /**
+   * {@code zfs list} of tank's snapshots, oldest first: {@code depth} is -r, or -d 1 for tank's.
+   */
+  private static String[] snapshots(String columns, String... depth) {
+    List<String> argv =
+        new ArrayList<>(
+            List.of("zfs", "list", "-H", "-p", "-t", "snapshot", "-o", columns, "-s", "createtxg"));
+    argv.addAll(List.of(depth));
+    argv.add("tank");
+    return argv.toArray(String[]::new);
   }
 
   /** Dataset → GUID of its newest snapshot, from a listing sorted by createtxg. */
@@ -119,20 +119,7 @@ final class OpenZfsNodes {
         lab,
         from,
         "a snapshot of tank on " + from + " taken after " + since + " (epoch s)",
-        () ->
-            lab.exec(
-                from,
-                "zfs",
-                "list",
-                "-H",
-                "-p",
-                "-t",
-                "snapshot",
-                "-o",
-                "creation",
-                "-d",
-                "1",
-                "tank"),
+        () -> lab.exec(from, snapshots("creation", "-d", "1")),
         out ->
             out.lines()
                 .map(String::strip)
