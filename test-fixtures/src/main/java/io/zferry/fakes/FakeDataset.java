@@ -47,6 +47,10 @@ final class FakeDataset {
   private long versionBytes;
   final List<FakeBookmark> bookmarks = new ArrayList<>();
   boolean mounted;
+
+  /** Mounted while readonly was on, with {@link FakeZfs#mountsKeepTheirReadOnly()}. */
+  boolean mountedReadOnly;
+
   String encryption = "off";
   boolean keyLoaded = true;
 

@@ -126,6 +126,7 @@ public final class FakeZfs implements Zfs {
   final List<Destroyed> destroyed = new ArrayList<>();
   final List<Discarded> discarded = new ArrayList<>();
   private final Map<DatasetName, List<String>> readonlyHistory = new HashMap<>();
+  private boolean mountsKeepReadOnly;
   private final FakeProperties properties = new FakeProperties(this);
   private final FakeSender sender = new FakeSender(this);
   private final FakeReceiver receiver = new FakeReceiver(this);
@@ -193,13 +194,23 @@ public final class FakeZfs implements Zfs {
     require(dataset).keyLoaded = true;
   }
 
+  /**
+   * From now on, as OpenZFS on Linux does, a filesystem mounted while its {@code readonly} is on
+   * keeps a read-only mount when the property is lowered, until {@link #remountWritable}. Off by
+   * default: most tests are about other things.
+   */
+  public synchronized FakeZfs mountsKeepTheirReadOnly() {
+    mountsKeepReadOnly = true;
+    return this;
+  }
+
   /** Writes a file as a client would: refused on a read-only, unmounted or full dataset. */
   public synchronized void writeFile(DatasetName dataset, String path, byte[] bytes) {
     FakeDataset target = require(dataset);
     if (!target.volume && !target.mounted) {
       throw new IllegalStateException(dataset + " is not mounted on " + hostName);
     }
-    if (properties.effective(target, "readonly").equals("on")) {
+    if (properties.effective(target, "readonly").equals("on") || target.mountedReadOnly) {
       throw new IllegalStateException("Read-only file system: " + dataset + " on " + hostName);
     }
     byte[] before = target.content.get(path);
@@ -525,6 +536,7 @@ public final class FakeZfs implements Zfs {
           "unmount");
     }
     target.mounted = false;
+    target.mountedReadOnly = false;
   }
 
   @Override
@@ -539,6 +551,28 @@ public final class FakeZfs implements Zfs {
       throw error("cannot mount '" + dataset + "': " + problem, "mount");
     }
     target.mounted = true;
+    target.mountedReadOnly =
+        mountsKeepReadOnly && properties.effective(target, "readonly").equals("on");
+  }
+
+  @Override
+  public synchronized List<DatasetName> mountedReadOnlyBeyondProperty(DatasetName root) {
+    run(Op.GET, "get", "-H", "-r", "-s", "temporary", "-o", "name,value", "readonly", "" + root);
+    return tree(root).stream()
+        .filter(d -> d.mounted && d.mountedReadOnly)
+        .filter(d -> !properties.effective(d, "readonly").equals("on"))
+        .map(d -> d.name)
+        .toList();
+  }
+
+  @Override
+  public synchronized void remountWritable(DatasetName dataset) {
+    run(Op.MOUNT, "mount", "-o", "remount,rw", dataset.toString());
+    FakeDataset target = require(dataset);
+    if (!target.mounted) {
+      throw error("cannot remount '" + dataset + "': not currently mounted", "mount");
+    }
+    target.mountedReadOnly = false;
   }
 
   @Override
@@ -847,6 +881,10 @@ public final class FakeZfs implements Zfs {
     created.keyLoaded = parent.keyLoaded;
     datasets.put(dataset, created);
     created.mounted = !volume && properties.whyNotMountable(created) == null;
+    created.mountedReadOnly =
+        created.mounted
+            && mountsKeepReadOnly
+            && properties.effective(created, "readonly").equals("on");
     observe();
   }
 

@@ -4,6 +4,7 @@ import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.Remount;
 import io.zferry.snapshot.zfs.Zfs;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,9 +37,35 @@ final class PoolWrites {
       return List.of(
           "could not make " + pool + (readOnly ? " read-only: " : " writable: ") + e.getMessage());
     }
+    if (!readOnly && !zfs.capabilities().readOnlyNeedsRemount()) {
+      return remountWritable(zfs, pool);
+    }
     if (!readOnly || !zfs.capabilities().readOnlyNeedsRemount()) {
       return List.of();
     }
     return Remount.tree(zfs, pool);
+  }
+
+  /**
+   * A filesystem the passive mounted while the copy was read-only (one it received new, mounted
+   * after its receive) keeps a read-only mount on OpenZFS after the property is lowered: clients of
+   * the new active would get "Read-only file system" there. Its mount is made read-write, not
+   * unmounted.
+   */
+  private static List<String> remountWritable(Zfs zfs, DatasetName pool) {
+    List<String> problems = new ArrayList<>();
+    try {
+      for (DatasetName stuck : zfs.mountedReadOnlyBeyondProperty(pool)) {
+        try {
+          zfs.remountWritable(stuck);
+        } catch (RuntimeException e) {
+          problems.add(
+              stuck + " is still mounted read-only (mounted so while passive): " + e.getMessage());
+        }
+      }
+    } catch (RuntimeException e) {
+      problems.add("could not find the read-only mounts under " + pool + ": " + e.getMessage());
+    }
+    return problems;
   }
 }

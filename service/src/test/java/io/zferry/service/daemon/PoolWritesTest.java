@@ -51,6 +51,26 @@ class PoolWritesTest {
         .toList();
   }
 
+  /**
+   * Seen on OpenZFS 2.3 (SwitchoverOpenZfsIT): a dataset the passive received new and mounted while
+   * the copy was read-only stayed "readonly on (temporary)" on the new active after a switchover,
+   * and its clients got "Read-only file system".
+   */
+  @Test
+  void onOpenZfsAFilesystemMountedWhilePassiveIsWritableOnceWritesAreAllowed() {
+    FakeZfs zfs = pool(FakeZfs.openZfs("node-b", clock, 1)).mountsKeepTheirReadOnly();
+    DatasetName received = TANK.child("with space");
+    assertThat(PoolWrites.readOnly(zfs, TANK, true)).isEmpty();
+    zfs.createFilesystem(received);
+
+    assertThat(PoolWrites.readOnly(zfs, TANK, false)).isEmpty();
+
+    zfs.writeFile(received, "f", "written on the new active");
+    zfs.writeFile(DATA, "f", "after");
+    assertThat(zfs.commands()).contains(List.of("mount", "-o", "remount,rw", "tank/with space"));
+    assertThat(zfs.commands()).doesNotContain(List.of("mount", "-o", "remount,rw", "tank/data"));
+  }
+
   @Test
   void onOpenZfsReadonlyStopsWritesWithoutUnmountingAnything() {
     FakeZfs zfs = pool(FakeZfs.openZfs("node-a", clock, 1));

@@ -296,6 +296,26 @@ public final class CliZfs implements Zfs {
   }
 
   @Override
+  public List<DatasetName> mountedReadOnlyBeyondProperty(DatasetName root) {
+    List<DatasetName> stuck = new ArrayList<>();
+    String out =
+        runZfs(
+            "get", "-H", "-r", "-s", "temporary", "-o", "name,value", "readonly", root.toString());
+    for (String line : out.split("\n")) {
+      String[] fields = line.split("\t");
+      if (fields.length == 2 && fields[1].equals("on") && !fields[0].contains("@")) {
+        stuck.add(DatasetName.of(fields[0]));
+      }
+    }
+    return stuck;
+  }
+
+  @Override
+  public void remountWritable(DatasetName dataset) {
+    runZfs("mount", "-o", "remount,rw", dataset.toString());
+  }
+
+  @Override
   public void rollback(SnapshotName snapshot, boolean destroyLater) {
     if (destroyLater) {
       runZfs("rollback", "-r", snapshot.toString());

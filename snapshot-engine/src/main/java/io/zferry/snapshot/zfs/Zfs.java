@@ -78,6 +78,21 @@ public interface Zfs {
   /** Mounts a filesystem at its mountpoint; one that is mounted already is left as it is. */
   void mount(DatasetName dataset);
 
+  /**
+   * The filesystems under {@code root} whose mount still refuses writes although {@code readonly}
+   * is off: OpenZFS on Linux mounts a filesystem read-only while its {@code readonly} is on, and
+   * lowering the property later leaves that mount read-only ({@code zfs get} shows "on" with source
+   * "temporary"). Empty where ZFS has no such state.
+   */
+  default List<DatasetName> mountedReadOnlyBeyondProperty(DatasetName root) {
+    return List.of();
+  }
+
+  /** Makes a mounted filesystem's mount read-write again ({@code zfs mount -o remount,rw}). */
+  default void remountWritable(DatasetName dataset) {
+    throw new UnsupportedOperationException(hostName() + ": remountWritable is not implemented");
+  }
+
   /** Rolls back to {@code snapshot}; {@code destroyLater} ({@code -r}) drops newer snapshots. */
   void rollback(SnapshotName snapshot, boolean destroyLater);
 
