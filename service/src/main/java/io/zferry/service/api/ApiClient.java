@@ -6,6 +6,7 @@ import io.zferry.service.api.auth.ApiToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -114,7 +115,7 @@ public final class ApiClient {
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (java.net.http.HttpConnectTimeoutException e) {
+    } catch (HttpConnectTimeoutException e) {
       throw new ApiUnreachableException(
           uri, "no connection (TCP and TLS) within " + connectTimeout.toMillis() + " ms", e);
     } catch (HttpTimeoutException e) {

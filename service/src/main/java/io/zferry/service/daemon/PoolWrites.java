@@ -11,12 +11,13 @@ import java.util.List;
  * Stops and allows writes on a service's pool through its {@code readonly} property, which every
  * dataset below inherits, volumes included.
  *
- * <p>On OpenZFS that is all: the property applies to mounted filesystems at once, and {@code zfs
- * unmount} does not apply to volumes nor to {@code mountpoint=legacy}. zfs-fuse enforces it on a
- * mounted filesystem only from its next mount, and a final snapshot must not miss writes that were
- * still accepted, so there stopping writes also mounts again the filesystems that ZFS mounts itself
- * ({@link Remount#tree}: not volumes, legacy or no mountpoints, {@code canmount=off/noauto}).
- * Allowing writes is the mirror: the property only, no dataset unmounted.
+ * <p>On OpenZFS the property applies to mounted filesystems at once, and {@code zfs unmount} does
+ * not apply to volumes nor to {@code mountpoint=legacy}; only a mount made while the property was
+ * on keeps its own read-only flag, and allowing writes remounts it read-write. zfs-fuse enforces it
+ * on a mounted filesystem only from its next mount, and a final snapshot must not miss writes that
+ * were still accepted, so there stopping writes also mounts again the filesystems that ZFS mounts
+ * itself ({@link Remount#tree}: not volumes, legacy or no mountpoints, {@code
+ * canmount=off/noauto}). Allowing writes is the mirror: the property only, no dataset unmounted.
  */
 final class PoolWrites {
   private static final PropertyName READONLY = PropertyName.of("readonly");
@@ -37,13 +38,11 @@ final class PoolWrites {
       return List.of(
           "could not make " + pool + (readOnly ? " read-only: " : " writable: ") + e.getMessage());
     }
-    if (!readOnly && !zfs.capabilities().readOnlyNeedsRemount()) {
-      return remountWritable(zfs, pool);
+    boolean zfsFuse = zfs.capabilities().readOnlyNeedsRemount();
+    if (readOnly) {
+      return zfsFuse ? Remount.tree(zfs, pool) : List.of();
     }
-    if (!readOnly || !zfs.capabilities().readOnlyNeedsRemount()) {
-      return List.of();
-    }
-    return Remount.tree(zfs, pool);
+    return zfsFuse ? List.of() : remountWritable(zfs, pool);
   }
 
   /**
