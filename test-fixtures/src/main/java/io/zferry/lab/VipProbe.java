@@ -37,10 +37,14 @@ public final class VipProbe {
   }
 
   /**
-   * The nodes that answer ARP for {@code vip} on the client's link: {@code arping -b -c 2 -w 3 -I
-   * eth0 VIP} from the client, every reply line read. A MAC that belongs to no lab node appears as
-   * {@code "unknown <mac>"}. {@code -b} keeps every probe a broadcast, so that a second holder
-   * still hears the second probe after the first holder answered the first one.
+   * The nodes that answer ARP for {@code vip} on the client's link at one instant: the answers to
+   * one broadcast request, {@code arping -b -c 2 -w 1 -i 10 -I eth0 VIP} from the client (one
+   * request, then up to a second for two answers), every reply line read. A MAC that belongs to no
+   * lab node appears as {@code "unknown <mac>"}.
+   *
+   * <p>One request, not several: answers gathered over requests a second apart would name both
+   * nodes of a hand-over in which one let go before the other took the address, and the failover
+   * tests' central assertion would fail on what never happened.
    */
   public Set<String> holders(String vip) {
     List<String> macs = answeringMacs(vip);
@@ -63,7 +67,7 @@ public final class VipProbe {
   public List<String> answeringMacs(String vip) {
     requireIpv4(vip);
     CommandResult result =
-        lab.client().exec("arping", "-b", "-c", "2", "-w", "3", "-I", "eth0", vip);
+        lab.client().exec("arping", "-b", "-c", "2", "-w", "1", "-i", "10", "-I", "eth0", vip);
     // 0: answered; 1: no (or fewer) replies; anything else: arping could not run.
     if (result.exitCode() > 1) {
       throw new IllegalStateException(

@@ -232,6 +232,39 @@ class VipManagerIT {
     assertThat(probe.holders("10.99.0.109")).isEmpty();
   }
 
+  /**
+   * A hand-over in which the address is never held twice, fast as a fenced takeover makes it
+   * (node-a lets go, node-b raises it half a second later), is never sampled as two holders: each
+   * sample is the answers to one request. A probe that gathered answers over two requests a second
+   * apart named both nodes here.
+   */
+  @Test
+  void theProbeDoesNotSeeTwoHoldersInAQuickHandOver() throws Exception {
+    lab.nodeA().exec("ip", "addr", "add", "10.99.0.110/24", "dev", "eth0").requireSuccess();
+    Thread handOver =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+                lab.nodeA().exec("ip", "addr", "del", "10.99.0.110/24", "dev", "eth0");
+                Thread.sleep(500);
+                lab.nodeB().exec("ip", "addr", "add", "10.99.0.110/24", "dev", "eth0");
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    handOver.start();
+    List<Set<String>> samples = new java.util.ArrayList<>();
+    long end = System.nanoTime() + 3_000_000_000L;
+    while (System.nanoTime() < end) {
+      samples.add(probe.holders("10.99.0.110"));
+    }
+    handOver.join();
+    assertThat(samples).as("samples during the hand-over").noneMatch(s -> s.size() > 1);
+    assertThat(samples.get(0)).containsExactly("node-a");
+    assertThat(samples.get(samples.size() - 1)).containsExactly("node-b");
+  }
+
   @Test
   void ipv6ReliesOnTheKernelsDuplicateAddressDetection() {
     VirtualIp vip = VirtualIp.parse("fd99::1:101/64", "eth0");
