@@ -251,7 +251,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
 
   /** When the next control step is due, the steps being {@code interval} apart normally. */
   public Duration nextStepIn(Duration interval) {
-    return ControlCadence.nextStepIn(peerView(), interval, heartbeatTimeout);
+    return ControlCadence.nextStepIn(peerWatch.apiSilentFor(), interval, heartbeatTimeout);
   }
 
   /** The monotonic time of this service's last completed control step. */

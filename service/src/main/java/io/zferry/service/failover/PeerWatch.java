@@ -101,6 +101,14 @@ public final class PeerWatch {
     return api.isPresent() && since(api.getAsLong(), nanoTime.getAsLong()).compareTo(within) <= 0;
   }
 
+  /**
+   * Since the peer's API last answered, or since this watch started if it never did (monotonic, as
+   * {@link #view}), whatever the view makes of it.
+   */
+  public Duration apiSilentFor() {
+    return since(lastApiAnswer.orElse(started), nanoTime.getAsLong());
+  }
+
   /** When, on this node's wall clock, the peer's API last answered (for display). */
   public Optional<Instant> lastApiAnswer() {
     return lastApiAnswerAt;

@@ -3,24 +3,24 @@ package io.zferry.service.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ControlCadenceTest {
   private static final Duration INTERVAL = Duration.ofSeconds(1);
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-  private static Duration next(PeerView peer) {
-    return ControlCadence.nextStepIn(peer, INTERVAL, TIMEOUT);
+  private static Duration next(Duration apiSilentFor) {
+    return ControlCadence.nextStepIn(apiSilentFor, INTERVAL, TIMEOUT);
   }
 
-  private static PeerView silentFor(long millis) {
-    return new PeerView.Silent(Duration.ofMillis(millis), Duration.ofMillis(millis), true);
+  private static Duration silentFor(long millis) {
+    return Duration.ofMillis(millis);
   }
 
   @Test
-  void anAnsweringPeerGetsOneStepPerInterval() {
-    assertThat(next(new PeerView.Answering(Optional.empty()))).isEqualTo(INTERVAL);
+  void aPeerThatJustAnsweredGetsOneStepPerInterval() {
+    assertThat(next(silentFor(0))).isEqualTo(INTERVAL);
+    assertThat(next(silentFor(1_999))).isEqualTo(INTERVAL);
   }
 
   @Test

@@ -48,6 +48,27 @@ class PeerWatchTest {
     assertThat(watch.view("other", WITHIN)).isEqualTo(new PeerView.Answering(Optional.empty()));
   }
 
+  /**
+   * The control steps quicken an interval before the timeout, when the last answer is still within
+   * the answer window and the view still says Answering: steps a whole interval apart until the
+   * view turned Silent started the takeover up to an interval after the timeout.
+   */
+  @Test
+  void theStepsQuickenWhileTheLastAnswerIsStillWithinTheWindow() {
+    Duration interval = Duration.ofSeconds(1);
+    Duration timeout = Duration.ofSeconds(3);
+    apiAnswer =
+        Optional.of(heartbeat(new ServiceClaim("tank", "node-a", 4, null, null, null, null)));
+    watch.beat();
+    apiAnswer = Optional.empty();
+    elapse(Duration.ofMillis(2_500));
+    watch.beat();
+    assertThat(watch.view("tank", timeout)).isInstanceOf(PeerView.Answering.class);
+    assertThat(watch.apiSilentFor()).isEqualTo(Duration.ofMillis(2_500));
+    assertThat(ControlCadence.nextStepIn(watch.apiSilentFor(), interval, timeout))
+        .isEqualTo(ControlCadence.WHILE_FALLING_SILENT);
+  }
+
   @Test
   void silenceCountsFromTheLastAnswerOnEachChannel() {
     apiAnswer =
