@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -29,6 +32,16 @@ final class ServingWatch implements AutoCloseable {
   private final String vip;
   private final List<Set<String>> twoServing = new CopyOnWriteArrayList<>();
   private final Set<String> everServing = new ConcurrentSkipListSet<>();
+  private static final List<String> NODES = List.of("node-a", "node-b");
+
+  private final ExecutorService asker =
+      Executors.newFixedThreadPool(
+          NODES.size(),
+          r -> {
+            Thread t = new Thread(r, "serving-ask");
+            t.setDaemon(true);
+            return t;
+          });
   private final Thread thread;
   private volatile boolean running = true;
   private volatile int samples;
@@ -45,13 +58,23 @@ final class ServingWatch implements AutoCloseable {
     thread.start();
   }
 
+  /**
+   * One sample asks both daemons while the client's ARP request is out, not one after the other
+   * after it: the ARP probe waits a second for a second answer, and a sample spread over seconds
+   * could see node-a answer before its fence and node-b report active after its takeover, two
+   * serving that never served at once.
+   */
   private void sampleUntilClosed() {
     while (running) {
       try {
+        List<CompletableFuture<Boolean>> writable =
+            NODES.stream()
+                .map(node -> CompletableFuture.supplyAsync(() -> acceptsWrites(node), asker))
+                .toList();
         Set<String> serving = new TreeSet<>(probe.holders(vip));
-        for (String node : List.of("node-a", "node-b")) {
-          if (acceptsWrites(node)) {
-            serving.add(node);
+        for (int i = 0; i < NODES.size(); i++) {
+          if (writable.get(i).join()) {
+            serving.add(NODES.get(i));
           }
         }
         samples++;
@@ -92,6 +115,8 @@ final class ServingWatch implements AutoCloseable {
       thread.join(15_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      asker.shutdownNow();
     }
   }
 }
