@@ -105,6 +105,37 @@ final class OpenZfsNodes {
     return newest;
   }
 
+  /** Dataset → short name of its newest snapshot, from a listing sorted by createtxg. */
+  static Map<String, String> newestNames(String listing) {
+    Map<String, String> newest = new TreeMap<>();
+    listing
+        .lines()
+        .map(line -> line.split("\t")[0])
+        .forEach(n -> newest.put(n.substring(0, n.indexOf('@')), n.substring(n.indexOf('@') + 1)));
+    return newest;
+  }
+
+  /**
+   * Whether every dataset of {@code wanted} (dataset → GUID, names from {@code wantedNames}) is on
+   * the passive whose {@code listing} this is at that snapshot or past it: the snapshot itself, or
+   * a later zferry snapshot, which the passive received from the same active after it. A snapshot
+   * can be gone from the passive again when it is checked: with a retention of a few rounds and a
+   * pull cycle of most of a minute on TCG, the passive expires it in the cycle after the one that
+   * brought it.
+   */
+  static boolean atOrPast(
+      String listing, Map<String, String> wanted, Map<String, String> wantedNames) {
+    Map<String, String> newest = newestNames(listing);
+    return wanted.entrySet().stream()
+        .allMatch(
+            e ->
+                listing.contains("\t" + e.getValue() + "\n")
+                    || (wantedNames.containsKey(e.getKey())
+                        && wantedNames.get(e.getKey()).startsWith("zferry-")
+                        && newest.getOrDefault(e.getKey(), "").startsWith("zferry-")
+                        && newest.get(e.getKey()).compareTo(wantedNames.get(e.getKey())) > 0));
+  }
+
   /**
    * Waits until everything written on {@code from} so far has reached {@code to}: first for a
    * snapshot of the pool taken after this call (zferry's snapshots are recursive, so it covers a
@@ -124,15 +155,16 @@ final class OpenZfsNodes {
             out.lines()
                 .map(String::strip)
                 .anyMatch(c -> c.matches("\\d+") && Long.parseLong(c) > since));
-    Map<String, String> wanted =
-        new TreeMap<>(newestGuids(run(lab, from, snapshotListing()).stdout()));
+    String listing = run(lab, from, snapshotListing()).stdout();
+    Map<String, String> wanted = new TreeMap<>(newestGuids(listing));
     wanted.keySet().removeIf(ds -> ds.contains("zferry-aside"));
+    Map<String, String> names = newestNames(listing);
     awaitOn(
         lab,
         to,
-        "every dataset on " + to + " at " + from + "'s newest snapshot " + wanted,
+        "every dataset on " + to + " at " + from + "'s newest snapshot or past it " + names,
         () -> lab.exec(to, snapshotListing()),
-        out -> wanted.values().stream().allMatch(guid -> out.contains("\t" + guid + "\n")));
+        out -> atOrPast(out, wanted, names));
     return wanted;
   }
 
