@@ -321,7 +321,12 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
    * record, then start as active (hooks, VIPs) before answering.
    */
   public synchronized String promote(long epoch, String actor) {
-    return holdingTheLoop(() -> Promotion.run(side, store, epoch, actor));
+    String result = holdingTheLoop(() -> Promotion.run(side, store, epoch, actor));
+    // The old active recorded the new epoch before it asked: its claim from the last heartbeat,
+    // up to an interval old, still names it the owner at the old epoch, and the next control step
+    // would hold and drop the VIPs just raised until the next heartbeat. Ask it now.
+    peerWatch.beat();
+    return result;
   }
 
   /** {@code zferry failover SERVICE --force} on this node: see {@link ForceActive}. */

@@ -34,6 +34,8 @@ public final class PeerWatch {
   private volatile Optional<Instant> lastApiAnswerAt = Optional.empty();
   private volatile OptionalLong lastApiAnswer = OptionalLong.empty();
   private volatile OptionalLong lastHostAnswer = OptionalLong.empty();
+  // When the question behind the recorded heartbeat was asked (monotonic).
+  private long lastAskedAnswered;
 
   /**
    * @param api the peer's heartbeat, empty when it does not answer in time
@@ -52,13 +54,26 @@ public final class PeerWatch {
     this.clock = clock;
     this.nanoTime = nanoTime;
     this.started = nanoTime.getAsLong();
+    this.lastAskedAnswered = started;
   }
 
-  /** One heartbeat: asks the peer and records when each channel last answered. */
+  /**
+   * One heartbeat: asks the peer and records when each channel last answered. Beats may overlap
+   * (the heartbeat loop, and a promotion that asks at once): an answer to a question asked before
+   * the last recorded one's is older news and is dropped, so a slow stale answer cannot undo a
+   * fresh one.
+   */
   public void beat() {
+    long asked = nanoTime.getAsLong();
     Optional<HeartbeatView> heartbeat = api.get();
     long now = nanoTime.getAsLong();
     if (heartbeat.isPresent()) {
+      synchronized (this) {
+        if (asked - lastAskedAnswered < 0) {
+          return;
+        }
+        lastAskedAnswered = asked;
+      }
       lastHeartbeat = heartbeat;
       lastApiAnswer = OptionalLong.of(now);
       lastApiAnswerAt = Optional.of(clock.instant());

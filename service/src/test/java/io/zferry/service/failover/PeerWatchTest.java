@@ -69,6 +69,38 @@ class PeerWatchTest {
         .isEqualTo(ControlCadence.WHILE_FALLING_SILENT);
   }
 
+  /**
+   * A promotion asks the peer while the heartbeat loop's question may still be out: the loop's
+   * answer, to a question asked earlier, arrives last and must not replace the fresh one.
+   */
+  @Test
+  void anAnswerToAnOlderQuestionDoesNotReplaceANewerOne() {
+    HeartbeatView stale = heartbeat(new ServiceClaim("tank", "node-a", 0, null, null, null, null));
+    HeartbeatView fresh = heartbeat(new ServiceClaim("tank", "node-b", 1, null, null, null, null));
+    boolean[] nested = {false};
+    PeerWatch overlapping =
+        new PeerWatch(
+            () -> {
+              if (nested[0]) {
+                return Optional.of(fresh);
+              }
+              nested[0] = true;
+              elapse(Duration.ofMillis(100));
+              overlappingWatch[0].beat();
+              elapse(Duration.ofMillis(100));
+              return Optional.of(stale);
+            },
+            () -> false,
+            clock,
+            () -> nanos);
+    overlappingWatch[0] = overlapping;
+    overlapping.beat();
+    assertThat(overlapping.view("tank", WITHIN))
+        .isEqualTo(new PeerView.Answering(Optional.of(new PeerServiceState("node-b", 1, false))));
+  }
+
+  private final PeerWatch[] overlappingWatch = new PeerWatch[1];
+
   @Test
   void silenceCountsFromTheLastAnswerOnEachChannel() {
     apiAnswer =
