@@ -68,17 +68,19 @@ public final class PeerWatch {
     Optional<HeartbeatView> heartbeat = api.get();
     long now = nanoTime.getAsLong();
     if (heartbeat.isPresent()) {
+      // The check and the record together: two answers passing the check one after the other
+      // could otherwise be recorded in the wrong order.
       synchronized (this) {
         if (asked - lastAskedAnswered < 0) {
           return;
         }
         lastAskedAnswered = asked;
+        lastHeartbeat = heartbeat;
+        lastApiAnswer = OptionalLong.of(now);
+        lastApiAnswerAt = Optional.of(clock.instant());
+        // An answering API implies an answering machine.
+        lastHostAnswer = OptionalLong.of(now);
       }
-      lastHeartbeat = heartbeat;
-      lastApiAnswer = OptionalLong.of(now);
-      lastApiAnswerAt = Optional.of(clock.instant());
-      // An answering API implies an answering machine.
-      lastHostAnswer = OptionalLong.of(now);
       return;
     }
     if (host.getAsBoolean()) {
