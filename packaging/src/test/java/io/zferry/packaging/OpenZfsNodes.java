@@ -97,21 +97,25 @@ final class OpenZfsNodes {
 
   /** Dataset → GUID of its newest snapshot, from a listing sorted by createtxg. */
   static Map<String, String> newestGuids(String listing) {
-    Map<String, String> newest = new TreeMap<>();
-    listing
-        .lines()
-        .map(line -> line.split("\t"))
-        .forEach(f -> newest.put(f[0].substring(0, f[0].indexOf('@')), f[1]));
-    return newest;
+    return newest(listing, 1);
   }
 
   /** Dataset → short name of its newest snapshot, from a listing sorted by createtxg. */
   static Map<String, String> newestNames(String listing) {
+    return newest(listing, 0);
+  }
+
+  /**
+   * Dataset → one column of its newest snapshot ({@code name,guid} lines): 0 the short name, 1 the
+   * GUID.
+   */
+  private static Map<String, String> newest(String listing, int column) {
     Map<String, String> newest = new TreeMap<>();
-    listing
-        .lines()
-        .map(line -> line.split("\t")[0])
-        .forEach(n -> newest.put(n.substring(0, n.indexOf('@')), n.substring(n.indexOf('@') + 1)));
+    for (String line : listing.lines().toList()) {
+      String[] f = line.split("\t");
+      int at = f[0].indexOf('@');
+      newest.put(f[0].substring(0, at), column == 0 ? f[0].substring(at + 1) : f[1]);
+    }
     return newest;
   }
 
