@@ -16,6 +16,7 @@ import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.UnitWatchdog;
 import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.daemon.NodeDaemon;
+import io.zferry.service.daemon.PeerHost;
 import io.zferry.service.model.NodeName;
 import io.zferry.service.systemd.SystemdNotifier;
 import io.zferry.service.systemd.UnixDatagramTransport;
@@ -111,6 +112,7 @@ public final class Zferryd implements Callable<Integer> {
       // TLS is on unless api.tls says off: a node without its certificates says so, with the
       // fix, before it opens or serves anything.
       config.api().tls().ifPresent(TlsKeyStore::check);
+      PeerHost.check(config.ssh());
       if (checkOnly) {
         System.out.println(
             configFile

@@ -27,6 +27,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -300,9 +301,20 @@ public final class ConfigLoader {
               "user",
               SshConfig.DEFAULT_USER,
               Values.text(value -> SshConfig.requireUser(null, value)));
+      String streamClient =
+          s.optional(
+              "streamClient",
+              SshConfig.DEFAULT_STREAM_CLIENT.text(),
+              Values.oneOf(
+                  Arrays.stream(SshConfig.StreamClient.values())
+                      .map(SshConfig.StreamClient::text)
+                      .toList()));
       s.finish();
-      return present(privateKey, knownHosts, user)
-          ? s.build(() -> new SshConfig(privateKey, knownHosts, user))
+      return present(privateKey, knownHosts, user, streamClient)
+          ? s.build(
+              () ->
+                  new SshConfig(
+                      privateKey, knownHosts, user, SshConfig.StreamClient.parse(streamClient)))
           : null;
     }
 

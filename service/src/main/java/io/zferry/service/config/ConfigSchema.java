@@ -42,6 +42,7 @@ final class ConfigSchema {
                 "ssh.privateKey",
                 "ssh.knownHosts",
                 "ssh.user",
+                "ssh.streamClient",
                 "nodes",
                 "nodes[].name",
                 "nodes[].address",

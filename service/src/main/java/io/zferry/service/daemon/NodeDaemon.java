@@ -34,8 +34,6 @@ import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.ssh.SessionHost;
-import io.zferry.sync.ssh.SshEndpoint;
-import io.zferry.sync.ssh.SshHost;
 import io.zferry.vip.LinuxVipManager;
 import io.zferry.vip.ProcessCommandRunner;
 import java.net.URI;
@@ -100,17 +98,7 @@ public final class NodeDaemon implements AutoCloseable {
     this.clock = clock;
     NodeConfig me = config.node(self);
     NodeConfig peer = config.peerOf(self);
-    // One zferry serve session on the peer carries the commands of every pull (SessionHost).
-    this.peerHost =
-        new SessionHost(
-            new SshHost(
-                new SshEndpoint(
-                    peer.name().value(),
-                    peer.address(),
-                    peer.sshPort(),
-                    config.ssh().user(),
-                    config.ssh().privateKey(),
-                    config.ssh().knownHosts())));
+    this.peerHost = PeerHost.open(config, peer);
     this.localZfs = new CliZfs(new LocalHost(self.value()));
     Zfs peerZfs = new CliZfs(peerHost);
     Duration interval = config.cluster().heartbeatInterval();

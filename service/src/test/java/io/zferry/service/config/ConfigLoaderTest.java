@@ -69,7 +69,8 @@ class ConfigLoaderTest {
             new SshConfig(
                 Path.of("/etc/zferry/ssh/id_ed25519"),
                 Path.of("/etc/zferry/ssh/known_hosts"),
-                "root"));
+                "root",
+                SshConfig.StreamClient.OPENSSH));
     assertThat(config.nodes())
         .containsExactly(
             new NodeConfig(NodeName.of("node-a"), "10.99.0.11", 22, 8330),
@@ -203,6 +204,7 @@ class ConfigLoaderTest {
               privateKey: /root/.ssh/zferry
               knownHosts: /root/.ssh/zferry_known_hosts
               user: zferry
+              streamClient: sshj
             nodes:
               - name: alpha
                 address: alpha.example.org
@@ -264,6 +266,7 @@ class ConfigLoaderTest {
     assertThat(config.cluster().pingTargets()).containsExactly("192.168.1.1", "fd00::1");
     assertThat(config.cluster().heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.ssh().user()).isEqualTo("zferry");
+    assertThat(config.ssh().streamClient()).isEqualTo(SshConfig.StreamClient.SSHJ);
     NodeConfig alpha = config.node(NodeName.of("alpha"));
     assertThat(alpha.sshPort()).isEqualTo(2222);
     assertThat(alpha.apiPort()).isEqualTo(8443); // api.port is the default
@@ -599,6 +602,14 @@ class ConfigLoaderTest {
         .containsExactly(
             "zferry.yaml: nodes[0].apiPort: the value is the text 'http', but a whole number is"
                 + " expected — write a whole number from 1 to 65535");
+  }
+
+  @Test
+  void anUnknownStreamClientIsRefused() {
+    assertThat(problems(MINIMAL + "ssh:\n  streamClient: scp\n"))
+        .containsExactly(
+            "zferry.yaml: ssh.streamClient: 'scp' is not one of openssh, sshj — use one of"
+                + " openssh, sshj");
   }
 
   @Test

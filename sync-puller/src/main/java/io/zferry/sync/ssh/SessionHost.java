@@ -59,6 +59,7 @@ public final class SessionHost implements Host {
           });
 
   private final Host ssh;
+  private final Host streams;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   // Opened and replaced under lock; read without it by abortRunning and hasSession.
@@ -66,11 +67,20 @@ public final class SessionHost implements Host {
   private volatile Instant noSessionsUntil = Instant.MIN;
 
   public SessionHost(Host ssh) {
-    this(ssh, Clock.systemUTC());
+    this(ssh, ssh, Clock.systemUTC());
   }
 
   public SessionHost(Host ssh, Clock clock) {
+    this(ssh, ssh, clock);
+  }
+
+  /**
+   * @param streams redeems the tickets of streaming commands: {@code ssh} itself, or an {@link
+   *     OpenSshHost} so the bytes are decrypted outside the JVM
+   */
+  public SessionHost(Host ssh, Host streams, Clock clock) {
     this.ssh = Objects.requireNonNull(ssh, "ssh");
+    this.streams = Objects.requireNonNull(streams, "streams");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -108,7 +118,7 @@ public final class SessionHost implements Host {
       return ssh.start(command);
     }
     return new Redeemed(
-        command, ssh.start(new Command(List.of(SessionProtocol.REDEEM, ticket.get()))));
+        command, streams.start(new Command(List.of(SessionProtocol.REDEEM, ticket.get()))));
   }
 
   /**
@@ -138,7 +148,8 @@ public final class SessionHost implements Host {
       inUse.abort();
       ended++;
     }
-    return ended + ssh.abortRunning();
+    ended += ssh.abortRunning();
+    return streams == ssh ? ended : ended + streams.abortRunning();
   }
 
   @Override
@@ -153,6 +164,9 @@ public final class SessionHost implements Host {
       lock.unlock();
     }
     ssh.close();
+    if (streams != ssh) {
+      streams.close();
+    }
   }
 
   /** Whether a session is open now (for tests and the status). */

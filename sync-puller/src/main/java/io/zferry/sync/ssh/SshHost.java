@@ -57,6 +57,9 @@ public final class SshHost implements Host {
 
   private volatile NegotiatedAlgorithms negotiated;
 
+  /** The known_hosts line that vouched for the peer's key on the latest connection. */
+  private volatile KnownHostsEntry trustedKey;
+
   /** The connection being opened, if one is: {@link #abortRunning()} drops it. */
   private volatile SSHClient connecting;
 
@@ -176,6 +179,14 @@ public final class SshHost implements Host {
   public Optional<String> negotiatedAlgorithms() {
     NegotiatedAlgorithms algorithms = negotiated;
     return Optional.ofNullable(algorithms).map(NegotiatedAlgorithms::toString);
+  }
+
+  /**
+   * The known_hosts entry that vouched for the host key the peer presented on the latest
+   * connection; empty before one succeeded. {@link OpenSshHost} pins exactly this key.
+   */
+  public Optional<KnownHostsEntry> trustedHostKey() {
+    return Optional.ofNullable(trustedKey);
   }
 
   /** The cipher the server sends with, e.g. {@code aes128-gcm@openssh.com}, if ever connected. */
@@ -308,6 +319,11 @@ public final class SshHost implements Host {
               + " (the key must exist, be readable and not need a passphrase)",
           e);
     }
+    verifier
+        .lastVerdict()
+        .filter(HostKeyVerdict.Trusted.class::isInstance)
+        .map(verdict -> ((HostKeyVerdict.Trusted) verdict).entry())
+        .ifPresent(entry -> trustedKey = entry);
     log.info(
         "{}: SSH connected to {}@{} ({})",
         name(),

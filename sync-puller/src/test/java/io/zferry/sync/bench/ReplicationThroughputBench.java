@@ -1,5 +1,6 @@
 package io.zferry.sync.bench;
 
+import io.zferry.snapshot.host.Host;
 import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.zfs.CliZfs;
@@ -9,8 +10,11 @@ import io.zferry.snapshot.zfs.SendFlags;
 import io.zferry.snapshot.zfs.SendSpec;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
+import io.zferry.sync.ssh.OpenSshHost;
+import io.zferry.sync.ssh.SessionHost;
 import io.zferry.sync.ssh.SshEndpoint;
 import io.zferry.sync.ssh.SshHost;
+import io.zferry.sync.ssh.SshSettings;
 import io.zferry.sync.transfer.StreamTransfer;
 import io.zferry.sync.transfer.TransferOptions;
 import io.zferry.sync.transfer.TransferResult;
@@ -21,12 +25,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * One pull of a snapshot the way the passive's puller does it: {@code zfs send} on the peer over
- * zferry's {@link SshHost}, {@link StreamTransfer} into a local {@code zfs recv}. Run inside a lab
- * node by {@code bench/replication-throughput}; writes {@code seconds}, {@code bytes}, {@code heap}
- * and {@code cipher} lines to the report file.
+ * One pull of a snapshot the way the passive's puller does it: {@code zfs send} on the peer,
+ * checked by its zferry serve session and streamed by the stream client ({@code --client openssh},
+ * the default, or {@code sshj}), {@link StreamTransfer} into a local {@code zfs recv}. Run inside a
+ * lab node by {@code bench/replication-throughput}; writes {@code seconds}, {@code bytes}, {@code
+ * heap} and {@code cipher} lines to the report file.
  */
 public final class ReplicationThroughputBench {
   private ReplicationThroughputBench() {}
@@ -38,6 +45,7 @@ public final class ReplicationThroughputBench {
     Path report = null;
     Path key = Path.of("/root/.ssh/id_ed25519");
     Path knownHosts = Path.of("/root/.ssh/known_hosts");
+    String client = "openssh";
     for (int i = 0; i < args.length; i += 2) {
       String value = args[i + 1];
       switch (args[i]) {
@@ -47,6 +55,7 @@ public final class ReplicationThroughputBench {
         case "--report" -> report = Path.of(value);
         case "--key" -> key = Path.of(value);
         case "--known-hosts" -> knownHosts = Path.of(value);
+        case "--client" -> client = value;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -63,7 +72,26 @@ public final class ReplicationThroughputBench {
     SshEndpoint endpoint = new SshEndpoint(peer, peer, 22, "root", key, knownHosts);
     TransferResult result;
     String cipher;
-    try (SshHost source = new SshHost(endpoint)) {
+    double masterCpu = 0;
+    SshHost connection = new SshHost(endpoint);
+    Path sshDirectory = OpenSshHost.temporaryDirectory(peer);
+    OpenSshHost openSsh =
+        new OpenSshHost(
+            endpoint,
+            SshSettings.defaults(),
+            connection::trustedHostKey,
+            new LocalHost("local"),
+            OpenSshHost.DEFAULT_PROGRAM,
+            sshDirectory);
+    // As zferryd does: one zferry serve session checks the send, whose ticket the stream client
+    // redeems (ssh.streamClient).
+    Host streams =
+        switch (client) {
+          case "openssh" -> openSsh;
+          case "sshj" -> connection;
+          default -> throw new IllegalArgumentException("--client is openssh or sshj");
+        };
+    try (SessionHost source = new SessionHost(connection, streams, Clock.systemUTC())) {
       Zfs sourceZfs = new CliZfs(source);
       Zfs targetZfs = new CliZfs(new LocalHost("local"));
       SendSpec send = new SendSpec.Full(SnapshotName.parse(snapshot), SendFlags.PLAIN);
@@ -73,7 +101,12 @@ public final class ReplicationThroughputBench {
             new StreamTransfer(Clock.systemUTC(), TransferOptions.defaults(), progress -> {})
                 .run(sender, receiver);
       }
-      cipher = source.negotiatedCipher().orElse("unknown");
+      cipher = connection.negotiatedCipher().orElse("unknown");
+      if (streams == openSsh) {
+        // OpenSSH's shared connection runs detached from this JVM: its CPU is counted here.
+        masterCpu = masterCpuSeconds(endpoint, sshDirectory.resolve("control"));
+        cipher = "openssh";
+      }
     }
 
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -86,12 +119,40 @@ public final class ReplicationThroughputBench {
     lines.add(String.format("seconds %.3f", seconds));
     lines.add("bytes " + result.bytes());
     lines.add(String.format("jvm-cpu %.3f", cpuNanos / 1e9));
+    lines.add(String.format("master-cpu %.3f", masterCpu));
     lines.add(
         String.format(
             "heap before %.1f MiB, after %.1f MiB, seen before GC %.1f MiB",
             heapBefore / 1048576.0, heapAfter / 1048576.0, heapPeak / 1048576.0));
     lines.add("cipher " + cipher);
     Files.write(report, lines);
+  }
+
+  /** CPU seconds of the OpenSSH master behind {@code socket} ({@code ssh -O check} names it). */
+  private static double masterCpuSeconds(SshEndpoint endpoint, Path socket) throws IOException {
+    Process check =
+        new ProcessBuilder(
+                "ssh",
+                "-F",
+                "/dev/null",
+                "-o",
+                "ControlPath=" + socket,
+                "-O",
+                "check",
+                "--",
+                endpoint.address())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(check.getInputStream().readAllBytes());
+    Matcher pid = Pattern.compile("pid=(\\d+)").matcher(said);
+    if (!pid.find()) {
+      throw new IOException("no OpenSSH master behind " + socket + ": " + said.strip());
+    }
+    String stat = Files.readString(Path.of("/proc", pid.group(1), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks / 100.0;
   }
 
   private static long processCpuNanos() {

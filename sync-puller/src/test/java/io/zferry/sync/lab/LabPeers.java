@@ -1,6 +1,7 @@
 package io.zferry.sync.lab;
 
 import io.zferry.lab.LabNode;
+import io.zferry.snapshot.host.Host;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.DatasetName;
@@ -8,7 +9,6 @@ import io.zferry.snapshot.zfs.ReceiveSpec;
 import io.zferry.snapshot.zfs.SendSpec;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.ssh.SshEndpoint;
-import io.zferry.sync.ssh.SshHost;
 import io.zferry.sync.transfer.ProgressListener;
 import io.zferry.sync.transfer.StreamTransfer;
 import io.zferry.sync.transfer.TransferOptions;
@@ -30,13 +30,14 @@ public final class LabPeers {
         node.name(), "127.0.0.1", node.forwardedSshPort(), "root", node.clientKey(), knownHosts);
   }
 
+  /** Pulls {@code send} from the peer (over SSH) with no progress listener. */
+  static TransferResult pull(Host peer, LabNode receiver, SendSpec send, ReceiveSpec receive) {
+    return pull(peer, receiver, send, receive, progress -> {});
+  }
+
   /** Pulls {@code send} from the peer (over SSH) into {@code target} on the receiving node. */
   static TransferResult pull(
-      SshHost peer,
-      LabNode receiver,
-      SendSpec send,
-      ReceiveSpec receive,
-      ProgressListener listener) {
+      Host peer, LabNode receiver, SendSpec send, ReceiveSpec receive, ProgressListener listener) {
     Zfs source = new CliZfs(peer);
     Zfs target = receiver.zfs();
     try (RunningCommand sender = source.send(send);

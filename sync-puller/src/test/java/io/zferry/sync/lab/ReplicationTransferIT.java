@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zferry.lab.Lab;
 import io.zferry.lab.LabExtension;
 import io.zferry.lab.LabNode;
+import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.ReceiveSpec;
 import io.zferry.snapshot.zfs.SendFlags;
@@ -13,11 +14,18 @@ import io.zferry.snapshot.zfs.SendSpec;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
+import io.zferry.sync.ssh.KnownHostsEntry;
+import io.zferry.sync.ssh.OpenSshHost;
+import io.zferry.sync.ssh.SessionHost;
 import io.zferry.sync.ssh.SshHost;
+import io.zferry.sync.ssh.SshSettings;
 import io.zferry.sync.transfer.TransferException;
 import io.zferry.sync.transfer.TransferProgress;
 import io.zferry.sync.transfer.TransferResult;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Streams from node-a to node-b the way the passive pulls: {@code zfs send} on node-a over real
@@ -108,6 +117,85 @@ class ReplicationTransferIT {
     assertSameGuids();
     assertSameData("/tank/xfer-src/f4", "/tank/xfer-dst/f4");
     assertThat(nodeB.exec("test", "-e", "/tank/xfer-dst/f1").exitCode()).isNotZero();
+  }
+
+  @Test
+  void theOpenSshClientCarriesASessionsStreams(@TempDir Path dir) {
+    Path sshDir = dir.resolve("openssh");
+    OpenSshHost openSsh =
+        new OpenSshHost(
+            LabPeers.endpoint(nodeA),
+            SshSettings.defaults(),
+            peerA::trustedHostKey,
+            new LocalHost("test"),
+            OpenSshHost.DEFAULT_PROGRAM,
+            sshDir);
+    try (SessionHost session = new SessionHost(peerA, openSsh, Clock.systemUTC())) {
+      nodeA.shell("head -c 3000000 /dev/urandom > /tank/xfer-src/f1");
+      SnapshotName s1 = zfsA.snapshot(SOURCE, "s1", false);
+      TransferResult full =
+          LabPeers.pull(
+              session, nodeB, new SendSpec.Full(s1, SendFlags.PLAIN), ReceiveSpec.into(TARGET));
+      assertThat(full.bytes()).isGreaterThan(3_000_000);
+      assertSameData("/tank/xfer-src/f1", "/tank/xfer-dst/f1");
+      // The stream went through OpenSSH: the connection it keeps for the next one is there.
+      assertThat(sshDir.resolve("control")).exists();
+      assertThat(session.hasSession()).isTrue();
+
+      nodeA.shell("head -c 1000000 /dev/urandom > /tank/xfer-src/f2");
+      SnapshotName s2 = zfsA.snapshot(SOURCE, "s2", false);
+      LabPeers.pull(
+          session,
+          nodeB,
+          new SendSpec.Incremental(s1, s2, false, SendFlags.PLAIN),
+          ReceiveSpec.into(TARGET).forced());
+      assertSameData("/tank/xfer-src/f2", "/tank/xfer-dst/f2");
+      assertSameGuids();
+    }
+    // Closing ends OpenSSH's shared connection and removes its directory.
+    assertThat(sshDir).doesNotExist();
+  }
+
+  @Test
+  void theOpenSshClientRefusesAKeyOtherThanTheOneZferryVerified(@TempDir Path dir)
+      throws Exception {
+    // node-b's host key stands in for a key node-a's address presents after it was replaced.
+    String[] nodeBKey =
+        java.nio.file.Files.readAllLines(nodeA.knownHosts()).stream()
+            .filter(line -> line.startsWith("node-b "))
+            .findFirst()
+            .orElseThrow()
+            .split(" ");
+    KnownHostsEntry wrong =
+        new KnownHostsEntry(
+            1,
+            KnownHostsEntry.Marker.NONE,
+            "node-a",
+            nodeBKey[1],
+            java.util.Base64.getDecoder().decode(nodeBKey[2]));
+    OpenSshHost openSsh =
+        new OpenSshHost(
+            LabPeers.endpoint(nodeA),
+            SshSettings.defaults(),
+            () -> Optional.of(wrong),
+            new LocalHost("test"),
+            OpenSshHost.DEFAULT_PROGRAM,
+            dir.resolve("openssh"));
+    nodeA.shell("echo data > /tank/xfer-src/f1");
+    SnapshotName s1 = zfsA.snapshot(SOURCE, "s1", false);
+    try (SessionHost session = new SessionHost(peerA, openSsh, Clock.systemUTC())) {
+      assertThatThrownBy(
+              () ->
+                  LabPeers.pull(
+                      session,
+                      nodeB,
+                      new SendSpec.Full(s1, SendFlags.PLAIN),
+                      ReceiveSpec.into(TARGET)))
+          .isInstanceOf(TransferException.class)
+          .hasMessageContaining("the OpenSSH client could not run it")
+          .hasMessageContaining("Host key verification failed");
+    }
+    assertThat(zfsB.exists(TARGET)).isFalse();
   }
 
   @Test
