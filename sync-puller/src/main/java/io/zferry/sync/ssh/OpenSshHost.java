@@ -51,7 +51,11 @@ public final class OpenSshHost implements Host {
   /** The OpenSSH client Debian's openssh-client installs (a dependency of the package). */
   public static final Path DEFAULT_PROGRAM = Path.of("/usr/bin/ssh");
 
-  static final int CONTROL_PERSIST_SECONDS = 60;
+  /**
+   * Longer than the default pull interval (3 min), so every pull finds the connection open; close()
+   * ends it with the daemon, and systemd's stop ends it with the unit's other processes.
+   */
+  static final int CONTROL_PERSIST_SECONDS = 600;
 
   /** ssh's own failures (connection, authentication, host key) end with this status. */
   static final int SSH_FAILED = 255;
