@@ -2,10 +2,10 @@ package io.zferry.sync.ssh;
 
 import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
-import io.zferry.snapshot.host.ForwardingRunningCommand;
 import io.zferry.snapshot.host.Host;
 import io.zferry.snapshot.host.HostException;
 import io.zferry.snapshot.host.RunningCommand;
+import io.zferry.snapshot.host.StandInCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -313,22 +313,12 @@ public final class OpenSshHost implements Host {
     return path;
   }
 
-  /**
-   * One remote command through {@code ssh}: reports the remote command, and says when it was ssh
-   * that failed, not the command.
-   */
-  private final class OpenSshCommand extends ForwardingRunningCommand {
-    private final Command remote;
+  /** One remote command through {@code ssh}: says when it was ssh that failed, not the command. */
+  private final class OpenSshCommand extends StandInCommand {
     private volatile boolean ended;
 
     OpenSshCommand(Command remote, RunningCommand ssh) {
-      super(ssh);
-      this.remote = remote;
-    }
-
-    @Override
-    public Command command() {
-      return remote;
+      super(remote, ssh);
     }
 
     @Override
@@ -338,20 +328,21 @@ public final class OpenSshHost implements Host {
 
     @Override
     public CommandResult await(Duration timeout) {
-      CommandResult result = delegate.await(timeout);
+      CommandResult result = super.await(timeout);
       ended = true;
-      String stderr = result.stderr();
-      if (result.exitCode() == SSH_FAILED) {
-        stderr =
-            "the OpenSSH client could not run it on "
-                + endpoint.user()
-                + "@"
-                + endpoint.hostPort()
-                + " (exit 255): "
-                + stderr.strip()
-                + "\n";
+      if (result.exitCode() != SSH_FAILED) {
+        return result;
       }
-      return new CommandResult(name(), remote, result.exitCode(), result.stdout(), stderr);
+      String stderr =
+          "the OpenSSH client could not run it on "
+              + endpoint.user()
+              + "@"
+              + endpoint.hostPort()
+              + " (exit 255): "
+              + result.stderr().strip()
+              + "\n";
+      return new CommandResult(
+          name(), result.command(), result.exitCode(), result.stdout(), stderr);
     }
 
     @Override

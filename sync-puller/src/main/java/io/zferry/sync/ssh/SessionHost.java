@@ -2,10 +2,10 @@ package io.zferry.sync.ssh;
 
 import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
-import io.zferry.snapshot.host.ForwardingRunningCommand;
 import io.zferry.snapshot.host.Host;
 import io.zferry.snapshot.host.HostException;
 import io.zferry.snapshot.host.RunningCommand;
+import io.zferry.snapshot.host.StandInCommand;
 import io.zferry.sync.serve.SessionProtocol;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -117,7 +117,7 @@ public final class SessionHost implements Host {
     if (ticket.isEmpty()) {
       return ssh.start(command);
     }
-    return new Redeemed(
+    return new StandInCommand(
         command, streams.start(new Command(List.of(SessionProtocol.REDEEM, ticket.get()))));
   }
 
@@ -351,27 +351,5 @@ public final class SessionHost implements Host {
   private static String firstLine(String text) {
     int newline = text.indexOf('\n');
     return newline < 0 ? text : text.substring(0, newline);
-  }
-
-  /** A redeemed ticket, reporting the command it stands for. */
-  private static final class Redeemed extends ForwardingRunningCommand {
-    private final Command command;
-
-    Redeemed(Command command, RunningCommand redeemed) {
-      super(redeemed);
-      this.command = command;
-    }
-
-    @Override
-    public Command command() {
-      return command;
-    }
-
-    @Override
-    public CommandResult await(Duration timeout) {
-      CommandResult result = delegate.await(timeout);
-      return new CommandResult(
-          result.host(), command, result.exitCode(), result.stdout(), result.stderr());
-    }
   }
 }
