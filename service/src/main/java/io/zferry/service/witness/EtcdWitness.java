@@ -46,8 +46,9 @@ public final class EtcdWitness implements Witness {
   /**
    * @param endpoints the members' client URLs, e.g. {@code http://10.0.0.3:2379}
    * @param key the service's leader key
-   * @param requestTimeout how long one request may take; well under a third of the lease TTL, so a
-   *     renewal that hangs is given up in time for the next
+   * @param requestTimeout how long one call (a renewal, an acquisition, a hand-over) may take, all
+   *     its requests to all members together; well under a third of the lease TTL, so a renewal
+   *     that hangs is given up in time for the next
    */
   public EtcdWitness(List<URI> endpoints, String key, Duration requestTimeout) {
     this.endpoints = List.copyOf(endpoints);
@@ -56,7 +57,11 @@ public final class EtcdWitness implements Witness {
     if (this.endpoints.isEmpty()) {
       throw new IllegalArgumentException("the witness needs at least one endpoint");
     }
-    this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+    // A member whose address does not answer at all must not take the others' share.
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(requestTimeout.dividedBy(this.endpoints.size()))
+            .build();
   }
 
   /** The leader key of one service of one cluster. */
@@ -66,10 +71,11 @@ public final class EtcdWitness implements Witness {
 
   @Override
   public Answer acquire(String self, Duration ttl) {
+    long deadline = deadline();
     try {
-      long lease = grant(ttl);
+      long lease = grant(deadline, ttl);
       ObjectNode created =
-          txn(compare("CREATE").put("create_revision", "0"), put(self, lease), range());
+          txn(deadline, compare("CREATE").put("create_revision", "0"), put(self, lease), range());
       if (created.path("succeeded").asBoolean(false)) {
         return new Answer.Granted(lease);
       }
@@ -80,7 +86,7 @@ public final class EtcdWitness implements Witness {
       // The key names this node (under an older lease of its own, a restart or a lost reply):
       // attach the new lease, provided it still names this node.
       ObjectNode attached =
-          txn(compare("VALUE").put("value", b64(self)), put(self, lease), range());
+          txn(deadline, compare("VALUE").put("value", b64(self)), put(self, lease), range());
       if (attached.path("succeeded").asBoolean(false)) {
         return new Answer.Granted(lease);
       }
@@ -95,12 +101,15 @@ public final class EtcdWitness implements Witness {
 
   @Override
   public Answer renew(String self, long leaseId) {
+    long deadline = deadline();
     try {
-      JsonNode alive = post("/v3/lease/keepalive", JSON.createObjectNode().put("ID", leaseId));
+      JsonNode alive =
+          post(deadline, "/v3/lease/keepalive", JSON.createObjectNode().put("ID", leaseId));
       if (alive.path("result").path("TTL").asLong(0) <= 0) {
         return new Answer.Refused("lease " + leaseId + " expired");
       }
-      JsonNode kv = post("/v3/kv/range", JSON.createObjectNode().put("key", b64(key))).path("kvs");
+      JsonNode kv =
+          post(deadline, "/v3/kv/range", JSON.createObjectNode().put("key", b64(key))).path("kvs");
       if (kv.isEmpty()) {
         return new Answer.Refused("the leader key is absent");
       }
@@ -120,13 +129,14 @@ public final class EtcdWitness implements Witness {
 
   @Override
   public Answer handOver(String from, String to) {
+    long deadline = deadline();
     try {
       ObjectNode put = JSON.createObjectNode();
       put.putObject("request_put")
           .put("key", b64(key))
           .put("value", b64(to))
           .put("ignore_lease", true);
-      ObjectNode handed = txn(compare("VALUE").put("value", b64(from)), put, range());
+      ObjectNode handed = txn(deadline, compare("VALUE").put("value", b64(from)), put, range());
       // A repeated request (a member timed out, the next one answered) finds its own effect.
       if (handed.path("succeeded").asBoolean(false) || holderIn(handed).equals(Optional.of(to))) {
         return new Answer.Granted(0);
@@ -148,7 +158,9 @@ public final class EtcdWitness implements Witness {
   /** Who the leader key names now, for tests and status; empty if absent. */
   public Optional<String> leader() throws IOException {
     try {
-      JsonNode kv = post("/v3/kv/range", JSON.createObjectNode().put("key", b64(key))).path("kvs");
+      JsonNode kv =
+          post(deadline(), "/v3/kv/range", JSON.createObjectNode().put("key", b64(key)))
+              .path("kvs");
       return kv.isEmpty()
           ? Optional.empty()
           : Optional.of(unb64(kv.get(0).path("value").asText("")));
@@ -157,9 +169,12 @@ public final class EtcdWitness implements Witness {
     }
   }
 
-  private long grant(Duration ttl) {
+  private long grant(long deadline, Duration ttl) {
     JsonNode granted =
-        post("/v3/lease/grant", JSON.createObjectNode().put("TTL", Math.max(1, ttl.toSeconds())));
+        post(
+            deadline,
+            "/v3/lease/grant",
+            JSON.createObjectNode().put("TTL", Math.max(1, ttl.toSeconds())));
     long id = granted.path("ID").asLong(0);
     if (id == 0) {
       throw new Unanswered("the witness granted no lease: " + granted);
@@ -186,12 +201,13 @@ public final class EtcdWitness implements Witness {
     return range;
   }
 
-  private ObjectNode txn(ObjectNode compare, ObjectNode success, ObjectNode failure) {
+  private ObjectNode txn(
+      long deadline, ObjectNode compare, ObjectNode success, ObjectNode failure) {
     ObjectNode body = JSON.createObjectNode();
     body.putArray("compare").add(compare);
     body.putArray("success").add(success);
     body.putArray("failure").add(failure);
-    return (ObjectNode) post("/v3/kv/txn", body);
+    return (ObjectNode) post(deadline, "/v3/kv/txn", body);
   }
 
   /** The holder named in a transaction's range response, if the key exists. */
@@ -205,15 +221,35 @@ public final class EtcdWitness implements Witness {
     return Optional.empty();
   }
 
-  private JsonNode post(String path, ObjectNode body) {
+  /**
+   * When a call that starts now must have its answer: one request time-out for the whole call, all
+   * its requests and all members tried, so a renewal never outlasts the time it was given (three
+   * hung members used to take three time-outs, twice per renewal, past the holder's deadline).
+   */
+  private long deadline() {
+    return System.nanoTime() + requestTimeout.toNanos();
+  }
+
+  /**
+   * Posts to the members in turn, starting with the one that answered last, until one answers. Each
+   * is given an equal share of the time left before {@code deadline}, so a hung member leaves time
+   * for the others.
+   */
+  private JsonNode post(long deadline, String path, ObjectNode body) {
     List<String> failures = new ArrayList<>();
     int first = preferred;
     for (int i = 0; i < endpoints.size(); i++) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        failures.add("no time left within the request time-out of " + requestTimeout);
+        break;
+      }
       int index = (first + i) % endpoints.size();
       URI endpoint = endpoints.get(index);
+      Duration share = Duration.ofNanos(Math.max(left / (endpoints.size() - i), 1_000_000));
       HttpRequest request =
           HttpRequest.newBuilder(endpoint.resolve(path))
-              .timeout(requestTimeout)
+              .timeout(share)
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
               .build();

@@ -78,6 +78,28 @@ final class EtcdMembers implements AutoCloseable {
     processes.get(member).destroyForcibly().waitFor();
   }
 
+  /**
+   * SIGSTOP of one member: its port still accepts connections (the kernel does), but nothing
+   * answers, as with a member stalled on its disk or cut off mid-election.
+   */
+  void freeze(int member) throws IOException, InterruptedException {
+    signal(member, "STOP");
+  }
+
+  void thaw(int member) throws IOException, InterruptedException {
+    signal(member, "CONT");
+  }
+
+  private void signal(int member, String signal) throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(processes.get(member).pid()))
+            .inheritIO()
+            .start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + signal + " of etcd member " + member + " failed");
+    }
+  }
+
   void start(int member) throws IOException {
     processes.set(
         member,

@@ -104,6 +104,31 @@ class EtcdWitnessIT {
   }
 
   @Test
+  void aCallGivesUpWithinOneRequestTimeOutWhenEveryMemberHangs() throws Exception {
+    EtcdWitness witness = fresh();
+    long lease = granted(witness.acquire("node-a", TTL));
+    for (int i = 0; i < 3; i++) {
+      etcd.freeze(i);
+    }
+    try {
+      long start = System.nanoTime();
+      Answer renewal = witness.renew("node-a", lease);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(renewal).isInstanceOf(Answer.Unanswered.class);
+      // The holder counts on the call ending in time to stop serving before its lease could
+      // expire: the whole call is bounded, not each member's request (that took 3 x 2 s here).
+      assertThat(took).isLessThan(REQUEST_TIMEOUT.plusMillis(500));
+    } finally {
+      for (int i = 0; i < 3; i++) {
+        etcd.thaw(i);
+      }
+      for (int i = 0; i < 3; i++) {
+        etcd.awaitHealthy(i);
+      }
+    }
+  }
+
+  @Test
   void aKilledMemberChangesNothingAndALostQuorumIsNoAnswer() throws Exception {
     EtcdWitness witness = fresh();
     long lease = granted(witness.acquire("node-a", TTL));
