@@ -66,7 +66,7 @@ public final class PeerHost {
                 connection::trustedHostKey,
                 new LocalHost("local"),
                 OpenSshHost.DEFAULT_PROGRAM,
-                OpenSshHost.temporaryDirectory(endpoint.nodeName()));
+                OpenSshHost.runtimeDirectory(endpoint.nodeName()));
           }
         };
     return new SessionHost(connection, streams, Clock.systemUTC());

@@ -102,6 +102,29 @@ public final class OpenSshHost implements Host {
     requireSafe("ssh.privateKey", endpoint.privateKey());
   }
 
+  /** Where a daemon running as root keeps the OpenSSH client's files: only root can write /run. */
+  static final Path RUNTIME_PARENT = Path.of("/run/zferry");
+
+  /**
+   * The directory for {@code peer}'s OpenSSH files: {@code /run/zferry/ssh-PEER} where this process
+   * may create it (root), the same after a restart, so a daemon that was killed leaves nothing
+   * behind but that one directory (emptied at boot with /run); otherwise a fresh one under the
+   * temporary directory.
+   */
+  public static Path runtimeDirectory(String peer) {
+    Path directory = RUNTIME_PARENT.resolve("ssh-" + peer);
+    try {
+      Files.createDirectories(RUNTIME_PARENT);
+      Files.createDirectories(directory);
+      // Only root can create entries in /run, so what is there is ours; its mode is made private.
+      Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+      return directory;
+    } catch (IOException | UnsupportedOperationException e) {
+      log.debug("{} is not usable ({}); a temporary directory instead", directory, e.toString());
+      return temporaryDirectory(peer);
+    }
+  }
+
   /** A fresh directory for {@code peer} under the system's temporary directory. */
   public static Path temporaryDirectory(String peer) {
     try {
