@@ -39,9 +39,8 @@ public final class PeerHost {
 
   /**
    * One zferry serve session on the peer carries the commands of every pull; the streams go through
-   * the OpenSSH client unless {@code ssh.streamClient} is {@code sshj}.
-   *
-   * @throws IllegalStateException if the OpenSSH client is asked for and not installed
+   * the OpenSSH client unless {@code ssh.streamClient} is {@code sshj}. zferryd has run {@link
+   * #check} at start-up.
    */
   public static SessionHost open(ZferryConfig config, NodeConfig peer) {
     SshConfig ssh = config.ssh();
@@ -58,16 +57,14 @@ public final class PeerHost {
     Host streams =
         switch (ssh.streamClient()) {
           case SSHJ -> connection;
-          case OPENSSH -> {
-            check(ssh);
-            yield new OpenSshHost(
-                endpoint,
-                settings,
-                connection::trustedHostKey,
-                new LocalHost("local"),
-                OpenSshHost.DEFAULT_PROGRAM,
-                OpenSshHost.runtimeDirectory(endpoint.nodeName()));
-          }
+          case OPENSSH ->
+              new OpenSshHost(
+                  endpoint,
+                  settings,
+                  connection::trustedHostKey,
+                  new LocalHost("local"),
+                  OpenSshHost.DEFAULT_PROGRAM,
+                  OpenSshHost.runtimeDirectory(endpoint.nodeName()));
         };
     return new SessionHost(connection, streams, Clock.systemUTC());
   }

@@ -68,6 +68,9 @@ public final class OpenSshHost implements Host {
 
   private static final Duration EXIT_MASTER_TIMEOUT = Duration.ofSeconds(5);
 
+  /** Where a daemon running as root keeps the OpenSSH client's files: only root can write /run. */
+  static final Path RUNTIME_PARENT = Path.of("/run/zferry");
+
   private final SshEndpoint endpoint;
   private final SshSettings settings;
   private final Supplier<Optional<KnownHostsEntry>> pinnedKey;
@@ -101,9 +104,6 @@ public final class OpenSshHost implements Host {
     this.directory = requireSafe("the OpenSSH client's directory", directory);
     requireSafe("ssh.privateKey", endpoint.privateKey());
   }
-
-  /** Where a daemon running as root keeps the OpenSSH client's files: only root can write /run. */
-  static final Path RUNTIME_PARENT = Path.of("/run/zferry");
 
   /**
    * The directory for {@code peer}'s OpenSSH files: {@code /run/zferry/ssh-PEER} where this process
