@@ -34,6 +34,7 @@ import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.ssh.SessionHost;
+import io.zferry.sync.transfer.StreamRelay;
 import io.zferry.vip.LinuxVipManager;
 import io.zferry.vip.ProcessCommandRunner;
 import java.net.URI;
@@ -101,6 +102,7 @@ public final class NodeDaemon implements AutoCloseable {
     this.peerHost = PeerHost.open(config, peer);
     this.localZfs = new CliZfs(new LocalHost(self.value()));
     Zfs peerZfs = new CliZfs(peerHost);
+    Optional<StreamRelay> relay = PeerHost.relay(config.ssh());
     Duration interval = config.cluster().heartbeatInterval();
     // A heartbeat must come back before the next one is due, or answers would queue up.
     Duration heartbeatTimeout = min(PEER_API_TIMEOUT, interval.multipliedBy(2));
@@ -170,6 +172,7 @@ public final class NodeDaemon implements AutoCloseable {
               this.store,
               localZfs,
               peerZfs,
+              relay,
               peerClient,
               peerWatch,
               isolation,

@@ -10,11 +10,17 @@ import io.zferry.sync.ssh.SessionHost;
 import io.zferry.sync.ssh.SshEndpoint;
 import io.zferry.sync.ssh.SshHost;
 import io.zferry.sync.ssh.SshSettings;
+import io.zferry.sync.transfer.StreamRelay;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** How this node reaches its peer over SSH, as {@code ssh} in the configuration says. */
 public final class PeerHost {
+  private static final Logger log = LoggerFactory.getLogger(PeerHost.class);
+
   private PeerHost() {}
 
   /**
@@ -35,6 +41,26 @@ public final class PeerHost {
               + " is not installed: install openssh-client, or set ssh.streamClient: sshj");
     }
     OpenSshHost.requireSafe("ssh.privateKey", ssh.privateKey());
+  }
+
+  /**
+   * What joins a peer's send to a local receive: {@code pv}, when the streams run through the
+   * OpenSSH client and pv is installed (a dependency of the package), so the bytes go from ssh to
+   * {@code zfs recv} without entering the JVM; otherwise none, and the JVM copies them (logged, as
+   * it costs CPU and speed).
+   */
+  public static Optional<StreamRelay> relay(SshConfig ssh) {
+    if (ssh.streamClient() != SshConfig.StreamClient.OPENSSH) {
+      return Optional.empty();
+    }
+    if (!Files.isExecutable(StreamRelay.PV)) {
+      log.warn(
+          "{} is not installed: every stream from the peer is copied by zferryd itself, which costs"
+              + " CPU and speed; install Debian's pv package",
+          StreamRelay.PV);
+      return Optional.empty();
+    }
+    return Optional.of(new StreamRelay(StreamRelay.PV));
   }
 
   /**

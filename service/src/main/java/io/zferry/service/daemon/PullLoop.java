@@ -15,6 +15,7 @@ import io.zferry.sync.pull.PullCancelledException;
 import io.zferry.sync.pull.PullReport;
 import io.zferry.sync.pull.Puller;
 import io.zferry.sync.pull.TransferActivity;
+import io.zferry.sync.transfer.StreamRelay;
 import io.zferry.sync.transfer.TransferOptions;
 import java.time.Clock;
 import java.util.HashSet;
@@ -54,6 +55,7 @@ final class PullLoop implements AutoCloseable {
   private final StateStore store;
   private final Zfs peerZfs;
   private final Zfs localZfs;
+  private final Optional<StreamRelay> relay;
   private final Clock clock;
   private final ScheduledExecutorService thread;
   private final ReentrantLock cycleLock = new ReentrantLock();
@@ -74,6 +76,7 @@ final class PullLoop implements AutoCloseable {
       StateStore store,
       Zfs peerZfs,
       Zfs localZfs,
+      Optional<StreamRelay> relay,
       Clock clock) {
     this.service = service;
     this.self = self;
@@ -90,6 +93,7 @@ final class PullLoop implements AutoCloseable {
     this.store = store;
     this.peerZfs = peerZfs;
     this.localZfs = localZfs;
+    this.relay = relay;
     this.clock = clock;
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
@@ -266,10 +270,11 @@ final class PullLoop implements AutoCloseable {
       }
       runId = store.startRun(service, peer.value(), self.value(), Optional.empty());
       Settings now = settings.get();
-      TransferOptions options =
+      TransferOptions base =
           TransferOptions.defaults()
               .withStallTimeout(now.stallTimeout())
               .withBandwidthLimit(now.bandwidthLimitBytesPerSecond());
+      TransferOptions options = relay.map(base::withRelay).orElse(base);
       // A rollback of another tool's snapshot is an event before the receive that does it; the
       // report's note of it afterwards would only repeat that event.
       Set<String> announced = new HashSet<>();

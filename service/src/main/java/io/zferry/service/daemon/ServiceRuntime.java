@@ -36,6 +36,7 @@ import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.Puller;
+import io.zferry.sync.transfer.StreamRelay;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -94,6 +95,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
       StateStore store,
       Zfs localZfs,
       Zfs peerZfs,
+      Optional<StreamRelay> relay,
       PeerClient peerClient,
       PeerWatch peerWatch,
       Supplier<Isolation> isolation,
@@ -137,6 +139,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
             store,
             peerZfs,
             localZfs,
+            relay,
             clock);
     this.poolHealth =
         new PoolHealthProbe(

@@ -1,6 +1,7 @@
 package io.zferry.snapshot.host;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A machine that runs commands given as argument lists: this node ({@link LocalHost}) or a peer
@@ -27,6 +28,21 @@ public interface Host extends AutoCloseable {
     } catch (java.io.IOException e) {
       throw new HostException(name(), "could not run '" + command + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * How this host would carry out {@code command} as a process of this machine, for joining it to
+   * another by a pipe ({@link LocalPipeline}); empty if it cannot (a peer reached through the JVM's
+   * own SSH client). Asking may prepare the command on the peer (a ticket), so ask only for a
+   * command that is then started.
+   */
+  default Optional<LocalLaunch> launch(Command command) {
+    return Optional.empty();
+  }
+
+  /** Whether {@link #launch} can return a launch here; asking this prepares nothing. */
+  default boolean launchesLocally() {
+    return false;
   }
 
   @Override

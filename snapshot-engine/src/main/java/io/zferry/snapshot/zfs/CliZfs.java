@@ -3,6 +3,7 @@ package io.zferry.snapshot.zfs;
 import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.host.Host;
+import io.zferry.snapshot.host.LocalLaunch;
 import io.zferry.snapshot.host.RunningCommand;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -372,14 +373,22 @@ public final class CliZfs implements Zfs {
 
   @Override
   public RunningCommand send(SendSpec spec) {
+    return sizeAnnouncing.watch(host.start(sendCommand(spec)));
+  }
+
+  @Override
+  public Optional<LocalLaunch> sendLaunch(SendSpec spec) {
+    return host.launch(sendCommand(spec)).map(l -> l.adoptedBy(sizeAnnouncing::watch));
+  }
+
+  private Command sendCommand(SendSpec spec) {
     SendFlags wanted = spec.flags();
     SendFlags possible = wanted.supportedBy(capabilities());
     if (!possible.equals(wanted)) {
       throw new IllegalArgumentException(
           host.name() + " (" + capabilities().implementation() + ") cannot send with " + wanted);
     }
-    return sizeAnnouncing.watch(
-        host.start(zfs(sizeAnnouncing.arguments(spec.arguments(), capabilities()))));
+    return zfs(sizeAnnouncing.arguments(spec.arguments(), capabilities()));
   }
 
   @Override
@@ -389,11 +398,25 @@ public final class CliZfs implements Zfs {
 
   @Override
   public RunningCommand receive(ReceiveSpec spec) {
+    return host.start(receiveCommand(spec));
+  }
+
+  @Override
+  public Optional<LocalLaunch> receiveLaunch(ReceiveSpec spec) {
+    return host.launch(receiveCommand(spec));
+  }
+
+  @Override
+  public boolean launchesLocally() {
+    return host.launchesLocally();
+  }
+
+  private Command receiveCommand(ReceiveSpec spec) {
     if (!spec.supportedBy(capabilities()).equals(spec)) {
       throw new IllegalArgumentException(
           host.name() + " (" + capabilities().implementation() + ") cannot receive with " + spec);
     }
-    return host.start(zfs(spec.arguments()));
+    return zfs(spec.arguments());
   }
 
   @Override
@@ -468,6 +491,11 @@ public final class CliZfs implements Zfs {
   @Override
   public RunningCommand resumeSend(ResumeToken token) {
     return host.start(zfs("send", "-t", token.value()));
+  }
+
+  @Override
+  public Optional<LocalLaunch> resumeSendLaunch(ResumeToken token) {
+    return host.launch(zfs("send", "-t", token.value()));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.zferry.snapshot.zfs;
 
+import io.zferry.snapshot.host.LocalLaunch;
 import io.zferry.snapshot.host.RunningCommand;
 import java.util.List;
 import java.util.Optional;
@@ -128,6 +129,30 @@ public interface Zfs {
 
   /** Starts {@code zfs receive}; write the stream to the returned command's stdin. */
   RunningCommand receive(ReceiveSpec spec);
+
+  /**
+   * {@link #send} as a process of this machine, to be joined to a receive by a pipe; empty where
+   * the host cannot launch it so (the JVM's SSH client, a fake). Asking may prepare the send on the
+   * peer, so ask only for a send that is then started.
+   */
+  default Optional<LocalLaunch> sendLaunch(SendSpec spec) {
+    return Optional.empty();
+  }
+
+  /** {@link #resumeSend} as a process of this machine; see {@link #sendLaunch}. */
+  default Optional<LocalLaunch> resumeSendLaunch(ResumeToken token) {
+    return Optional.empty();
+  }
+
+  /** {@link #receive} as a process of this machine; see {@link #sendLaunch}. */
+  default Optional<LocalLaunch> receiveLaunch(ReceiveSpec spec) {
+    return Optional.empty();
+  }
+
+  /** Whether the launches above can be had here; asking this prepares nothing. */
+  default boolean launchesLocally() {
+    return false;
+  }
 
   /**
    * Whether the mounted filesystem holds any file or directory of its own (mountpoints of child

@@ -1,5 +1,6 @@
 package io.zferry.sync.pull;
 
+import io.zferry.snapshot.host.LocalLaunch;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.ReceiveSpec;
@@ -7,6 +8,7 @@ import io.zferry.snapshot.zfs.ResumeToken;
 import io.zferry.snapshot.zfs.SendSpec;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.transfer.LateEstimate;
+import io.zferry.sync.transfer.PipedTransfer;
 import io.zferry.sync.transfer.ProgressListener;
 import io.zferry.sync.transfer.StreamTransfer;
 import io.zferry.sync.transfer.TransferException;
@@ -15,9 +17,13 @@ import io.zferry.sync.transfer.TransferProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,8 +84,27 @@ final class TransferRunner {
     ProgressLog progressLog = new ProgressLog(dataset, description);
     log.info("{}: {}", dataset, description);
     checkNotCancelled();
+    ReceiveSpec supported = receive.supportedBy(target.capabilities());
+    if (piped()) {
+      // The receive is asked for first: asking for the send may leave a ticket on the peer.
+      Optional<LocalLaunch> receiving = target.receiveLaunch(supported);
+      Optional<LocalLaunch> sending = receiving.flatMap(r -> source.sendLaunch(send));
+      if (sending.isPresent()) {
+        return piped(
+            sending.get(),
+            receiving.get(),
+            progressLog,
+            sender ->
+                Optional.of(
+                    new LateEstimate(
+                        () -> estimate(send, sender),
+                        ESTIMATE_AFTER_STREAMING,
+                        ESTIMATE_AFTER_BYTES)),
+            () -> {});
+      }
+    }
     try (RunningCommand sender = source.send(send);
-        RunningCommand receiver = target.receive(receive.supportedBy(target.capabilities()))) {
+        RunningCommand receiver = target.receive(supported)) {
       // The size is looked at only if the stream proves long. The send's own announcement costs
       // nothing; asking the peer (zfs send -nP) starts a JVM there, and most cycles move a few kB.
       LateEstimate estimate =
@@ -111,6 +136,17 @@ final class TransferRunner {
    */
   long resume(DatasetName dataset, ResumeToken token, Runnable started) {
     checkNotCancelled();
+    ProgressLog progressLog = new ProgressLog(dataset, "resume");
+    if (piped()) {
+      Optional<LocalLaunch> receiving =
+          target.receiveLaunch(
+              ReceiveSpec.into(dataset).resumably().supportedBy(target.capabilities()));
+      Optional<LocalLaunch> sending = receiving.flatMap(r -> source.resumeSendLaunch(token));
+      if (sending.isPresent()) {
+        return piped(
+            sending.get(), receiving.get(), progressLog, sender -> Optional.empty(), started);
+      }
+    }
     try (RunningCommand sender = source.resumeSend(token);
         RunningCommand receiver =
             target.receive(
@@ -119,13 +155,56 @@ final class TransferRunner {
       running.add(receiver);
       try {
         started.run();
-        return new StreamTransfer(clock, transferOptions, new ProgressLog(dataset, "resume"))
+        return new StreamTransfer(clock, transferOptions, progressLog)
             .run(sender, receiver)
             .bytes();
       } finally {
         running.remove(sender);
         running.remove(receiver);
       }
+    }
+  }
+
+  /** Whether streams between processes of this machine are joined by pipes. */
+  private boolean piped() {
+    return transferOptions.relay().isPresent()
+        && source.launchesLocally()
+        && target.launchesLocally();
+  }
+
+  /**
+   * The send's process joined to the receive's by pipes ({@link PipedTransfer}); both are
+   * registered for {@link #cancel} while they run.
+   */
+  private long piped(
+      LocalLaunch sending,
+      LocalLaunch receiving,
+      ProgressLog progressLog,
+      Function<RunningCommand, Optional<LateEstimate>> estimate,
+      Runnable started) {
+    List<RunningCommand> registered = new ArrayList<>();
+    try {
+      return new PipedTransfer(
+              clock, transferOptions, transferOptions.relay().orElseThrow(), progressLog)
+          .run(
+              sending,
+              receiving,
+              (sender, receiver) -> {
+                registered.add(sender);
+                registered.add(receiver);
+                running.addAll(registered);
+                if (cancelled) {
+                  throw new PullCancelledException(pool);
+                }
+                started.run();
+                return estimate.apply(sender);
+              })
+          .bytes();
+    } catch (TransferException e) {
+      checkNotCancelled();
+      throw e;
+    } finally {
+      registered.forEach(running::remove);
     }
   }
 

@@ -4,6 +4,7 @@ import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.host.Host;
 import io.zferry.snapshot.host.HostException;
+import io.zferry.snapshot.host.LocalLaunch;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.host.StandInCommand;
 import java.io.IOException;
@@ -150,6 +151,31 @@ public final class OpenSshHost implements Host {
     OpenSshCommand remote = new OpenSshCommand(command, running);
     started.add(remote);
     return remote;
+  }
+
+  /**
+   * The {@code ssh} process for {@code command}, for a pipe into a local receive: the stream then
+   * goes from OpenSSH's decryption to {@code zfs recv} without entering the JVM.
+   */
+  @Override
+  public Optional<LocalLaunch> launch(Command command) {
+    String line = RemoteArguments.commandLine(command);
+    writePinnedKey();
+    return Optional.of(
+        new LocalLaunch(
+            local.name(),
+            argv(line),
+            ssh -> {
+              started.removeIf(c -> !isRunning(c));
+              OpenSshCommand remote = new OpenSshCommand(command, ssh);
+              started.add(remote);
+              return remote;
+            }));
+  }
+
+  @Override
+  public boolean launchesLocally() {
+    return true;
   }
 
   /** The whole argv of {@code ssh} for one remote command line (already quoted for the peer). */

@@ -4,6 +4,7 @@ import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.host.Host;
 import io.zferry.snapshot.host.HostException;
+import io.zferry.snapshot.host.LocalLaunch;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.host.StandInCommand;
 import io.zferry.sync.serve.SessionProtocol;
@@ -117,8 +118,42 @@ public final class SessionHost implements Host {
     if (ticket.isEmpty()) {
       return ssh.start(command);
     }
-    return new StandInCommand(
-        command, streams.start(new Command(List.of(SessionProtocol.REDEEM, ticket.get()))));
+    return new StandInCommand(command, streams.start(redeem(ticket.get())));
+  }
+
+  /**
+   * A streaming command checked by the session, redeemed by a process of this machine when the
+   * stream client launches one (OpenSSH); empty otherwise, and then {@link #start} runs it.
+   */
+  @Override
+  public Optional<LocalLaunch> launch(Command command) {
+    if (!streams.launchesLocally()) {
+      return Optional.empty();
+    }
+    String line = RemoteArguments.commandLine(command);
+    Optional<String> ticket = Optional.empty();
+    if (lock.tryLock()) {
+      try {
+        ticket = inSession(s -> s.ticket(command, line));
+      } finally {
+        lock.unlock();
+      }
+    }
+    if (ticket.isEmpty()) {
+      return streams.launch(command);
+    }
+    return streams
+        .launch(redeem(ticket.get()))
+        .map(l -> l.adoptedBy(redeemed -> new StandInCommand(command, redeemed)));
+  }
+
+  @Override
+  public boolean launchesLocally() {
+    return streams.launchesLocally();
+  }
+
+  private static Command redeem(String ticket) {
+    return new Command(List.of(SessionProtocol.REDEEM, ticket));
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.zferry.sync.transfer;
 
 import io.zferry.snapshot.host.CommandResult;
-import io.zferry.snapshot.host.HostException;
 import io.zferry.snapshot.host.RunningCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,9 +39,6 @@ public final class StreamTransfer {
 
   /** The lab's measured copy buffer size (lab notes: 256 KiB lowers JVM CPU per GB). */
   public static final int BUFFER_SIZE = 256 * 1024;
-
-  /** How long to wait for a killed command's exit and stderr for the error message. */
-  private static final Duration KILLED_GRACE = Duration.ofSeconds(5);
 
   private final Clock clock;
   private final TransferOptions options;
@@ -136,14 +132,14 @@ public final class StreamTransfer {
 
     if (watchdog.fired()) {
       closeQuietly(out);
-      throw stalled(sender, receiver, bytes);
+      throw TransferEndings.stalled(options.stallTimeout(), sender, receiver, bytes);
     }
     if (writeFailure != null) {
       // The receiver stopped reading: nobody will consume the sender's output any more.
       sender.kill();
       closeQuietly(out);
-      CommandResult received = awaitQuietly(receiver, options.completionTimeout());
-      CommandResult sent = awaitQuietly(sender, KILLED_GRACE);
+      CommandResult received = TransferEndings.awaitQuietly(receiver, options.completionTimeout());
+      CommandResult sent = TransferEndings.awaitQuietly(sender, TransferEndings.KILLED_GRACE);
       String problem = "it stopped reading its input: " + writeFailure.getMessage();
       throw new TransferFailedException(
           TransferFailedException.Side.RECEIVER, received, problem, sent, bytes);
@@ -157,15 +153,15 @@ public final class StreamTransfer {
     } catch (IOException e) {
       closeFailure = e;
     }
-    CommandResult sent = awaitQuietly(sender, options.completionTimeout());
+    CommandResult sent = TransferEndings.awaitQuietly(sender, options.completionTimeout());
     if (readFailure != null || !sent.succeeded()) {
-      CommandResult received = awaitQuietly(receiver, options.completionTimeout());
+      CommandResult received = TransferEndings.awaitQuietly(receiver, options.completionTimeout());
       String problem =
           readFailure == null ? null : "reading its output failed: " + readFailure.getMessage();
       throw new TransferFailedException(
           TransferFailedException.Side.SENDER, sent, problem, received, bytes);
     }
-    CommandResult received = awaitQuietly(receiver, options.completionTimeout());
+    CommandResult received = TransferEndings.awaitQuietly(receiver, options.completionTimeout());
     if (!received.succeeded() || closeFailure != null) {
       String problem =
           closeFailure == null
@@ -196,60 +192,9 @@ public final class StreamTransfer {
       sender.kill();
       receiver.kill();
       Thread.currentThread().interrupt();
-      throw new TransferInterruptedException(
-          "transfer '"
-              + sender.command()
-              + "' on "
-              + sender.host()
-              + " -> '"
-              + receiver.command()
-              + "' on "
-              + receiver.host()
-              + " was interrupted after "
-              + Units.bytes(bytes)
-              + "; both commands were killed",
-          bytes,
-          e);
+      throw TransferEndings.interrupted(sender, receiver, bytes, e);
     } finally {
       watchdog.pausing(false);
-    }
-  }
-
-  private TransferStalledException stalled(
-      RunningCommand sender, RunningCommand receiver, long bytes) {
-    CommandResult sent = awaitQuietly(sender, KILLED_GRACE);
-    CommandResult received = awaitQuietly(receiver, KILLED_GRACE);
-    String message =
-        "transfer stalled: no byte moved for "
-            + Units.duration(options.stallTimeout())
-            + " after "
-            + Units.bytes(bytes)
-            + ", so both commands were killed; sender '"
-            + sender.command()
-            + "' on "
-            + sender.host()
-            + stderrNote(sent)
-            + "; receiver '"
-            + receiver.command()
-            + "' on "
-            + receiver.host()
-            + stderrNote(received);
-    return new TransferStalledException(message, bytes, options.stallTimeout());
-  }
-
-  private static String stderrNote(CommandResult result) {
-    String stderr = result.stderr() == null ? "" : result.stderr().strip();
-    return stderr.isEmpty() ? "" : " (stderr: " + stderr + ")";
-  }
-
-  /** Awaits a command; a timeout (the command is then killed) becomes a result with exit -1. */
-  private static CommandResult awaitQuietly(RunningCommand command, Duration timeout) {
-    try {
-      return command.await(timeout);
-    } catch (HostException e) {
-      command.kill();
-      return new CommandResult(
-          command.host(), command.command(), -1, "", "[zferry: " + e.getMessage() + "]");
     }
   }
 

@@ -2,6 +2,7 @@ package io.zferry.sync.transfer;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How one stream transfer runs.
@@ -15,6 +16,9 @@ import java.util.Objects;
  *     zfs recv} still commits after its input ended)
  * @param progressInterval the least time between two progress reports
  * @param rateWindow how far back the reported rate looks
+ * @param relay joins a send to a receive by pipes through this program when both run as processes
+ *     of this machine ({@link PipedTransfer}); empty to copy every byte in the JVM ({@link
+ *     StreamTransfer})
  */
 public record TransferOptions(
     long estimatedTotalBytes,
@@ -22,7 +26,8 @@ public record TransferOptions(
     Duration stallTimeout,
     Duration completionTimeout,
     Duration progressInterval,
-    Duration rateWindow) {
+    Duration rateWindow,
+    Optional<StreamRelay> relay) {
 
   public TransferOptions {
     if (estimatedTotalBytes < TransferProgress.UNKNOWN) {
@@ -35,9 +40,13 @@ public record TransferOptions(
     requirePositive("completionTimeout", completionTimeout);
     requirePositive("progressInterval", progressInterval);
     requirePositive("rateWindow", rateWindow);
+    Objects.requireNonNull(relay, "relay");
   }
 
-  /** Unknown size, no limit, 60 s stall timeout, 10 min to finish, reports every second. */
+  /**
+   * Unknown size, no limit, 60 s stall timeout, 10 min to finish, reports every second, every byte
+   * copied in the JVM.
+   */
   public static TransferOptions defaults() {
     return new TransferOptions(
         TransferProgress.UNKNOWN,
@@ -45,12 +54,19 @@ public record TransferOptions(
         Duration.ofSeconds(60),
         Duration.ofMinutes(10),
         Duration.ofSeconds(1),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Optional.empty());
   }
 
   public TransferOptions withEstimatedTotalBytes(long bytes) {
     return new TransferOptions(
-        bytes, bandwidthLimit, stallTimeout, completionTimeout, progressInterval, rateWindow);
+        bytes,
+        bandwidthLimit,
+        stallTimeout,
+        completionTimeout,
+        progressInterval,
+        rateWindow,
+        relay);
   }
 
   public TransferOptions withBandwidthLimit(long bytesPerSecond) {
@@ -60,7 +76,8 @@ public record TransferOptions(
         stallTimeout,
         completionTimeout,
         progressInterval,
-        rateWindow);
+        rateWindow,
+        relay);
   }
 
   public TransferOptions withStallTimeout(Duration timeout) {
@@ -70,12 +87,31 @@ public record TransferOptions(
         timeout,
         completionTimeout,
         progressInterval,
-        rateWindow);
+        rateWindow,
+        relay);
   }
 
   public TransferOptions withCompletionTimeout(Duration timeout) {
     return new TransferOptions(
-        estimatedTotalBytes, bandwidthLimit, stallTimeout, timeout, progressInterval, rateWindow);
+        estimatedTotalBytes,
+        bandwidthLimit,
+        stallTimeout,
+        timeout,
+        progressInterval,
+        rateWindow,
+        relay);
+  }
+
+  /** Sends and receives that run as processes here are joined through {@code relay}. */
+  public TransferOptions withRelay(StreamRelay relay) {
+    return new TransferOptions(
+        estimatedTotalBytes,
+        bandwidthLimit,
+        stallTimeout,
+        completionTimeout,
+        progressInterval,
+        rateWindow,
+        Optional.of(relay));
   }
 
   private static void requirePositive(String name, Duration value) {

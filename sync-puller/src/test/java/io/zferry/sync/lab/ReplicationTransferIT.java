@@ -7,6 +7,8 @@ import io.zferry.lab.Lab;
 import io.zferry.lab.LabExtension;
 import io.zferry.lab.LabNode;
 import io.zferry.snapshot.host.LocalHost;
+import io.zferry.snapshot.host.LocalLaunch;
+import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.ReceiveSpec;
 import io.zferry.snapshot.zfs.SendFlags;
@@ -19,7 +21,11 @@ import io.zferry.sync.ssh.OpenSshHost;
 import io.zferry.sync.ssh.SessionHost;
 import io.zferry.sync.ssh.SshHost;
 import io.zferry.sync.ssh.SshSettings;
+import io.zferry.sync.transfer.PipedTransfer;
+import io.zferry.sync.transfer.ProgressListener;
+import io.zferry.sync.transfer.StreamRelay;
 import io.zferry.sync.transfer.TransferException;
+import io.zferry.sync.transfer.TransferOptions;
 import io.zferry.sync.transfer.TransferProgress;
 import io.zferry.sync.transfer.TransferResult;
 import java.nio.file.Path;
@@ -154,6 +160,65 @@ class ReplicationTransferIT {
     }
     // Closing ends OpenSSH's shared connection and removes its directory.
     assertThat(sshDir).doesNotExist();
+  }
+
+  @Test
+  void aSendThroughOpenSshIsJoinedToTheReceiveByPipesTheJvmNeverReads(@TempDir Path dir)
+      throws Exception {
+    OpenSshHost openSsh =
+        new OpenSshHost(
+            LabPeers.endpoint(nodeA),
+            SshSettings.defaults(),
+            peerA::trustedHostKey,
+            new LocalHost("test"),
+            OpenSshHost.DEFAULT_PROGRAM,
+            dir.resolve("openssh"));
+    try (SessionHost session = new SessionHost(peerA, openSsh, Clock.systemUTC())) {
+      Zfs source = new CliZfs(session);
+      assertThat(source.launchesLocally()).isTrue();
+      assertThat(zfsB.launchesLocally()).isTrue();
+      nodeA.shell("head -c 20000000 /dev/urandom > /tank/xfer-src/f1");
+      SnapshotName s1 = zfsA.snapshot(SOURCE, "s1", false);
+      long jvmReadBefore = jvmBytesRead();
+
+      TransferResult full =
+          piped(source, new SendSpec.Full(s1, SendFlags.PLAIN), ReceiveSpec.into(TARGET));
+
+      long jvmRead = jvmBytesRead() - jvmReadBefore;
+      assertThat(full.bytes()).isGreaterThan(20_000_000);
+      assertSameData("/tank/xfer-src/f1", "/tank/xfer-dst/f1");
+      // Listings, the session and the relay's counts, not the 20 MB stream.
+      assertThat(jvmRead).as("bytes the JVM read during the transfer").isLessThan(5_000_000);
+
+      nodeA.shell("head -c 1000000 /dev/urandom > /tank/xfer-src/f2");
+      SnapshotName s2 = zfsA.snapshot(SOURCE, "s2", false);
+      piped(
+          source,
+          new SendSpec.Incremental(s1, s2, false, SendFlags.PLAIN),
+          ReceiveSpec.into(TARGET).forced());
+      assertSameData("/tank/xfer-src/f2", "/tank/xfer-dst/f2");
+      assertSameGuids();
+    }
+  }
+
+  private TransferResult piped(Zfs source, SendSpec send, ReceiveSpec receive) {
+    LocalLaunch receiving = zfsB.receiveLaunch(receive).orElseThrow();
+    LocalLaunch sending = source.sendLaunch(send).orElseThrow();
+    return new PipedTransfer(
+            Clock.systemUTC(),
+            TransferOptions.defaults(),
+            new StreamRelay(StreamRelay.PV),
+            ProgressListener.NONE)
+        .run(sending, receiving, (sender, receiver) -> Optional.empty());
+  }
+
+  /** What this JVM has read from files, pipes and sockets so far (/proc/self/io's rchar). */
+  private static long jvmBytesRead() throws java.io.IOException {
+    return java.nio.file.Files.readAllLines(Path.of("/proc/self/io")).stream()
+        .filter(line -> line.startsWith("rchar:"))
+        .mapToLong(line -> Long.parseLong(line.substring("rchar:".length()).strip()))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test

@@ -7,6 +7,8 @@ import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.host.HostException;
 import io.zferry.snapshot.host.LocalHost;
+import io.zferry.snapshot.host.LocalLaunch;
+import io.zferry.snapshot.host.LocalPipeline;
 import io.zferry.snapshot.host.RunningCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -120,6 +122,41 @@ class OpenSshHostTest {
     assertThat(result.stderr())
         .contains("the OpenSSH client could not run it on root@10.99.0.11:2222 (exit 255)")
         .contains("Host key verification failed.");
+  }
+
+  @Test
+  void aLaunchIsTheSameSshCommandAndIsReportedAsThePeersCommand() throws IOException {
+    Path fakeSsh = dir.resolve("ssh");
+    Files.writeString(fakeSsh, "#!/bin/sh\necho 'Connection refused' >&2\nexit 255\n");
+    Files.setPosixFilePermissions(fakeSsh, PosixFilePermissions.fromString("rwx------"));
+    OpenSshHost host = host(fakeSsh, Optional.of(PINNED));
+    Command send = Command.of("zfs", "send", "tank@zferry-1");
+
+    LocalLaunch launch = host.launch(send).orElseThrow();
+
+    assertThat(host.launchesLocally()).isTrue();
+    assertThat(launch.argv()).isEqualTo(host.argv("'zfs' 'send' 'tank@zferry-1'"));
+    // The key is in place before anything runs.
+    assertThat(dir.resolve("openssh/known_hosts")).exists();
+    LocalPipeline pipeline =
+        LocalPipeline.start(List.of(launch, LocalLaunch.plain("local", List.of("cat"))));
+    try (pipeline) {
+      RunningCommand sender = pipeline.stage(0);
+      assertThat(sender.host()).isEqualTo("node-a");
+      assertThat(sender.command()).isEqualTo(send);
+      CommandResult result = sender.await(Duration.ofSeconds(10));
+      assertThat(result.stderr())
+          .contains("the OpenSSH client could not run it on root@10.99.0.11:2222 (exit 255)")
+          .contains("Connection refused");
+    }
+  }
+
+  @Test
+  void nothingIsLaunchedBeforeZferryVerifiedTheKey() {
+    OpenSshHost host = host(Path.of("/bin/echo"), Optional.empty());
+    assertThatThrownBy(() -> host.launch(Command.of("zferry-ticket", "0123abcd")))
+        .isInstanceOf(HostException.class)
+        .hasMessageContaining("no host key of node-a has been verified yet");
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -250,7 +251,8 @@ class SshHostIT {
                             Duration.ofSeconds(30),
                             Duration.ofSeconds(30),
                             Duration.ofMillis(100),
-                            Duration.ofSeconds(1)),
+                            Duration.ofSeconds(1),
+                            Optional.empty()),
                         progress -> {
                           if (progress.bytesDone() > 20 * MIB
                               && killed.compareAndSet(false, true)) {
