@@ -16,6 +16,7 @@ import io.zferry.service.api.auth.Role;
 import io.zferry.service.model.NodeName;
 import io.zferry.service.model.ServiceName;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.sync.transfer.WireCompression;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -480,7 +481,9 @@ public final class ConfigLoader {
       List<Vip> vips = complete(vipEntries);
       Hooks hooks = orNull(s.section("hooks"), this::hooks);
       FencingPolicy fencing = orNull(s.section("fencing"), this::fencing);
-      Boolean rawSends = orNull(s.section("replication"), this::rawSends);
+      YamlSection replicationSection = s.section("replication");
+      Replication replication =
+          replicationSection == null ? Replication.DEFAULTS : replication(replicationSection);
       YamlSection settingsSection = s.section("settings");
       Settings settings =
           settingsSection == null
@@ -488,11 +491,19 @@ public final class ConfigLoader {
               : settings(settingsSection, defaults == null ? Settings.DEFAULTS : defaults);
       s.finish();
       return defaults != null
-              && present(name, pool, preferredNode, vips, hooks, fencing, settings, rawSends)
+              && present(name, pool, preferredNode, vips, hooks, fencing, settings, replication)
           ? s.build(
               () ->
                   new ServiceConfig(
-                      name, pool, preferredNode, vips, hooks, fencing, settings, rawSends))
+                      name,
+                      pool,
+                      preferredNode,
+                      vips,
+                      hooks,
+                      fencing,
+                      settings,
+                      replication.raw(),
+                      replication.wireCompression()))
           : null;
     }
 
@@ -511,11 +522,20 @@ public final class ConfigLoader {
       return present(cidr, interfaceName) ? s.build(() -> new Vip(cidr, interfaceName)) : null;
     }
 
-    /** {@code services[].replication.raw}; null if it is invalid. */
-    private Boolean rawSends(YamlSection s) {
+    /** {@code services[].replication}. */
+    private record Replication(boolean raw, WireCompression.Mode wireCompression) {
+      static final Replication DEFAULTS = new Replication(false, WireCompression.Mode.AUTO);
+    }
+
+    /** {@code services[].replication}; null if a value is invalid. */
+    private Replication replication(YamlSection s) {
       Boolean raw = s.optional("raw", false, Values.bool());
+      String compression =
+          s.optional("wireCompression", "auto", Values.oneOf(List.of("auto", "zstd", "off")));
       s.finish();
-      return raw;
+      return present(raw, compression)
+          ? s.build(() -> new Replication(raw, WireCompression.Mode.parse(compression)))
+          : null;
     }
 
     private Hooks hooks(YamlSection s) {

@@ -65,6 +65,7 @@ final class ConfigSchema {
                 "services[].fencing.timeout",
                 "services[].replication",
                 "services[].replication.raw",
+                "services[].replication.wireCompression",
                 "services[].settings",
                 "defaults",
                 "api",

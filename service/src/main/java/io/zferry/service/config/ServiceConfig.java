@@ -4,6 +4,7 @@ import io.zferry.service.model.NodeName;
 import io.zferry.service.model.ServiceName;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.InvalidNameException;
+import io.zferry.sync.transfer.WireCompression;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param rawSends {@code replication.raw}: bootstrap every dataset with raw sends ({@code zfs send
  *     -w}), not only encrypted ones; a pair keeps the flags it was bootstrapped with, so a change
  *     reaches an existing dataset only at its next bootstrap
+ * @param wireCompression {@code replication.wireCompression}: when streams are compressed on the
+ *     wire
  */
 public record ServiceConfig(
     ServiceName name,
@@ -31,7 +34,8 @@ public record ServiceConfig(
     Hooks hooks,
     FencingPolicy fencing,
     Settings settings,
-    boolean rawSends) {
+    boolean rawSends,
+    WireCompression.Mode wireCompression) {
 
   public ServiceConfig {
     Objects.requireNonNull(name, "name");
@@ -41,6 +45,29 @@ public record ServiceConfig(
     Objects.requireNonNull(hooks, "hooks");
     Objects.requireNonNull(fencing, "fencing");
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(wireCompression, "wireCompression");
+  }
+
+  /** A service whose streams are compressed where that pays ({@code auto}, the default). */
+  public ServiceConfig(
+      ServiceName name,
+      DatasetName pool,
+      NodeName preferredNode,
+      List<Vip> vips,
+      Hooks hooks,
+      FencingPolicy fencing,
+      Settings settings,
+      boolean rawSends) {
+    this(
+        name,
+        pool,
+        preferredNode,
+        vips,
+        hooks,
+        fencing,
+        settings,
+        rawSends,
+        WireCompression.Mode.AUTO);
   }
 
   /**

@@ -11,7 +11,10 @@ import io.zferry.sync.ssh.SshEndpoint;
 import io.zferry.sync.ssh.SshHost;
 import io.zferry.sync.ssh.SshSettings;
 import io.zferry.sync.transfer.StreamRelay;
+import io.zferry.sync.transfer.WireCodec;
+import io.zferry.sync.transfer.WireCompression;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -61,6 +64,24 @@ public final class PeerHost {
       return Optional.empty();
     }
     return Optional.of(new StreamRelay(StreamRelay.PV));
+  }
+
+  /**
+   * How {@code service}'s piped streams are compressed on the wire: as configured, if this node has
+   * zstd to decode them (the package recommends it); said at start-up when it has not.
+   */
+  public static WireCompression wireCompression(
+      String service, WireCompression.Mode mode, Clock clock) {
+    boolean decoder = Files.isExecutable(Path.of(WireCodec.ZSTD.decoderProgram()));
+    if (mode != WireCompression.Mode.OFF && !decoder) {
+      log.warn(
+          "{}: replication.wireCompression is {}, but {} is not installed: streams go"
+              + " uncompressed; install Debian's zstd package",
+          service,
+          mode.name().toLowerCase(java.util.Locale.ROOT),
+          WireCodec.ZSTD.decoderProgram());
+    }
+    return new WireCompression(mode, decoder, clock);
   }
 
   /**

@@ -17,6 +17,7 @@ import io.zferry.sync.pull.Puller;
 import io.zferry.sync.pull.TransferActivity;
 import io.zferry.sync.transfer.StreamRelay;
 import io.zferry.sync.transfer.TransferOptions;
+import io.zferry.sync.transfer.WireCompression;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -56,6 +57,7 @@ final class PullLoop implements AutoCloseable {
   private final Zfs peerZfs;
   private final Zfs localZfs;
   private final Optional<StreamRelay> relay;
+  private final WireCompression compression;
   private final Clock clock;
   private final ScheduledExecutorService thread;
   private final ReentrantLock cycleLock = new ReentrantLock();
@@ -77,6 +79,7 @@ final class PullLoop implements AutoCloseable {
       Zfs peerZfs,
       Zfs localZfs,
       Optional<StreamRelay> relay,
+      WireCompression compression,
       Clock clock) {
     this.service = service;
     this.self = self;
@@ -94,6 +97,7 @@ final class PullLoop implements AutoCloseable {
     this.peerZfs = peerZfs;
     this.localZfs = localZfs;
     this.relay = relay;
+    this.compression = compression;
     this.clock = clock;
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
@@ -274,7 +278,8 @@ final class PullLoop implements AutoCloseable {
           TransferOptions.defaults()
               .withStallTimeout(now.stallTimeout())
               .withBandwidthLimit(now.bandwidthLimitBytesPerSecond());
-      TransferOptions options = relay.map(base::withRelay).orElse(base);
+      TransferOptions options =
+          relay.map(r -> base.withRelay(r).withCompression(compression)).orElse(base);
       // A rollback of another tool's snapshot is an event before the receive that does it; the
       // report's note of it afterwards would only repeat that event.
       Set<String> announced = new HashSet<>();

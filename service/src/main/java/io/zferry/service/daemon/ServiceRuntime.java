@@ -140,6 +140,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
             peerZfs,
             localZfs,
             relay,
+            PeerHost.wireCompression(name(), config.wireCompression(), clock),
             clock);
     this.poolHealth =
         new PoolHealthProbe(

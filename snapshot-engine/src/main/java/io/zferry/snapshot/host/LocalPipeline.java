@@ -20,6 +20,7 @@ public final class LocalPipeline implements AutoCloseable {
   private final List<Process> processes;
   private final List<RunningCommand> stages;
   private final AtomicLongArray endedAt;
+  private final Object ends = new Object();
 
   private LocalPipeline(List<Process> processes, List<RunningCommand> stages) {
     this.processes = processes;
@@ -36,6 +37,9 @@ public final class LocalPipeline implements AutoCloseable {
                 try {
                   processes.get(stage).waitFor();
                   endedAt.compareAndSet(stage, RUNNING, System.nanoTime());
+                  synchronized (ends) {
+                    ends.notifyAll();
+                  }
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
@@ -101,6 +105,33 @@ public final class LocalPipeline implements AutoCloseable {
       at = endedAt.get(index);
     }
     return at == RUNNING ? OptionalLong.empty() : OptionalLong.of(at);
+  }
+
+  /**
+   * Waits up to {@code timeout} for a stage to end; returns at once if every stage has ended. A
+   * supervisor can then look rarely and still see an end as it happens.
+   */
+  public void awaitAnEnd(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (ends) {
+      int endedBefore = endedCount();
+      long left;
+      while (endedCount() == endedBefore
+          && endedBefore < processes.size()
+          && (left = deadline - System.nanoTime()) > 0) {
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(ends, left);
+      }
+    }
+  }
+
+  private int endedCount() {
+    int ended = 0;
+    for (int i = 0; i < processes.size(); i++) {
+      if (endedAt.get(i) != RUNNING) {
+        ended++;
+      }
+    }
+    return ended;
   }
 
   /** Whether every stage has ended. */

@@ -377,8 +377,18 @@ public final class CliZfs implements Zfs {
   }
 
   @Override
-  public Optional<LocalLaunch> sendLaunch(SendSpec spec) {
-    return host.launch(sendCommand(spec)).map(l -> l.adoptedBy(sizeAnnouncing::watch));
+  public Optional<LocalLaunch> sendLaunch(SendSpec spec, List<String> wrapper) {
+    return host.launch(wrapped(wrapper, sendCommand(spec)))
+        .map(l -> l.adoptedBy(sizeAnnouncing::watch));
+  }
+
+  private static Command wrapped(List<String> wrapper, Command command) {
+    if (wrapper.isEmpty()) {
+      return command;
+    }
+    List<String> argv = new ArrayList<>(wrapper);
+    argv.addAll(command.argv());
+    return new Command(argv);
   }
 
   private Command sendCommand(SendSpec spec) {
@@ -494,8 +504,8 @@ public final class CliZfs implements Zfs {
   }
 
   @Override
-  public Optional<LocalLaunch> resumeSendLaunch(ResumeToken token) {
-    return host.launch(zfs("send", "-t", token.value()));
+  public Optional<LocalLaunch> resumeSendLaunch(ResumeToken token, List<String> wrapper) {
+    return host.launch(wrapped(wrapper, zfs("send", "-t", token.value())));
   }
 
   @Override

@@ -51,9 +51,11 @@ final class SizeAnnouncingSends {
     return announces(send) ? CliZfs.parseSizeEstimate(send.stderrSoFar()) : OptionalLong.empty();
   }
 
+  /** Whether the send runs with {@code -P}, also when a wrapper runs it ({@code W zfs send -P}). */
   private static boolean announces(RunningCommand send) {
     List<String> argv = send.command().argv();
-    return argv.size() > 2 && argv.get(1).equals("send") && argv.get(2).equals(FLAG);
+    int subcommand = argv.indexOf("send");
+    return subcommand > 0 && subcommand + 1 < argv.size() && argv.get(subcommand + 1).equals(FLAG);
   }
 
   private void noteResult(CommandResult result) {

@@ -136,11 +136,24 @@ public interface Zfs {
    * peer, so ask only for a send that is then started.
    */
   default Optional<LocalLaunch> sendLaunch(SendSpec spec) {
+    return sendLaunch(spec, List.of());
+  }
+
+  /**
+   * {@link #sendLaunch}, run on the host through {@code wrapper}: words before {@code zfs} naming a
+   * program there that runs the send and passes its stream on (the peer's compressor).
+   */
+  default Optional<LocalLaunch> sendLaunch(SendSpec spec, List<String> wrapper) {
     return Optional.empty();
   }
 
   /** {@link #resumeSend} as a process of this machine; see {@link #sendLaunch}. */
   default Optional<LocalLaunch> resumeSendLaunch(ResumeToken token) {
+    return resumeSendLaunch(token, List.of());
+  }
+
+  /** {@link #resumeSendLaunch} through {@code wrapper}; see {@link #sendLaunch(SendSpec, List)}. */
+  default Optional<LocalLaunch> resumeSendLaunch(ResumeToken token, List<String> wrapper) {
     return Optional.empty();
   }
 

@@ -1,6 +1,5 @@
 package io.zferry.sync.pull;
 
-import io.zferry.snapshot.host.LocalLaunch;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.ReceiveSpec;
@@ -8,7 +7,6 @@ import io.zferry.snapshot.zfs.ResumeToken;
 import io.zferry.snapshot.zfs.SendSpec;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.transfer.LateEstimate;
-import io.zferry.sync.transfer.PipedTransfer;
 import io.zferry.sync.transfer.ProgressListener;
 import io.zferry.sync.transfer.StreamTransfer;
 import io.zferry.sync.transfer.TransferException;
@@ -17,13 +15,10 @@ import io.zferry.sync.transfer.TransferProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +43,7 @@ final class TransferRunner {
   private final TransferOptions transferOptions;
   private final TransferActivity.Listener activity;
   private final Set<RunningCommand> running = ConcurrentHashMap.newKeySet();
+  private final PipedStreams piped;
   private volatile boolean cancelled;
 
   TransferRunner(
@@ -63,6 +59,8 @@ final class TransferRunner {
     this.clock = clock;
     this.transferOptions = transferOptions;
     this.activity = activity;
+    this.piped =
+        new PipedStreams(source, target, pool, clock, transferOptions, running, () -> cancelled);
   }
 
   /** Stops for good: the transfer under way is killed on both sides. */
@@ -85,22 +83,23 @@ final class TransferRunner {
     log.info("{}: {}", dataset, description);
     checkNotCancelled();
     ReceiveSpec supported = receive.supportedBy(target.capabilities());
-    if (piped()) {
-      // The receive is asked for first: asking for the send may leave a ticket on the peer.
-      Optional<LocalLaunch> receiving = target.receiveLaunch(supported);
-      Optional<LocalLaunch> sending = receiving.flatMap(r -> source.sendLaunch(send));
-      if (sending.isPresent()) {
-        return piped(
-            sending.get(),
-            receiving.get(),
-            progressLog,
-            sender ->
-                Optional.of(
-                    new LateEstimate(
-                        () -> estimate(send, sender),
-                        ESTIMATE_AFTER_STREAMING,
-                        ESTIMATE_AFTER_BYTES)),
-            () -> {});
+    if (piped.available()) {
+      OptionalLong streamed =
+          piped(
+              () ->
+                  piped.send(
+                      dataset,
+                      send,
+                      supported,
+                      progressLog,
+                      sender ->
+                          Optional.of(
+                              new LateEstimate(
+                                  () -> estimate(send, sender),
+                                  ESTIMATE_AFTER_STREAMING,
+                                  ESTIMATE_AFTER_BYTES))));
+      if (streamed.isPresent()) {
+        return streamed.getAsLong();
       }
     }
     try (RunningCommand sender = source.send(send);
@@ -137,14 +136,10 @@ final class TransferRunner {
   long resume(DatasetName dataset, ResumeToken token, Runnable started) {
     checkNotCancelled();
     ProgressLog progressLog = new ProgressLog(dataset, "resume");
-    if (piped()) {
-      Optional<LocalLaunch> receiving =
-          target.receiveLaunch(
-              ReceiveSpec.into(dataset).resumably().supportedBy(target.capabilities()));
-      Optional<LocalLaunch> sending = receiving.flatMap(r -> source.resumeSendLaunch(token));
-      if (sending.isPresent()) {
-        return piped(
-            sending.get(), receiving.get(), progressLog, sender -> Optional.empty(), started);
+    if (piped.available()) {
+      OptionalLong streamed = piped(() -> piped.resume(dataset, token, progressLog, started));
+      if (streamed.isPresent()) {
+        return streamed.getAsLong();
       }
     }
     try (RunningCommand sender = source.resumeSend(token);
@@ -165,46 +160,13 @@ final class TransferRunner {
     }
   }
 
-  /** Whether streams between processes of this machine are joined by pipes. */
-  private boolean piped() {
-    return transferOptions.relay().isPresent()
-        && source.launchesLocally()
-        && target.launchesLocally();
-  }
-
-  /**
-   * The send's process joined to the receive's by pipes ({@link PipedTransfer}); both are
-   * registered for {@link #cancel} while they run.
-   */
-  private long piped(
-      LocalLaunch sending,
-      LocalLaunch receiving,
-      ProgressLog progressLog,
-      Function<RunningCommand, Optional<LateEstimate>> estimate,
-      Runnable started) {
-    List<RunningCommand> registered = new ArrayList<>();
+  /** A piped stream; a failure after a cancel is the cancel. */
+  private OptionalLong piped(java.util.function.Supplier<OptionalLong> stream) {
     try {
-      return new PipedTransfer(
-              clock, transferOptions, transferOptions.relay().orElseThrow(), progressLog)
-          .run(
-              sending,
-              receiving,
-              (sender, receiver) -> {
-                registered.add(sender);
-                registered.add(receiver);
-                running.addAll(registered);
-                if (cancelled) {
-                  throw new PullCancelledException(pool);
-                }
-                started.run();
-                return estimate.apply(sender);
-              })
-          .bytes();
+      return stream.get();
     } catch (TransferException e) {
       checkNotCancelled();
       throw e;
-    } finally {
-      registered.forEach(running::remove);
     }
   }
 

@@ -38,6 +38,12 @@ import java.util.List;
 public final class ServePolicy {
   public static final String PROGRAM = "zfs";
 
+  /**
+   * The word before a send whose stream the peer wants compressed on the wire ({@code zferry-zstd
+   * zfs send ...}).
+   */
+  public static final String COMPRESSED = "zferry-zstd";
+
   private ServePolicy() {}
 
   /**
@@ -66,6 +72,14 @@ public final class ServePolicy {
    * @throws RefusedCommandException naming why the command is not one zferry needs
    */
   public static AllowedOperation check(List<String> argv) {
+    if (!argv.isEmpty() && argv.get(0).equals(COMPRESSED)) {
+      AllowedOperation operation = check(argv.subList(1, argv.size()));
+      if (!operation.name().equals("send") && !operation.name().equals("resume-send")) {
+        throw new RefusedCommandException(
+            "'" + COMPRESSED + "' compresses a send's stream only, not '" + operation.name() + "'");
+      }
+      return operation.compressedOutput();
+    }
     if (argv.isEmpty() || !argv.get(0).equals(PROGRAM)) {
       throw new RefusedCommandException(
           "only 'zfs' may run, not '" + (argv.isEmpty() ? "" : argv.get(0)) + "'");

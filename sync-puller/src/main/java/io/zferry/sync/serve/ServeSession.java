@@ -39,6 +39,7 @@ final class ServeSession {
   private static final int STDERR_KEPT = 64 * 1024;
 
   private final String zfsProgram;
+  private final String compressor;
   private final ServedPools pools;
   private final Path ticketDirectory;
   private final Consumer<String> auditLog;
@@ -47,7 +48,17 @@ final class ServeSession {
 
   ServeSession(
       String zfsProgram, ServedPools pools, Path ticketDirectory, Consumer<String> auditLog) {
+    this(zfsProgram, ZferryServe.DEFAULT_COMPRESSOR, pools, ticketDirectory, auditLog);
+  }
+
+  ServeSession(
+      String zfsProgram,
+      String compressor,
+      ServedPools pools,
+      Path ticketDirectory,
+      Consumer<String> auditLog) {
     this.zfsProgram = zfsProgram;
+    this.compressor = compressor;
     this.pools = pools;
     this.ticketDirectory = ticketDirectory;
     this.auditLog = auditLog;
@@ -85,11 +96,15 @@ final class ServeSession {
     AllowedOperation operation;
     try {
       operation = ServePolicy.check(ForcedCommandLine.parse(line), pools);
+      ZferryServe.requireCompressor(operation, compressor);
+      if (run && operation.compressed()) {
+        throw new RefusedCommandException("a compressed send streams only through a ticket");
+      }
     } catch (RefusedCommandException e) {
       refuse(out, line, e.getMessage());
       return;
     }
-    List<String> argv = operation.argv(zfsProgram);
+    List<String> argv = operation.argv(zfsProgram, compressor);
     if (run) {
       runToEnd(argv, out);
     } else {

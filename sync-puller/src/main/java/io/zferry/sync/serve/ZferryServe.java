@@ -39,12 +39,24 @@ public final class ZferryServe {
   static final List<String> ZFS_LOCATIONS =
       List.of("/usr/sbin/zfs", "/sbin/zfs", "/usr/local/sbin/zfs", "/usr/bin/zfs", "/bin/zfs");
 
+  /**
+   * The program that runs a send with its output compressed ({@code zferry-zstd}, installed by the
+   * package); {@code --compressor} names another (a source checkout's).
+   */
+  static final String DEFAULT_COMPRESSOR = "/usr/lib/zferry/zferry-zstd";
+
+  /**
+   * What the compressor runs; without it a compressed send is refused, and the peer sends plain.
+   */
+  static final String ZSTD = "/usr/bin/zstd";
+
   /** Runs an accepted argv with the caller's standard streams and returns its exit status. */
   public interface Runner {
     int run(List<String> argv) throws IOException, InterruptedException;
   }
 
   private final String zfsProgram;
+  private final String compressor;
   private final ServedPools pools;
   private final Runner runner;
   private final PrintStream err;
@@ -56,7 +68,18 @@ public final class ZferryServe {
       Runner runner,
       PrintStream err,
       Consumer<String> auditLog) {
+    this(zfsProgram, DEFAULT_COMPRESSOR, pools, runner, err, auditLog);
+  }
+
+  public ZferryServe(
+      String zfsProgram,
+      String compressor,
+      ServedPools pools,
+      Runner runner,
+      PrintStream err,
+      Consumer<String> auditLog) {
     this.zfsProgram = Objects.requireNonNull(zfsProgram, "zfsProgram");
+    this.compressor = Objects.requireNonNull(compressor, "compressor");
     this.pools = Objects.requireNonNull(pools, "pools");
     this.runner = Objects.requireNonNull(runner, "runner");
     this.err = Objects.requireNonNull(err, "err");
@@ -128,6 +151,7 @@ public final class ZferryServe {
    */
   public static int serve(String[] args, Map<String, String> env, PrintStream err) {
     String zfs = null;
+    String compressor = DEFAULT_COMPRESSOR;
     Path config = ServedPools.DEFAULT_CONFIG;
     boolean printArgv = false;
     boolean session = false;
@@ -142,6 +166,12 @@ public final class ZferryServe {
           return USAGE;
         }
         zfs = args[++i];
+      } else if (args[i].equals("--compressor")) {
+        if (i + 1 >= args.length || !args[i + 1].startsWith("/")) {
+          err.println("zferry serve: --compressor needs the absolute path of zferry-zstd");
+          return USAGE;
+        }
+        compressor = args[++i];
       } else if (args[i].equals("--config")) {
         if (i + 1 >= args.length || !args[i + 1].startsWith("/")) {
           err.println("zferry serve: --config needs the absolute path of zferry.yaml");
@@ -150,7 +180,7 @@ public final class ZferryServe {
         config = Path.of(args[++i]);
       } else if (args[i].equals("-h") || args[i].equals("--help")) {
         err.println(
-            "usage: zferry serve [--zfs /ABSOLUTE/PATH] [--config /ABSOLUTE/PATH]\n"
+            "usage: zferry serve [--zfs /ABSOLUTE/PATH] [--compressor /ABSOLUTE/PATH] [--config /ABSOLUTE/PATH]\n"
                 + "The forced command of a peer's key in authorized_keys, e.g.\n"
                 + "  command=\"/usr/bin/zferry serve\",restrict ssh-ed25519 AAAA... root@peer\n"
                 + "Runs the SSH client's command (SSH_ORIGINAL_COMMAND) only if it is one of the"
@@ -163,7 +193,7 @@ public final class ZferryServe {
         err.println(
             "zferry serve: unknown option '"
                 + printable(args[i])
-                + "'; usage: zferry serve [--zfs /ABSOLUTE/PATH] [--config /ABSOLUTE/PATH]");
+                + "'; usage: zferry serve [--zfs /ABSOLUTE/PATH] [--compressor /ABSOLUTE/PATH] [--config /ABSOLUTE/PATH]");
         return USAGE;
       }
     }
@@ -195,10 +225,11 @@ public final class ZferryServe {
       return REFUSED;
     }
     if (session) {
-      return session(zfs, pools, env.get("SSH_ORIGINAL_COMMAND"), syslog, err);
+      return session(zfs, compressor, pools, env.get("SSH_ORIGINAL_COMMAND"), syslog, err);
     }
     Runner runner = printArgv ? ZferryServe::printArgv : ZferryServe::runInherited;
-    return new ZferryServe(zfs, pools, runner, err, syslog).handle(env.get("SSH_ORIGINAL_COMMAND"));
+    return new ZferryServe(zfs, compressor, pools, runner, err, syslog)
+        .handle(env.get("SSH_ORIGINAL_COMMAND"));
   }
 
   /**
@@ -207,6 +238,7 @@ public final class ZferryServe {
    */
   private static int session(
       String zfs,
+      String compressor,
       ServedPools pools,
       String commandLine,
       Consumer<String> auditLog,
@@ -223,7 +255,7 @@ public final class ZferryServe {
       return REFUSED;
     }
     try {
-      return new ServeSession(zfs, pools, ServeSession.TICKETS, auditLog)
+      return new ServeSession(zfs, compressor, pools, ServeSession.TICKETS, auditLog)
           .serve(System.in, System.out);
     } catch (IOException e) {
       err.println("zferry serve: session ended: " + e.getMessage());
@@ -236,6 +268,7 @@ public final class ZferryServe {
     AllowedOperation operation;
     try {
       operation = ServePolicy.check(ForcedCommandLine.parse(commandLine), pools);
+      requireCompressor(operation, compressor);
     } catch (RefusedCommandException e) {
       String line = "refused " + printable(commandLine) + ": " + e.getMessage();
       err.println("zferry serve: " + line);
@@ -243,7 +276,7 @@ public final class ZferryServe {
       auditLog.accept(line);
       return REFUSED;
     }
-    List<String> argv = operation.argv(zfsProgram);
+    List<String> argv = operation.argv(zfsProgram, compressor);
     try {
       return runner.run(argv);
     } catch (IOException e) {
@@ -252,6 +285,26 @@ public final class ZferryServe {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return CANNOT_RUN;
+    }
+  }
+
+  /**
+   * Refuses a compressed send when this node cannot compress: the peer then sends plain.
+   *
+   * @throws RefusedCommandException naming what is missing
+   */
+  static void requireCompressor(AllowedOperation operation, String compressor) {
+    if (!operation.compressed()) {
+      return;
+    }
+    for (String program : List.of(compressor, ZSTD)) {
+      if (!Files.isExecutable(Path.of(program))) {
+        throw new RefusedCommandException(
+            "wire compression is not available on this node: "
+                + program
+                + " is not installed"
+                + (program.equals(ZSTD) ? " (Debian package zstd)" : ""));
+      }
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param relay joins a send to a receive by pipes through this program when both run as processes
  *     of this machine ({@link PipedTransfer}); empty to copy every byte in the JVM ({@link
  *     StreamTransfer})
+ * @param compression when a piped stream is compressed on the wire
  */
 public record TransferOptions(
     long estimatedTotalBytes,
@@ -27,7 +28,8 @@ public record TransferOptions(
     Duration completionTimeout,
     Duration progressInterval,
     Duration rateWindow,
-    Optional<StreamRelay> relay) {
+    Optional<StreamRelay> relay,
+    WireCompression compression) {
 
   public TransferOptions {
     if (estimatedTotalBytes < TransferProgress.UNKNOWN) {
@@ -41,6 +43,7 @@ public record TransferOptions(
     requirePositive("progressInterval", progressInterval);
     requirePositive("rateWindow", rateWindow);
     Objects.requireNonNull(relay, "relay");
+    Objects.requireNonNull(compression, "compression");
   }
 
   /**
@@ -55,7 +58,8 @@ public record TransferOptions(
         Duration.ofMinutes(10),
         Duration.ofSeconds(1),
         Duration.ofSeconds(10),
-        Optional.empty());
+        Optional.empty(),
+        WireCompression.OFF);
   }
 
   public TransferOptions withEstimatedTotalBytes(long bytes) {
@@ -66,7 +70,8 @@ public record TransferOptions(
         completionTimeout,
         progressInterval,
         rateWindow,
-        relay);
+        relay,
+        compression);
   }
 
   public TransferOptions withBandwidthLimit(long bytesPerSecond) {
@@ -77,7 +82,8 @@ public record TransferOptions(
         completionTimeout,
         progressInterval,
         rateWindow,
-        relay);
+        relay,
+        compression);
   }
 
   public TransferOptions withStallTimeout(Duration timeout) {
@@ -88,7 +94,8 @@ public record TransferOptions(
         completionTimeout,
         progressInterval,
         rateWindow,
-        relay);
+        relay,
+        compression);
   }
 
   public TransferOptions withCompletionTimeout(Duration timeout) {
@@ -99,7 +106,8 @@ public record TransferOptions(
         timeout,
         progressInterval,
         rateWindow,
-        relay);
+        relay,
+        compression);
   }
 
   /** Sends and receives that run as processes here are joined through {@code relay}. */
@@ -111,7 +119,21 @@ public record TransferOptions(
         completionTimeout,
         progressInterval,
         rateWindow,
-        Optional.of(relay));
+        Optional.of(relay),
+        compression);
+  }
+
+  /** Piped streams are compressed on the wire as {@code compression} decides. */
+  public TransferOptions withCompression(WireCompression compression) {
+    return new TransferOptions(
+        estimatedTotalBytes,
+        bandwidthLimit,
+        stallTimeout,
+        completionTimeout,
+        progressInterval,
+        rateWindow,
+        relay,
+        compression);
   }
 
   private static void requirePositive(String name, Duration value) {

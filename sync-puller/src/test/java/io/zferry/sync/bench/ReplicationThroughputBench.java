@@ -1,7 +1,9 @@
 package io.zferry.sync.bench;
 
+import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.Host;
 import io.zferry.snapshot.host.LocalHost;
+import io.zferry.snapshot.host.LocalLaunch;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.DatasetName;
@@ -15,6 +17,8 @@ import io.zferry.sync.ssh.SessionHost;
 import io.zferry.sync.ssh.SshEndpoint;
 import io.zferry.sync.ssh.SshHost;
 import io.zferry.sync.ssh.SshSettings;
+import io.zferry.sync.transfer.PipedTransfer;
+import io.zferry.sync.transfer.StreamRelay;
 import io.zferry.sync.transfer.StreamTransfer;
 import io.zferry.sync.transfer.TransferOptions;
 import io.zferry.sync.transfer.TransferResult;
@@ -23,17 +27,23 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One pull of a snapshot the way the passive's puller does it: {@code zfs send} on the peer,
  * checked by its zferry serve session and streamed by the stream client ({@code --client openssh},
- * the default, or {@code sshj}), {@link StreamTransfer} into a local {@code zfs recv}. Run inside a
- * lab node by {@code bench/replication-throughput}; writes {@code seconds}, {@code bytes}, {@code
- * heap} and {@code cipher} lines to the report file.
+ * the default, or {@code sshj}), joined to a local {@code zfs recv} by pipes through pv ({@link
+ * PipedTransfer}) or copied by the JVM ({@link StreamTransfer}: {@code openssh-copy}, {@code
+ * sshj}). Run inside a lab node by {@code bench/replication-throughput}; writes {@code seconds},
+ * {@code bytes}, the CPU ({@code jvm-cpu}, {@code master-cpu}, {@code stream-cpu}: the JVM, its
+ * children and OpenSSH's master from the stream's start), {@code heap} and {@code cipher} lines to
+ * the report file. The time and the CPU start once the serve session is open, as a running zferryd
+ * has it.
  */
 public final class ReplicationThroughputBench {
   private ReplicationThroughputBench() {}
@@ -67,6 +77,7 @@ public final class ReplicationThroughputBench {
     System.gc();
     long heapBefore = runtime.totalMemory() - runtime.freeMemory();
     long cpuBefore = processCpuNanos();
+    double treeBefore = 0;
     long start = System.nanoTime();
 
     SshEndpoint endpoint = new SshEndpoint(peer, peer, 22, "root", key, knownHosts);
@@ -87,19 +98,51 @@ public final class ReplicationThroughputBench {
     // redeems (ssh.streamClient).
     Host streams =
         switch (client) {
-          case "openssh" -> openSsh;
+          case "openssh", "openssh-copy" -> openSsh;
           case "sshj" -> connection;
-          default -> throw new IllegalArgumentException("--client is openssh or sshj");
+          default ->
+              throw new IllegalArgumentException("--client is openssh, openssh-copy or sshj");
         };
+    // openssh: as zferryd with pv installed, ssh joined to zfs recv by pipes through pv;
+    // openssh-copy: the JVM copies ssh's output into zfs recv (zferryd without pv).
+    boolean piped = client.equals("openssh");
     try (SessionHost source = new SessionHost(connection, streams, Clock.systemUTC())) {
       Zfs sourceZfs = new CliZfs(source);
       Zfs targetZfs = new CliZfs(new LocalHost("local"));
+      // A running zferryd has its connection and serve session open: what is measured from here
+      // is what one stream costs.
+      String dataset = snapshot.substring(0, snapshot.indexOf('@'));
+      sourceZfs.exists(DatasetName.of(dataset));
+      if (streams == openSsh) {
+        // And OpenSSH's shared connection, which outlives a pull (ControlPersist 10 min, longer
+        // than the pull interval): a stream in a running zferryd costs a channel, no handshake.
+        openSsh
+            .run(Command.of("zfs", "list", "-H", "-o", "name", dataset), Duration.ofSeconds(60))
+            .requireSuccess();
+      }
+      System.gc();
+      cpuBefore = processCpuNanos();
+      treeBefore = treeCpuSeconds();
+      start = System.nanoTime();
       SendSpec send = new SendSpec.Full(SnapshotName.parse(snapshot), SendFlags.PLAIN);
-      try (RunningCommand sender = sourceZfs.send(send);
-          RunningCommand receiver = targetZfs.receive(ReceiveSpec.into(DatasetName.of(target)))) {
+      ReceiveSpec receive = ReceiveSpec.into(DatasetName.of(target));
+      if (piped) {
+        LocalLaunch receiving = targetZfs.receiveLaunch(receive).orElseThrow();
+        LocalLaunch sending = sourceZfs.sendLaunch(send).orElseThrow();
         result =
-            new StreamTransfer(Clock.systemUTC(), TransferOptions.defaults(), progress -> {})
-                .run(sender, receiver);
+            new PipedTransfer(
+                    Clock.systemUTC(),
+                    TransferOptions.defaults(),
+                    new StreamRelay(StreamRelay.PV),
+                    progress -> {})
+                .run(sending, receiving, (sender, receiver) -> Optional.empty());
+      } else {
+        try (RunningCommand sender = sourceZfs.send(send);
+            RunningCommand receiver = targetZfs.receive(receive)) {
+          result =
+              new StreamTransfer(Clock.systemUTC(), TransferOptions.defaults(), progress -> {})
+                  .run(sender, receiver);
+        }
       }
       cipher = connection.negotiatedCipher().orElse("unknown");
       if (streams == openSsh) {
@@ -111,6 +154,7 @@ public final class ReplicationThroughputBench {
 
     double seconds = (System.nanoTime() - start) / 1e9;
     long cpuNanos = processCpuNanos() - cpuBefore;
+    double treeCpu = treeCpuSeconds() - treeBefore;
     long heapPeak = runtime.totalMemory() - runtime.freeMemory();
     System.gc();
     long heapAfter = runtime.totalMemory() - runtime.freeMemory();
@@ -120,6 +164,7 @@ public final class ReplicationThroughputBench {
     lines.add("bytes " + result.bytes());
     lines.add(String.format("jvm-cpu %.3f", cpuNanos / 1e9));
     lines.add(String.format("master-cpu %.3f", masterCpu));
+    lines.add(String.format("stream-cpu %.3f", treeCpu + masterCpu));
     lines.add(
         String.format(
             "heap before %.1f MiB, after %.1f MiB, seen before GC %.1f MiB",
@@ -152,6 +197,20 @@ public final class ReplicationThroughputBench {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks / 100.0;
+  }
+
+  /**
+   * CPU seconds of this JVM and of its children that ended (ssh, pv, zfs recv): utime, stime,
+   * cutime and cstime of /proc/self/stat.
+   */
+  private static double treeCpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc/self/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = 0;
+    for (int field = 11; field <= 14; field++) {
+      ticks += Long.parseLong(fields[field]);
+    }
     return ticks / 100.0;
   }
 

@@ -28,6 +28,7 @@ import io.zferry.sync.transfer.TransferException;
 import io.zferry.sync.transfer.TransferOptions;
 import io.zferry.sync.transfer.TransferProgress;
 import io.zferry.sync.transfer.TransferResult;
+import io.zferry.sync.transfer.WireCodec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -198,6 +199,50 @@ class ReplicationTransferIT {
           ReceiveSpec.into(TARGET).forced());
       assertSameData("/tank/xfer-src/f2", "/tank/xfer-dst/f2");
       assertSameGuids();
+    }
+  }
+
+  @Test
+  void aStreamCompressedOnTheWireByThePeersServeArrivesWhole(@TempDir Path dir) {
+    OpenSshHost openSsh =
+        new OpenSshHost(
+            LabPeers.endpoint(nodeA),
+            SshSettings.defaults(),
+            peerA::trustedHostKey,
+            new LocalHost("test"),
+            OpenSshHost.DEFAULT_PROGRAM,
+            dir.resolve("openssh"));
+    try (SessionHost session = new SessionHost(peerA, openSsh, Clock.systemUTC())) {
+      Zfs source = new CliZfs(session);
+      // Log-like text: it compresses well.
+      nodeA.shell(
+          "i=0; while [ $i -lt 4000 ]; do echo \"2026-12-04 12:00:$i pull tank/data ok\"; i=$((i+1));"
+              + " done > /tank/xfer-src/part; for n in 1 2 3 4 5 6 7 8; do cat /tank/xfer-src/part;"
+              + " done > /tank/xfer-src/log; rm /tank/xfer-src/part");
+      SnapshotName s1 = zfsA.snapshot(SOURCE, "s1", false);
+      LocalLaunch receiving = zfsB.receiveLaunch(ReceiveSpec.into(TARGET)).orElseThrow();
+      LocalLaunch sending =
+          source
+              .sendLaunch(
+                  new SendSpec.Full(s1, SendFlags.PLAIN), List.of(WireCodec.ZSTD.remoteWord()))
+              .orElseThrow();
+
+      TransferResult result =
+          new PipedTransfer(
+                  Clock.systemUTC(),
+                  TransferOptions.defaults(),
+                  new StreamRelay(StreamRelay.PV),
+                  ProgressListener.NONE)
+              .run(
+                  sending,
+                  Optional.of(WireCodec.ZSTD),
+                  receiving,
+                  (sender, receiver) -> Optional.empty());
+
+      assertSameData("/tank/xfer-src/log", "/tank/xfer-dst/log");
+      assertSameGuids();
+      assertThat(result.bytes()).isGreaterThan(1_000_000);
+      assertThat(result.wireBytes()).isLessThan(result.bytes() / 5);
     }
   }
 

@@ -53,9 +53,53 @@ class ServePolicyTest {
 
     AllowedOperation operation = ServePolicy.check(argv);
 
-    List<String> executed = operation.argv("/usr/sbin/zfs");
+    List<String> executed = operation.argv("/usr/sbin/zfs", "/usr/lib/zferry/zferry-zstd");
     assertThat(executed.get(0)).isEqualTo("/usr/sbin/zfs");
     assertThat(executed.subList(1, executed.size())).isEqualTo(argv.subList(1, argv.size()));
+  }
+
+  @Test
+  void aSendMayAskForItsStreamCompressedAndNothingElseMay() {
+    AllowedOperation send =
+        ServePolicy.check(
+            List.of("zferry-zstd", "zfs", "send", "-p", "-I", "tank/a@s1", "tank/a@s2"));
+    assertThat(send.compressed()).isTrue();
+    assertThat(send.argv("/usr/sbin/zfs", "/usr/lib/zferry/zferry-zstd"))
+        .containsExactly(
+            "/usr/lib/zferry/zferry-zstd",
+            "/usr/sbin/zfs",
+            "send",
+            "-p",
+            "-I",
+            "tank/a@s1",
+            "tank/a@s2");
+    assertThat(
+            ServePolicy.check(
+                    List.of("zferry-zstd", "zfs", "send", "-t", ResumeTokenContentsTest.TANK_DATA))
+                .compressed())
+        .isTrue();
+    assertThat(ServePolicy.check(List.of("zfs", "send", "tank@s1")).compressed()).isFalse();
+    assertThatThrownBy(
+            () ->
+                ServePolicy.check(
+                    List.of("zferry-zstd", "zfs", "list", "-H", "-o", "name", "tank")))
+        .isInstanceOf(RefusedCommandException.class)
+        .hasMessageContaining("compresses a send's stream only");
+    assertThatThrownBy(
+            () -> ServePolicy.check(List.of("zferry-zstd", "zfs", "send", "-n", "-P", "tank@s1")))
+        .hasMessageContaining("compresses a send's stream only");
+    assertThatThrownBy(
+            () ->
+                ServePolicy.check(List.of("zferry-zstd", "zferry-zstd", "zfs", "send", "tank@s1")))
+        .hasMessageContaining("compresses a send's stream only");
+    assertThatThrownBy(() -> ServePolicy.check(List.of("zferry-zstd", "sh", "-c", "id")))
+        .hasMessageContaining("only 'zfs' may run");
+    assertThatThrownBy(
+            () ->
+                ServePolicy.check(
+                    List.of("zferry-zstd", "zfs", "send", "other/a@s1"),
+                    new ServedPools(Set.of("tank"))))
+        .hasMessageContaining("other/a is not in a pool of this node's services");
   }
 
   @ParameterizedTest

@@ -94,6 +94,47 @@ class ServeSessionTest {
   }
 
   @Test
+  void aCompressedSendIsATicketOnlyAndOnlyWhereItCanBeCompressed() throws IOException {
+    Path compressor = dir.resolve("zferry-zstd");
+    Files.writeString(compressor, "#!/bin/sh\nexec \"$@\"\n");
+    Files.setPosixFilePermissions(compressor, PosixFilePermissions.fromString("rwx------"));
+    String send = "'zferry-zstd' 'zfs' 'send' 'tank/a@s1'";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new ServeSession(
+            zfs.toString(),
+            compressor.toString(),
+            new ServedPools(Set.of("tank")),
+            tickets,
+            audit::add)
+        .serve(
+            new ByteArrayInputStream(
+                ("run " + send + "\nticket " + send + "\n").getBytes(StandardCharsets.UTF_8)),
+            out);
+    // The run is refused, the ticket issued (and removed again when the session ended): zstd is
+    // installed here (bin/setup).
+    assertThat(audit)
+        .singleElement()
+        .asString()
+        .contains("a compressed send streams only through a ticket");
+
+    out.reset();
+    audit.clear();
+    new ServeSession(
+            zfs.toString(),
+            dir.resolve("missing-zferry-zstd").toString(),
+            new ServedPools(Set.of("tank")),
+            tickets,
+            audit::add)
+        .serve(
+            new ByteArrayInputStream(("ticket " + send + "\n").getBytes(StandardCharsets.UTF_8)),
+            out);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("wire compression is not available on this node")
+        .contains("missing-zferry-zstd is not installed");
+    assertThat(audit).hasSize(1);
+  }
+
+  @Test
   void aTicketHoldsTheCheckedArgvUntilTheSessionEnds() throws Exception {
     String id = null;
     ByteArrayOutputStream out = new ByteArrayOutputStream();

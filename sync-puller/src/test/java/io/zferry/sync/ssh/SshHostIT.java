@@ -16,6 +16,7 @@ import io.zferry.sync.transfer.TransferFailedException;
 import io.zferry.sync.transfer.TransferOptions;
 import io.zferry.sync.transfer.TransferResult;
 import io.zferry.sync.transfer.TransferStalledException;
+import io.zferry.sync.transfer.WireCompression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -252,7 +253,8 @@ class SshHostIT {
                             Duration.ofSeconds(30),
                             Duration.ofMillis(100),
                             Duration.ofSeconds(1),
-                            Optional.empty()),
+                            Optional.empty(),
+                            WireCompression.OFF),
                         progress -> {
                           if (progress.bytesDone() > 20 * MIB
                               && killed.compareAndSet(false, true)) {

@@ -273,6 +273,71 @@ class PipedTransferTest {
     assertThat(seenSender.get().await(Duration.ofSeconds(5)).exitCode()).isNotZero();
   }
 
+  /** The package's compressor, as zferry serve runs it on the sending node. */
+  private static final String COMPRESSOR =
+      Path.of("../packaging/src/deb/bin/zferry-zstd").toAbsolutePath().normalize().toString();
+
+  @Test
+  void aStreamCompressedOnTheWireIsDecodedAndBothCountsAreKept(@TempDir Path dir) throws Exception {
+    // Text-like data: it compresses.
+    StringBuilder text = new StringBuilder();
+    Random random = new Random(7);
+    while (text.length() < 4_000_000) {
+      text.append("2026-12-04 pull tank/data: ").append(random.nextInt(1000)).append(" ok\n");
+    }
+    byte[] data = text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    Path source = Files.write(dir.resolve("source"), data);
+    Path target = dir.resolve("target");
+
+    TransferResult result =
+        new PipedTransfer(Clock.systemUTC(), TransferOptions.defaults(), PV, reports::add)
+            .run(
+                send(COMPRESSOR, "cat", source.toString()),
+                Optional.of(WireCodec.ZSTD),
+                receive("dd", "of=" + target, "bs=64k", "status=none"),
+                (s, r) -> Optional.empty());
+
+    assertThat(sha256(Files.readAllBytes(target))).isEqualTo(sha256(data));
+    assertThat(result.bytes()).isEqualTo(data.length);
+    assertThat(result.wireBytes()).isPositive().isLessThan(data.length / 3);
+    assertThat(reports.get(reports.size() - 1).bytesDone()).isEqualTo(data.length);
+  }
+
+  @Test
+  void aCompressedSendThatFailsIsTheSendersFailureWithItsOwnStatus() {
+    TransferFailedException failure =
+        catchThrowableOfType(
+            TransferFailedException.class,
+            () ->
+                new PipedTransfer(Clock.systemUTC(), TransferOptions.defaults(), PV, reports::add)
+                    .run(
+                        send(COMPRESSOR, "head", "-c", "100", "/nonexistent/zferry-test"),
+                        Optional.of(WireCodec.ZSTD),
+                        receive("grep", "-q", "x"),
+                        (s, r) -> Optional.empty()));
+
+    assertThat(failure.side()).isEqualTo(TransferFailedException.Side.SENDER);
+    assertThat(failure.exitCode()).isEqualTo(1);
+    assertThat(failure.stderr()).contains("No such file or directory");
+  }
+
+  @Test
+  void aStreamThatIsNotZstdIsTheDecodersFailureOnTheReceivingSide() {
+    TransferFailedException failure =
+        catchThrowableOfType(
+            TransferFailedException.class,
+            () ->
+                new PipedTransfer(Clock.systemUTC(), TransferOptions.defaults(), PV, reports::add)
+                    .run(
+                        send("head", "-c", "100000", "/dev/urandom"),
+                        Optional.of(WireCodec.ZSTD),
+                        receive("wc", "-c"),
+                        (s, r) -> Optional.empty()));
+
+    assertThat(failure.side()).isEqualTo(TransferFailedException.Side.RECEIVER);
+    assertThat(failure).hasMessageContaining("'/usr/bin/zstd -d -q -c' between them exited with");
+  }
+
   @Test
   void theRelaysCountIsItsLastWholeNumber() {
     assertThat(StreamRelay.latestCount("")).isEmpty();
