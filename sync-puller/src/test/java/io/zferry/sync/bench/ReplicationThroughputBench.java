@@ -7,6 +7,7 @@ import io.zferry.snapshot.host.LocalLaunch;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.ReceiveSpec;
 import io.zferry.snapshot.zfs.SendFlags;
 import io.zferry.snapshot.zfs.SendSpec;
@@ -22,6 +23,8 @@ import io.zferry.sync.transfer.StreamRelay;
 import io.zferry.sync.transfer.StreamTransfer;
 import io.zferry.sync.transfer.TransferOptions;
 import io.zferry.sync.transfer.TransferResult;
+import io.zferry.sync.transfer.WireCodec;
+import io.zferry.sync.transfer.WireCompression;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -56,6 +59,8 @@ public final class ReplicationThroughputBench {
     Path key = Path.of("/root/.ssh/id_ed25519");
     Path knownHosts = Path.of("/root/.ssh/known_hosts");
     String client = "openssh";
+    String compression = "auto";
+    String wire = "plain (the JVM copies)";
     for (int i = 0; i < args.length; i += 2) {
       String value = args[i + 1];
       switch (args[i]) {
@@ -63,6 +68,7 @@ public final class ReplicationThroughputBench {
         case "--snapshot" -> snapshot = value;
         case "--target" -> target = value;
         case "--report" -> report = Path.of(value);
+        case "--compression" -> compression = value;
         case "--key" -> key = Path.of(value);
         case "--known-hosts" -> knownHosts = Path.of(value);
         case "--client" -> client = value;
@@ -127,15 +133,40 @@ public final class ReplicationThroughputBench {
       SendSpec send = new SendSpec.Full(SnapshotName.parse(snapshot), SendFlags.PLAIN);
       ReceiveSpec receive = ReceiveSpec.into(DatasetName.of(target));
       if (piped) {
+        // As zferryd chooses (PipedStreams): what ZFS says of the data, then the policy.
+        WireCompression policy =
+            new WireCompression(
+                WireCompression.Mode.parse(compression),
+                Files.isExecutable(Path.of(WireCodec.ZSTD.decoderProgram())),
+                Clock.systemUTC());
+        DatasetName sourceDataset = DatasetName.of(dataset);
+        Optional<WireCompression.SourceFacts> facts =
+            policy.wantsFacts(sourceDataset, false)
+                ? sourceZfs
+                    .getProperty(sourceDataset, PropertyName.of("compression"))
+                    .map(
+                        c ->
+                            WireCompression.SourceFacts.of(
+                                c,
+                                sourceZfs.getProperty(
+                                    sourceDataset, PropertyName.of("compressratio"))))
+                : Optional.empty();
+        WireCompression.Choice choice =
+            policy.choose(sourceDataset, false, send.flags().compressed(), facts);
+        wire = (choice.codec().isPresent() ? "zstd" : "plain") + " (" + choice.why() + ")";
         LocalLaunch receiving = targetZfs.receiveLaunch(receive).orElseThrow();
-        LocalLaunch sending = sourceZfs.sendLaunch(send).orElseThrow();
+        LocalLaunch sending =
+            sourceZfs
+                .sendLaunch(
+                    send, choice.codec().map(c -> List.of(c.remoteWord())).orElse(List.of()))
+                .orElseThrow();
         result =
             new PipedTransfer(
                     Clock.systemUTC(),
                     TransferOptions.defaults(),
                     new StreamRelay(StreamRelay.PV),
                     progress -> {})
-                .run(sending, receiving, (sender, receiver) -> Optional.empty());
+                .run(sending, choice.codec(), receiving, (sender, receiver) -> Optional.empty());
       } else {
         try (RunningCommand sender = sourceZfs.send(send);
             RunningCommand receiver = targetZfs.receive(receive)) {
@@ -162,6 +193,8 @@ public final class ReplicationThroughputBench {
     List<String> lines = new ArrayList<>();
     lines.add(String.format("seconds %.3f", seconds));
     lines.add("bytes " + result.bytes());
+    lines.add("wire-bytes " + result.wireBytes());
+    lines.add("wire " + wire);
     lines.add(String.format("jvm-cpu %.3f", cpuNanos / 1e9));
     lines.add(String.format("master-cpu %.3f", masterCpu));
     lines.add(String.format("stream-cpu %.3f", treeCpu + masterCpu));
