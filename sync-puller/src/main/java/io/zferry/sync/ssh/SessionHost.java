@@ -106,15 +106,7 @@ public final class SessionHost implements Host {
 
   @Override
   public RunningCommand start(Command command) {
-    String line = RemoteArguments.commandLine(command);
-    Optional<String> ticket = Optional.empty();
-    if (lock.tryLock()) {
-      try {
-        ticket = inSession(s -> s.ticket(command, line));
-      } finally {
-        lock.unlock();
-      }
-    }
+    Optional<String> ticket = ticket(command);
     if (ticket.isEmpty()) {
       return ssh.start(command);
     }
@@ -130,15 +122,7 @@ public final class SessionHost implements Host {
     if (!streams.launchesLocally()) {
       return Optional.empty();
     }
-    String line = RemoteArguments.commandLine(command);
-    Optional<String> ticket = Optional.empty();
-    if (lock.tryLock()) {
-      try {
-        ticket = inSession(s -> s.ticket(command, line));
-      } finally {
-        lock.unlock();
-      }
-    }
+    Optional<String> ticket = ticket(command);
     if (ticket.isEmpty()) {
       return streams.launch(command);
     }
@@ -150,6 +134,22 @@ public final class SessionHost implements Host {
   @Override
   public boolean launchesLocally() {
     return streams.launchesLocally();
+  }
+
+  /**
+   * The session's ticket for a streaming command; empty when the session is busy, the peer has
+   * none, or it refused the command (which then runs as a plain one and is refused the usual way).
+   */
+  private Optional<String> ticket(Command command) {
+    String line = RemoteArguments.commandLine(command);
+    if (!lock.tryLock()) {
+      return Optional.empty();
+    }
+    try {
+      return inSession(s -> s.ticket(command, line));
+    } finally {
+      lock.unlock();
+    }
   }
 
   private static Command redeem(String ticket) {

@@ -129,14 +129,7 @@ class ReplicationTransferIT {
   @Test
   void theOpenSshClientCarriesASessionsStreams(@TempDir Path dir) {
     Path sshDir = dir.resolve("openssh");
-    OpenSshHost openSsh =
-        new OpenSshHost(
-            LabPeers.endpoint(nodeA),
-            SshSettings.defaults(),
-            peerA::trustedHostKey,
-            new LocalHost("test"),
-            OpenSshHost.DEFAULT_PROGRAM,
-            sshDir);
+    OpenSshHost openSsh = openSsh(sshDir);
     try (SessionHost session = new SessionHost(peerA, openSsh, Clock.systemUTC())) {
       nodeA.shell("head -c 3000000 /dev/urandom > /tank/xfer-src/f1");
       SnapshotName s1 = zfsA.snapshot(SOURCE, "s1", false);
@@ -166,14 +159,7 @@ class ReplicationTransferIT {
   @Test
   void aSendThroughOpenSshIsJoinedToTheReceiveByPipesTheJvmNeverReads(@TempDir Path dir)
       throws Exception {
-    OpenSshHost openSsh =
-        new OpenSshHost(
-            LabPeers.endpoint(nodeA),
-            SshSettings.defaults(),
-            peerA::trustedHostKey,
-            new LocalHost("test"),
-            OpenSshHost.DEFAULT_PROGRAM,
-            dir.resolve("openssh"));
+    OpenSshHost openSsh = openSsh(dir.resolve("openssh"));
     try (SessionHost session = new SessionHost(peerA, openSsh, Clock.systemUTC())) {
       Zfs source = new CliZfs(session);
       assertThat(source.launchesLocally()).isTrue();
@@ -204,14 +190,7 @@ class ReplicationTransferIT {
 
   @Test
   void aStreamCompressedOnTheWireByThePeersServeArrivesWhole(@TempDir Path dir) {
-    OpenSshHost openSsh =
-        new OpenSshHost(
-            LabPeers.endpoint(nodeA),
-            SshSettings.defaults(),
-            peerA::trustedHostKey,
-            new LocalHost("test"),
-            OpenSshHost.DEFAULT_PROGRAM,
-            dir.resolve("openssh"));
+    OpenSshHost openSsh = openSsh(dir.resolve("openssh"));
     try (SessionHost session = new SessionHost(peerA, openSsh, Clock.systemUTC())) {
       Zfs source = new CliZfs(session);
       // Log-like text: it compresses well.
@@ -244,6 +223,17 @@ class ReplicationTransferIT {
       assertThat(result.bytes()).isGreaterThan(1_000_000);
       assertThat(result.wireBytes()).isLessThan(result.bytes() / 5);
     }
+  }
+
+  /** The OpenSSH client to node-a, trusting the key zferry's own connection verified. */
+  private OpenSshHost openSsh(Path directory) {
+    return new OpenSshHost(
+        LabPeers.endpoint(nodeA),
+        SshSettings.defaults(),
+        peerA::trustedHostKey,
+        new LocalHost("test"),
+        OpenSshHost.DEFAULT_PROGRAM,
+        directory);
   }
 
   private TransferResult piped(Zfs source, SendSpec send, ReceiveSpec receive) {

@@ -53,6 +53,12 @@ class PipedTransferTest {
         .run(sender, receiver, (s, r) -> Optional.empty());
   }
 
+  /** A stream compressed by the package's zferry-zstd on the sending side, decoded here. */
+  private TransferResult runCompressed(LocalLaunch sender, LocalLaunch receiver) {
+    return new PipedTransfer(Clock.systemUTC(), TransferOptions.defaults(), PV, reports::add)
+        .run(sender, Optional.of(WireCodec.ZSTD), receiver, (s, r) -> Optional.empty());
+  }
+
   private static String sha256(byte[] data) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
   }
@@ -290,12 +296,9 @@ class PipedTransferTest {
     Path target = dir.resolve("target");
 
     TransferResult result =
-        new PipedTransfer(Clock.systemUTC(), TransferOptions.defaults(), PV, reports::add)
-            .run(
-                send(COMPRESSOR, "cat", source.toString()),
-                Optional.of(WireCodec.ZSTD),
-                receive("dd", "of=" + target, "bs=64k", "status=none"),
-                (s, r) -> Optional.empty());
+        runCompressed(
+            send(COMPRESSOR, "cat", source.toString()),
+            receive("dd", "of=" + target, "bs=64k", "status=none"));
 
     assertThat(sha256(Files.readAllBytes(target))).isEqualTo(sha256(data));
     assertThat(result.bytes()).isEqualTo(data.length);
@@ -309,12 +312,9 @@ class PipedTransferTest {
         catchThrowableOfType(
             TransferFailedException.class,
             () ->
-                new PipedTransfer(Clock.systemUTC(), TransferOptions.defaults(), PV, reports::add)
-                    .run(
-                        send(COMPRESSOR, "head", "-c", "100", "/nonexistent/zferry-test"),
-                        Optional.of(WireCodec.ZSTD),
-                        receive("grep", "-q", "x"),
-                        (s, r) -> Optional.empty()));
+                runCompressed(
+                    send(COMPRESSOR, "head", "-c", "100", "/nonexistent/zferry-test"),
+                    receive("grep", "-q", "x")));
 
     assertThat(failure.side()).isEqualTo(TransferFailedException.Side.SENDER);
     assertThat(failure.exitCode()).isEqualTo(1);
@@ -326,13 +326,7 @@ class PipedTransferTest {
     TransferFailedException failure =
         catchThrowableOfType(
             TransferFailedException.class,
-            () ->
-                new PipedTransfer(Clock.systemUTC(), TransferOptions.defaults(), PV, reports::add)
-                    .run(
-                        send("head", "-c", "100000", "/dev/urandom"),
-                        Optional.of(WireCodec.ZSTD),
-                        receive("wc", "-c"),
-                        (s, r) -> Optional.empty()));
+            () -> runCompressed(send("head", "-c", "100000", "/dev/urandom"), receive("wc", "-c")));
 
     assertThat(failure.side()).isEqualTo(TransferFailedException.Side.RECEIVER);
     assertThat(failure).hasMessageContaining("'/usr/bin/zstd -d -q -c' between them exited with");
