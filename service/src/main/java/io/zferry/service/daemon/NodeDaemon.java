@@ -29,6 +29,7 @@ import io.zferry.service.status.HeartbeatView;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.service.witness.EtcdWitness;
+import io.zferry.snapshot.host.CountingHost;
 import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.CliZfs;
@@ -100,8 +101,10 @@ public final class NodeDaemon implements AutoCloseable {
     NodeConfig me = config.node(self);
     NodeConfig peer = config.peerOf(self);
     this.peerHost = PeerHost.open(config, peer);
-    this.localZfs = new CliZfs(new LocalHost(self.value()));
-    Zfs peerZfs = new CliZfs(peerHost);
+    // Every command of either ZFS is counted for /metrics (zferry_zfs_commands_total).
+    this.localZfs =
+        new CliZfs(counters.countCommandsOf(new CountingHost(new LocalHost(self.value()))));
+    Zfs peerZfs = new CliZfs(counters.countCommandsOf(new CountingHost(peerHost)));
     Optional<StreamRelay> relay = PeerHost.relay(config.ssh());
     Duration interval = config.cluster().heartbeatInterval();
     // A heartbeat must come back before the next one is due, or answers would queue up.

@@ -54,7 +54,14 @@ final class NodeMetrics {
               counters.counts(status.name())));
     }
     return new NodeSample(
-        cluster, self, Version.text(), peer.name(), peer.up(), peer.lastAnswer(), samples);
+        cluster,
+        self,
+        Version.text(),
+        peer.name(),
+        peer.up(),
+        peer.lastAnswer(),
+        samples,
+        counters.zfsCommands());
   }
 
   private OptionalLong snapshotCount(String pool) {

@@ -1,12 +1,15 @@
 package io.zferry.service.metrics;
 
 import io.zferry.lockstate.RunResult;
+import io.zferry.snapshot.host.CountingHost;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,6 +33,22 @@ public final class NodeCounters {
   }
 
   private final Map<String, ServiceCounters> services = new ConcurrentHashMap<>();
+  private final List<CountingHost> hosts = new CopyOnWriteArrayList<>();
+
+  /** Counts the commands of {@code host} from now on ({@link #zfsCommands}); returns it. */
+  public CountingHost countCommandsOf(CountingHost host) {
+    hosts.add(host);
+    return host;
+  }
+
+  /** Commands run so far, by host name and what they do. */
+  public Map<String, Map<String, Long>> zfsCommands() {
+    Map<String, Map<String, Long>> all = new TreeMap<>();
+    for (CountingHost host : hosts) {
+      all.put(host.name(), host.counts());
+    }
+    return all;
+  }
 
   /** A finished pull of {@code service}. */
   public void pulled(String service, long bytes, RunResult result) {

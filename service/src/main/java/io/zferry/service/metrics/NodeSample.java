@@ -3,6 +3,7 @@ package io.zferry.service.metrics;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -21,7 +22,8 @@ public record NodeSample(
     String peer,
     boolean peerUp,
     Optional<Instant> peerLastAnswer,
-    List<ServiceSample> services) {
+    List<ServiceSample> services,
+    Map<String, Map<String, Long>> zfsCommands) {
   public NodeSample {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(node, "node");
@@ -29,6 +31,19 @@ public record NodeSample(
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(peerLastAnswer, "peerLastAnswer");
     services = List.copyOf(services);
+    zfsCommands = Map.copyOf(zfsCommands);
+  }
+
+  /** A sample without command counts. */
+  public NodeSample(
+      String cluster,
+      String node,
+      String version,
+      String peer,
+      boolean peerUp,
+      Optional<Instant> peerLastAnswer,
+      List<ServiceSample> services) {
+    this(cluster, node, version, peer, peerUp, peerLastAnswer, services, Map.of());
   }
 
   /**

@@ -202,6 +202,20 @@ public final class PrometheusMetrics {
                 services,
                 node,
                 s -> s.status().lastHooks() == null || s.status().lastHooks().ok() ? 0.0 : 1.0)));
+    List<CounterDataPointSnapshot> commands = new ArrayList<>();
+    sample
+        .zfsCommands()
+        .forEach(
+            (host, counts) ->
+                counts.forEach(
+                    (command, n) ->
+                        commands.add(count(n, Labels.of("host", host, "command", command)))));
+    metrics.add(
+        counter(
+            "zferry_zfs_commands",
+            "Commands this node's zferryd ran since it started, by the host they ran on (this"
+                + " node, or its peer through SSH) and what they do (zfs list, zfs send, ...).",
+            commands));
     return new MetricSnapshots(metrics);
   }
 

@@ -34,6 +34,30 @@ class PrometheusMetricsTest {
   }
 
   @Test
+  void countsTheCommandsRunOnEachHostByWhatTheyDo() {
+    NodeSample sample =
+        new NodeSample(
+            "lab",
+            "node-b",
+            "0.1.0",
+            "node-a",
+            true,
+            Optional.empty(),
+            List.of(),
+            java.util.Map.of(
+                "node-b", java.util.Map.of("zfs list", 7L, "zfs receive", 2L),
+                "node-a", java.util.Map.of("zfs send", 2L)));
+
+    String text = PrometheusMetrics.text(sample);
+
+    assertThat(text)
+        .contains("# TYPE zferry_zfs_commands_total counter")
+        .contains("zferry_zfs_commands_total{command=\"zfs list\",host=\"node-b\"} 7.0")
+        .contains("zferry_zfs_commands_total{command=\"zfs receive\",host=\"node-b\"} 2.0")
+        .contains("zferry_zfs_commands_total{command=\"zfs send\",host=\"node-a\"} 2.0");
+  }
+
+  @Test
   void rendersTheStatusOfEachServiceWithServiceAndNodeLabels() {
     String text = PrometheusMetrics.text(sample(tank(Statuses.passive(), new NodeCounters())));
 
