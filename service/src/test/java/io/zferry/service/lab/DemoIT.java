@@ -136,7 +136,11 @@ class DemoIT {
     await(
         "the marker written after healing on node-b",
         () -> lab.nodeB().exec("cat", "/tank/demo-marker").stdout().strip().equals(marker));
-    assertThat(replicated(writer, Writer.checksumsOn(lab.nodeB()))).isEqualTo(all.size());
+    // Read again until it holds: on zfs-fuse every receive (one each 5 s here) unmounts the
+    // passive's pool root for its length, and a read in that moment finds /tank/w absent.
+    await(
+        "every acknowledged write on node-b",
+        () -> replicated(writer, Writer.checksumsOn(lab.nodeB())) == all.size());
   }
 
   /**
