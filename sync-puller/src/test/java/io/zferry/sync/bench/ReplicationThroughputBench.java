@@ -112,6 +112,10 @@ public final class ReplicationThroughputBench {
     // openssh: as zferryd with pv installed, ssh joined to zfs recv by pipes through pv;
     // openssh-copy: the JVM copies ssh's output into zfs recv (zferryd without pv).
     boolean piped = client.equals("openssh");
+    if (streams != openSsh) {
+      // Not used: its directory goes now, as SessionHost's close removes it when it is.
+      openSsh.close();
+    }
     try (SessionHost source = new SessionHost(connection, streams, Clock.systemUTC())) {
       Zfs sourceZfs = new CliZfs(source);
       Zfs targetZfs = new CliZfs(new LocalHost("local"));
