@@ -17,10 +17,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class LocalPipeline implements AutoCloseable {
   private static final long RUNNING = Long.MIN_VALUE;
 
+  /** A waiter whose process has ended is done at once; this only bounds an interrupted one. */
+  private static final long WAITER_JOIN_MILLIS = 1_000;
+
   private final List<Process> processes;
   private final List<RunningCommand> stages;
   private final AtomicLongArray endedAt;
   private final Object ends = new Object();
+  private final List<Thread> waiters = new ArrayList<>();
 
   private LocalPipeline(List<Process> processes, List<RunningCommand> stages) {
     this.processes = processes;
@@ -46,6 +50,7 @@ public final class LocalPipeline implements AutoCloseable {
               },
               "pipeline-stage-" + stage);
       waiter.setDaemon(true);
+      waiters.add(waiter);
       waiter.start();
     }
   }
@@ -98,12 +103,15 @@ public final class LocalPipeline implements AutoCloseable {
 
   /** When the stage's process ended, on {@link System#nanoTime()}; empty while it runs. */
   public OptionalLong endedAt(int index) {
-    long at = endedAt.get(index);
-    if (at == RUNNING && !processes.get(index).isAlive()) {
-      // Ended, and the exit callback has not run yet.
-      endedAt.compareAndSet(index, RUNNING, System.nanoTime());
-      at = endedAt.get(index);
+    if (endedAt.get(index) == RUNNING && !processes.get(index).isAlive()) {
+      // Ended: its waiter notes when in a moment; a later stamp here would misorder the ends.
+      try {
+        waiters.get(index).join(WAITER_JOIN_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+    long at = endedAt.get(index);
     return at == RUNNING ? OptionalLong.empty() : OptionalLong.of(at);
   }
 
