@@ -48,28 +48,6 @@ public record ServiceConfig(
     Objects.requireNonNull(wireCompression, "wireCompression");
   }
 
-  /** A service whose streams are compressed where that pays ({@code auto}, the default). */
-  public ServiceConfig(
-      ServiceName name,
-      DatasetName pool,
-      NodeName preferredNode,
-      List<Vip> vips,
-      Hooks hooks,
-      FencingPolicy fencing,
-      Settings settings,
-      boolean rawSends) {
-    this(
-        name,
-        pool,
-        preferredNode,
-        vips,
-        hooks,
-        fencing,
-        settings,
-        rawSends,
-        WireCompression.Mode.AUTO);
-  }
-
   /**
    * Parses a pool name: a valid ZFS name without '/'. zferry replicates and fails over whole pools
    * because only a pool can be imported and exported on its own.

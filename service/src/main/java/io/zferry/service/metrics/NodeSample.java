@@ -34,18 +34,6 @@ public record NodeSample(
     zfsCommands = Map.copyOf(zfsCommands);
   }
 
-  /** A sample without command counts. */
-  public NodeSample(
-      String cluster,
-      String node,
-      String version,
-      String peer,
-      boolean peerUp,
-      Optional<Instant> peerLastAnswer,
-      List<ServiceSample> services) {
-    this(cluster, node, version, peer, peerUp, peerLastAnswer, services, Map.of());
-  }
-
   /**
    * One service on this node.
    *

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zferry.service.model.NodeName;
 import io.zferry.service.model.ServiceName;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.sync.transfer.WireCompression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,8 @@ class ZferryConfigTest {
         Hooks.NONE,
         new FencingPolicy.Manual(),
         Settings.DEFAULTS,
-        false);
+        false,
+        WireCompression.Mode.AUTO);
   }
 
   private static ZferryConfig config(List<NodeConfig> nodes, List<ServiceConfig> services) {

@@ -25,7 +25,8 @@ class PrometheusMetricsTest {
         "node-a",
         true,
         Optional.of(Instant.parse("2025-01-01T00:00:05Z")),
-        List.of(services));
+        List.of(services),
+        java.util.Map.of());
   }
 
   private static ServiceSample tank(Statuses status, NodeCounters counters) {

@@ -500,12 +500,16 @@ public final class CliZfs implements Zfs {
 
   @Override
   public RunningCommand resumeSend(ResumeToken token) {
-    return host.start(zfs("send", "-t", token.value()));
+    return host.start(resumeSendCommand(token));
+  }
+
+  private Command resumeSendCommand(ResumeToken token) {
+    return zfs("send", "-t", token.value());
   }
 
   @Override
   public Optional<LocalLaunch> resumeSendLaunch(ResumeToken token, List<String> wrapper) {
-    return host.launch(wrapped(wrapper, zfs("send", "-t", token.value())));
+    return host.launch(wrapped(wrapper, resumeSendCommand(token)));
   }
 
   @Override

@@ -96,21 +96,24 @@ final class PipedStreams {
         dataset,
         choice.codec().isPresent() ? "zstd" : "plain",
         choice.why());
+    Function<List<String>, Optional<LocalLaunch>> sendLaunch = w -> source.sendLaunch(send, w);
+    Optional<TransferResult> result;
     try {
-      Optional<TransferResult> result =
-          attempt(choice.codec(), receive, w -> source.sendLaunch(send, w), progress, estimate);
-      if (result.isPresent() && choice.codec().isPresent()) {
-        compression.learn(dataset, result.get());
-      }
-      return result.map(r -> OptionalLong.of(r.bytes())).orElse(OptionalLong.empty());
+      result = attempt(choice.codec(), receive, sendLaunch, progress, estimate);
     } catch (TransferFailedException e) {
       if (choice.codec().isEmpty() || !compression.peerRefused(e)) {
         throw e;
       }
-      return attempt(Optional.empty(), receive, w -> source.sendLaunch(send, w), progress, estimate)
-          .map(r -> OptionalLong.of(r.bytes()))
-          .orElse(OptionalLong.empty());
+      return bytes(attempt(Optional.empty(), receive, sendLaunch, progress, estimate));
     }
+    if (result.isPresent() && choice.codec().isPresent()) {
+      compression.learn(dataset, result.get());
+    }
+    return bytes(result);
+  }
+
+  private static OptionalLong bytes(Optional<TransferResult> result) {
+    return result.map(r -> OptionalLong.of(r.bytes())).orElse(OptionalLong.empty());
   }
 
   /**
@@ -120,7 +123,8 @@ final class PipedStreams {
   OptionalLong resume(
       DatasetName dataset, ResumeToken token, ProgressListener progress, Runnable started) {
     ReceiveSpec receive = ReceiveSpec.into(dataset).resumably().supportedBy(target.capabilities());
-    return attempt(
+    return bytes(
+        attempt(
             Optional.empty(),
             receive,
             w -> source.resumeSendLaunch(token, w),
@@ -128,9 +132,7 @@ final class PipedStreams {
             sender -> {
               started.run();
               return Optional.empty();
-            })
-        .map(r -> OptionalLong.of(r.bytes()))
-        .orElse(OptionalLong.empty());
+            }));
   }
 
   private Optional<TransferResult> attempt(

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,7 +162,7 @@ final class TransferRunner {
   }
 
   /** A piped stream; a failure after a cancel is the cancel. */
-  private OptionalLong piped(java.util.function.Supplier<OptionalLong> stream) {
+  private OptionalLong piped(Supplier<OptionalLong> stream) {
     try {
       return stream.get();
     } catch (TransferException e) {

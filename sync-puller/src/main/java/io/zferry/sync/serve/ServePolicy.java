@@ -44,6 +44,9 @@ public final class ServePolicy {
    */
   public static final String COMPRESSED = "zferry-zstd";
 
+  /** What the compressor runs on the sending node and decodes on the receiving one. */
+  public static final String ZSTD = "/usr/bin/zstd";
+
   private ServePolicy() {}
 
   /**

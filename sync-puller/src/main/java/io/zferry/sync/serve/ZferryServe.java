@@ -45,11 +45,6 @@ public final class ZferryServe {
    */
   static final String DEFAULT_COMPRESSOR = "/usr/lib/zferry/zferry-zstd";
 
-  /**
-   * What the compressor runs; without it a compressed send is refused, and the peer sends plain.
-   */
-  static final String ZSTD = "/usr/bin/zstd";
-
   /** Runs an accepted argv with the caller's standard streams and returns its exit status. */
   public interface Runner {
     int run(List<String> argv) throws IOException, InterruptedException;
@@ -297,13 +292,13 @@ public final class ZferryServe {
     if (!operation.compressed()) {
       return;
     }
-    for (String program : List.of(compressor, ZSTD)) {
+    for (String program : List.of(compressor, ServePolicy.ZSTD)) {
       if (!Files.isExecutable(Path.of(program))) {
         throw new RefusedCommandException(
             "wire compression is not available on this node: "
                 + program
                 + " is not installed"
-                + (program.equals(ZSTD) ? " (Debian package zstd)" : ""));
+                + (program.equals(ServePolicy.ZSTD) ? " (Debian package zstd)" : ""));
       }
     }
   }

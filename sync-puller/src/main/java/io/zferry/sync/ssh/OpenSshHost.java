@@ -144,13 +144,8 @@ public final class OpenSshHost implements Host {
 
   @Override
   public RunningCommand start(Command command) {
-    String line = RemoteArguments.commandLine(command);
-    writePinnedKey();
-    RunningCommand running = local.start(new Command(argv(line)));
-    started.removeIf(c -> !isRunning(c));
-    OpenSshCommand remote = new OpenSshCommand(command, running);
-    started.add(remote);
-    return remote;
+    LocalLaunch ssh = launch(command).orElseThrow();
+    return ssh.adopt().apply(local.start(new Command(ssh.argv())));
   }
 
   /**
@@ -161,16 +156,15 @@ public final class OpenSshHost implements Host {
   public Optional<LocalLaunch> launch(Command command) {
     String line = RemoteArguments.commandLine(command);
     writePinnedKey();
-    return Optional.of(
-        new LocalLaunch(
-            local.name(),
-            argv(line),
-            ssh -> {
-              started.removeIf(c -> !isRunning(c));
-              OpenSshCommand remote = new OpenSshCommand(command, ssh);
-              started.add(remote);
-              return remote;
-            }));
+    return Optional.of(new LocalLaunch(local.name(), argv(line), ssh -> adopt(command, ssh)));
+  }
+
+  /** {@code ssh} running {@code command}, reported as that command and ended by an abort. */
+  private RunningCommand adopt(Command command, RunningCommand ssh) {
+    started.removeIf(c -> !isRunning(c));
+    OpenSshCommand remote = new OpenSshCommand(command, ssh);
+    started.add(remote);
+    return remote;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.zferry.sync.transfer;
 
+import io.zferry.sync.serve.ServePolicy;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ import java.util.List;
 public record WireCodec(String remoteWord, List<String> decoder) {
   /** zstd: fast on both ends, and on incompressible data it stores blocks as they are. */
   public static final WireCodec ZSTD =
-      new WireCodec("zferry-zstd", List.of("/usr/bin/zstd", "-d", "-q", "-c"));
+      new WireCodec(ServePolicy.COMPRESSED, List.of(ServePolicy.ZSTD, "-d", "-q", "-c"));
 
   public WireCodec {
     decoder = List.copyOf(decoder);
