@@ -142,7 +142,8 @@ final class ActiveDuties {
   private boolean poolMounted() {
     List<String> problems;
     try {
-      problems = Remount.ensureMounted(localZfs, pool(), Puller::isSetAside);
+      problems =
+          Remount.ensureMounted(localZfs, pool(), dataset -> Puller.isSetAside(dataset.dataset()));
     } catch (RuntimeException e) {
       problems = List.of("could not check that " + pool() + " is mounted: " + e.getMessage());
     }

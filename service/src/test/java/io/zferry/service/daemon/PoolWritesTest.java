@@ -135,7 +135,7 @@ class PoolWritesTest {
             pool(FakeZfs.openZfs("node-a", clock, 1)), pool(FakeZfs.zfsFuse("node-b", clock, 2)))) {
       zfs.unmount(DATA);
 
-      assertThat(Remount.ensureMounted(zfs, TANK, Puller::isSetAside))
+      assertThat(Remount.ensureMounted(zfs, TANK, dataset -> Puller.isSetAside(dataset.dataset())))
           .as(zfs.capabilities().implementation())
           .isEmpty();
 

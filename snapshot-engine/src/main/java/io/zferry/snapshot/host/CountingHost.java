@@ -8,13 +8,18 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A host that counts the commands it runs, by what they do ({@code zfs list}, {@code zfs send},
  * ...): how many commands a cycle costs on each node is what its fixed time is made of, and what an
- * operator sees in {@code zferry_zfs_commands_total}. Everything else is the delegate's.
+ * operator sees in {@code zferry_zfs_commands_total}. At DEBUG it also logs how long each command
+ * that runs to its end took, which is where a slow cycle's time went. Everything else is the
+ * delegate's.
  */
 public final class CountingHost implements Host {
+  private static final Logger log = LoggerFactory.getLogger(CountingHost.class);
   private final Host delegate;
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
@@ -63,7 +68,18 @@ public final class CountingHost implements Host {
   @Override
   public CommandResult run(Command command, Duration timeout) {
     count(command);
-    return delegate.run(command, timeout);
+    if (!log.isDebugEnabled()) {
+      return delegate.run(command, timeout);
+    }
+    long started = System.nanoTime();
+    CommandResult result = delegate.run(command, timeout);
+    log.debug(
+        "{}: {} ms, exit {}: {}",
+        name(),
+        (System.nanoTime() - started) / 1_000_000,
+        result.exitCode(),
+        String.join(" ", command.argv()));
+    return result;
   }
 
   @Override

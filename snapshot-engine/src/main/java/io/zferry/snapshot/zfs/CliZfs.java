@@ -7,8 +7,10 @@ import io.zferry.snapshot.host.LocalLaunch;
 import io.zferry.snapshot.host.RunningCommand;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -212,6 +214,42 @@ public final class CliZfs implements Zfs {
       }
     }
     return datasets;
+  }
+
+  @Override
+  public List<DatasetProperties> listProperties(DatasetName root, List<PropertyName> properties) {
+    StringBuilder columns = new StringBuilder("name");
+    properties.forEach(p -> columns.append(',').append(p));
+    String out =
+        runZfs(
+            "list",
+            "-H",
+            "-r",
+            "-t",
+            "filesystem,volume",
+            "-o",
+            columns.toString(),
+            root.toString());
+    List<DatasetProperties> all = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      // -H separates columns by tabs; a name or a mountpoint may hold spaces.
+      String[] fields = line.split("\t", -1);
+      if (fields.length != properties.size() + 1) {
+        throw new IllegalArgumentException("unexpected zfs list line: " + ZfsNames.printable(line));
+      }
+      Map<PropertyName, String> values = new HashMap<>();
+      for (int i = 0; i < properties.size(); i++) {
+        String value = fields[i + 1];
+        if (!value.equals("-") && !value.isEmpty()) {
+          values.put(properties.get(i), value);
+        }
+      }
+      all.add(new DatasetProperties(DatasetName.of(fields[0]), values));
+    }
+    return all;
   }
 
   @Override

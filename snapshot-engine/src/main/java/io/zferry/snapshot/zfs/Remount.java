@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Unmounts a dataset tree deepest first and mounts it again root first, so that every path shows
@@ -26,12 +27,22 @@ public final class Remount {
   private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
   private static final PropertyName TYPE = PropertyName.of("type");
 
+  /**
+   * {@code available} or {@code unavailable} (the key is not loaded) for an encrypted dataset; in
+   * the listing only where ZFS has encryption.
+   */
+  public static final PropertyName KEYSTATUS = PropertyName.of("keystatus");
+
   private Remount() {}
 
   /** Returns what failed, one line each; empty if the whole tree is mounted afresh. */
   public static List<String> tree(Zfs zfs, DatasetName root) {
-    List<DatasetName> tree = rootFirst(zfs, root);
-    tree.removeIf(dataset -> !mountedByZfs(zfs, dataset));
+    List<DatasetName> tree = new ArrayList<>();
+    for (DatasetProperties dataset : rootFirst(zfs, root)) {
+      if (mountedByZfs(dataset)) {
+        tree.add(dataset.dataset());
+      }
+    }
     List<String> problems = new ArrayList<>();
     for (int i = tree.size() - 1; i >= 0; i--) {
       DatasetName dataset = tree.get(i);
@@ -61,27 +72,24 @@ public final class Remount {
    * checks before it serves the pool, since a receive or a crash can leave a dataset unmounted and
    * clients would then write into the bare mountpoint directory. Volumes, datasets with {@code
    * canmount} other than {@code on}, or a mountpoint that is not a path ({@code none}, {@code
-   * legacy}), are left alone, as are those {@code ignored} names.
+   * legacy}), are left alone, as are those {@code ignored} (the listing has {@link #KEYSTATUS}
+   * where ZFS knows encryption).
    *
    * @return what is still not mounted, one line each; empty if the tree is mounted
    */
   public static List<String> ensureMounted(
-      Zfs zfs, DatasetName root, java.util.function.Predicate<DatasetName> ignored) {
-    List<DatasetName> tree = rootFirst(zfs, root);
+      Zfs zfs, DatasetName root, Predicate<DatasetProperties> ignored) {
     List<String> problems = new ArrayList<>();
-    for (DatasetName dataset : tree) {
-      if (ignored.test(dataset) || !mountedByZfs(zfs, dataset)) {
+    for (DatasetProperties dataset : rootFirst(zfs, root)) {
+      if (ignored.test(dataset) || !mountedByZfs(dataset) || dataset.is(MOUNTED, "yes")) {
         continue;
       }
-      if (zfs.getProperty(dataset, MOUNTED).filter("yes"::equals).isPresent()) {
-        continue;
-      }
-      var failure = retried(() -> zfs.mount(dataset));
+      var failure = retried(() -> zfs.mount(dataset.dataset()));
       if (failure.isPresent()) {
         problems.add(
-            dataset
+            dataset.dataset()
                 + " is not mounted at "
-                + zfs.getProperty(dataset, MOUNTPOINT).orElse("its mountpoint")
+                + dataset.get(MOUNTPOINT).orElse("its mountpoint")
                 + ": "
                 + failure.get().getMessage());
         // As in tree(): a child mounted without its parent would block the parent for good.
@@ -92,18 +100,25 @@ public final class Remount {
   }
 
   /** A filesystem that ZFS mounts by itself at a path (see the class comment). */
-  public static boolean mountedByZfs(Zfs zfs, DatasetName dataset) {
-    return zfs.getProperty(dataset, TYPE).filter("filesystem"::equals).isPresent()
-        && zfs.getProperty(dataset, CANMOUNT).filter("on"::equals).isPresent()
-        && zfs.getProperty(dataset, MOUNTPOINT).filter(m -> m.startsWith("/")).isPresent();
+  private static boolean mountedByZfs(DatasetProperties dataset) {
+    return dataset.is(TYPE, "filesystem")
+        && dataset.is(CANMOUNT, "on")
+        && dataset.get(MOUNTPOINT).filter(m -> m.startsWith("/")).isPresent();
   }
 
-  /** The datasets of the tree, every parent before its children. */
-  private static List<DatasetName> rootFirst(Zfs zfs, DatasetName root) {
-    List<DatasetName> tree = new ArrayList<>(zfs.listDatasets(root));
+  /**
+   * The datasets of the tree with what decides their mounts, every parent before its children: one
+   * listing, where a command per dataset and property made a pool of eight datasets cost forty.
+   */
+  private static List<DatasetProperties> rootFirst(Zfs zfs, DatasetName root) {
+    List<PropertyName> properties = new ArrayList<>(List.of(TYPE, CANMOUNT, MOUNTPOINT, MOUNTED));
+    if (zfs.capabilities().sendRaw()) {
+      properties.add(KEYSTATUS);
+    }
+    List<DatasetProperties> tree = new ArrayList<>(zfs.listProperties(root, properties));
     tree.sort(
-        Comparator.comparingInt((DatasetName d) -> d.components().size())
-            .thenComparing(Comparator.naturalOrder()));
+        Comparator.comparingInt((DatasetProperties d) -> d.dataset().components().size())
+            .thenComparing(DatasetProperties::dataset));
     return tree;
   }
 

@@ -26,6 +26,23 @@ public interface Zfs {
   boolean exists(DatasetName dataset);
 
   /**
+   * {@code properties} of {@code root} and of every filesystem and volume below it, parents before
+   * children. One command where the implementation can ({@code zfs list -o name,...}): a cycle that
+   * asked each dataset for each property ran a command per value.
+   */
+  default List<DatasetProperties> listProperties(DatasetName root, List<PropertyName> properties) {
+    List<DatasetProperties> all = new java.util.ArrayList<>();
+    for (DatasetName dataset : listDatasets(root)) {
+      java.util.Map<PropertyName, String> values = new java.util.HashMap<>();
+      for (PropertyName property : properties) {
+        getProperty(dataset, property).ifPresent(value -> values.put(property, value));
+      }
+      all.add(new DatasetProperties(dataset, values));
+    }
+    return all;
+  }
+
+  /**
    * All bookmarks of {@code root} and below, in one command ({@code zfs list -t bookmark}); only
    * where {@link Capabilities#bookmarks()}.
    */

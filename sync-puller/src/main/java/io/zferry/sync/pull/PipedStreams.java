@@ -106,9 +106,7 @@ final class PipedStreams {
       }
       return bytes(attempt(Optional.empty(), receive, sendLaunch, progress, estimate));
     }
-    if (result.isPresent() && choice.codec().isPresent()) {
-      compression.learn(dataset, result.get());
-    }
+    result.ifPresent(r -> compression.learn(dataset, r, choice.codec().isPresent()));
     return bytes(result);
   }
 

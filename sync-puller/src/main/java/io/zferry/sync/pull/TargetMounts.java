@@ -17,7 +17,6 @@ final class TargetMounts {
   private static final Logger log = LoggerFactory.getLogger(Puller.class);
   private static final PropertyName READONLY = PropertyName.of("readonly");
   private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
-  private static final PropertyName KEYSTATUS = PropertyName.of("keystatus");
 
   private final Zfs target;
   private final DatasetName pool;
@@ -45,10 +44,7 @@ final class TargetMounts {
   void mountReceived(PullCycle cycle) {
     for (String problem :
         Remount.ensureMounted(
-            target,
-            pool,
-            dataset ->
-                target.getProperty(dataset, KEYSTATUS).filter("unavailable"::equals).isPresent())) {
+            target, pool, dataset -> dataset.is(Remount.KEYSTATUS, "unavailable"))) {
       log.warn("{}", problem);
       cycle.notes.add(problem);
     }

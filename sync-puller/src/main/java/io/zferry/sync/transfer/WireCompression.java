@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * under {@value #COMPRESSES}× holds incompressible data, and a send of ZFS's compressed blocks
  * ({@code -c}) or of encrypted ones (raw) carries little zstd could shrink; a dataset without ZFS
  * compression tells nothing, so its stream is compressed and the ratio measured decides for the
- * next hour. A peer that cannot compress (an older zferry, no zstd there) gets plain sends for
- * {@link #PEER_RETRY}, and a node without zstd sends plain always (said at start-up).
+ * next hour. A stream under {@value #LEARN_FROM_BYTES} bytes makes the next one of that dataset
+ * plain: compressing a few kB saves nothing on the wire and costs a process on each side, which is
+ * most of a small cycle's time; a large stream brings the decision back. A peer that cannot
+ * compress (an older zferry, no zstd there) gets plain sends for {@link #PEER_RETRY}, and a node
+ * without zstd sends plain always (said at start-up).
  */
 public final class WireCompression {
   private static final Logger log = LoggerFactory.getLogger(WireCompression.class);
@@ -98,6 +101,7 @@ public final class WireCompression {
     }
   }
 
+  /** A measured value (a wire ratio, or a small stream's size) and when it was measured. */
   private record Learned(double ratio, Instant at) {}
 
   /** Never compresses. */
@@ -107,6 +111,7 @@ public final class WireCompression {
   private final boolean decoderInstalled;
   private final Clock clock;
   private final Map<DatasetName, Learned> learned = new ConcurrentHashMap<>();
+  private final Map<DatasetName, Learned> smallLately = new ConcurrentHashMap<>();
   private volatile Instant peerRefusedUntil = Instant.MIN;
 
   /**
@@ -125,7 +130,11 @@ public final class WireCompression {
 
   /** Whether {@link #choose} would use facts about the dataset: ask the source only then. */
   public boolean wantsFacts(DatasetName dataset, boolean raw) {
-    return mode == Mode.AUTO && usable() && !raw && fresh(dataset).isEmpty();
+    return mode == Mode.AUTO
+        && usable()
+        && !raw
+        && fresh(smallLately, dataset).isEmpty()
+        && fresh(learned, dataset).isEmpty();
   }
 
   /**
@@ -155,7 +164,14 @@ public final class WireCompression {
     if (raw) {
       return Choice.plain("encrypted blocks do not compress");
     }
-    Optional<Learned> known = fresh(dataset);
+    Optional<Learned> small = fresh(smallLately, dataset);
+    if (small.isPresent()) {
+      return Choice.plain(
+          "its last stream was only "
+              + Units.bytes((long) small.get().ratio())
+              + ": not worth compressing");
+    }
+    Optional<Learned> known = fresh(learned, dataset);
     if (known.isPresent()) {
       String measured = String.format(Locale.ROOT, "%.2f", known.get().ratio());
       return known.get().ratio() <= PAYS
@@ -180,9 +196,17 @@ public final class WireCompression {
             : "ZFS compresses it");
   }
 
-  /** Learns from a compressed stream how well the dataset's data compresses. */
-  public void learn(DatasetName dataset, TransferResult result) {
-    if (result.bytes() >= LEARN_FROM_BYTES) {
+  /**
+   * Learns from a stream of the dataset that went through: its size, and from a compressed one how
+   * well the data compresses (a plain stream says nothing of that).
+   */
+  public void learn(DatasetName dataset, TransferResult result, boolean compressed) {
+    if (result.bytes() < LEARN_FROM_BYTES) {
+      smallLately.put(dataset, new Learned(result.bytes(), clock.instant()));
+      return;
+    }
+    smallLately.remove(dataset);
+    if (compressed) {
       learned.put(dataset, new Learned(result.wireRatio(), clock.instant()));
     }
   }
@@ -213,8 +237,8 @@ public final class WireCompression {
     return decoderInstalled && !clock.instant().isBefore(peerRefusedUntil);
   }
 
-  private Optional<Learned> fresh(DatasetName dataset) {
-    Learned known = learned.get(dataset);
+  private Optional<Learned> fresh(Map<DatasetName, Learned> facts, DatasetName dataset) {
+    Learned known = facts.get(dataset);
     if (known == null || !clock.instant().isBefore(known.at().plus(LEARNED_FOR))) {
       return Optional.empty();
     }

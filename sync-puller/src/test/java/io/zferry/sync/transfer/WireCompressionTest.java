@@ -75,14 +75,14 @@ class WireCompressionTest {
   @Test
   void aMeasuredRatioDecidesForAnHourThenTheDataIsLookedAtAgain() {
     WireCompression auto = auto();
-    auto.learn(DATA, new TransferResult(100 * MIB, Duration.ofSeconds(1), 99 * MIB));
+    auto.learn(DATA, new TransferResult(100 * MIB, Duration.ofSeconds(1), 99 * MIB), true);
 
     assertThat(auto.wantsFacts(DATA, false)).isFalse();
     WireCompression.Choice choice = auto.choose(DATA, false, false, Optional.empty());
     assertThat(choice.codec()).isEmpty();
     assertThat(choice.why()).isEqualTo("its last stream shrank only to 0.99 on the wire");
 
-    auto.learn(DATA, new TransferResult(100 * MIB, Duration.ofSeconds(1), 30 * MIB));
+    auto.learn(DATA, new TransferResult(100 * MIB, Duration.ofSeconds(1), 30 * MIB), true);
     assertThat(auto.choose(DATA, false, false, zfsSays("lz4", "1.00")).codec())
         .as("what was measured beats what ZFS says")
         .contains(WireCodec.ZSTD);
@@ -92,11 +92,28 @@ class WireCompressionTest {
   }
 
   @Test
-  void aSmallStreamTeachesNothing() {
+  void aSmallStreamTeachesNoRatioButMakesTheNextStreamPlainUntilALargeOneComes() {
     WireCompression auto = auto();
-    auto.learn(DATA, new TransferResult(100_000, Duration.ofSeconds(1), 99_000));
+    auto.learn(DATA, new TransferResult(20_000, Duration.ofSeconds(1), 9_000), true);
 
+    assertThat(auto.wantsFacts(DATA, false)).as("nothing to ask ZFS for a small stream").isFalse();
+    WireCompression.Choice afterSmall = auto.choose(DATA, false, false, zfsSays("lz4", "3.00x"));
+    assertThat(afterSmall.codec()).isEmpty();
+    assertThat(afterSmall.why())
+        .isEqualTo("its last stream was only 20.0 kB: not worth compressing");
+    assertThat(auto.choose(DATA.child("other"), false, false, Optional.empty()).codec())
+        .as("per dataset")
+        .contains(WireCodec.ZSTD);
+
+    // A large plain stream says nothing of the ratio: the data is looked at again.
+    auto.learn(DATA, new TransferResult(50 * MIB, Duration.ofSeconds(1)), false);
     assertThat(auto.wantsFacts(DATA, false)).isTrue();
+    assertThat(auto.choose(DATA, false, false, zfsSays("lz4", "3.00x")).codec())
+        .contains(WireCodec.ZSTD);
+
+    auto.learn(DATA, new TransferResult(4_000, Duration.ofSeconds(1)), false);
+    clock.advance(Duration.ofMinutes(61));
+    assertThat(auto.wantsFacts(DATA, false)).as("an hour later, looked at again").isTrue();
   }
 
   @Test
