@@ -24,6 +24,7 @@ import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.Zfs;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -78,6 +79,8 @@ public final class Zferryd implements Callable<Integer> {
           "Create the state database although this node's pools show it has run before (its"
               + " database was lost); the node then adopts its peer's record.")
   boolean initState;
+
+  static final String CDS_READY_PROPERTY = "zferry.cdsReadyMarker";
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Zferryd()).execute(args));
@@ -184,8 +187,26 @@ public final class Zferryd implements Callable<Integer> {
             + self.value()
             + "; API on port "
             + daemon.apiPort());
+    markReadyForClassDataArchive();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The launcher keeps the class-data archive this JVM writes when it stops only if the daemon got
+   * as far as serving (a start that failed on its configuration would archive a fraction of the
+   * classes): it names a file to create here ({@value #CDS_READY_PROPERTY}).
+   */
+  private static void markReadyForClassDataArchive() {
+    String marker = System.getProperty(CDS_READY_PROPERTY);
+    if (marker == null || marker.isBlank()) {
+      return;
+    }
+    try {
+      Files.writeString(Path.of(marker), "ready\n");
+    } catch (IOException | RuntimeException e) {
+      log.debug("no class-data archive marker {}: {}", marker, e.toString());
+    }
   }
 
   /**
