@@ -47,10 +47,10 @@ public final class PeerHost {
   }
 
   /**
-   * What joins a peer's send to a local receive: {@code pv}, when the streams run through the
-   * OpenSSH client and pv is installed (a dependency of the package), so the bytes go from ssh to
-   * {@code zfs recv} without entering the JVM; otherwise none, and the JVM copies them (logged, as
-   * it costs CPU and speed).
+   * What joins a peer's send to a local receive: {@code pv} (through the package's wrapper that
+   * grows the pipes to 1 MiB), when the streams run through the OpenSSH client and pv is installed
+   * (a dependency of the package), so the bytes go from ssh to {@code zfs recv} without entering
+   * the JVM; otherwise none, and the JVM copies them (logged, as it costs CPU and speed).
    */
   public static Optional<StreamRelay> relay(SshConfig ssh) {
     if (ssh.streamClient() != SshConfig.StreamClient.OPENSSH) {
@@ -63,8 +63,23 @@ public final class PeerHost {
           StreamRelay.PV);
       return Optional.empty();
     }
-    return Optional.of(new StreamRelay(StreamRelay.PV));
+    Path withLargePipes =
+        Path.of(System.getProperty(RELAY_PROPERTY, StreamRelay.WITH_LARGE_PIPES.toString()));
+    if (!Files.isExecutable(withLargePipes)) {
+      log.warn(
+          "{} is missing: streams from the peer go through pv with the kernel's 64 KiB pipes, at"
+              + " more CPU per GB; reinstall the zferry package",
+          withLargePipes);
+      return Optional.of(new StreamRelay(StreamRelay.PV));
+    }
+    return Optional.of(new StreamRelay(withLargePipes));
   }
+
+  /**
+   * Where a zferryd run from a source checkout finds the package's relay wrapper (bin/zferryd sets
+   * it); the package installs it at {@link StreamRelay#WITH_LARGE_PIPES}.
+   */
+  static final String RELAY_PROPERTY = "zferry.relay";
 
   /**
    * How {@code service}'s piped streams are compressed on the wire: as configured, if this node has

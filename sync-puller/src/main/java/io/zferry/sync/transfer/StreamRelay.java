@@ -14,11 +14,17 @@ import java.util.OptionalLong;
  * prints how many it moved at every interval, and applies the bandwidth limit. Debian's pv package;
  * a dependency of zferry's.
  *
- * @param program the {@code pv} executable
+ * @param program the {@code pv} executable, or {@link #WITH_LARGE_PIPES} which runs it
  */
 public record StreamRelay(Path program) {
   /** Where Debian's pv installs it. */
   public static final Path PV = Path.of("/usr/bin/pv");
+
+  /**
+   * The package's wrapper that grows the pipes on both sides to 1 MiB and runs pv with the same
+   * arguments: with the kernel's 64 KiB pipes each hop woke its reader for every few dozen kB.
+   */
+  public static final Path WITH_LARGE_PIPES = Path.of("/usr/lib/zferry/zferry-relay");
 
   public StreamRelay {
     Objects.requireNonNull(program, "program");

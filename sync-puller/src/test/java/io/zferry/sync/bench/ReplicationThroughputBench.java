@@ -59,6 +59,7 @@ public final class ReplicationThroughputBench {
     Path key = Path.of("/root/.ssh/id_ed25519");
     Path knownHosts = Path.of("/root/.ssh/known_hosts");
     String client = "openssh";
+    Path relay = StreamRelay.WITH_LARGE_PIPES;
     String compression = "auto";
     String wire = "plain (the JVM copies)";
     for (int i = 0; i < args.length; i += 2) {
@@ -72,6 +73,7 @@ public final class ReplicationThroughputBench {
         case "--key" -> key = Path.of(value);
         case "--known-hosts" -> knownHosts = Path.of(value);
         case "--client" -> client = value;
+        case "--relay" -> relay = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -168,7 +170,7 @@ public final class ReplicationThroughputBench {
             new PipedTransfer(
                     Clock.systemUTC(),
                     TransferOptions.defaults(),
-                    new StreamRelay(StreamRelay.PV),
+                    new StreamRelay(relay),
                     progress -> {})
                 .run(sending, choice.codec(), receiving, (sender, receiver) -> Optional.empty());
       } else {

@@ -84,6 +84,38 @@ class PipedTransferTest {
   }
 
   @Test
+  void thePackagesRelayGrowsThePipesAndDeliversTheSameBytes(@TempDir Path dir) throws Exception {
+    Path wrapper = Path.of("../packaging/src/deb/bin/zferry-relay").toAbsolutePath().normalize();
+    byte[] data = new byte[3_000_001];
+    new Random(7).nextBytes(data);
+    Path source = Files.write(dir.resolve("source"), data);
+    Path target = dir.resolve("target");
+    Path pipeSize = dir.resolve("pipe-size");
+
+    TransferResult result =
+        new PipedTransfer(
+                Clock.systemUTC(),
+                TransferOptions.defaults(),
+                new StreamRelay(wrapper),
+                reports::add)
+            .run(
+                send("cat", source.toString()),
+                // F_GETPIPE_SZ (1032) of the receiver's stdin: the pipe the relay writes into.
+                receive(
+                    "sh",
+                    "-c",
+                    "perl -e 'print fcntl(STDIN, 1032, 0)' > \"$1\" && cat > \"$2\"",
+                    "receiver",
+                    pipeSize.toString(),
+                    target.toString()),
+                (s, r) -> Optional.empty());
+
+    assertThat(result.bytes()).isEqualTo(3_000_001);
+    assertThat(sha256(Files.readAllBytes(target))).isEqualTo(sha256(data));
+    assertThat(Files.readString(pipeSize).strip()).isEqualTo(Integer.toString(1 << 20));
+  }
+
+  @Test
   void theCallerSeesBothCommandsAsTheirHostsReportThemAndMayLearnTheSize() {
     AtomicReference<RunningCommand> seenSender = new AtomicReference<>();
     AtomicReference<RunningCommand> seenReceiver = new AtomicReference<>();
