@@ -53,24 +53,30 @@ public final class PeerHost {
    * the JVM; otherwise none, and the JVM copies them (logged, as it costs CPU and speed).
    */
   public static Optional<StreamRelay> relay(SshConfig ssh) {
+    return relay(
+        ssh,
+        StreamRelay.PV,
+        Path.of(System.getProperty(RELAY_PROPERTY, StreamRelay.WITH_LARGE_PIPES.toString())));
+  }
+
+  /** {@link #relay(SshConfig)} with the programs where they are on this node. */
+  static Optional<StreamRelay> relay(SshConfig ssh, Path pv, Path withLargePipes) {
     if (ssh.streamClient() != SshConfig.StreamClient.OPENSSH) {
       return Optional.empty();
     }
-    if (!Files.isExecutable(StreamRelay.PV)) {
+    if (!Files.isExecutable(pv)) {
       log.warn(
           "{} is not installed: every stream from the peer is copied by zferryd itself, which costs"
               + " CPU and speed; install Debian's pv package",
-          StreamRelay.PV);
+          pv);
       return Optional.empty();
     }
-    Path withLargePipes =
-        Path.of(System.getProperty(RELAY_PROPERTY, StreamRelay.WITH_LARGE_PIPES.toString()));
     if (!Files.isExecutable(withLargePipes)) {
       log.warn(
           "{} is missing: streams from the peer go through pv with the kernel's 64 KiB pipes, at"
               + " more CPU per GB; reinstall the zferry package",
           withLargePipes);
-      return Optional.of(new StreamRelay(StreamRelay.PV));
+      return Optional.of(new StreamRelay(pv));
     }
     return Optional.of(new StreamRelay(withLargePipes));
   }
