@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /** {@link Zfs} over the {@code zfs} command line of a {@link Host}. */
 public final class CliZfs implements Zfs {
+  private static final PropertyName TYPE = PropertyName.of("type");
+  private static final PropertyName MOUNTED = PropertyName.of("mounted");
+  private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
+
   private static final Logger log = LoggerFactory.getLogger(CliZfs.class);
   private static final Pattern OPENZFS_VERSION =
       Pattern.compile("zfs-(?:kmod-)?(\\d+\\.\\d+[.\\d]*)");
@@ -205,15 +209,7 @@ public final class CliZfs implements Zfs {
 
   @Override
   public List<DatasetName> listDatasets(DatasetName root) {
-    String out =
-        runZfs("list", "-H", "-r", "-t", "filesystem,volume", "-o", "name", root.toString());
-    List<DatasetName> datasets = new ArrayList<>();
-    for (String line : out.split("\n")) {
-      if (!line.isBlank()) {
-        datasets.add(DatasetName.of(line.strip()));
-      }
-    }
-    return datasets;
+    return listProperties(root, List.of()).stream().map(DatasetProperties::dataset).toList();
   }
 
   @Override
@@ -469,30 +465,20 @@ public final class CliZfs implements Zfs {
 
   @Override
   public boolean hasOwnFiles(DatasetName dataset) {
-    String out =
-        runZfs(
-            "list",
-            "-H",
-            "-r",
-            "-t",
-            "filesystem",
-            "-o",
-            "name,mounted,mountpoint",
-            dataset.toString());
     String ownMountpoint = null;
     Set<String> childMountpoints = new HashSet<>();
-    for (String line : out.split("\n")) {
-      String[] fields = line.split("\t");
-      if (fields.length != 3) {
+    for (DatasetProperties listed : listProperties(dataset, List.of(TYPE, MOUNTED, MOUNTPOINT))) {
+      if (!listed.is(TYPE, "filesystem")) {
         continue;
       }
-      if (fields[0].equals(dataset.value())) {
-        if (!fields[1].equals("yes") || !fields[2].startsWith("/")) {
+      Optional<String> mountpoint = listed.get(MOUNTPOINT);
+      if (listed.dataset().equals(dataset)) {
+        if (!listed.is(MOUNTED, "yes") || mountpoint.filter(m -> m.startsWith("/")).isEmpty()) {
           return true;
         }
-        ownMountpoint = fields[2];
+        ownMountpoint = mountpoint.get();
       } else {
-        childMountpoints.add(fields[2]);
+        mountpoint.ifPresent(childMountpoints::add);
       }
     }
     if (ownMountpoint == null) {
