@@ -102,7 +102,7 @@ public final class WireCompression {
   }
 
   /** A measured value (a wire ratio, or a small stream's size) and when it was measured. */
-  private record Learned(double ratio, Instant at) {}
+  private record Learned(double value, Instant at) {}
 
   /** Never compresses. */
   public static final WireCompression OFF = new WireCompression(Mode.OFF, false, Clock.systemUTC());
@@ -168,13 +168,13 @@ public final class WireCompression {
     if (small.isPresent()) {
       return Choice.plain(
           "its last stream was only "
-              + Units.bytes((long) small.get().ratio())
+              + Units.bytes((long) small.get().value())
               + ": not worth compressing");
     }
     Optional<Learned> known = fresh(learned, dataset);
     if (known.isPresent()) {
-      String measured = String.format(Locale.ROOT, "%.2f", known.get().ratio());
-      return known.get().ratio() <= PAYS
+      String measured = String.format(Locale.ROOT, "%.2f", known.get().value());
+      return known.get().value() <= PAYS
           ? Choice.zstd("its last stream shrank to " + measured + " on the wire")
           : Choice.plain("its last stream shrank only to " + measured + " on the wire");
     }
