@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       FailoverCommand.class,
       DivergenceCommand.class,
       MarkSyncAsFixedCommand.class,
+      PacemakerCommand.class,
       TokenCommand.class,
       PasswdCommand.class,
       ConfigCommand.class,

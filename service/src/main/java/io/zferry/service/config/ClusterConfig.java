@@ -15,9 +15,14 @@ import java.util.Objects;
  * @param pingTargets IP addresses (typically the default gateway) a node must reach to consider
  *     itself connected; a node that reaches none of them is isolated and must not take over. Empty
  *     means no such check.
+ * @param manager who decides which node serves: zferry's own rules, or Pacemaker
  */
 public record ClusterConfig(
-    String name, Duration heartbeatInterval, Duration heartbeatTimeout, List<String> pingTargets) {
+    String name,
+    Duration heartbeatInterval,
+    Duration heartbeatTimeout,
+    List<String> pingTargets,
+    ClusterManager manager) {
 
   public static final DurationRange HEARTBEAT_INTERVAL_RANGE = DurationRange.of("100ms", "1m");
   public static final DurationRange HEARTBEAT_TIMEOUT_RANGE = DurationRange.of("1s", "10m");
@@ -32,6 +37,7 @@ public record ClusterConfig(
 
   public ClusterConfig {
     Checks.name("name", "cluster", name);
+    Objects.requireNonNull(manager, "manager");
     HEARTBEAT_INTERVAL_RANGE.check("heartbeatInterval", heartbeatInterval);
     HEARTBEAT_TIMEOUT_RANGE.check("heartbeatTimeout", heartbeatTimeout);
     Duration least = heartbeatInterval.multipliedBy(MIN_HEARTBEATS_PER_TIMEOUT);
@@ -53,6 +59,20 @@ public record ClusterConfig(
     for (int i = 0; i < pingTargets.size(); i++) {
       requirePingTarget("pingTargets[" + i + "]", pingTargets.get(i));
     }
+  }
+
+  /** A cluster under zferry's own rules. */
+  public ClusterConfig(
+      String name,
+      Duration heartbeatInterval,
+      Duration heartbeatTimeout,
+      List<String> pingTargets) {
+    this(name, heartbeatInterval, heartbeatTimeout, pingTargets, ClusterManager.ZFERRY);
+  }
+
+  /** Whether Pacemaker, not zferry, decides which node serves. */
+  public boolean pacemaker() {
+    return manager == ClusterManager.PACEMAKER;
   }
 
   /** Returns the target if it is an IP literal; a name would need DNS, which may be what failed. */

@@ -196,6 +196,9 @@ public final class ConfigLoader {
     private final List<ConfigRules.NodeFacts> nodeFacts = new ArrayList<>();
     private final List<ConfigRules.ServiceFacts> serviceFacts = new ArrayList<>();
 
+    // Read with the cluster section, before the services whose keys it constrains.
+    private ClusterManager manager = ClusterManager.ZFERRY;
+
     Reader(YamlSection top, List<ConfigProblem> problems) {
       this.top = top;
       this.problems = problems;
@@ -236,6 +239,13 @@ public final class ConfigLoader {
       List<NodeConfig> nodes = entries(top.sections("nodes"), s -> node(s, defaultApiPort));
       List<ServiceConfig> services = entries(top.sections("services"), s -> service(s, defaults));
       top.finish();
+      if (manager == ClusterManager.PACEMAKER && top.has("witness")) {
+        top.problem(
+            "witness",
+            UNDER_PACEMAKER
+                + "quorum is corosync's (add a qdevice for a tie-breaker), not an etcd witness's",
+            "remove witness:");
+      }
       if (nodes != null && services != null) {
         problems.addAll(ConfigRules.check(nodeFacts, serviceFacts));
       }
@@ -245,6 +255,26 @@ public final class ConfigLoader {
         return null;
       }
       return new ZferryConfig(cluster, ssh, nodes, services, defaults, api, state, witness);
+    }
+
+    /**
+     * Under Pacemaker, VIPs are {@code IPaddr2} resources and fencing is STONITH: zferry's own
+     * would act beside them, unseen by the cluster that decides.
+     */
+    private void refuseWhatPacemakerDoes(YamlSection service) {
+      if (service.has("vips")) {
+        service.problem(
+            "vips",
+            UNDER_PACEMAKER + "the VIPs are IPaddr2 resources ordered after the promotion",
+            "remove vips: and create one ocf:heartbeat:IPaddr2 resource per VIP, colocated with"
+                + " and started after the promoted zferry instance (docs/pacemaker.md)");
+      }
+      if (service.has("fencing")) {
+        service.problem(
+            "fencing",
+            UNDER_PACEMAKER + "Pacemaker fences with STONITH before it promotes another node",
+            "remove fencing: and configure a stonith resource in Pacemaker (docs/pacemaker.md)");
+      }
     }
 
     private WitnessConfig witness(YamlSection s) {
@@ -286,9 +316,20 @@ public final class ConfigLoader {
       List<String> pingTargets =
           s.optionalList(
               "pingTargets", Values.text(value -> ClusterConfig.requirePingTarget(null, value)));
+      String manager =
+          s.optional(
+              "manager",
+              ClusterManager.ZFERRY.yamlName(),
+              Values.oneOf(ClusterManager.yamlNames()));
       s.finish();
-      return present(name, interval, timeout, pingTargets)
-          ? s.build(() -> new ClusterConfig(name, interval, timeout, pingTargets))
+      if (manager != null) {
+        this.manager = ClusterManager.of(manager);
+      }
+      return present(name, interval, timeout, pingTargets, manager)
+          ? s.build(
+              () ->
+                  new ClusterConfig(
+                      name, interval, timeout, pingTargets, ClusterManager.of(manager)))
           : null;
     }
 
@@ -481,6 +522,9 @@ public final class ConfigLoader {
       List<Vip> vips = complete(vipEntries);
       Hooks hooks = orNull(s.section("hooks"), this::hooks);
       FencingPolicy fencing = orNull(s.section("fencing"), this::fencing);
+      if (manager == ClusterManager.PACEMAKER) {
+        refuseWhatPacemakerDoes(s);
+      }
       YamlSection replicationSection = s.section("replication");
       Replication replication =
           replicationSection == null ? Replication.DEFAULTS : replication(replicationSection);
@@ -591,6 +635,8 @@ public final class ConfigLoader {
       return result;
     }
   }
+
+  private static final String UNDER_PACEMAKER = "with cluster.manager: pacemaker ";
 
   private static <T> T orNull(YamlSection section, Function<YamlSection, T> read) {
     return section == null ? null : read.apply(section);

@@ -38,6 +38,7 @@ final class ConfigSchema {
                 "cluster.heartbeatInterval",
                 "cluster.heartbeatTimeout",
                 "cluster.pingTargets",
+                "cluster.manager",
                 "ssh",
                 "ssh.privateKey",
                 "ssh.knownHosts",

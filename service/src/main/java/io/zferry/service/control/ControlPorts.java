@@ -5,6 +5,7 @@ import io.zferry.lockstate.SyncLock;
 import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
+import io.zferry.service.pacemaker.PacemakerIntent;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,14 @@ public interface ControlPorts {
 
   /** This node's own pool and control-loop health, as its heartbeat reports it. */
   NodeHealth ownHealth();
+
+  /**
+   * What Pacemaker last asked of this node's instance of the service, if Pacemaker decides who
+   * serves; empty under zferry's own rules.
+   */
+  default Optional<PacemakerIntent> pacemakerIntent() {
+    return Optional.empty();
+  }
 
   /** Whether this node accepted writes since it last became active (pool writable, hooks done). */
   boolean servedWrites();

@@ -197,7 +197,8 @@ public final class ServiceControl {
             fencing,
             heartbeatTimeout,
             operatorConfirmed,
-            ports.ownHealth()));
+            ports.ownHealth(),
+            ports.pacemakerIntent()));
   }
 
   /**

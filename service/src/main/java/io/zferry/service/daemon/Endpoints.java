@@ -76,6 +76,7 @@ final class Endpoints {
                 () ->
                     new Requests.Done(
                         service(request).promote(body.epoch(), actorOf(request, body.actor())))));
+    registerPacemaker(routes);
     routes.post(
         "/internal/services/{service}/resync",
         Access.PEER,
@@ -102,11 +103,72 @@ final class Endpoints {
   }
 
   /**
+   * Pacemaker's resource agent (ocf:zferry:service) on this node, and the owner's half of a
+   * promotion elsewhere (docs/pacemaker.md).
+   */
+  private void registerPacemaker(ApiRoutes routes) {
+    routes.get(
+        "/services/{service}/pacemaker",
+        Access.READ_OR_PEER,
+        request -> act(() -> service(request).pacemakerReport().view()));
+    routes.post(
+        "/services/{service}/pacemaker/start",
+        Access.OPERATE,
+        Requests.PacemakerAction.class,
+        (request, body) -> act(() -> new Requests.Done(service(request).pacemakerStart())));
+    routes.post(
+        "/services/{service}/pacemaker/stop",
+        Access.OPERATE,
+        Requests.PacemakerAction.class,
+        (request, body) -> act(() -> new Requests.Done(service(request).pacemakerStop())));
+    routes.post(
+        "/services/{service}/pacemaker/promote",
+        Access.OPERATE,
+        Requests.PacemakerAction.class,
+        (request, body) ->
+            act(
+                () ->
+                    new Requests.Done(
+                        service(request)
+                            .pacemakerPromote(daemon.pacemakerOwner(), actor(request)))));
+    routes.post(
+        "/services/{service}/pacemaker/demote",
+        Access.OPERATE,
+        Requests.PacemakerAction.class,
+        (request, body) -> act(() -> new Requests.Done(service(request).pacemakerDemote())));
+    routes.post(
+        "/internal/services/{service}/handover",
+        Access.PEER,
+        Requests.PacemakerAction.class,
+        (request, body) -> act(() -> new Requests.Handover(service(request).handover())));
+    routes.post(
+        "/internal/services/{service}/release",
+        Access.PEER,
+        Requests.Release.class,
+        (request, body) ->
+            act(
+                () ->
+                    new Requests.Released(
+                        service(request)
+                            .release(body.epoch(), body.to(), actorOf(request, body.actor())))));
+  }
+
+  /**
    * A failover asked of this node. With force, this node becomes active on its own. Otherwise it is
    * a switchover, which the active node runs: here if this node is active, else on the peer.
    */
   private Object failover(ApiRequest request, Requests.Failover body) {
     ServiceRuntime service = service(request);
+    if (service.managedByPacemaker()) {
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          "Pacemaker decides where "
+              + service.name()
+              + " runs (cluster.manager: pacemaker): move it with `pcs resource move"
+              + " zferry-"
+              + service.name()
+              + "-clone NODE` (docs/pacemaker.md), not with zferry failover");
+    }
     String self = daemon.self().value();
     String peer = daemon.peer().value();
     if (body.to() != null && !body.to().equals(self) && !body.to().equals(peer)) {

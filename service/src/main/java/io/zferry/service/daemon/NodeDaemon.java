@@ -56,6 +56,17 @@ public final class NodeDaemon implements AutoCloseable {
   private static final Duration PEER_API_TIMEOUT = Duration.ofSeconds(2);
   // A switchover's catch-up pull and a resync run inside one request to the peer.
   private static final Duration PEER_ACTION_TIMEOUT = Duration.ofMinutes(35);
+  // A hand-over to the node Pacemaker promotes takes a snapshot at most.
+  private static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Where Pacemaker's last word and the monitor's report are kept: under {@code /run}, which a
+   * reboot empties, as Pacemaker forgets a node's resources when it reboots. systemd keeps {@code
+   * /run/zferry} across restarts of zferryd (RuntimeDirectoryPreserve=yes).
+   */
+  static final java.nio.file.Path PACEMAKER_DIRECTORY =
+      java.nio.file.Path.of(System.getProperty("zferry.runtimeDirectory", "/run/zferry"))
+          .resolve("pacemaker");
 
   /** The label of the token a node sends to its peer, if the tokens file has one. */
   public static final String PEER_TOKEN_LABEL = TokenFile.PEER_LABEL;
@@ -73,6 +84,7 @@ public final class NodeDaemon implements AutoCloseable {
   private final Zfs localZfs;
   private final ApiClient peerApi;
   private final HttpPeerCommands peerCommands;
+  private final io.zferry.service.operations.PacemakerPromotion.Owner pacemakerOwner;
   private final NodeCounters counters = new NodeCounters();
   private final ScheduledExecutorService heartbeat;
   private final List<ScheduledExecutorService> controls = new ArrayList<>();
@@ -138,6 +150,9 @@ public final class NodeDaemon implements AutoCloseable {
         new HttpPeerCommands(
             new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_ACTION_TIMEOUT, trust),
             peer.name().value());
+    this.pacemakerOwner =
+        peerCommands.pacemakerOwner(
+            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, HANDOVER_TIMEOUT, trust));
     SshBannerProbe sshProbe = new SshBannerProbe(peer.address(), peer.sshPort(), heartbeatTimeout);
     this.peerWatch =
         new PeerWatch(this.peerClient::heartbeat, sshProbe::answers, clock, System::nanoTime);
@@ -184,7 +199,8 @@ public final class NodeDaemon implements AutoCloseable {
               scheduler,
               clock,
               System::nanoTime,
-              lease));
+              lease,
+              config.cluster().pacemaker() ? Optional.of(PACEMAKER_DIRECTORY) : Optional.empty()));
     }
     this.heartbeat = singleThread("heartbeat");
     this.lagHistory = new LagHistory(clock);
@@ -385,6 +401,11 @@ public final class NodeDaemon implements AutoCloseable {
 
   HttpPeerCommands peerCommands() {
     return peerCommands;
+  }
+
+  /** The owner of a service, as a promotion under Pacemaker asks it (the peer, of two nodes). */
+  io.zferry.service.operations.PacemakerPromotion.Owner pacemakerOwner() {
+    return pacemakerOwner;
   }
 
   public int apiPort() {

@@ -14,6 +14,7 @@ import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.failover.PeerWatch;
+import io.zferry.service.pacemaker.PacemakerIntent;
 import io.zferry.service.status.HeartbeatView.LockView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.snapshot.zfs.DatasetName;
@@ -57,6 +58,7 @@ final class ServiceExecutor implements ControlPorts {
   private final ActiveDuties active;
   private final PullLoop pullLoop;
   private final Supplier<NodeHealth> ownHealth;
+  private final Supplier<Optional<PacemakerIntent>> pacemakerIntent;
 
   // Changed by the control thread only (tick and operator actions are synchronized).
   private Mode mode = Mode.STARTING;
@@ -76,7 +78,8 @@ final class ServiceExecutor implements ControlPorts {
       Duration heartbeatTimeout,
       ActiveDuties active,
       PullLoop pullLoop,
-      Supplier<NodeHealth> ownHealth) {
+      Supplier<NodeHealth> ownHealth,
+      Supplier<Optional<PacemakerIntent>> pacemakerIntent) {
     this.self = self;
     this.peerNode = peerNode;
     this.config = config;
@@ -88,6 +91,7 @@ final class ServiceExecutor implements ControlPorts {
     this.active = active;
     this.pullLoop = pullLoop;
     this.ownHealth = ownHealth;
+    this.pacemakerIntent = pacemakerIntent;
   }
 
   Mode mode() {
@@ -101,6 +105,11 @@ final class ServiceExecutor implements ControlPorts {
   @Override
   public PeerView peerView() {
     return peerWatch.view(name(), heartbeatTimeout);
+  }
+
+  @Override
+  public Optional<PacemakerIntent> pacemakerIntent() {
+    return pacemakerIntent.get();
   }
 
   @Override

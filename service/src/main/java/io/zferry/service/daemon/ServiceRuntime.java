@@ -30,6 +30,7 @@ import io.zferry.service.operations.Steps;
 import io.zferry.service.operations.Switchover;
 import io.zferry.service.operations.SwitchoverCheck;
 import io.zferry.service.operations.SyncUnlock;
+import io.zferry.service.pacemaker.IntentFile;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
@@ -37,6 +38,7 @@ import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.Puller;
 import io.zferry.sync.transfer.StreamRelay;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -78,6 +80,8 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
   private final ServiceControl control;
   private final PoolHealthProbe poolHealth;
   private final ServiceSide side;
+  private final Optional<PacemakerInstance> pacemaker;
+  private final Supplier<Optional<io.zferry.snapshot.zfs.Snapshot>> newestLocal;
   private final ServiceStatusView statusView;
   private final ServiceClaimView claimView;
   private final Clock clock;
@@ -104,7 +108,8 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
       SnapshotScheduler scheduler,
       Clock clock,
       LongSupplier nanoTime,
-      Optional<LeaderLease> lease) {
+      Optional<LeaderLease> lease,
+      Optional<Path> pacemakerDirectory) {
     this.self = self;
     this.peerNode = peerNode;
     this.config = config;
@@ -145,6 +150,9 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
     this.poolHealth =
         new PoolHealthProbe(
             name(), timeout -> localZfs.poolHealth(config.pool(), timeout), nanoTime);
+    this.newestLocal = new Refreshing<>(this::newestLocalSnapshot, Duration.ofMinutes(1), nanoTime);
+    Optional<IntentFile> intent =
+        pacemakerDirectory.map(directory -> new IntentFile(directory, config.name().value()));
     ServiceExecutor executor =
         new ServiceExecutor(
             self.value(),
@@ -157,7 +165,8 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
             heartbeatTimeout,
             active,
             pullLoop,
-            () -> poolHealth.health(Duration.ZERO));
+            () -> poolHealth.health(Duration.ZERO),
+            () -> intent.map(IntentFile::intent));
     this.control =
         new ServiceControl(
             name(),
@@ -182,6 +191,17 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
             control,
             this::peerView,
             lease.isPresent());
+    this.pacemaker =
+        intent.map(
+            i ->
+                new PacemakerInstance(
+                    side,
+                    i,
+                    pacemakerDirectory.get(),
+                    store,
+                    this::catchUp,
+                    this::newestApplied,
+                    clock));
     this.statusView =
         new ServiceStatusView(
             self.value(),
@@ -246,11 +266,94 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
     passiveHold.noteReport();
     Decision before = control.decision();
     Decision applied = control.tick();
+    pacemaker.ifPresent(p -> p.report(reportStaleAfter()));
     // Reasons carry durations that change every tick; a new kind of decision is what is news.
     if (applied.getClass() != before.getClass()
         || (applied instanceof Decision.Follow f && !f.equals(before))) {
       log.info("{}: {}", name(), applied.describe());
     }
+  }
+
+  /**
+   * How long Pacemaker's monitor trusts a report: a few control steps, and never less than the 10 s
+   * a step may take on a busy node.
+   */
+  private Duration reportStaleAfter() {
+    Duration steps = heartbeatTimeout.multipliedBy(3);
+    return steps.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : steps;
+  }
+
+  /** The creation time of the newest snapshot of the pool root this node applied (or holds). */
+  private Optional<java.time.Instant> newestApplied() {
+    Optional<io.zferry.snapshot.zfs.Snapshot> applied = pullLoop.lastApplied();
+    if (applied.isEmpty()) {
+      applied = newestLocal.get();
+    }
+    return applied.map(io.zferry.snapshot.zfs.Snapshot::creation);
+  }
+
+  private Optional<io.zferry.snapshot.zfs.Snapshot> newestLocalSnapshot() {
+    try {
+      return localZfs.listSnapshots(pool()).snapshots().stream()
+          .filter(snapshot -> snapshot.dataset().equals(pool()))
+          .max(java.util.Comparator.comparing(io.zferry.snapshot.zfs.Snapshot::createTxg));
+    } catch (RuntimeException e) {
+      log.warn("{}: cannot list the snapshots of {}: {}", name(), pool(), e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** Whether Pacemaker decides who serves this service. */
+  public boolean managedByPacemaker() {
+    return pacemaker.isPresent();
+  }
+
+  /** The agent's start; see {@link PacemakerInstance}. */
+  public synchronized String pacemakerStart() {
+    return holdingTheLoop(() -> managed().start());
+  }
+
+  /** The agent's stop. */
+  public synchronized String pacemakerStop() {
+    return holdingTheLoop(() -> managed().stop());
+  }
+
+  /** The agent's promote: see {@link io.zferry.service.operations.PacemakerPromotion}. */
+  public synchronized String pacemakerPromote(
+      io.zferry.service.operations.PacemakerPromotion.Owner owner, String actor) {
+    String result = holdingTheLoop(() -> managed().promote(owner, actor));
+    peerWatch.beat();
+    return result;
+  }
+
+  /** The agent's demote: see {@link io.zferry.service.operations.PacemakerHandover}. */
+  public synchronized String pacemakerDemote() {
+    return holdingTheLoop(() -> managed().demote());
+  }
+
+  /** The owner's answer to the node Pacemaker promotes next. */
+  public synchronized io.zferry.service.operations.PacemakerHandover.Answer handover() {
+    return holdingTheLoop(() -> managed().handover());
+  }
+
+  /** The owner releases the record to the node Pacemaker promotes. */
+  public synchronized long release(long epoch, String to, String actor) {
+    return holdingTheLoop(() -> managed().release(epoch, to, actor));
+  }
+
+  /** What Pacemaker's monitor reads, now. */
+  public synchronized io.zferry.service.pacemaker.MonitorReport pacemakerReport() {
+    return managed().monitorReport(reportStaleAfter());
+  }
+
+  private PacemakerInstance managed() {
+    return pacemaker.orElseThrow(
+        () ->
+            new io.zferry.service.operations.OperationException(
+                io.zferry.service.operations.OperationException.Kind.CONFLICT,
+                name()
+                    + " is not managed by Pacemaker here: cluster.manager is zferry in this"
+                    + " node's configuration"));
   }
 
   /** When the next control step is due, the steps being {@code interval} apart normally. */

@@ -201,13 +201,29 @@ final class ServiceSide
 
   @Override
   public Optional<String> serveForced(ServiceState before) {
-    // Only an unlocked passive is rolled back: a node that owned the record or served writes
-    // before the lock holds data that may exist nowhere else (ForceRule.rollsBack).
+    rollBackIfPassive(before);
+    Decision serving = control.serveForced();
+    return serving instanceof Decision.Serve ? Optional.empty() : Optional.of(serving.describe());
+  }
+
+  /**
+   * Only an unlocked passive is rolled back: a node that owned the record or served writes before
+   * the lock holds data that may exist nowhere else (ForceRule.rollsBack).
+   */
+  void rollBackIfPassive(ServiceState before) {
     if (executor.mode() != ServiceExecutor.Mode.ACTIVE && ForceRule.rollsBack(self, before)) {
       executor.rollBackToLastApplied();
     }
-    Decision serving = control.serveForced();
-    return serving instanceof Decision.Serve ? Optional.empty() : Optional.of(serving.describe());
+  }
+
+  /** One control step now, as the control loop would take it. */
+  Decision settle() {
+    return control.tick();
+  }
+
+  /** The decision of the last control step. */
+  Decision decision() {
+    return control.decision();
   }
 
   // Resync, on the old active of a locked service.

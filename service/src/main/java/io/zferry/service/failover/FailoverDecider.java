@@ -6,6 +6,7 @@ import io.zferry.service.config.FencingPolicy;
 import io.zferry.service.failover.PeerView.Answering;
 import io.zferry.service.failover.PeerView.PeerServiceState;
 import io.zferry.service.failover.PeerView.Silent;
+import io.zferry.service.pacemaker.PacemakerIntent;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -23,7 +24,52 @@ public final class FailoverDecider {
         peer instanceof Answering answering
             ? withPeerAnswering(situation, answering)
             : withPeerSilent(situation, (Silent) peer);
+    if (situation.pacemaker().isPresent()) {
+      decision = underPacemaker(situation, decision, situation.pacemaker().get());
+    }
     return withOwnHealth(situation, decision);
+  }
+
+  /**
+   * {@code cluster.manager: pacemaker}: Pacemaker decides who serves, with its quorum and STONITH.
+   * This node serves only where Pacemaker promoted it, and never takes over on its own: a promotion
+   * does that ({@code PacemakerPromotion}). What the rules say about records (adopt a newer one,
+   * hold on a dispute) still applies, and a promoted owner serves with its peer silent, which
+   * Pacemaker promotes only after fencing it.
+   */
+  private static Decision underPacemaker(
+      Situation situation, Decision decision, PacemakerIntent intent) {
+    if (decision instanceof Decision.AdoptPeer) {
+      return decision;
+    }
+    ServiceState local = situation.local();
+    String self = situation.self();
+    if (local.isActive(self)) {
+      if (intent != PacemakerIntent.PROMOTED) {
+        return new Decision.Hold(
+            self
+                + " owns the record at epoch "
+                + local.epoch()
+                + ", but Pacemaker has not promoted it here ("
+                + intent.word()
+                + "): read-only until it does");
+      }
+      if (situation.peer() instanceof Silent
+          && (decision instanceof Decision.Hold || decision instanceof Decision.Unchanged)) {
+        return new Decision.Serve();
+      }
+      return decision;
+    }
+    if (decision instanceof Decision.TakeOver takeOver) {
+      return new Decision.Hold(
+          takeOver.reason()
+              + "; Pacemaker decides: it promotes another node once STONITH has fenced "
+              + local.activeNode());
+    }
+    if (decision instanceof Decision.Follow follow) {
+      return new Decision.Follow(follow.pull() && intent != PacemakerIntent.STOPPED);
+    }
+    return decision;
   }
 
   /**

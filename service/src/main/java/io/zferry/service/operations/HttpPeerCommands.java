@@ -45,6 +45,34 @@ public final class HttpPeerCommands implements PeerCommands {
         .result();
   }
 
+  /**
+   * The owner of the service, as the node Pacemaker promotes asks it; with the owner's own answer
+   * time (a hand-over may take a snapshot), not a catch-up's.
+   */
+  public PacemakerPromotion.Owner pacemakerOwner(ApiClient owner) {
+    return new PacemakerPromotion.Owner() {
+      @Override
+      public PacemakerHandover.Answer handover(String service) {
+        return callOn(
+                owner,
+                internal(service, "handover"),
+                new Requests.PacemakerAction(),
+                Requests.Handover.class)
+            .answer();
+      }
+
+      @Override
+      public long release(String service, long epoch, String to, String actor) {
+        return callOn(
+                owner,
+                internal(service, "release"),
+                new Requests.Release(epoch, to, actor),
+                Requests.Released.class)
+            .epoch();
+      }
+    };
+  }
+
   /** Asks the peer, which owns the service, to run a switchover to {@code to} for {@code actor}. */
   public ActionReport switchover(String service, String to, String actor) {
     return call(
@@ -70,8 +98,12 @@ public final class HttpPeerCommands implements PeerCommands {
   }
 
   private <T> T call(String path, Object body, Class<T> type) {
+    return callOn(peer, path, body, type);
+  }
+
+  private <T> T callOn(ApiClient client, String path, Object body, Class<T> type) {
     try {
-      return peer.post(path, body, type);
+      return client.post(path, body, type);
     } catch (ApiException e) {
       throw new OperationException(
           kindOf(e.status()), peerName + ": " + e.error() + " (" + e.fix() + ")", e);

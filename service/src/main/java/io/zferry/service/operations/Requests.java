@@ -7,6 +7,7 @@ import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.SnapshotName;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -179,4 +180,41 @@ public final class Requests {
 
   /** A one-line answer. */
   public record Done(String result) {}
+
+  /** Operator (Pacemaker's resource agent): start, stop, promote or demote take no arguments. */
+  public record PacemakerAction() {}
+
+  /**
+   * Peer: the owner's answer to the node Pacemaker promotes ({@link PacemakerHandover.Answer}).
+   *
+   * @param finalSnapshot null while the owner serves, or when it is not the owner
+   */
+  public record Handover(String owner, long epoch, boolean serving, CatchUp finalSnapshot) {
+    public Handover(PacemakerHandover.Answer answer) {
+      this(
+          answer.owner(),
+          answer.epoch(),
+          answer.serving(),
+          answer.finalSnapshot().map(CatchUp::new).orElse(null));
+    }
+
+    public PacemakerHandover.Answer answer() {
+      return new PacemakerHandover.Answer(
+          owner, epoch, serving, Optional.ofNullable(finalSnapshot).map(CatchUp::finalSnapshot));
+    }
+  }
+
+  /** Peer: the owner gives the record to {@code to} at {@code epoch}+1. */
+  public record Release(long epoch, String to, String actor) implements ValidatedBody {
+    @Override
+    public void validate() {
+      if (epoch < 1) {
+        throw ApiProblem.badRequest("epoch must be positive", "give the epoch the owner recorded");
+      }
+      node("to", to);
+    }
+  }
+
+  /** The epoch a release recorded. */
+  public record Released(long epoch) {}
 }

@@ -1,0 +1,208 @@
+package io.zferry.service.daemon;
+
+import io.zferry.lockstate.ServiceState;
+import io.zferry.lockstate.StateStore;
+import io.zferry.service.operations.FinalSnapshot;
+import io.zferry.service.operations.PacemakerHandover;
+import io.zferry.service.operations.PacemakerPromotion;
+import io.zferry.service.pacemaker.IntentFile;
+import io.zferry.service.pacemaker.MonitorReport;
+import io.zferry.service.pacemaker.PacemakerIntent;
+import io.zferry.service.pacemaker.PromotionScore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One service's instance of the promotable clone on this node ({@code cluster.manager: pacemaker}):
+ * what the resource agent's start, stop, promote and demote do here, and the report its monitor
+ * reads after every control step. Called with the service runtime's lock held.
+ */
+final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHandover.Local {
+  private static final Logger log = LoggerFactory.getLogger(PacemakerInstance.class);
+
+  private final ServiceSide side;
+  private final IntentFile intent;
+  private final Path directory;
+  private final StateStore store;
+  private final Function<FinalSnapshot, String> catchUp;
+  private final Supplier<Optional<Instant>> newestApplied;
+  private final Clock clock;
+  private final PacemakerHandover handover;
+
+  /**
+   * @param intent Pacemaker's last word, kept in {@code directory}
+   * @param directory where the monitor's report is written ({@code /run/zferry/pacemaker})
+   * @param newestApplied the creation time of the newest snapshot this node applied, if any
+   */
+  PacemakerInstance(
+      ServiceSide side,
+      IntentFile intent,
+      Path directory,
+      StateStore store,
+      Function<FinalSnapshot, String> catchUp,
+      Supplier<Optional<Instant>> newestApplied,
+      Clock clock) {
+    this.side = side;
+    this.directory = directory;
+    this.intent = intent;
+    this.store = store;
+    this.catchUp = catchUp;
+    this.newestApplied = newestApplied;
+    this.clock = clock;
+    this.handover = new PacemakerHandover(this, store);
+  }
+
+  PacemakerIntent currentIntent() {
+    return intent.intent();
+  }
+
+  /** The agent's start: run unpromoted here (follow the owner). */
+  String start() {
+    if (intent.intent() == PacemakerIntent.STOPPED) {
+      intent.set(PacemakerIntent.STARTED);
+    }
+    side.settle();
+    return self() + " runs " + service() + " (" + intent.intent().word() + ")";
+  }
+
+  /** The agent's stop: demoted first if it serves, then neither serve nor pull. */
+  String stop() {
+    String demoted = side.runningActive() ? handover.demote() + "; " : "";
+    intent.set(PacemakerIntent.STOPPED);
+    side.settle();
+    if (side.runningActive()) {
+      throw new io.zferry.service.operations.OperationException(
+          io.zferry.service.operations.OperationException.Kind.FAILED,
+          self() + " still serves " + service() + ": " + side.decision().describe());
+    }
+    return demoted + self() + " stopped " + service();
+  }
+
+  String promote(PacemakerPromotion.Owner owner, String actor) {
+    String result = new PacemakerPromotion(this, store).run(owner, actor);
+    handover.servingAgain();
+    return result;
+  }
+
+  String demote() {
+    return handover.demote();
+  }
+
+  PacemakerHandover.Answer handover() {
+    return handover.handover();
+  }
+
+  long release(long epoch, String to, String actor) {
+    return handover.release(epoch, to, actor);
+  }
+
+  /** Writes what the agent's monitor reads; called after every control step. */
+  void report(Duration staleAfter) {
+    try {
+      monitorReport(staleAfter).writeTo(directory, service());
+    } catch (RuntimeException e) {
+      log.warn("{}: cannot write the report for Pacemaker's monitor: {}", service(), e.toString());
+    }
+  }
+
+  MonitorReport monitorReport(Duration staleAfter) {
+    PacemakerIntent now = intent.intent();
+    ServiceState record = store.serviceState(service()).orElseThrow();
+    boolean serving = side.runningActive();
+    MonitorReport.State state;
+    String reason = side.decision().describe();
+    switch (now) {
+      case STOPPED -> state = serving ? MonitorReport.State.FAILED : MonitorReport.State.STOPPED;
+      case STARTED -> state = serving ? MonitorReport.State.FAILED : MonitorReport.State.UNPROMOTED;
+      case PROMOTED -> state = serving ? MonitorReport.State.PROMOTED : MonitorReport.State.FAILED;
+      default -> throw new IllegalStateException(now.toString());
+    }
+    Optional<Duration> lag =
+        newestApplied.get().map(created -> Duration.between(created, clock.instant()));
+    return new MonitorReport(
+        now,
+        state,
+        PromotionScore.of(now, record.isActive(self()), record.isLocked(), lag),
+        clock.instant(),
+        staleAfter,
+        reason);
+  }
+
+  // PacemakerPromotion.Local and PacemakerHandover.Local
+
+  @Override
+  public String service() {
+    return side.service();
+  }
+
+  @Override
+  public String self() {
+    return side.self();
+  }
+
+  @Override
+  public void intend(PacemakerIntent next) {
+    intent.set(next);
+  }
+
+  @Override
+  public Optional<String> serveNow() {
+    side.settle();
+    if (!side.runningActive()) {
+      return Optional.of(side.decision().describe());
+    }
+    return side.startProblem();
+  }
+
+  @Override
+  public String catchUp(FinalSnapshot last) {
+    return catchUp.apply(last);
+  }
+
+  @Override
+  public boolean stopPulling(Duration wait) {
+    return side.stopPulling(wait);
+  }
+
+  @Override
+  public void rollBackIfPassive(ServiceState before) {
+    side.rollBackIfPassive(before);
+  }
+
+  @Override
+  public boolean serving() {
+    return side.runningActive();
+  }
+
+  @Override
+  public String runStopHooks() {
+    return side.runStopHooks();
+  }
+
+  @Override
+  public void stopWrites() {
+    side.stopWrites();
+  }
+
+  @Override
+  public FinalSnapshot finalSnapshot() {
+    return side.finalSnapshot();
+  }
+
+  @Override
+  public void settle() {
+    side.settle();
+  }
+
+  @Override
+  public void followNewOwner() {
+    side.settle();
+  }
+}

@@ -1,0 +1,72 @@
+package io.zferry.service.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import org.junit.jupiter.api.Test;
+
+/** cluster.manager: pacemaker, and what it leaves to Pacemaker. */
+class PacemakerConfigTest {
+  private static final String UNDER_PACEMAKER =
+      """
+      cluster:
+        name: lab
+        manager: pacemaker
+      nodes:
+        - name: node-a
+          address: 10.99.0.11
+        - name: node-b
+          address: 10.99.0.12
+      services:
+        - name: tank
+          pool: tank
+          preferredNode: node-a
+      """;
+
+  @Test
+  void zferryDecidesUnlessTheConfigurationSaysPacemaker() {
+    String own = UNDER_PACEMAKER.replace("  manager: pacemaker\n", "");
+    assertThat(ConfigLoader.parse(own, "zferry.yaml").cluster().manager())
+        .isEqualTo(ClusterManager.ZFERRY);
+    assertThat(ConfigLoader.parse(UNDER_PACEMAKER, "zferry.yaml").cluster().pacemaker()).isTrue();
+  }
+
+  @Test
+  void anUnknownManagerIsRefusedWithTheChoices() {
+    assertThat(problems(UNDER_PACEMAKER.replace("manager: pacemaker", "manager: corosync")))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p).contains("cluster.manager").contains("zferry").contains("pacemaker"));
+  }
+
+  @Test
+  void vipsFencingAndAWitnessAreLeftToPacemakerAndCorosync() {
+    String yaml =
+        UNDER_PACEMAKER
+            + """
+                vips:
+                  - cidr: 10.99.0.100/24
+                    interface: eth0
+                fencing:
+                  policy: manual
+            witness:
+              endpoints: [http://10.99.0.13:2379]
+            """;
+    String all = String.join("\n", problems(yaml));
+    assertThat(all)
+        .contains("services[0].vips")
+        .contains("IPaddr2")
+        .contains("services[0].fencing")
+        .contains("STONITH")
+        .contains("witness")
+        .contains("corosync");
+  }
+
+  private static java.util.List<String> problems(String yaml) {
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(yaml, "zferry.yaml"));
+    assertThat(e).as("the configuration should have been refused").isNotNull();
+    return java.util.List.of(e.getMessage().split("\n"));
+  }
+}
