@@ -48,7 +48,9 @@ zferry_class_data() {
       if [ -s "$zferry_cds_written" ] && [ -e "$zferry_cds_written.ready" ] &&
         "$zferry_cds_java" $zferry_cds_opts -Xshare:on -XX:SharedArchiveFile="$zferry_cds_written" \
           -cp "$zferry_cds_cp" -version >/dev/null 2>&1; then
-        mv -f "$zferry_cds_written" "$zferry_cds_archive"
+        # Two daemons starting at once (a lab's nodes share one checkout) may both adopt it: the
+        # second finds it gone, which must not end its start (callers run under set -e).
+        mv -f "$zferry_cds_written" "$zferry_cds_archive" 2>/dev/null || true
       fi
       rm -f "$zferry_cds_written" "$zferry_cds_written.ready"
     done

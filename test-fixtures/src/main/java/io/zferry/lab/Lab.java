@@ -25,7 +25,8 @@ public final class Lab implements AutoCloseable {
   private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(3);
 
   private final LabScript script;
-  private final Map<String, String> env;
+  // Read again after every `up`: its shape (--nodes 3) decides which nodes lab.env lists.
+  private volatile Map<String, String> env;
 
   private Lab(LabScript script, Map<String, String> env) {
     this.script = script;
@@ -68,6 +69,7 @@ public final class Lab implements AutoCloseable {
         switch (name) {
           case "node-a" -> "NODE_A";
           case "node-b" -> "NODE_B";
+          case "node-c" -> "NODE_C";
           case "client" -> "CLIENT";
           case "witness" -> "WITNESS";
           default -> throw new IllegalArgumentException("the lab has no node " + name);
@@ -101,7 +103,11 @@ public final class Lab implements AutoCloseable {
 
   /** Runs a lab subcommand such as {@code kill node-a}. */
   public CommandResult command(String... args) {
-    return script.run(UP_TIMEOUT, args);
+    CommandResult result = script.run(UP_TIMEOUT, args);
+    if (args.length > 0 && args[0].equals("up")) {
+      env = readEnv();
+    }
+    return result;
   }
 
   private String required(String key) {

@@ -294,6 +294,9 @@ public final class NodeDaemon implements AutoCloseable {
     }
     deadMansSwitches.forEach(DeadMansSwitch::start);
     api.start();
+    if (config.cluster().pacemaker()) {
+      writeAgentApiFile();
+    }
     long every = config.cluster().heartbeatInterval().toMillis();
     heartbeat.scheduleWithFixedDelay(
         () -> {
@@ -317,6 +320,24 @@ public final class NodeDaemon implements AutoCloseable {
         LagHistory.EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
     log.info("zferryd on {} serving {} service(s)", self.value(), services.size());
+  }
+
+  /** What the resource agent needs to call this node's API with curl (docs/pacemaker.md). */
+  private void writeAgentApiFile() {
+    String bind = config.api().bindAddress();
+    boolean everyAddress = bind.equals("0.0.0.0") || bind.equals("::");
+    URI local =
+        ApiClient.url(
+            config.api().tls().isPresent(), everyAddress ? "127.0.0.1" : bind, api.port());
+    try {
+      new io.zferry.service.pacemaker.AgentApiFile(
+              local,
+              config.api().tls().map(io.zferry.service.config.TlsConfig::certificate),
+              config.api().tokensFile())
+          .writeTo(PACEMAKER_DIRECTORY);
+    } catch (RuntimeException e) {
+      log.warn("cannot write the resource agent's API file: {}", e.toString());
+    }
   }
 
   private List<ServiceStatus> serviceStatuses() {

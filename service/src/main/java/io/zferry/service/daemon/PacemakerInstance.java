@@ -33,6 +33,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
   private final StateStore store;
   private final Function<FinalSnapshot, String> catchUp;
   private final Supplier<Optional<Instant>> newestApplied;
+  private final Runnable refreshPeerView;
   private final Clock clock;
   private final PacemakerHandover handover;
 
@@ -48,6 +49,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
       StateStore store,
       Function<FinalSnapshot, String> catchUp,
       Supplier<Optional<Instant>> newestApplied,
+      Runnable refreshPeerView,
       Clock clock) {
     this.side = side;
     this.directory = directory;
@@ -55,6 +57,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
     this.store = store;
     this.catchUp = catchUp;
     this.newestApplied = newestApplied;
+    this.refreshPeerView = refreshPeerView;
     this.clock = clock;
     this.handover = new PacemakerHandover(this, store);
   }
@@ -174,6 +177,11 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
   @Override
   public void rollBackIfPassive(ServiceState before) {
     side.rollBackIfPassive(before);
+  }
+
+  @Override
+  public void refreshPeerView() {
+    refreshPeerView.run();
   }
 
   @Override

@@ -82,6 +82,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
   private final ServiceSide side;
   private final Optional<PacemakerInstance> pacemaker;
   private final Supplier<Optional<io.zferry.snapshot.zfs.Snapshot>> newestLocal;
+  private volatile Optional<io.zferry.snapshot.zfs.Snapshot> lastKnownApplied = Optional.empty();
   private final ServiceStatusView statusView;
   private final ServiceClaimView claimView;
   private final Clock clock;
@@ -201,6 +202,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
                     store,
                     this::catchUp,
                     this::newestApplied,
+                    peerWatch::beat,
                     clock));
     this.statusView =
         new ServiceStatusView(
@@ -283,13 +285,19 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
     return steps.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : steps;
   }
 
-  /** The creation time of the newest snapshot of the pool root this node applied (or holds). */
+  /**
+   * The creation time of the newest snapshot of the pool root this node applied (or holds): what
+   * its promotion score says. The pull loop forgets what it applied when it stops (a silent owner
+   * stops it), which is exactly when the score matters most, so the last one it reported is kept.
+   */
   private Optional<java.time.Instant> newestApplied() {
     Optional<io.zferry.snapshot.zfs.Snapshot> applied = pullLoop.lastApplied();
-    if (applied.isEmpty()) {
-      applied = newestLocal.get();
+    if (applied.isPresent()) {
+      lastKnownApplied = applied;
+    } else if (lastKnownApplied.isEmpty()) {
+      lastKnownApplied = newestLocal.get();
     }
-    return applied.map(io.zferry.snapshot.zfs.Snapshot::creation);
+    return lastKnownApplied.map(io.zferry.snapshot.zfs.Snapshot::creation);
   }
 
   private Optional<io.zferry.snapshot.zfs.Snapshot> newestLocalSnapshot() {
@@ -310,25 +318,31 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
 
   /** The agent's start; see {@link PacemakerInstance}. */
   public synchronized String pacemakerStart() {
-    return holdingTheLoop(() -> managed().start());
+    return holdingTheLoop(() -> reported(managed().start()));
   }
 
   /** The agent's stop. */
   public synchronized String pacemakerStop() {
-    return holdingTheLoop(() -> managed().stop());
+    return holdingTheLoop(() -> reported(managed().stop()));
   }
 
   /** The agent's promote: see {@link io.zferry.service.operations.PacemakerPromotion}. */
   public synchronized String pacemakerPromote(
       io.zferry.service.operations.PacemakerPromotion.Owner owner, String actor) {
-    String result = holdingTheLoop(() -> managed().promote(owner, actor));
-    peerWatch.beat();
-    return result;
+    // No heartbeat round here, unlike a switchover's promotion: the old owner released the record
+    // itself, or it was fenced, and a round against a dead node waits out its time-outs.
+    return holdingTheLoop(() -> reported(managed().promote(owner, actor)));
   }
 
   /** The agent's demote: see {@link io.zferry.service.operations.PacemakerHandover}. */
   public synchronized String pacemakerDemote() {
-    return holdingTheLoop(() -> managed().demote());
+    return holdingTheLoop(() -> reported(managed().demote()));
+  }
+
+  /** The monitor's report written at once after an action, not at the next control step. */
+  private String reported(String result) {
+    pacemaker.ifPresent(p -> p.report(reportStaleAfter()));
+    return result;
   }
 
   /** The owner's answer to the node Pacemaker promotes next. */

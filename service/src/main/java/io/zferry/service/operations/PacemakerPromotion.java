@@ -53,6 +53,13 @@ public final class PacemakerPromotion {
 
     /** Discards what a passive holds after its last applied snapshot, if {@code before} allows. */
     void rollBackIfPassive(ServiceState before);
+
+    /**
+     * Asks the peers for their records now: the old owner's last heartbeat, up to an interval old,
+     * still names it the owner at the old epoch, and the rules would hold rather than serve beside
+     * a node that may still serve.
+     */
+    void refreshPeerView();
   }
 
   /** What promoting asks of the owner, over its API. */
@@ -142,6 +149,7 @@ public final class PacemakerPromotion {
     local.catchUp(answer.finalSnapshot().get());
     long epoch = owner.release(local.service(), record.epoch(), local.self(), actor);
     store.adoptPeerState(local.service(), local.self(), epoch, Optional.empty(), actor);
+    local.refreshPeerView();
     ServiceState mine = store.serviceState(local.service()).orElseThrow();
     return serve(mine, actor)
         + " after "
@@ -187,6 +195,11 @@ public final class PacemakerPromotion {
   private String serve(ServiceState owned, String actor) {
     local.intend(PacemakerIntent.PROMOTED);
     Optional<String> problem = local.serveNow();
+    if (problem.isPresent()) {
+      // The rules may hold on a peer's claim older than this promotion: ask once more, fresh.
+      local.refreshPeerView();
+      problem = local.serveNow();
+    }
     if (problem.isPresent()) {
       // Unpromoted again: Pacemaker sees the failure and recovers (elsewhere, or here again).
       local.intend(PacemakerIntent.STARTED);

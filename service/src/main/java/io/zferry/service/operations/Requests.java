@@ -208,8 +208,10 @@ public final class Requests {
   public record Release(long epoch, String to, String actor) implements ValidatedBody {
     @Override
     public void validate() {
-      if (epoch < 1) {
-        throw ApiProblem.badRequest("epoch must be positive", "give the epoch the owner recorded");
+      // A service that never changed owner is at epoch 0.
+      if (epoch < 0) {
+        throw ApiProblem.badRequest(
+            "epoch must not be negative", "give the epoch the owner recorded");
       }
       node("to", to);
     }

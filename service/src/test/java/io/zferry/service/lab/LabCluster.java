@@ -158,10 +158,42 @@ final class LabCluster implements AutoCloseable {
   }
 
   /**
+   * A fresh lab brought up with {@code upArgs} (such as {@code --nodes 3 --manager pacemaker}),
+   * fresh state, then zferryd on node-a and node-b; returns once both answer. Under Pacemaker
+   * neither serves until Pacemaker promotes one.
+   */
+  void startFreshManaged(String... upArgs) {
+    lab.down();
+    List<String> args = new ArrayList<>(List.of("up"));
+    args.addAll(List.of(upArgs));
+    lab.command(args.toArray(String[]::new));
+    prepareFresh();
+    launch("node-a", List.of());
+    launch("node-b", List.of());
+    awaitStatus("node-a", Duration.ofSeconds(60), s -> true, "zferryd on node-a to answer");
+    awaitStatus("node-b", Duration.ofSeconds(60), s -> true, "zferryd on node-b to answer");
+  }
+
+  /**
    * Fresh tokens, state and configuration, then both daemons; returns once node-a serves and node-b
    * follows it.
    */
   private void launchFresh() {
+    prepareFresh();
+    // Both JVMs start at once: each takes seconds, and the nodes do not depend on each other.
+    launch("node-a", List.of());
+    launch("node-b", List.of());
+    // Answering is not serving: node-a holds (its pool read-only) until it has reached node-b.
+    awaitStatus(
+        "node-a",
+        Duration.ofSeconds(60),
+        s -> s.role().equals("active") && "active".equals(s.state()),
+        "node-a to serve");
+    awaitStatus("node-b", Duration.ofSeconds(60), s -> "passive".equals(s.state()), "node-b");
+  }
+
+  /** Fresh tokens, certificates, state databases, logs and configurations of both nodes. */
+  private void prepareFresh() {
     try {
       Files.createDirectories(dir);
       Files.deleteIfExists(tokensFile());
@@ -187,16 +219,6 @@ final class LabCluster implements AutoCloseable {
     } catch (TokenFileException e) {
       throw new IllegalStateException(e);
     }
-    // Both JVMs start at once: each takes seconds, and the nodes do not depend on each other.
-    launch("node-a", List.of());
-    launch("node-b", List.of());
-    // Answering is not serving: node-a holds (its pool read-only) until it has reached node-b.
-    awaitStatus(
-        "node-a",
-        Duration.ofSeconds(60),
-        s -> s.role().equals("active") && "active".equals(s.state()),
-        "node-a to serve");
-    awaitStatus("node-b", Duration.ofSeconds(60), s -> "passive".equals(s.state()), "node-b");
   }
 
   /** Where this cluster's configurations, tokens, state databases and logs are. */

@@ -48,6 +48,9 @@ class PacemakerPromotionTest {
     assertThat(record.epoch()).isEqualTo(2);
     assertThat(record.isLocked()).isFalse();
     assertThat(b.intents).containsExactly(PacemakerIntent.PROMOTED);
+    assertThat(b.peerViewRefreshed)
+        .as("node-a's last heartbeat still names it the owner at epoch 1")
+        .isEqualTo(1);
     assertThat(b.serving).isTrue();
     assertThat(result).contains("node-b serves tank at epoch 2").contains(LAST.name().toString());
   }
@@ -148,6 +151,13 @@ class PacemakerPromotionTest {
     assertThat(b.intents).containsExactly(PacemakerIntent.PROMOTED, PacemakerIntent.STARTED);
   }
 
+  @Test
+  void aServiceThatNeverChangedOwnerIsReleasedAtEpochZero() {
+    new Requests.Release(0, "node-b", "pacemaker").validate();
+    assertThatThrownBy(() -> new Requests.Release(-1, "node-b", "pacemaker").validate())
+        .hasMessageContaining("epoch");
+  }
+
   private static final class Side implements PacemakerPromotion.Local {
     final List<PacemakerIntent> intents = new ArrayList<>();
     final List<FinalSnapshot> caughtUp = new ArrayList<>();
@@ -156,6 +166,7 @@ class PacemakerPromotionTest {
     boolean serving;
     boolean pullStops = true;
     boolean pullsStopped;
+    int peerViewRefreshed;
 
     @Override
     public String service() {
@@ -193,6 +204,11 @@ class PacemakerPromotionTest {
     @Override
     public void rollBackIfPassive(ServiceState before) {
       rolledBackFrom = Optional.of(before);
+    }
+
+    @Override
+    public void refreshPeerView() {
+      peerViewRefreshed++;
     }
   }
 

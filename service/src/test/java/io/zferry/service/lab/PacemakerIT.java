@@ -1,0 +1,245 @@
+package io.zferry.service.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zferry.lab.Lab;
+import io.zferry.lab.LabExtension;
+import io.zferry.lab.LabNode;
+import io.zferry.service.status.StatusViews.ServiceStatus;
+import io.zferry.snapshot.host.CommandResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Service tank under real corosync and Pacemaker on three lab nodes ({@code lab up --nodes 3
+ * --manager pacemaker}, STONITH through the lab's fence agent): zferryd on node-a and node-b with
+ * cluster.manager: pacemaker, the promotable clone of ocf:zferry:service (this checkout's agent),
+ * node-c a quorum member only. docs/pacemaker.md, with cibadmin in place of pcs.
+ */
+@ExtendWith(LabExtension.class)
+class PacemakerIT {
+  private static final Duration BUDGET = Duration.ofSeconds(90);
+  private static final String CLONE = "zferry-tank-clone";
+
+  private Lab lab;
+  private LabCluster cluster;
+
+  @BeforeEach
+  void start(Lab lab) {
+    this.lab = lab;
+    cluster =
+        new LabCluster(
+            lab,
+            "pacemaker",
+            List.of("snapshotInterval: 5s", "pullInterval: 1s", "retentionCount: 5"),
+            List.of("manager: pacemaker", "heartbeatTimeout: 3s"),
+            List.of());
+    cluster.startFreshManaged("--nodes", "3", "--manager", "pacemaker");
+  }
+
+  /**
+   * resource-agents' ocf-tester on node-a, before Pacemaker manages the service: every action in
+   * the order and with the exit codes the OCF standard asks, against the real zferryd.
+   */
+  private void ocfTesterPasses() {
+    CommandResult tested =
+        lab.nodeA()
+            .exec(
+                "ocf-tester",
+                "-n",
+                "zferry-tank",
+                "-o",
+                "service=tank",
+                "-o",
+                "zferry=" + cluster.repo().resolve("bin/zferry"),
+                "-o",
+                "config=" + cluster.config("node-a"),
+                "/usr/lib/ocf/resource.d/zferry/service");
+    assertThat(tested.exitCode()).as("ocf-tester: " + tested.stdout() + tested.stderr()).isZero();
+    assertThat(tested.stdout()).contains("passed all tests");
+  }
+
+  @AfterEach
+  void stop(TestInfo test) {
+    if (cluster != null) {
+      cluster.saveEvidence("pacemaker-" + test.getTestMethod().map(m -> m.getName()).orElse("?"));
+      cluster.close();
+    }
+    lab.down();
+  }
+
+  @Test
+  void aMoveLosesNothingAndKillingThePromotedNodePromotesTheOtherLocked() {
+    ocfTesterPasses();
+    createClone();
+    awaitPromoted("node-a");
+    cluster.awaitStatus(
+        "node-b", BUDGET, s -> s.lastAppliedSnapshot() != null, "node-b to pull from node-a");
+    assertThat(crmMon("node-c")).contains("node-a node-b node-c").contains("Promoted: [ node-a ]");
+
+    // A planned move: demote node-a (final snapshot), promote node-b (pulls it, no lock).
+    Writer onA = new Writer(lab.nodeA());
+    LabCluster.sleep(Duration.ofSeconds(3));
+    onA.stop();
+    List<Writer.Write> acknowledgedOnA = onA.acknowledgedWrites();
+    assertThat(acknowledgedOnA).isNotEmpty();
+    crm("node-a", "crm_resource", "--move", "--promoted", "-r", CLONE, "-N", "node-b");
+    ServiceStatus moved = awaitPromoted("node-b");
+    crm("node-a", "crm_resource", "--clear", "-r", CLONE);
+    assertThat(moved.syncLocked()).as("a planned move locks nothing").isFalse();
+    Map<String, String> onB = Writer.checksumsOn(lab.nodeB());
+    for (Writer.Write write : acknowledgedOnA) {
+      assertThat(onB)
+          .as("acknowledged on node-a, after the move on node-b")
+          .containsEntry(write.path(), write.sha256());
+    }
+    cluster.awaitStatus(
+        "node-a",
+        BUDGET,
+        s -> "node-b".equals(s.activeNode()) && s.lastAppliedSnapshot() != null,
+        "node-a to follow node-b");
+
+    // Power loss of the promoted node: Pacemaker fences it and promotes node-a, which takes
+    // over with its own copy and locks the sync.
+    Writer onB2 =
+        new Writer(lab.nodeB(), java.nio.file.Path.of("target", "writer-b2.acks").toAbsolutePath());
+    cluster.await(
+        BUDGET,
+        "node-a to hold node-b's writes",
+        () ->
+            cluster
+                .status("node-a")
+                .map(s -> s.lagSeconds() != null && s.lagSeconds() < 10)
+                .orElse(false));
+    long killed = System.nanoTime();
+    lab.command("kill", "node-b");
+    ServiceStatus taken = awaitPromoted("node-a");
+    long seconds = Duration.ofNanos(System.nanoTime() - killed).toSeconds();
+    System.out.println("pacemaker: node-b powered off, node-a serving after " + seconds + " s");
+    assertThat(taken.syncLocked()).as("a takeover locks the sync").isTrue();
+    assertThat(crmMon("node-c")).contains("OFFLINE").contains("node-b");
+    assertThat(onB2.acknowledgedWrites()).isNotEmpty();
+
+    // Quorum lost: node-a alone must not serve.
+    lab.command("kill", "node-c");
+    cluster.awaitStatus(
+        "node-a",
+        BUDGET,
+        s -> !"active".equals(s.state()),
+        "node-a to stop serving without quorum");
+  }
+
+  private ServiceStatus awaitPromoted(String node) {
+    return cluster.awaitStatus(
+        node,
+        BUDGET,
+        s -> node.equals(s.activeNode()) && "active".equals(s.state()),
+        node + " to be promoted and serve");
+  }
+
+  private void createClone() {
+    String repo = cluster.repo().toString();
+    String xml =
+        String.join(
+            "",
+            "<clone id=\"" + CLONE + "\">",
+            "<meta_attributes id=\"zc-meta\">",
+            nvpair("zc-promotable", "promotable", "true"),
+            nvpair("zc-promoted-max", "promoted-max", "1"),
+            nvpair("zc-promoted-node-max", "promoted-node-max", "1"),
+            nvpair("zc-clone-max", "clone-max", "2"),
+            nvpair("zc-notify", "notify", "true"),
+            // Started once the constraints exist, or node-c would be tried first.
+            nvpair("zc-target-role", "target-role", "Stopped"),
+            "</meta_attributes>",
+            "<primitive id=\"zferry-tank\" class=\"ocf\" provider=\"zferry\" type=\"service\">",
+            "<instance_attributes id=\"zt-common\">",
+            nvpair("zt-service", "service", "tank"),
+            nvpair("zt-zferry", "zferry", repo + "/bin/zferry"),
+            "</instance_attributes>",
+            configOn("node-a", 2),
+            configOn("node-b", 1),
+            "<operations>",
+            op("zt-mon-p", "monitor", "3s", " role=\"Promoted\""),
+            op("zt-mon-u", "monitor", "4s", " role=\"Unpromoted\""),
+            op("zt-start", "start", "0s", ""),
+            op("zt-stop", "stop", "0s", ""),
+            op("zt-promote", "promote", "0s", ""),
+            op("zt-demote", "demote", "0s", ""),
+            "</operations>",
+            "</primitive>",
+            "</clone>");
+    crm("node-a", "cibadmin", "--create", "-o", "resources", "--xml-text", xml);
+    crm(
+        "node-a",
+        "cibadmin",
+        "--create",
+        "-o",
+        "constraints",
+        "--xml-text",
+        "<rsc_location id=\"zferry-not-on-c\" rsc=\""
+            + CLONE
+            + "\" node=\"node-c\""
+            + " score=\"-INFINITY\"/>");
+    crm("node-a", "crm_resource", "-r", CLONE, "--meta", "-d", "target-role");
+  }
+
+  /** The agent's config parameter for one node: each zferryd has its own file in the lab. */
+  private String configOn(String node, int score) {
+    String id = "zt-on-" + node;
+    return "<instance_attributes id=\""
+        + id
+        + "\" score=\""
+        + score
+        + "\"><rule id=\""
+        + id
+        + "-rule\" score=\"INFINITY\"><expression id=\""
+        + id
+        + "-expr\" attribute=\"#uname\" operation=\"eq\" value=\""
+        + node
+        + "\"/></rule>"
+        + nvpair(id + "-config", "config", cluster.config(node).toString())
+        + "</instance_attributes>";
+  }
+
+  private static String nvpair(String id, String name, String value) {
+    return "<nvpair id=\"" + id + "\" name=\"" + name + "\" value=\"" + value + "\"/>";
+  }
+
+  private static String op(String id, String name, String interval, String extra) {
+    String timeout = name.equals("promote") ? "300s" : "120s";
+    if (name.equals("monitor")) {
+      timeout = "30s";
+    }
+    return "<op id=\""
+        + id
+        + "\" name=\""
+        + name
+        + "\" interval=\""
+        + interval
+        + "\" timeout=\""
+        + timeout
+        + "\""
+        + extra
+        + "/>";
+  }
+
+  private String crmMon(String node) {
+    return crm(node, "crm_mon", "-1", "-r");
+  }
+
+  private String crm(String node, String... argv) {
+    LabNode in = lab.node(node);
+    CommandResult result = in.exec(argv);
+    assertThat(result.exitCode())
+        .as(String.join(" ", argv) + " on " + node + ": " + result.stdout() + result.stderr())
+        .isZero();
+    return result.stdout();
+  }
+}
