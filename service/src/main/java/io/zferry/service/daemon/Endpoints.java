@@ -110,17 +110,17 @@ final class Endpoints {
     routes.get(
         "/services/{service}/pacemaker",
         Access.READ_OR_PEER,
-        request -> act(() -> service(request).pacemakerReport().view()));
+        request -> act(() -> service(request).pacemaker().report().view()));
     routes.post(
         "/services/{service}/pacemaker/start",
         Access.OPERATE,
         Requests.PacemakerAction.class,
-        (request, body) -> act(() -> new Requests.Done(service(request).pacemakerStart())));
+        (request, body) -> act(() -> new Requests.Done(service(request).pacemaker().start())));
     routes.post(
         "/services/{service}/pacemaker/stop",
         Access.OPERATE,
         Requests.PacemakerAction.class,
-        (request, body) -> act(() -> new Requests.Done(service(request).pacemakerStop())));
+        (request, body) -> act(() -> new Requests.Done(service(request).pacemaker().stop())));
     routes.post(
         "/services/{service}/pacemaker/promote",
         Access.OPERATE,
@@ -130,17 +130,19 @@ final class Endpoints {
                 () ->
                     new Requests.Done(
                         service(request)
-                            .pacemakerPromote(daemon.pacemakerOwner(), actor(request)))));
+                            .pacemaker()
+                            .promote(daemon.pacemakerOwner(), actor(request)))));
     routes.post(
         "/services/{service}/pacemaker/demote",
         Access.OPERATE,
         Requests.PacemakerAction.class,
-        (request, body) -> act(() -> new Requests.Done(service(request).pacemakerDemote())));
+        (request, body) -> act(() -> new Requests.Done(service(request).pacemaker().demote())));
     routes.post(
         "/internal/services/{service}/handover",
         Access.PEER,
         Requests.PacemakerAction.class,
-        (request, body) -> act(() -> new Requests.Handover(service(request).handover())));
+        (request, body) ->
+            act(() -> new Requests.Handover(service(request).pacemaker().handover())));
     routes.post(
         "/internal/services/{service}/release",
         Access.PEER,
@@ -150,6 +152,7 @@ final class Endpoints {
                 () ->
                     new Requests.Released(
                         service(request)
+                            .pacemaker()
                             .release(body.epoch(), body.to(), actorOf(request, body.actor())))));
   }
 

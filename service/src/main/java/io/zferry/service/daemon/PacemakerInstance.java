@@ -34,6 +34,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
   private final Function<FinalSnapshot, String> catchUp;
   private final Supplier<Optional<Instant>> newestApplied;
   private final Runnable refreshPeerView;
+  private final Duration staleAfter;
   private final Clock clock;
   private final PacemakerHandover handover;
 
@@ -50,6 +51,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
       Function<FinalSnapshot, String> catchUp,
       Supplier<Optional<Instant>> newestApplied,
       Runnable refreshPeerView,
+      Duration heartbeatTimeout,
       Clock clock) {
     this.side = side;
     this.directory = directory;
@@ -58,6 +60,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
     this.catchUp = catchUp;
     this.newestApplied = newestApplied;
     this.refreshPeerView = refreshPeerView;
+    this.staleAfter = staleAfter(heartbeatTimeout);
     this.clock = clock;
     this.handover = new PacemakerHandover(this, store);
   }
@@ -106,16 +109,25 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
     return handover.release(epoch, to, actor);
   }
 
-  /** Writes what the agent's monitor reads; called after every control step. */
-  void report(Duration staleAfter) {
+  /**
+   * How long Pacemaker's monitor trusts a report: a few control steps, and never less than the 30 s
+   * a step may take on a busy node.
+   */
+  private static Duration staleAfter(Duration heartbeatTimeout) {
+    Duration steps = heartbeatTimeout.multipliedBy(3);
+    return steps.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : steps;
+  }
+
+  /** Writes what the agent's monitor reads; after every control step and every action. */
+  void report() {
     try {
-      monitorReport(staleAfter).writeTo(directory, service());
+      monitorReport().writeTo(directory, service());
     } catch (RuntimeException e) {
       log.warn("{}: cannot write the report for Pacemaker's monitor: {}", service(), e.toString());
     }
   }
 
-  MonitorReport monitorReport(Duration staleAfter) {
+  MonitorReport monitorReport() {
     PacemakerIntent now = intent.intent();
     ServiceState record = store.serviceState(service()).orElseThrow();
     boolean serving = side.runningActive();

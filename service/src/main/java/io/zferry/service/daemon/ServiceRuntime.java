@@ -81,8 +81,6 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
   private final PoolHealthProbe poolHealth;
   private final ServiceSide side;
   private final Optional<PacemakerInstance> pacemaker;
-  private final Supplier<Optional<io.zferry.snapshot.zfs.Snapshot>> newestLocal;
-  private volatile Optional<io.zferry.snapshot.zfs.Snapshot> lastKnownApplied = Optional.empty();
   private final ServiceStatusView statusView;
   private final ServiceClaimView claimView;
   private final Clock clock;
@@ -151,7 +149,6 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
     this.poolHealth =
         new PoolHealthProbe(
             name(), timeout -> localZfs.poolHealth(config.pool(), timeout), nanoTime);
-    this.newestLocal = new Refreshing<>(this::newestLocalSnapshot, Duration.ofMinutes(1), nanoTime);
     Optional<IntentFile> intent =
         pacemakerDirectory.map(directory -> new IntentFile(directory, config.name().value()));
     ServiceExecutor executor =
@@ -201,8 +198,9 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
                     pacemakerDirectory.get(),
                     store,
                     this::catchUp,
-                    this::newestApplied,
+                    new NewestApplied(pullLoop::lastApplied, localZfs, config.pool(), nanoTime),
                     peerWatch::beat,
+                    heartbeatTimeout,
                     clock));
     this.statusView =
         new ServiceStatusView(
@@ -268,46 +266,11 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
     passiveHold.noteReport();
     Decision before = control.decision();
     Decision applied = control.tick();
-    pacemaker.ifPresent(p -> p.report(reportStaleAfter()));
+    pacemaker.ifPresent(PacemakerInstance::report);
     // Reasons carry durations that change every tick; a new kind of decision is what is news.
     if (applied.getClass() != before.getClass()
         || (applied instanceof Decision.Follow f && !f.equals(before))) {
       log.info("{}: {}", name(), applied.describe());
-    }
-  }
-
-  /**
-   * How long Pacemaker's monitor trusts a report: a few control steps, and never less than the 10 s
-   * a step may take on a busy node.
-   */
-  private Duration reportStaleAfter() {
-    Duration steps = heartbeatTimeout.multipliedBy(3);
-    return steps.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : steps;
-  }
-
-  /**
-   * The creation time of the newest snapshot of the pool root this node applied (or holds): what
-   * its promotion score says. The pull loop forgets what it applied when it stops (a silent owner
-   * stops it), which is exactly when the score matters most, so the last one it reported is kept.
-   */
-  private Optional<java.time.Instant> newestApplied() {
-    Optional<io.zferry.snapshot.zfs.Snapshot> applied = pullLoop.lastApplied();
-    if (applied.isPresent()) {
-      lastKnownApplied = applied;
-    } else if (lastKnownApplied.isEmpty()) {
-      lastKnownApplied = newestLocal.get();
-    }
-    return lastKnownApplied.map(io.zferry.snapshot.zfs.Snapshot::creation);
-  }
-
-  private Optional<io.zferry.snapshot.zfs.Snapshot> newestLocalSnapshot() {
-    try {
-      return localZfs.listSnapshots(pool()).snapshots().stream()
-          .filter(snapshot -> snapshot.dataset().equals(pool()))
-          .max(java.util.Comparator.comparing(io.zferry.snapshot.zfs.Snapshot::createTxg));
-    } catch (RuntimeException e) {
-      log.warn("{}: cannot list the snapshots of {}: {}", name(), pool(), e.toString());
-      return Optional.empty();
     }
   }
 
@@ -316,58 +279,21 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
     return pacemaker.isPresent();
   }
 
-  /** The agent's start; see {@link PacemakerInstance}. */
-  public synchronized String pacemakerStart() {
-    return holdingTheLoop(() -> reported(managed().start()));
+  /** This service's instance under Pacemaker; refused when zferry's own rules decide. */
+  public PacemakerActions pacemaker() {
+    PacemakerInstance instance =
+        pacemaker.orElseThrow(
+            () ->
+                new io.zferry.service.operations.OperationException(
+                    io.zferry.service.operations.OperationException.Kind.CONFLICT,
+                    name()
+                        + " is not managed by Pacemaker here: cluster.manager is zferry in this"
+                        + " node's configuration"));
+    return new PacemakerActions(instance, this::serialised);
   }
 
-  /** The agent's stop. */
-  public synchronized String pacemakerStop() {
-    return holdingTheLoop(() -> reported(managed().stop()));
-  }
-
-  /** The agent's promote: see {@link io.zferry.service.operations.PacemakerPromotion}. */
-  public synchronized String pacemakerPromote(
-      io.zferry.service.operations.PacemakerPromotion.Owner owner, String actor) {
-    // No heartbeat round here, unlike a switchover's promotion: the old owner released the record
-    // itself, or it was fenced, and a round against a dead node waits out its time-outs.
-    return holdingTheLoop(() -> reported(managed().promote(owner, actor)));
-  }
-
-  /** The agent's demote: see {@link io.zferry.service.operations.PacemakerHandover}. */
-  public synchronized String pacemakerDemote() {
-    return holdingTheLoop(() -> reported(managed().demote()));
-  }
-
-  /** The monitor's report written at once after an action, not at the next control step. */
-  private String reported(String result) {
-    pacemaker.ifPresent(p -> p.report(reportStaleAfter()));
-    return result;
-  }
-
-  /** The owner's answer to the node Pacemaker promotes next. */
-  public synchronized io.zferry.service.operations.PacemakerHandover.Answer handover() {
-    return holdingTheLoop(() -> managed().handover());
-  }
-
-  /** The owner releases the record to the node Pacemaker promotes. */
-  public synchronized long release(long epoch, String to, String actor) {
-    return holdingTheLoop(() -> managed().release(epoch, to, actor));
-  }
-
-  /** What Pacemaker's monitor reads, now. */
-  public synchronized io.zferry.service.pacemaker.MonitorReport pacemakerReport() {
-    return managed().monitorReport(reportStaleAfter());
-  }
-
-  private PacemakerInstance managed() {
-    return pacemaker.orElseThrow(
-        () ->
-            new io.zferry.service.operations.OperationException(
-                io.zferry.service.operations.OperationException.Kind.CONFLICT,
-                name()
-                    + " is not managed by Pacemaker here: cluster.manager is zferry in this"
-                    + " node's configuration"));
+  private synchronized <T> T serialised(Supplier<T> action) {
+    return holdingTheLoop(action);
   }
 
   /** When the next control step is due, the steps being {@code interval} apart normally. */
