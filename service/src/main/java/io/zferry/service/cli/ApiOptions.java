@@ -243,9 +243,7 @@ final class ApiOptions {
         port = node.apiPort();
       }
     }
-    String bind = config.api().bindAddress();
-    boolean everyAddress = bind.equals("0.0.0.0") || bind.equals("::");
-    return ApiClient.url(config.api().tls().isPresent(), everyAddress ? "127.0.0.1" : bind, port);
+    return ApiClient.url(config.api().tls().isPresent(), config.api().localAddress(), port);
   }
 
   private static String thisHost() {

@@ -35,6 +35,14 @@ public record ApiConfig(
           DEFAULT_TOKENS_FILE,
           List.of());
 
+  /**
+   * Where a client on this node reaches the API: the bind address, or 127.0.0.1 when the API
+   * listens on every address.
+   */
+  public String localAddress() {
+    return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
+  }
+
   public ApiConfig {
     IntRange.TCP_PORT.check("port", port);
     requireBindAddress("bindAddress", bindAddress);

@@ -326,10 +326,7 @@ public final class ConfigLoader {
         this.manager = ClusterManager.of(manager);
       }
       return present(name, interval, timeout, pingTargets, manager)
-          ? s.build(
-              () ->
-                  new ClusterConfig(
-                      name, interval, timeout, pingTargets, ClusterManager.of(manager)))
+          ? s.build(() -> new ClusterConfig(name, interval, timeout, pingTargets, this.manager))
           : null;
     }
 

@@ -151,8 +151,9 @@ public final class NodeDaemon implements AutoCloseable {
             new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_ACTION_TIMEOUT, trust),
             peer.name().value());
     this.pacemakerOwner =
-        peerCommands.pacemakerOwner(
-            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, HANDOVER_TIMEOUT, trust));
+        new HttpPeerCommands(
+            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, HANDOVER_TIMEOUT, trust),
+            peer.name().value());
     SshBannerProbe sshProbe = new SshBannerProbe(peer.address(), peer.sshPort(), heartbeatTimeout);
     this.peerWatch =
         new PeerWatch(this.peerClient::heartbeat, sshProbe::answers, clock, System::nanoTime);
@@ -324,11 +325,8 @@ public final class NodeDaemon implements AutoCloseable {
 
   /** What the resource agent needs to call this node's API with curl (docs/pacemaker.md). */
   private void writeAgentApiFile() {
-    String bind = config.api().bindAddress();
-    boolean everyAddress = bind.equals("0.0.0.0") || bind.equals("::");
     URI local =
-        ApiClient.url(
-            config.api().tls().isPresent(), everyAddress ? "127.0.0.1" : bind, api.port());
+        ApiClient.url(config.api().tls().isPresent(), config.api().localAddress(), api.port());
     try {
       new io.zferry.service.pacemaker.AgentApiFile(
               local,

@@ -3,6 +3,7 @@ package io.zferry.service.daemon;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.StateStore;
 import io.zferry.service.operations.FinalSnapshot;
+import io.zferry.service.operations.OperationException;
 import io.zferry.service.operations.PacemakerHandover;
 import io.zferry.service.operations.PacemakerPromotion;
 import io.zferry.service.pacemaker.IntentFile;
@@ -65,10 +66,6 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
     this.handover = new PacemakerHandover(this, store);
   }
 
-  PacemakerIntent currentIntent() {
-    return intent.intent();
-  }
-
   /** The agent's start: run unpromoted here (follow the owner). */
   String start() {
     if (intent.intent() == PacemakerIntent.STOPPED) {
@@ -84,8 +81,8 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
     intent.set(PacemakerIntent.STOPPED);
     side.settle();
     if (side.runningActive()) {
-      throw new io.zferry.service.operations.OperationException(
-          io.zferry.service.operations.OperationException.Kind.FAILED,
+      throw new OperationException(
+          OperationException.Kind.FAILED,
           self() + " still serves " + service() + ": " + side.decision().describe());
     }
     return demoted + self() + " stopped " + service();
@@ -131,14 +128,13 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
     PacemakerIntent now = intent.intent();
     ServiceState record = store.serviceState(service()).orElseThrow();
     boolean serving = side.runningActive();
-    MonitorReport.State state;
     String reason = side.decision().describe();
-    switch (now) {
-      case STOPPED -> state = serving ? MonitorReport.State.FAILED : MonitorReport.State.STOPPED;
-      case STARTED -> state = serving ? MonitorReport.State.FAILED : MonitorReport.State.UNPROMOTED;
-      case PROMOTED -> state = serving ? MonitorReport.State.PROMOTED : MonitorReport.State.FAILED;
-      default -> throw new IllegalStateException(now.toString());
-    }
+    MonitorReport.State state =
+        switch (now) {
+          case STOPPED -> serving ? MonitorReport.State.FAILED : MonitorReport.State.STOPPED;
+          case STARTED -> serving ? MonitorReport.State.FAILED : MonitorReport.State.UNPROMOTED;
+          case PROMOTED -> serving ? MonitorReport.State.PROMOTED : MonitorReport.State.FAILED;
+        };
     Optional<Duration> lag =
         newestApplied.get().map(created -> Duration.between(created, clock.instant()));
     return new MonitorReport(

@@ -5,8 +5,11 @@ import io.zferry.service.api.ApiClient;
 import io.zferry.service.api.ApiException;
 import io.zferry.sync.pull.Puller;
 
-/** {@link PeerCommands} over the peer's API, with a timeout long enough for a catch-up pull. */
-public final class HttpPeerCommands implements PeerCommands {
+/**
+ * {@link PeerCommands} (and, under Pacemaker, the owner's side of a promotion) over the peer's API;
+ * the client's answer timeout is the caller's: long enough for a catch-up pull, or for a hand-over.
+ */
+public final class HttpPeerCommands implements PeerCommands, PacemakerPromotion.Owner {
   private final ApiClient peer;
   private final String peerName;
 
@@ -45,32 +48,21 @@ public final class HttpPeerCommands implements PeerCommands {
         .result();
   }
 
-  /**
-   * The owner of the service, as the node Pacemaker promotes asks it; with the owner's own answer
-   * time (a hand-over may take a snapshot), not a catch-up's.
-   */
-  public PacemakerPromotion.Owner pacemakerOwner(ApiClient owner) {
-    return new PacemakerPromotion.Owner() {
-      @Override
-      public PacemakerHandover.Answer handover(String service) {
-        return callOn(
-                owner,
-                internal(service, "handover"),
-                new Requests.PacemakerAction(),
-                Requests.Handover.class)
-            .answer();
-      }
+  /** Under Pacemaker, the owner's hand-over: see {@link PacemakerPromotion}. */
+  @Override
+  public PacemakerHandover.Answer handover(String service) {
+    return call(
+            internal(service, "handover"), new Requests.PacemakerAction(), Requests.Handover.class)
+        .answer();
+  }
 
-      @Override
-      public long release(String service, long epoch, String to, String actor) {
-        return callOn(
-                owner,
-                internal(service, "release"),
-                new Requests.Release(epoch, to, actor),
-                Requests.Released.class)
-            .epoch();
-      }
-    };
+  @Override
+  public long release(String service, long epoch, String to, String actor) {
+    return call(
+            internal(service, "release"),
+            new Requests.Release(epoch, to, actor),
+            Requests.Released.class)
+        .epoch();
   }
 
   /** Asks the peer, which owns the service, to run a switchover to {@code to} for {@code actor}. */
@@ -98,12 +90,8 @@ public final class HttpPeerCommands implements PeerCommands {
   }
 
   private <T> T call(String path, Object body, Class<T> type) {
-    return callOn(peer, path, body, type);
-  }
-
-  private <T> T callOn(ApiClient client, String path, Object body, Class<T> type) {
     try {
-      return client.post(path, body, type);
+      return peer.post(path, body, type);
     } catch (ApiException e) {
       throw new OperationException(
           kindOf(e.status()), peerName + ": " + e.error() + " (" + e.fix() + ")", e);

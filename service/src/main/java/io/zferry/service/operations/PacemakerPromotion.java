@@ -173,9 +173,7 @@ public final class PacemakerPromotion {
     String reason =
         "Pacemaker promoted "
             + local.self()
-            + " while "
-            + record.activeNode()
-            + " did not answer ("
+            + " while the owner did not answer ("
             + why
             + "); Pacemaker fenced or stopped it first, and what it accepted after the last"
             + " snapshot here may exist only there";

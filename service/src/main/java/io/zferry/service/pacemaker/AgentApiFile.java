@@ -28,6 +28,6 @@ public record AgentApiFile(URI url, Optional<Path> certificate, Path tokensFile)
   }
 
   public void writeTo(Path directory) {
-    IntentFile.AtomicFiles.write(directory.resolve(NAME), render());
+    RuntimeFiles.write(directory.resolve(NAME), render());
   }
 }

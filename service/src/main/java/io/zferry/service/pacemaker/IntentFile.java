@@ -3,11 +3,9 @@ package io.zferry.service.pacemaker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +36,7 @@ public final class IntentFile {
     if (next == intent && Files.exists(file)) {
       return;
     }
-    AtomicFiles.write(file, next.word() + "\n");
+    RuntimeFiles.write(file, next.word() + "\n");
     intent = next;
   }
 
@@ -54,27 +52,6 @@ public final class IntentFile {
       return PacemakerIntent.STOPPED;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
-    }
-  }
-
-  /** Writes a small file whole or not at all. */
-  static final class AtomicFiles {
-    private AtomicFiles() {}
-
-    static void write(Path file, String text) {
-      try {
-        Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".new");
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        try {
-          Files.move(
-              temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + file, e);
-      }
     }
   }
 }

@@ -78,6 +78,6 @@ public record MonitorReport(
   }
 
   public void writeTo(Path directory, String service) {
-    IntentFile.AtomicFiles.write(directory.resolve(service + ".state"), render());
+    RuntimeFiles.write(directory.resolve(service + ".state"), render());
   }
 }
