@@ -83,6 +83,16 @@ class PipedTransferTest {
     assertThat(reports.get(reports.size() - 1).bytesDone()).isEqualTo(5_000_017);
   }
 
+  private static final String RECEIVER_THAT_MEASURES_ITS_PIPE =
+      """
+      binmode STDIN;
+      sysread(STDIN, my $first, 1) == 1 or die "no first byte";
+      open(my $size, '>', $ARGV[0]) or die; print $size fcntl(STDIN, 1032, 0); close $size;
+      open(my $out, '>', $ARGV[1]) or die; binmode $out; print $out $first;
+      while (my $n = sysread(STDIN, my $chunk, 65536)) { print $out $chunk }
+      close $out or die;
+      """;
+
   @Test
   void thePackagesRelayGrowsThePipesAndDeliversTheSameBytes(@TempDir Path dir) throws Exception {
     Path wrapper = Path.of("../packaging/src/deb/bin/zferry-relay").toAbsolutePath().normalize();
@@ -100,12 +110,13 @@ class PipedTransferTest {
                 reports::add)
             .run(
                 send("cat", source.toString()),
-                // F_GETPIPE_SZ (1032) of the receiver's stdin: the pipe the relay writes into.
+                // F_GETPIPE_SZ (1032) of the receiver's stdin, the pipe the relay writes into,
+                // read once the first byte came through: the receiver starts alongside the relay
+                // and could otherwise look before the relay has grown the pipe.
                 receive(
-                    "sh",
-                    "-c",
-                    "perl -e 'print fcntl(STDIN, 1032, 0)' > \"$1\" && cat > \"$2\"",
-                    "receiver",
+                    "perl",
+                    "-e",
+                    RECEIVER_THAT_MEASURES_ITS_PIPE,
                     pipeSize.toString(),
                     target.toString()),
                 (s, r) -> Optional.empty());
