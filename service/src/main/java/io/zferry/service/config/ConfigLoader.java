@@ -247,7 +247,7 @@ public final class ConfigLoader {
             "remove witness:");
       }
       if (nodes != null && services != null) {
-        problems.addAll(ConfigRules.check(nodeFacts, serviceFacts));
+        problems.addAll(ConfigRules.check(manager, nodeFacts, serviceFacts));
       }
       if (!problems.isEmpty()
           || !witnessValid

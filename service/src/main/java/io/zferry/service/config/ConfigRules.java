@@ -41,22 +41,50 @@ final class ConfigRules {
    * @param nodes one entry per list entry in the file; null for an entry that is not a mapping
    * @param services likewise
    */
-  static List<ConfigProblem> check(List<NodeFacts> nodes, List<ServiceFacts> services) {
+  /** One active and up to eight passives per service. */
+  public static final int MAX_NODES = 9;
+
+  static List<ConfigProblem> check(
+      ClusterManager manager, List<NodeFacts> nodes, List<ServiceFacts> services) {
     List<ConfigProblem> problems = new ArrayList<>();
-    checkNodes(nodes, problems);
+    checkNodes(manager, nodes, problems);
     checkServices(nodes, services, problems);
     return problems;
   }
 
-  private static void checkNodes(List<NodeFacts> nodes, List<ConfigProblem> problems) {
-    if (nodes.size() != 2) {
-      problems.add(
-          new ConfigProblem(
-              "nodes",
-              nodes.isEmpty()
-                  ? "no nodes are listed"
-                  : nodes.size() + " nodes are listed (" + names(nodes) + ")",
-              "list exactly two nodes, each with name and address: this node and its peer"));
+  private static void checkNodes(
+      ClusterManager manager, List<NodeFacts> nodes, List<ConfigProblem> problems) {
+    String listed =
+        nodes.isEmpty()
+            ? "no nodes are listed"
+            : nodes.size() + " nodes are listed (" + names(nodes) + ")";
+    switch (manager) {
+      case ZFERRY -> {
+        if (nodes.size() != 2) {
+          problems.add(
+              new ConfigProblem(
+                  "nodes",
+                  listed,
+                  nodes.size() > 2
+                      ? "zferry's own failover rules run two nodes; for more, let Pacemaker"
+                          + " decide (cluster.manager: pacemaker, docs/pacemaker.md)"
+                      : "list exactly two nodes, each with name and address: this node and its"
+                          + " peer"));
+        }
+      }
+      case PACEMAKER -> {
+        if (nodes.size() < 2 || nodes.size() > MAX_NODES) {
+          problems.add(
+              new ConfigProblem(
+                  "nodes",
+                  listed,
+                  "list 2 to "
+                      + MAX_NODES
+                      + " nodes, each with name and address: one active and up to "
+                      + (MAX_NODES - 1)
+                      + " passives"));
+        }
+      }
     }
     for (int i = 0; i < nodes.size(); i++) {
       NodeFacts node = nodes.get(i);

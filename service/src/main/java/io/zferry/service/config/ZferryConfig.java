@@ -42,6 +42,7 @@ public record ZferryConfig(
     Objects.requireNonNull(witness, "witness");
     List<ConfigProblem> problems =
         ConfigRules.check(
+            cluster.manager(),
             nodes.stream().map(ConfigRules.NodeFacts::of).toList(),
             services.stream().map(ConfigRules.ServiceFacts::of).toList());
     if (!problems.isEmpty()) {
@@ -65,13 +66,22 @@ public record ZferryConfig(
   }
 
   /**
-   * The other node of the pair.
+   * The other node of the pair; of more nodes (under Pacemaker), the first other one listed.
    *
    * @throws IllegalArgumentException naming the known nodes if {@code name} is not one of them
    */
   public NodeConfig peerOf(NodeName name) {
+    return peersOf(name).get(0);
+  }
+
+  /**
+   * Every other node, in the order listed.
+   *
+   * @throws IllegalArgumentException naming the known nodes if {@code name} is not one of them
+   */
+  public List<NodeConfig> peersOf(NodeName name) {
     NodeConfig self = node(name);
-    return nodes.get(0) == self ? nodes.get(1) : nodes.get(0);
+    return nodes.stream().filter(n -> n != self).toList();
   }
 
   /**

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The control step of one service on one node: read the stored record and the peer's view, let
@@ -31,7 +32,7 @@ public final class ServiceControl {
 
   private final String service;
   private final String self;
-  private final String peer;
+  private final Supplier<String> peer;
   private final FencingPolicy fencing;
   private final Duration heartbeatTimeout;
   private final StateStore store;
@@ -72,6 +73,25 @@ public final class ServiceControl {
       String service,
       String self,
       String peer,
+      FencingPolicy fencing,
+      Duration heartbeatTimeout,
+      StateStore store,
+      ControlPorts ports,
+      Clock clock,
+      LongSupplier nanoTime,
+      Optional<LeaderLease> lease) {
+    this(
+        service, self, () -> peer, fencing, heartbeatTimeout, store, ports, clock, nanoTime, lease);
+  }
+
+  /**
+   * @param peer the peer this step weighs: of more than two nodes, the one {@code FollowedPeer}
+   *     chose for it
+   */
+  public ServiceControl(
+      String service,
+      String self,
+      Supplier<String> peer,
       FencingPolicy fencing,
       Duration heartbeatTimeout,
       StateStore store,
@@ -178,7 +198,7 @@ public final class ServiceControl {
           "both nodes recorded epoch "
               + local.epoch()
               + " with different owners, and "
-              + peer
+              + peer.get()
               + " fell silent before an operator chose; an operator must choose with `zferry"
               + " failover "
               + service
@@ -209,13 +229,14 @@ public final class ServiceControl {
   private ServiceState adopt(PeerView.PeerServiceState theirs) {
     boolean served = ports.servedWrites();
     ServiceState adopted =
-        store.adoptPeerState(service, theirs.activeNode(), theirs.epoch(), ports.peerLock(), peer);
+        store.adoptPeerState(
+            service, theirs.activeNode(), theirs.epoch(), ports.peerLock(), peer.get());
     ports.recorded(adopted, "adopted the peer's record");
     if (served && !adopted.isActive(self) && !adopted.isLocked()) {
       String reason =
           self
               + " served writes until "
-              + peer
+              + peer.get()
               + "'s epoch "
               + adopted.epoch()
               + " demoted it; what it accepted since the last common snapshot may exist only here";
@@ -358,7 +379,7 @@ public final class ServiceControl {
     }
     fenceFailedBefore = true;
     nextFenceAttempt = now + FENCE_RETRY_PAUSE.toNanos();
-    lastFenceFailure = "fencing " + peer + " failed (" + failure.get() + "), so no takeover";
+    lastFenceFailure = "fencing " + peer.get() + " failed (" + failure.get() + "), so no takeover";
     return Optional.of(lastFenceFailure);
   }
 }

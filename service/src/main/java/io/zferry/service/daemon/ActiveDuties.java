@@ -49,7 +49,7 @@ final class ActiveDuties {
   private final VipControl vips;
   private final HookRunner hooks;
   private final SnapshotScheduler scheduler;
-  private final PassiveHold passiveHold;
+  private final PassiveHolds passiveHold;
   private final java.util.function.Supplier<Settings> settings;
   private final Clock clock;
 
@@ -70,7 +70,7 @@ final class ActiveDuties {
       VipControl vips,
       SnapshotScheduler scheduler,
       java.util.function.Supplier<Settings> settings,
-      PassiveHold passiveHold,
+      PassiveHolds passiveHold,
       Clock clock) {
     this.self = self;
     this.config = config;
@@ -269,7 +269,7 @@ final class ActiveDuties {
 
   private void startSnapshotRounds() {
     SnapshotRound round =
-        new SnapshotRound(
+        SnapshotRound.forPassives(
                 localZfs,
                 pool(),
                 clock,

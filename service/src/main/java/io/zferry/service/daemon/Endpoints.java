@@ -131,7 +131,7 @@ final class Endpoints {
                     new Requests.Done(
                         service(request)
                             .pacemaker()
-                            .promote(daemon.pacemakerOwner(), actor(request)))));
+                            .promote(service(request).recordOwner(), actor(request)))));
     routes.post(
         "/services/{service}/pacemaker/demote",
         Access.OPERATE,

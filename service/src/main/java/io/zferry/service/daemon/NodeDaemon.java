@@ -4,7 +4,6 @@ import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.StateStore;
 import io.zferry.service.api.ApiClient;
 import io.zferry.service.api.ApiServer;
-import io.zferry.service.api.TlsKeyStore;
 import io.zferry.service.api.auth.ApiToken;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.Role;
@@ -18,7 +17,6 @@ import io.zferry.service.failover.ManagedVips;
 import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.failover.PingTargets;
 import io.zferry.service.failover.RecentIsolation;
-import io.zferry.service.failover.SshBannerProbe;
 import io.zferry.service.failover.VipControl;
 import io.zferry.service.metrics.CountingStateStore;
 import io.zferry.service.metrics.NodeCounters;
@@ -34,7 +32,6 @@ import io.zferry.snapshot.host.LocalHost;
 import io.zferry.snapshot.schedule.SnapshotScheduler;
 import io.zferry.snapshot.zfs.CliZfs;
 import io.zferry.snapshot.zfs.Zfs;
-import io.zferry.sync.ssh.SessionHost;
 import io.zferry.sync.transfer.StreamRelay;
 import io.zferry.vip.LinuxVipManager;
 import io.zferry.vip.ProcessCommandRunner;
@@ -53,11 +50,6 @@ import org.slf4j.LoggerFactory;
 /** Everything zferryd runs on one node, wired from the config; closed in reverse order. */
 public final class NodeDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeDaemon.class);
-  private static final Duration PEER_API_TIMEOUT = Duration.ofSeconds(2);
-  // A switchover's catch-up pull and a resync run inside one request to the peer.
-  private static final Duration PEER_ACTION_TIMEOUT = Duration.ofMinutes(35);
-  // A hand-over to the node Pacemaker promotes takes a snapshot at most.
-  private static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * Where Pacemaker's last word and the monitor's report are kept: under {@code /run}, which a
@@ -75,7 +67,7 @@ public final class NodeDaemon implements AutoCloseable {
   private final NodeName self;
   private final StateStore store;
   private final Clock clock;
-  private final SessionHost peerHost;
+  private final List<PeerChannel> peers;
   private final SnapshotScheduler scheduler = new SnapshotScheduler();
   private final List<ServiceRuntime> services = new ArrayList<>();
   private final ApiServer api;
@@ -84,9 +76,9 @@ public final class NodeDaemon implements AutoCloseable {
   private final Zfs localZfs;
   private final ApiClient peerApi;
   private final HttpPeerCommands peerCommands;
-  private final io.zferry.service.operations.PacemakerPromotion.Owner pacemakerOwner;
   private final NodeCounters counters = new NodeCounters();
-  private final ScheduledExecutorService heartbeat;
+  // One heartbeat thread per peer: a peer that does not answer must not delay the others' beats.
+  private final List<ScheduledExecutorService> heartbeats = new ArrayList<>();
   private final List<ScheduledExecutorService> controls = new ArrayList<>();
   private final List<DeadMansSwitch> deadMansSwitches = new ArrayList<>();
   private volatile Runnable afterHeartbeat = () -> {};
@@ -111,28 +103,10 @@ public final class NodeDaemon implements AutoCloseable {
     this.store = new CountingStateStore(store, counters);
     this.clock = clock;
     NodeConfig me = config.node(self);
-    NodeConfig peer = config.peerOf(self);
-    this.peerHost = PeerHost.open(config, peer);
     // Every command of either ZFS is counted for /metrics (zferry_zfs_commands_total).
     this.localZfs =
         new CliZfs(counters.countCommandsOf(new CountingHost(new LocalHost(self.value()))));
-    Zfs peerZfs = new CliZfs(counters.countCommandsOf(new CountingHost(peerHost)));
     Optional<StreamRelay> relay = PeerHost.relay(config.ssh());
-    Duration interval = config.cluster().heartbeatInterval();
-    // A heartbeat must come back before the next one is due, or answers would queue up.
-    Duration heartbeatTimeout = min(PEER_API_TIMEOUT, interval.multipliedBy(2));
-    boolean tls = config.api().tls().isPresent();
-    URI peerUrl = ApiClient.url(tls, peer.address(), peer.apiPort());
-    // With a pinned peer certificate, mutual TLS: this node's certificate, the peer's only.
-    Optional<javax.net.ssl.SSLContext> trust =
-        config
-            .api()
-            .tls()
-            .map(
-                t ->
-                    t.peerCertificate().isPresent()
-                        ? TlsKeyStore.peerContext(t)
-                        : TlsKeyStore.trust(t));
     ApiToken peerToken =
         tokens
             .withRole(PEER_TOKEN_LABEL, Role.PEER)
@@ -140,23 +114,15 @@ public final class NodeDaemon implements AutoCloseable {
                 () ->
                     new IllegalArgumentException(
                         "the API tokens file has no token with the role peer"));
-    this.peerClient =
-        new PeerClient(
-            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT, trust),
-            new ApiClient(peerUrl, peerToken, heartbeatTimeout, heartbeatTimeout, trust),
-            clock);
-    this.peerApi = new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_API_TIMEOUT, trust);
-    this.peerCommands =
-        new HttpPeerCommands(
-            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, PEER_ACTION_TIMEOUT, trust),
-            peer.name().value());
-    this.pacemakerOwner =
-        new HttpPeerCommands(
-            new ApiClient(peerUrl, peerToken, PEER_API_TIMEOUT, HANDOVER_TIMEOUT, trust),
-            peer.name().value());
-    SshBannerProbe sshProbe = new SshBannerProbe(peer.address(), peer.sshPort(), heartbeatTimeout);
-    this.peerWatch =
-        new PeerWatch(this.peerClient::heartbeat, sshProbe::answers, clock, System::nanoTime);
+    this.peers =
+        config.peersOf(self).stream()
+            .map(peer -> PeerChannel.open(config, peer, peerToken, counters, clock))
+            .toList();
+    PeerChannel peer = peers.get(0);
+    this.peerWatch = peer.watch();
+    this.peerClient = peer.client();
+    this.peerApi = peer.api();
+    this.peerCommands = peer.commands();
     RecentIsolation isolation =
         new RecentIsolation(
             new PingTargets(new LocalHost(self.value()), config.cluster().pingTargets())::check,
@@ -186,14 +152,11 @@ public final class NodeDaemon implements AutoCloseable {
       services.add(
           new ServiceRuntime(
               self,
-              peer,
+              peers,
               service,
               this.store,
               localZfs,
-              peerZfs,
               relay,
-              peerClient,
-              peerWatch,
               isolation,
               config.cluster().heartbeatTimeout(),
               vips,
@@ -203,7 +166,6 @@ public final class NodeDaemon implements AutoCloseable {
               lease,
               config.cluster().pacemaker() ? Optional.of(PACEMAKER_DIRECTORY) : Optional.empty()));
     }
-    this.heartbeat = singleThread("heartbeat");
     this.lagHistory = new LagHistory(clock);
     this.lagSampler = new LagSampler(this::serviceStatuses, lagHistory);
     PeerPresence peerPresence =
@@ -211,7 +173,7 @@ public final class NodeDaemon implements AutoCloseable {
             peer.name().value(),
             peerWatch,
             // Up: the peer's API answered within a heartbeat interval plus its timeout.
-            config.cluster().heartbeatInterval().plus(PEER_API_TIMEOUT));
+            config.cluster().heartbeatInterval().plus(PeerChannel.API_TIMEOUT));
     this.statusView =
         new NodeStatusView(
             self.value(), config.cluster().name(), this::serviceStatuses, peerPresence, clock);
@@ -299,14 +261,21 @@ public final class NodeDaemon implements AutoCloseable {
       writeAgentApiFile();
     }
     long every = config.cluster().heartbeatInterval().toMillis();
-    heartbeat.scheduleWithFixedDelay(
-        () -> {
-          guarded("heartbeat", peerWatch::beat);
-          guarded("after heartbeat", afterHeartbeat);
-        },
-        0,
-        every,
-        TimeUnit.MILLISECONDS);
+    for (PeerChannel peer : peers) {
+      // The watchdog's sign of life comes from the first peer's loop, as with one peer.
+      Runnable after = peer == peers.get(0) ? () -> afterHeartbeat.run() : () -> {};
+      ScheduledExecutorService beats =
+          singleThread(peers.size() == 1 ? "heartbeat" : "heartbeat-" + peer.name().value());
+      heartbeats.add(beats);
+      beats.scheduleWithFixedDelay(
+          () -> {
+            guarded("heartbeat", peer.watch()::beat);
+            guarded("after heartbeat", after);
+          },
+          0,
+          every,
+          TimeUnit.MILLISECONDS);
+    }
     for (ServiceRuntime service : services) {
       // One control thread per service: a slow hook or fence command of one service must not
       // delay the others' failover.
@@ -422,25 +391,20 @@ public final class NodeDaemon implements AutoCloseable {
     return peerCommands;
   }
 
-  /** The owner of a service, as a promotion under Pacemaker asks it (the peer, of two nodes). */
-  io.zferry.service.operations.PacemakerPromotion.Owner pacemakerOwner() {
-    return pacemakerOwner;
-  }
-
   public int apiPort() {
     return api.port();
   }
 
   @Override
   public void close() {
-    heartbeat.shutdownNow();
+    heartbeats.forEach(ScheduledExecutorService::shutdownNow);
     lagSampling.shutdownNow();
     controls.forEach(ScheduledExecutorService::shutdownNow);
     deadMansSwitches.forEach(DeadMansSwitch::close);
     api.close();
     services.forEach(ServiceRuntime::close);
     scheduler.close();
-    peerHost.close();
+    peers.forEach(peer -> peer.host().close());
     store.recordEvent(EventKind.DAEMON, null, self.value(), "zferryd", "stopped");
   }
 }

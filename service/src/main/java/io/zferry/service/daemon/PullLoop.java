@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * transfer it cancels rather than letting it run into a stall timeout on a dead peer.
  */
 final class PullLoop implements AutoCloseable {
+  /** The node a cycle pulls from (the owner of the record) and its ZFS. */
+  record Source(NodeName node, Zfs zfs) {}
+
   private static final Logger log = LoggerFactory.getLogger(PullLoop.class);
   static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(2);
 
@@ -49,12 +52,11 @@ final class PullLoop implements AutoCloseable {
 
   private final String service;
   private final NodeName self;
-  private final NodeName peer;
+  private final Supplier<Optional<Source>> source;
   private final DatasetName pool;
   private final Supplier<Settings> settings;
   private final boolean rawSends;
   private final StateStore store;
-  private final Zfs peerZfs;
   private final Zfs localZfs;
   private final Optional<StreamRelay> relay;
   private final WireCompression compression;
@@ -66,24 +68,25 @@ final class PullLoop implements AutoCloseable {
   private volatile Optional<Puller> current = Optional.empty();
   private volatile Optional<TransferActivity> transfer = Optional.empty();
   private volatile Optional<Snapshot> lastApplied = Optional.empty();
+  // The node the cycle under way pulls from: a cancel ends the commands waiting there.
+  private volatile Optional<Source> pullingFrom = Optional.empty();
   private volatile InFlightTransfers inFlight = new InFlightTransfers();
 
   PullLoop(
       String service,
       NodeName self,
-      NodeName peer,
+      Supplier<Optional<Source>> source,
       DatasetName pool,
       Supplier<Settings> settings,
       boolean rawSends,
       StateStore store,
-      Zfs peerZfs,
       Zfs localZfs,
       Optional<StreamRelay> relay,
       WireCompression compression,
       Clock clock) {
     this.service = service;
     this.self = self;
-    this.peer = peer;
+    this.source = source;
     this.pool = pool;
     this.settings = settings;
     this.rawSends = rawSends;
@@ -94,7 +97,6 @@ final class PullLoop implements AutoCloseable {
           service);
     }
     this.store = store;
-    this.peerZfs = peerZfs;
     this.localZfs = localZfs;
     this.relay = relay;
     this.compression = compression;
@@ -127,7 +129,7 @@ final class PullLoop implements AutoCloseable {
       log.info(
           "{}: pulling from {} every {}",
           service,
-          peer.value(),
+          source.get().map(s -> s.node().value()).orElse("the owner"),
           DurationText.format(settings.get().pullInterval()));
     }
     if (!on && enabled) {
@@ -169,20 +171,22 @@ final class PullLoop implements AutoCloseable {
       // Stuck in a command on the peer, or in connecting to it, that does not answer (it is gone,
       // or its ZFS hangs): a cancel ends only transfers, so the commands still waiting there are
       // ended too, or the takeover would wait for their time-out.
-      int ended = peerZfs.abortRunning();
+      Optional<Source> stuckOn = pullingFrom;
+      int ended = stuckOn.map(s -> s.zfs().abortRunning()).orElse(0);
+      String peer = stuckOn.map(s -> s.node().value()).orElse("the owner");
       if (ended > 0 && cycleLock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
         cycleLock.unlock();
         log.info(
             "{}: the cancelled pull ended once its {} command(s) on {} were ended",
             service,
             ended,
-            peer.value());
+            peer);
         return true;
       }
       log.info(
           "{}: the cancelled pull still waits on {}; nothing is taken over until it ends",
           service,
-          peer.value());
+          peer);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -272,7 +276,13 @@ final class PullLoop implements AutoCloseable {
         log.info("{}: sync is locked ({}); not pulling", service, state.lock().get().reason());
         return Optional.empty();
       }
-      runId = store.startRun(service, peer.value(), self.value(), Optional.empty());
+      Optional<Source> from = source.get();
+      if (from.isEmpty()) {
+        log.info("{}: no other node owns the service here; not pulling", service);
+        return Optional.empty();
+      }
+      pullingFrom = from;
+      runId = store.startRun(service, from.get().node().value(), self.value(), Optional.empty());
       Settings now = settings.get();
       TransferOptions base =
           TransferOptions.defaults()
@@ -285,7 +295,7 @@ final class PullLoop implements AutoCloseable {
       Set<String> announced = new HashSet<>();
       Puller puller =
           new Puller(
-                  peerZfs,
+                  from.get().zfs(),
                   localZfs,
                   pool,
                   clock,
@@ -316,6 +326,7 @@ final class PullLoop implements AutoCloseable {
     } finally {
       current = Optional.empty();
       transfer = Optional.empty();
+      pullingFrom = Optional.empty();
     }
   }
 

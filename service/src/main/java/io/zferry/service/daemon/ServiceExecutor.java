@@ -13,7 +13,6 @@ import io.zferry.service.control.ControlPorts;
 import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
-import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.pacemaker.PacemakerIntent;
 import io.zferry.service.status.HeartbeatView.LockView;
 import io.zferry.service.status.HeartbeatView.ServiceClaim;
@@ -48,11 +47,10 @@ final class ServiceExecutor implements ControlPorts {
   }
 
   private final String self;
-  private final NodeConfig peerNode;
+  private final PeerRoute peers;
   private final ServiceConfig config;
   private final StateStore store;
   private final Zfs localZfs;
-  private final PeerWatch peerWatch;
   private final Supplier<Isolation> isolation;
   private final Duration heartbeatTimeout;
   private final ActiveDuties active;
@@ -69,11 +67,10 @@ final class ServiceExecutor implements ControlPorts {
 
   ServiceExecutor(
       String self,
-      NodeConfig peerNode,
+      PeerRoute peers,
       ServiceConfig config,
       StateStore store,
       Zfs localZfs,
-      PeerWatch peerWatch,
       Supplier<Isolation> isolation,
       Duration heartbeatTimeout,
       ActiveDuties active,
@@ -81,11 +78,10 @@ final class ServiceExecutor implements ControlPorts {
       Supplier<NodeHealth> ownHealth,
       Supplier<Optional<PacemakerIntent>> pacemakerIntent) {
     this.self = self;
-    this.peerNode = peerNode;
+    this.peers = peers;
     this.config = config;
     this.store = store;
     this.localZfs = localZfs;
-    this.peerWatch = peerWatch;
     this.isolation = isolation;
     this.heartbeatTimeout = heartbeatTimeout;
     this.active = active;
@@ -104,7 +100,30 @@ final class ServiceExecutor implements ControlPorts {
 
   @Override
   public PeerView peerView() {
-    return peerWatch.view(name(), heartbeatTimeout);
+    PeerView view = peers.followed().watch().view(name(), heartbeatTimeout);
+    if (bystander()
+        && view instanceof PeerView.Answering answering
+        && answering.service().filter(PeerView.PeerServiceState::locked).isPresent()) {
+      // Of more than two nodes, a lock binds the two of a takeover: the new owner and the one it
+      // took over from, whose record names itself until it adopts the new one (and locks). A third
+      // node pulls from the new owner as before; the planner never rolls back or destroys what it
+      // has and the owner lacks (that is reported as diverged).
+      PeerView.PeerServiceState theirs = answering.service().get();
+      return new PeerView.Answering(
+          Optional.of(
+              new PeerView.PeerServiceState(
+                  theirs.activeNode(), theirs.epoch(), false, theirs.health())));
+    }
+    return view;
+  }
+
+  /**
+   * Whether this node stands outside the lock its peers may hold: one of more than two, whose own
+   * record is unlocked and names another node the owner.
+   */
+  private boolean bystander() {
+    return peers.all().size() > 1
+        && store.serviceState(name()).map(s -> !s.isActive(self) && !s.isLocked()).orElse(false);
   }
 
   @Override
@@ -114,7 +133,12 @@ final class ServiceExecutor implements ControlPorts {
 
   @Override
   public Optional<SyncLock> peerLock() {
-    return peerWatch
+    if (bystander()) {
+      return Optional.empty();
+    }
+    return peers
+        .followed()
+        .watch()
         .lastHeartbeat()
         .flatMap(h -> h.services().stream().filter(c -> c.name().equals(name())).findFirst())
         .map(ServiceClaim::lock)
@@ -146,6 +170,7 @@ final class ServiceExecutor implements ControlPorts {
 
   @Override
   public Optional<String> fencePeer() {
+    NodeConfig peerNode = peers.followed().node();
     String peer = peerNode.name().value();
     FencingPolicy.Command policy = (FencingPolicy.Command) config.fencing();
     log.warn("{}: fencing {} to take over", name(), peer);

@@ -2,7 +2,6 @@ package io.zferry.service.daemon;
 
 import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.StateStore;
-import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.Settings;
 import io.zferry.service.control.LeaderLease;
@@ -11,7 +10,6 @@ import io.zferry.service.failover.ControlCadence;
 import io.zferry.service.failover.Decision;
 import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.PeerView;
-import io.zferry.service.failover.PeerWatch;
 import io.zferry.service.failover.VipControl;
 import io.zferry.service.model.NodeName;
 import io.zferry.service.operations.ActionReport;
@@ -41,6 +39,7 @@ import io.zferry.sync.transfer.StreamRelay;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,15 +66,13 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
   private final NodeName self;
-  private final NodeConfig peerNode;
+  private final PeerRoute peers;
   private final ServiceConfig config;
   private final StateStore store;
   private final Zfs localZfs;
-  private final Zfs peerZfs;
-  private final PeerWatch peerWatch;
   private final Duration heartbeatTimeout;
   private final ActiveDuties active;
-  private final PassiveHold passiveHold;
+  private final PassiveHolds passiveHolds;
   private final PullLoop pullLoop;
   private final ServiceControl control;
   private final PoolHealthProbe poolHealth;
@@ -93,14 +90,11 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
 
   public ServiceRuntime(
       NodeName self,
-      NodeConfig peerNode,
+      List<PeerChannel> peerChannels,
       ServiceConfig config,
       StateStore store,
       Zfs localZfs,
-      Zfs peerZfs,
       Optional<StreamRelay> relay,
-      PeerClient peerClient,
-      PeerWatch peerWatch,
       Supplier<Isolation> isolation,
       Duration heartbeatTimeout,
       VipControl vips,
@@ -110,38 +104,40 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
       Optional<LeaderLease> lease,
       Optional<Path> pacemakerDirectory) {
     this.self = self;
-    this.peerNode = peerNode;
     this.config = config;
     this.store = store;
     this.localZfs = localZfs;
-    this.peerZfs = peerZfs;
-    this.peerWatch = peerWatch;
     this.heartbeatTimeout = heartbeatTimeout;
+    this.peers = new PeerRoute(name(), self.value(), peerChannels, store, heartbeatTimeout);
     this.clock = clock;
     this.nanoTime = nanoTime;
     this.settings = config.settings();
-    this.passiveHold =
-        new PassiveHold(
-            name(),
-            peerNode.name().value(),
-            peerWatch,
-            heartbeatTimeout,
-            store,
-            () -> settings.passiveHold(),
-            nanoTime);
+    this.passiveHolds =
+        new PassiveHolds(
+            peerChannels.stream()
+                .map(
+                    peer ->
+                        new PassiveHold(
+                            name(),
+                            peer.name().value(),
+                            peer.watch(),
+                            heartbeatTimeout,
+                            store,
+                            () -> settings.passiveHold(),
+                            nanoTime))
+                .toList());
     this.active =
         new ActiveDuties(
-            self, config, store, localZfs, vips, scheduler, () -> settings, passiveHold, clock);
+            self, config, store, localZfs, vips, scheduler, () -> settings, passiveHolds, clock);
     this.pullLoop =
         new PullLoop(
             name(),
             self,
-            peerNode.name(),
+            () -> peers.owner().map(owner -> new PullLoop.Source(owner.name(), owner.zfs())),
             config.pool(),
             () -> settings,
             config.rawSends(),
             store,
-            peerZfs,
             localZfs,
             relay,
             PeerHost.wireCompression(name(), config.wireCompression(), clock),
@@ -154,11 +150,10 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
     ServiceExecutor executor =
         new ServiceExecutor(
             self.value(),
-            peerNode,
+            peers,
             config,
             store,
             localZfs,
-            peerWatch,
             isolation,
             heartbeatTimeout,
             active,
@@ -169,7 +164,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
         new ServiceControl(
             name(),
             self.value(),
-            peerNode.name().value(),
+            () -> peers.followed().name().value(),
             config.fencing(),
             heartbeatTimeout,
             store,
@@ -181,7 +176,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
         new ServiceSide(
             name(),
             self.value(),
-            peerNode.name().value(),
+            () -> peers.followed().name().value(),
             pool().value(),
             active,
             executor,
@@ -199,7 +194,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
                     store,
                     this::catchUp,
                     new NewestApplied(pullLoop::lastApplied, localZfs, config.pool(), nanoTime),
-                    peerWatch::beat,
+                    peers::beatAll,
                     heartbeatTimeout,
                     clock));
     this.statusView =
@@ -213,7 +208,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
                 pullLoop::lastApplied,
                 pullLoop::transfer,
                 localZfs,
-                peerClient::status,
+                () -> peers.owner().orElse(peers.followed()).client().status(),
                 clock),
             active,
             () -> settings,
@@ -263,7 +258,8 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
 
   /** One control step: decide from the stored record and the peer's view, then converge. */
   public synchronized void tick() {
-    passiveHold.noteReport();
+    peers.choose();
+    passiveHolds.noteReports();
     Decision before = control.decision();
     Decision applied = control.tick();
     pacemaker.ifPresent(PacemakerInstance::report);
@@ -272,6 +268,11 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
         || (applied instanceof Decision.Follow f && !f.equals(before))) {
       log.info("{}: {}", name(), applied.describe());
     }
+  }
+
+  /** The owner of this node's record, as a promotion under Pacemaker asks it. */
+  public io.zferry.service.operations.PacemakerPromotion.Owner recordOwner() {
+    return peers.ownerCommands();
   }
 
   /** Whether Pacemaker decides who serves this service. */
@@ -298,7 +299,8 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
 
   /** When the next control step is due, the steps being {@code interval} apart normally. */
   public Duration nextStepIn(Duration interval) {
-    return ControlCadence.nextStepIn(peerWatch.apiSilentFor(), interval, heartbeatTimeout);
+    return ControlCadence.nextStepIn(
+        peers.followed().watch().apiSilentFor(), interval, heartbeatTimeout);
   }
 
   /** The monotonic time of this service's last completed control step. */
@@ -339,11 +341,11 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
    */
   public synchronized ActionReport switchover(String actor, PeerCommands peer) {
     ServiceState local = store.serviceState(name()).orElseThrow();
-    SwitchoverCheck.require(
-        self.value(), peerNode.name().value(), local, peerView(), side.runningActive());
+    String to = peers.followed().name().value();
+    SwitchoverCheck.require(self.value(), to, local, peerView(), side.runningActive());
     try {
       return new Switchover(side, store, clock, steps -> currentAction = steps)
-          .run(local, peerNode.name().value(), actor, peer);
+          .run(local, to, actor, peer);
     } finally {
       currentAction = null;
     }
@@ -372,7 +374,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
     // The old active recorded the new epoch before it asked: its claim from the last heartbeat,
     // up to an interval old, still names it the owner at the old epoch, and the next control step
     // would hold and drop the VIPs just raised until the next heartbeat. Ask it now.
-    peerWatch.beat();
+    peers.beatAll();
     return result;
   }
 
@@ -398,8 +400,8 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
         store,
         name(),
         self.value(),
-        peerNode.name().value(),
-        new DivergenceInspector(localZfs, peerZfs, pool()));
+        peers.followed().name().value(),
+        new DivergenceInspector(localZfs, peers.followed().zfs(), pool()));
   }
 
   /** The old active's half of mark-sync-as-fixed: see {@link Resync}. */
@@ -422,7 +424,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
   }
 
   private PeerView peerView() {
-    return peerWatch.view(name(), heartbeatTimeout);
+    return peers.followed().watch().view(name(), heartbeatTimeout);
   }
 
   private DatasetName pool() {

@@ -29,7 +29,7 @@ final class ServiceSide
     implements Switchover.Local, Promotion.Local, ForceActive.Local, Resync.Local {
   private final String service;
   private final String self;
-  private final String peer;
+  private final Supplier<String> peer;
   private final String pool;
   private final ActiveDuties active;
   private final ServiceExecutor executor;
@@ -41,7 +41,7 @@ final class ServiceSide
   ServiceSide(
       String service,
       String self,
-      String peer,
+      Supplier<String> peer,
       String pool,
       ActiveDuties active,
       ServiceExecutor executor,
@@ -73,7 +73,7 @@ final class ServiceSide
 
   @Override
   public String peer() {
-    return peer;
+    return peer.get();
   }
 
   @Override

@@ -406,7 +406,9 @@ class ConfigLoaderTest {
     assertThat(problems(threeNodes))
         .singleElement()
         .asString()
-        .contains("nodes: 3 nodes are listed (node-a, node-b, node-c) — list exactly two nodes");
+        .contains(
+            "nodes: 3 nodes are listed (node-a, node-b, node-c) — zferry's own failover rules run"
+                + " two nodes; for more, let Pacemaker decide (cluster.manager: pacemaker");
 
     String noNodes = "cluster:\n  name: lab\n";
     assertThat(problems(noNodes))

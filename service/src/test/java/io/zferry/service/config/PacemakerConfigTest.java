@@ -32,6 +32,31 @@ class PacemakerConfigTest {
   }
 
   @Test
+  void underPacemakerOneActiveFeedsUpToEightPassives() {
+    StringBuilder nodes = new StringBuilder();
+    for (int i = 3; i <= 9; i++) {
+      nodes.append("  - name: node-").append(i).append("\n    address: 10.99.0.").append(10 + i);
+      nodes.append("\n");
+    }
+    String nine = UNDER_PACEMAKER.replace("services:\n", nodes + "services:\n");
+    ZferryConfig config = ConfigLoader.parse(nine, "zferry.yaml");
+    assertThat(config.nodes()).hasSize(9);
+    assertThat(config.peersOf(new io.zferry.service.model.NodeName("node-5")))
+        .extracting(n -> n.name().value())
+        .containsExactly(
+            "node-a", "node-b", "node-3", "node-4", "node-6", "node-7", "node-8", "node-9");
+
+    String ten =
+        nine.replace("services:\n", "  - name: node-10\n    address: 10.99.0.20\nservices:\n");
+    assertThat(problems(ten))
+        .singleElement()
+        .asString()
+        .contains("nodes: 10 nodes are listed")
+        .contains("list 2 to 9 nodes")
+        .contains("up to 8 passives");
+  }
+
+  @Test
   void anUnknownManagerIsRefusedWithTheChoices() {
     assertThat(problems(UNDER_PACEMAKER.replace("manager: pacemaker", "manager: corosync")))
         .singleElement()

@@ -84,7 +84,7 @@ public final class SnapshotRound {
   private final DatasetName pool;
   private final Clock clock;
   private final Supplier<RetentionPolicy> retention;
-  private final Supplier<Optional<Guid>> passiveApplied;
+  private final Supplier<Set<Guid>> passivesApplied;
   private final Supplier<Set<Guid>> passiveReceiving;
   private final Supplier<Duration> transferKeepLimit;
   // Spared no longer for being past the limit, already said: said once, not every round.
@@ -96,7 +96,28 @@ public final class SnapshotRound {
       Clock clock,
       Supplier<RetentionPolicy> retention,
       Supplier<Optional<Guid>> passiveApplied) {
-    this(zfs, pool, clock, retention, passiveApplied, Set::of, () -> DEFAULT_TRANSFER_KEEP_LIMIT);
+    this(
+        zfs,
+        pool,
+        clock,
+        retention,
+        () -> passiveApplied.get().map(Set::of).orElse(Set.of()),
+        Set::of,
+        () -> DEFAULT_TRANSFER_KEEP_LIMIT);
+  }
+
+  /**
+   * A round for an active with several passives: each GUID is what one passive last applied, and
+   * the oldest of them on the pool root is spared, with everything after it, as for one passive.
+   */
+  public static SnapshotRound forPassives(
+      Zfs zfs,
+      DatasetName pool,
+      Clock clock,
+      Supplier<RetentionPolicy> retention,
+      Supplier<Set<Guid>> passivesApplied) {
+    return new SnapshotRound(
+        zfs, pool, clock, retention, passivesApplied, Set::of, () -> DEFAULT_TRANSFER_KEEP_LIMIT);
   }
 
   private SnapshotRound(
@@ -104,14 +125,14 @@ public final class SnapshotRound {
       DatasetName pool,
       Clock clock,
       Supplier<RetentionPolicy> retention,
-      Supplier<Optional<Guid>> passiveApplied,
+      Supplier<Set<Guid>> passivesApplied,
       Supplier<Set<Guid>> passiveReceiving,
       Supplier<Duration> transferKeepLimit) {
     this.zfs = zfs;
     this.pool = pool;
     this.clock = clock;
     this.retention = retention;
-    this.passiveApplied = passiveApplied;
+    this.passivesApplied = passivesApplied;
     this.passiveReceiving = passiveReceiving;
     this.transferKeepLimit = transferKeepLimit;
   }
@@ -122,7 +143,7 @@ public final class SnapshotRound {
    */
   public SnapshotRound sparingTransfers(
       Supplier<Set<Guid>> passiveReceiving, Supplier<Duration> limit) {
-    return new SnapshotRound(zfs, pool, clock, retention, passiveApplied, passiveReceiving, limit);
+    return new SnapshotRound(zfs, pool, clock, retention, passivesApplied, passiveReceiving, limit);
   }
 
   public Result run() {
@@ -235,14 +256,15 @@ public final class SnapshotRound {
    * a recursive snapshot gave the same name to the bookmarks of the child datasets.
    */
   private Optional<String> passiveNewestBookmark(List<Bookmark> rootBookmarks) {
-    Optional<Guid> applied = passiveApplied.get();
+    Set<Guid> applied = passivesApplied.get();
     if (applied.isEmpty() || rootBookmarks == null) {
       return Optional.empty();
     }
+    // Of several passives, the one furthest behind.
     return rootBookmarks.stream()
-        .filter(b -> b.guid().equals(applied.get()))
-        .map(Bookmark::shortName)
-        .findFirst();
+        .filter(b -> applied.contains(b.guid()))
+        .min(java.util.Comparator.comparingLong(Bookmark::createTxg))
+        .map(Bookmark::shortName);
   }
 
   /**
@@ -278,15 +300,13 @@ public final class SnapshotRound {
     for (Snapshot s : zfs.listSnapshots(pool).snapshots()) {
       byDataset.computeIfAbsent(s.dataset(), k -> new ArrayList<>()).add(s);
     }
+    Set<Guid> applied = passivesApplied.get();
+    // Of several passives, the one furthest behind.
     Optional<String> protectedShortName =
-        passiveApplied
-            .get()
-            .flatMap(
-                guid ->
-                    byDataset.getOrDefault(pool, List.of()).stream()
-                        .filter(s -> s.guid().equals(guid))
-                        .map(s -> s.name().shortName())
-                        .findFirst());
+        byDataset.getOrDefault(pool, List.of()).stream()
+            .filter(s -> applied.contains(s.guid()))
+            .min(Snapshot.BY_CREATION)
+            .map(s -> s.name().shortName());
     Set<Guid> receiving = Set.copyOf(passiveReceiving.get());
     Instant oldestKept = now.minus(transferKeepLimit.get());
 

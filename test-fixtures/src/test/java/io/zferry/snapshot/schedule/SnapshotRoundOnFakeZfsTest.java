@@ -47,6 +47,49 @@ class SnapshotRoundOnFakeZfsTest {
   }
 
   @Test
+  void ofSeveralPassivesTheOneFurthestBehindKeepsItsBase() {
+    Instant start = Instant.parse("2026-12-01T10:00:00Z");
+    MutableClock clock = new MutableClock(start);
+    FakeZfs zfs = FakeZfs.openZfs("node-a", clock, 1);
+    zfs.createPool("tank", 1L << 30);
+    List<Snapshot> taken = new ArrayList<>();
+    SnapshotRound plain =
+        new SnapshotRound(zfs, TANK, clock, () -> new RetentionPolicy(100), Optional::empty);
+    for (int i = 0; i < 4; i++) {
+      plain.run();
+      taken.add(newestOf(zfs));
+      clock.advance(Duration.ofMinutes(1));
+    }
+    // An off-site passive applied the first; a local one the third.
+    Set<io.zferry.snapshot.zfs.Guid> applied = Set.of(taken.get(0).guid(), taken.get(2).guid());
+    SnapshotRound round =
+        SnapshotRound.forPassives(zfs, TANK, clock, () -> new RetentionPolicy(2), () -> applied);
+
+    round.run();
+
+    // Without the passives, two would be left; the off-site passive's base and all after it stay.
+    assertThat(zfs.listSnapshots(TANK).snapshots())
+        .extracting(Snapshot::guid)
+        .startsWith(taken.get(0).guid(), taken.get(1).guid(), taken.get(2).guid())
+        .hasSize(5);
+
+    SnapshotRound caughtUp =
+        SnapshotRound.forPassives(
+            zfs, TANK, clock, () -> new RetentionPolicy(2), () -> Set.of(taken.get(2).guid()));
+    clock.advance(Duration.ofMinutes(1));
+    caughtUp.run();
+
+    assertThat(zfs.listSnapshots(TANK).snapshots())
+        .extracting(Snapshot::guid)
+        .startsWith(taken.get(2).guid())
+        .doesNotContain(taken.get(0).guid(), taken.get(1).guid());
+  }
+
+  private static Snapshot newestOf(FakeZfs zfs) {
+    return zfs.listSnapshots(TANK).snapshots().stream().max(Snapshot.BY_CREATION).orElseThrow();
+  }
+
+  @Test
   void whatThePassivesTransferNeedsIsKeptUntilTheLimitAndEachReleaseIsSaidOnce() {
     Instant start = Instant.parse("2026-12-01T10:00:00Z");
     MutableClock clock = new MutableClock(start);

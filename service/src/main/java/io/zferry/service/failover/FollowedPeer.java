@@ -1,0 +1,69 @@
+package io.zferry.service.failover;
+
+import io.zferry.lockstate.ServiceState;
+import io.zferry.service.failover.PeerView.PeerServiceState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which of several peers the control step of one service looks at, when a node has more than one
+ * (under Pacemaker, one active and up to eight passives). The failover rules weigh one peer; this
+ * picks the one whose word matters most, in this order:
+ *
+ * <ol>
+ *   <li>an answering peer whose record is newer than this node's (the highest epoch): its record is
+ *       adopted, even while the owner this node knew is silent (fenced, say);
+ *   <li>while this node owns the record, an answering peer that names itself the owner (at this
+ *       node's epoch or below) or another owner at this node's epoch: a rival claim the rules must
+ *       see to hold or wait (I1);
+ *   <li>the owner of this node's record, when another node owns it: whom a passive pulls from;
+ *   <li>otherwise the first answering peer, else the first peer listed.
+ * </ol>
+ *
+ * With two nodes it is always the one peer.
+ */
+public final class FollowedPeer {
+  private FollowedPeer() {}
+
+  /**
+   * @param views each peer's view for this service, in the order the configuration lists them
+   */
+  public static String choose(String self, ServiceState local, Map<String, PeerView> views) {
+    if (views.isEmpty()) {
+      throw new IllegalArgumentException("no peers to choose from");
+    }
+    Map<String, PeerServiceState> answering = new LinkedHashMap<>();
+    views.forEach(
+        (peer, view) -> {
+          if (view instanceof PeerView.Answering a && a.service().isPresent()) {
+            answering.put(peer, a.service().get());
+          }
+        });
+    Optional<String> newest =
+        answering.entrySet().stream()
+            .filter(e -> e.getValue().epoch() > local.epoch())
+            .reduce((a, b) -> b.getValue().epoch() > a.getValue().epoch() ? b : a)
+            .map(Map.Entry::getKey);
+    if (newest.isPresent()) {
+      return newest.get();
+    }
+    if (local.activeNode().equals(self)) {
+      Optional<String> rival =
+          answering.entrySet().stream()
+              .filter(
+                  e ->
+                      e.getValue().activeNode().equals(e.getKey())
+                          || (e.getValue().epoch() == local.epoch()
+                              && !e.getValue().activeNode().equals(self)))
+              .map(Map.Entry::getKey)
+              .findFirst();
+      if (rival.isPresent()) {
+        return rival.get();
+      }
+    } else if (views.containsKey(local.activeNode())) {
+      return local.activeNode();
+    }
+    return answering.keySet().stream().findFirst().orElse(views.keySet().iterator().next());
+  }
+}

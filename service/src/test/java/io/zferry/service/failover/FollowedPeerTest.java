@@ -1,0 +1,103 @@
+package io.zferry.service.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zferry.lockstate.ServiceState;
+import io.zferry.service.failover.PeerView.PeerServiceState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class FollowedPeerTest {
+  private static final PeerView SILENT =
+      new PeerView.Silent(Duration.ofSeconds(9), Duration.ofSeconds(9), true);
+
+  @Test
+  void ofTwoNodesItIsAlwaysThePeer() {
+    assertThat(FollowedPeer.choose("node-a", state("node-a", 3), views("node-b", SILENT)))
+        .isEqualTo("node-b");
+    assertThat(
+            FollowedPeer.choose(
+                "node-a", state("node-b", 3), views("node-b", answering("node-c", 9))))
+        .isEqualTo("node-b");
+  }
+
+  @Test
+  void aPassiveFollowsTheOwnerOfItsRecord() {
+    Map<String, PeerView> views =
+        views("node-a", answering("node-b", 4), "node-b", answering("node-b", 4));
+    assertThat(FollowedPeer.choose("node-c", state("node-b", 4), views)).isEqualTo("node-b");
+  }
+
+  @Test
+  void aNewerRecordWinsEvenWhileTheOwnerItNamesIsSilent() {
+    // node-a (the owner at 4) was fenced; node-b took over at 5: node-c must hear it from node-b.
+    Map<String, PeerView> views = views("node-a", SILENT, "node-b", answering("node-b", 5));
+    assertThat(FollowedPeer.choose("node-c", state("node-a", 4), views)).isEqualTo("node-b");
+  }
+
+  @Test
+  void ofSeveralNewerRecordsTheHighestEpochWins() {
+    Map<String, PeerView> views =
+        views("node-a", answering("node-b", 5), "node-b", answering("node-d", 7), "node-d", SILENT);
+    assertThat(FollowedPeer.choose("node-c", state("node-a", 4), views)).isEqualTo("node-b");
+  }
+
+  @Test
+  void anOwnerLooksAtAPeerThatStillNamesItselfTheOwner() {
+    Map<String, PeerView> views =
+        views("node-b", answering("node-a", 5), "node-c", answering("node-c", 4));
+    assertThat(FollowedPeer.choose("node-a", state("node-a", 5), views)).isEqualTo("node-c");
+  }
+
+  @Test
+  void anOwnerLooksAtAPeerThatNamesAnotherOwnerAtTheSameEpoch() {
+    Map<String, PeerView> views =
+        views("node-b", answering("node-a", 5), "node-c", answering("node-b", 5));
+    assertThat(FollowedPeer.choose("node-a", state("node-a", 5), views)).isEqualTo("node-c");
+  }
+
+  @Test
+  void anOwnerWithoutRivalsLooksAtTheFirstAnsweringPeer() {
+    Map<String, PeerView> views = views("node-b", SILENT, "node-c", answering("node-a", 5));
+    assertThat(FollowedPeer.choose("node-a", state("node-a", 5), views)).isEqualTo("node-c");
+    assertThat(
+            FollowedPeer.choose(
+                "node-a", state("node-a", 5), views("node-b", SILENT, "node-c", SILENT)))
+        .isEqualTo("node-b");
+  }
+
+  @Test
+  void aPeerThatDoesNotRunTheServiceCountsAsNoClaim() {
+    Map<String, PeerView> views =
+        views("node-b", new PeerView.Answering(Optional.empty()), "node-c", SILENT);
+    assertThat(FollowedPeer.choose("node-a", state("node-c", 2), views)).isEqualTo("node-c");
+  }
+
+  @Test
+  void noPeersIsAMistake() {
+    assertThatThrownBy(() -> FollowedPeer.choose("node-a", state("node-a", 1), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static PeerView answering(String owner, long epoch) {
+    return new PeerView.Answering(Optional.of(new PeerServiceState(owner, epoch, false)));
+  }
+
+  private static Map<String, PeerView> views(Object... pairs) {
+    Map<String, PeerView> views = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      views.put((String) pairs[i], (PeerView) pairs[i + 1]);
+    }
+    return views;
+  }
+
+  private static ServiceState state(String owner, long epoch) {
+    return new ServiceState(
+        "tank", owner, epoch, Optional.empty(), Instant.parse("2026-12-05T00:00:00Z"));
+  }
+}
