@@ -11,17 +11,27 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Trusts exactly one certificate, the other node's (api.tls.peerCertificate), in both directions:
- * as the server a node's client must be, and as the client the node it calls must be. Like a pinned
- * SSH host key, the pin replaces certificate authorities and host names: whoever answers on the
- * peer's address without the peer's private key fails the handshake, so a forged heartbeat or a
- * forged internal call never reaches zferry's code.
+ * Trusts exactly the other nodes' certificates (api.tls.peerCertificate: one, or under Pacemaker
+ * one per other node, concatenated), in both directions: as the server a node's client must be, and
+ * as the client the node it calls must be. Like a pinned SSH host key, the pin replaces certificate
+ * authorities and host names: whoever answers on the peer's address without the peer's private key
+ * fails the handshake, so a forged heartbeat or a forged internal call never reaches zferry's code.
  */
 public final class PinnedCertificateTrust extends X509ExtendedTrustManager {
-  private final String pinnedFingerprint;
+  private final java.util.Set<String> pinnedFingerprints;
 
   public PinnedCertificateTrust(X509Certificate pinned) {
-    this.pinnedFingerprint = fingerprint(pinned);
+    this(java.util.List.of(pinned));
+  }
+
+  public PinnedCertificateTrust(java.util.List<X509Certificate> pinned) {
+    if (pinned.isEmpty()) {
+      throw new IllegalArgumentException("no certificate to pin");
+    }
+    this.pinnedFingerprints =
+        pinned.stream()
+            .map(PinnedCertificateTrust::fingerprint)
+            .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
   }
 
   /** SHA-256 of the DER certificate, as {@code openssl x509 -fingerprint -sha256} prints it. */
@@ -36,7 +46,7 @@ public final class PinnedCertificateTrust extends X509ExtendedTrustManager {
 
   /** Whether {@code certificate} is the pinned one. */
   public boolean isPinned(X509Certificate certificate) {
-    return fingerprint(certificate).equals(pinnedFingerprint);
+    return pinnedFingerprints.contains(fingerprint(certificate));
   }
 
   private void check(X509Certificate[] chain, String who) throws CertificateException {
@@ -44,13 +54,15 @@ public final class PinnedCertificateTrust extends X509ExtendedTrustManager {
       throw new CertificateException(who + " presented no certificate");
     }
     String presented = fingerprint(chain[0]);
-    if (!presented.equals(pinnedFingerprint)) {
+    if (!pinnedFingerprints.contains(presented)) {
       throw new CertificateException(
           who
               + " presented the certificate SHA256:"
               + presented
-              + ", not the pinned peer certificate SHA256:"
-              + pinnedFingerprint
+              + ", not "
+              + (pinnedFingerprints.size() == 1 ? "the pinned peer certificate" : "a pinned one")
+              + " SHA256:"
+              + String.join(", SHA256:", pinnedFingerprints)
               + " (api.tls.peerCertificate)");
     }
     chain[0].checkValidity();

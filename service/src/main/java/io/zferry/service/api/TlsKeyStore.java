@@ -141,7 +141,7 @@ public final class TlsKeyStore {
     }
   }
 
-  /** Trust in exactly api.tls.peerCertificate. */
+  /** Trust in exactly the certificates of api.tls.peerCertificate. */
   public static PinnedCertificateTrust pinnedTrust(TlsConfig tls) {
     Path file =
         tls.peerCertificate()
@@ -159,13 +159,16 @@ public final class TlsKeyStore {
               + "); copy the other node's api.tls.certificate here",
           e);
     }
-    if (certificates.isEmpty() || !(certificates.get(0) instanceof X509Certificate)) {
+    if (certificates.isEmpty()
+        || !certificates.stream().allMatch(c -> c instanceof X509Certificate)) {
       throw new IllegalStateException(
           "api.tls.peerCertificate "
               + file
-              + " holds no certificate; copy the other node's api.tls.certificate here");
+              + " holds no certificate; copy the other node's api.tls.certificate here (of more"
+              + " nodes, each other node's, one after the other)");
     }
-    return new PinnedCertificateTrust((X509Certificate) certificates.get(0));
+    // Of more than two nodes, every other node's certificate, concatenated.
+    return new PinnedCertificateTrust(certificates.stream().map(c -> (X509Certificate) c).toList());
   }
 
   /** The client certificate a request came with, as Jetty records it, if it is the pinned one. */

@@ -120,6 +120,31 @@ class MutualTlsTest {
     }
   }
 
+  @Test
+  void ofMoreNodesEachPinsEveryOtherNodesCertificateInOneFile() throws Exception {
+    NodeCertificate.create(dir.resolve("d.pem"), dir.resolve("d.key"), "node-d", List.of());
+    Path others = dir.resolve("b-and-d.pem");
+    Files.writeString(
+        others, Files.readString(dir.resolve("b.pem")) + Files.readString(dir.resolve("d.pem")));
+    TlsConfig nodeAOfThree =
+        new TlsConfig(dir.resolve("a.pem"), dir.resolve("a.key"), Optional.of(others));
+    TlsConfig nodeD =
+        new TlsConfig(
+            dir.resolve("d.pem"), dir.resolve("d.key"), Optional.of(dir.resolve("a.pem")));
+    try (ApiServer server = serve(nodeAOfThree)) {
+      assertThat(
+              client(server, peer, TlsKeyStore.peerContext(nodeB)).get("/heartbeat", String.class))
+          .contains("node-a");
+      assertThat(
+              client(server, peer, TlsKeyStore.peerContext(nodeD)).get("/heartbeat", String.class))
+          .contains("node-a");
+      // A certificate none of them has is still refused.
+      ApiClient stranger = client(server, peer, TlsKeyStore.peerContext(impostorFor(nodeA)));
+      assertThatThrownBy(() -> stranger.get("/heartbeat", String.class))
+          .isInstanceOf(ApiUnreachableException.class);
+    }
+  }
+
   /** The impostor's key, trusting node-a: its handshake with node-a fails on node-a's side. */
   private static TlsConfig impostorFor(TlsConfig server) {
     return new TlsConfig(
