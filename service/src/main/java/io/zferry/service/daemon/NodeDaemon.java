@@ -168,20 +168,24 @@ public final class NodeDaemon implements AutoCloseable {
     }
     this.lagHistory = new LagHistory(clock);
     this.lagSampler = new LagSampler(this::serviceStatuses, lagHistory);
-    PeerPresence peerPresence =
-        new PeerPresence(
-            peer.name().value(),
-            peerWatch,
-            // Up: the peer's API answered within a heartbeat interval plus its timeout.
-            config.cluster().heartbeatInterval().plus(PeerChannel.API_TIMEOUT));
+    List<PeerPresence> presences =
+        peers.stream()
+            .map(
+                p ->
+                    new PeerPresence(
+                        p.name().value(),
+                        p.watch(),
+                        // Up: the peer's API answered within a heartbeat interval plus its timeout.
+                        config.cluster().heartbeatInterval().plus(PeerChannel.API_TIMEOUT)))
+            .toList();
     this.statusView =
         new NodeStatusView(
-            self.value(), config.cluster().name(), this::serviceStatuses, peerPresence, clock);
+            self.value(), config.cluster().name(), this::serviceStatuses, presences, clock);
     this.metrics =
         new NodeMetrics(
             config.cluster().name(),
             self.value(),
-            peerPresence,
+            presences,
             this::serviceStatuses,
             localZfs,
             this.store,

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 final class NodeMetrics {
   private final String cluster;
   private final String self;
-  private final PeerPresence peer;
+  private final List<PeerPresence> peers;
   private final Supplier<List<ServiceStatus>> services;
   private final Zfs localZfs;
   private final StateStore store;
@@ -29,14 +29,14 @@ final class NodeMetrics {
   NodeMetrics(
       String cluster,
       String self,
-      PeerPresence peer,
+      List<PeerPresence> peers,
       Supplier<List<ServiceStatus>> services,
       Zfs localZfs,
       StateStore store,
       NodeCounters counters) {
     this.cluster = cluster;
     this.self = self;
-    this.peer = peer;
+    this.peers = List.copyOf(peers);
     this.services = services;
     this.localZfs = localZfs;
     this.store = store;
@@ -57,9 +57,9 @@ final class NodeMetrics {
         cluster,
         self,
         Version.text(),
-        peer.name(),
-        peer.up(),
-        peer.lastAnswer(),
+        peers.stream()
+            .map(p -> new NodeSample.PeerSample(p.name(), p.up(), p.lastAnswer()))
+            .toList(),
         samples,
         counters.zfsCommands());
   }

@@ -81,6 +81,16 @@ final class PeerRoute {
     return channels;
   }
 
+  /** Each other node's status (cached briefly by its client), or empty when it does not answer. */
+  Map<String, Optional<io.zferry.service.status.StatusViews.NodeStatus>> statuses() {
+    Map<String, Optional<io.zferry.service.status.StatusViews.NodeStatus>> statuses =
+        new LinkedHashMap<>();
+    for (PeerChannel channel : channels) {
+      statuses.put(channel.name().value(), channel.client().status());
+    }
+    return statuses;
+  }
+
   /** Asks every peer now rather than at the next heartbeat. */
   void beatAll() {
     channels.forEach(c -> c.watch().beat());

@@ -208,7 +208,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
                 pullLoop::lastApplied,
                 pullLoop::transfer,
                 localZfs,
-                () -> peers.owner().orElse(peers.followed()).client().status(),
+                peers::statuses,
                 clock),
             active,
             () -> settings,

@@ -84,7 +84,8 @@ final class ServiceStatusView {
         active.lastHooks().map(StatusMapping::hooks).orElse(null),
         role == Role.ACTIVE
             ? active.keptForTransfer().stream().map(Object::toString).toList()
-            : List.of());
+            : List.of(),
+        progress.passives());
   }
 
   private Optional<RunView> lastRun() {

@@ -12,26 +12,53 @@ import java.util.OptionalLong;
  * Everything {@code /metrics} shows for one node at one moment, read before rendering so that
  * rendering is pure.
  *
- * @param peerUp whether the peer's API answered the last heartbeat in time
- * @param peerLastAnswer when the peer's API last answered, if ever
+ * @param peers each other node as the heartbeats see it: one of two nodes, up to eight under
+ *     Pacemaker
  */
 public record NodeSample(
     String cluster,
     String node,
     String version,
-    String peer,
-    boolean peerUp,
-    Optional<Instant> peerLastAnswer,
+    List<PeerSample> peers,
     List<ServiceSample> services,
     Map<String, Map<String, Long>> zfsCommands) {
   public NodeSample {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(version, "version");
-    Objects.requireNonNull(peer, "peer");
-    Objects.requireNonNull(peerLastAnswer, "peerLastAnswer");
+    peers = List.copyOf(peers);
     services = List.copyOf(services);
     zfsCommands = Map.copyOf(zfsCommands);
+  }
+
+  /** Of two nodes: the one peer. */
+  public NodeSample(
+      String cluster,
+      String node,
+      String version,
+      String peer,
+      boolean peerUp,
+      Optional<Instant> peerLastAnswer,
+      List<ServiceSample> services,
+      Map<String, Map<String, Long>> zfsCommands) {
+    this(
+        cluster,
+        node,
+        version,
+        List.of(new PeerSample(peer, peerUp, peerLastAnswer)),
+        services,
+        zfsCommands);
+  }
+
+  /**
+   * @param up whether the node's API answered the last heartbeat in time
+   * @param lastAnswer when its API last answered, if ever
+   */
+  public record PeerSample(String name, boolean up, Optional<Instant> lastAnswer) {
+    public PeerSample {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(lastAnswer, "lastAnswer");
+    }
   }
 
   /**

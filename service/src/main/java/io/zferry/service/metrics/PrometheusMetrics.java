@@ -64,18 +64,22 @@ public final class PrometheusMetrics {
         gauge(
             "zferry_peer_up",
             "1 if the peer node's API answered the last heartbeat in time, else 0.",
-            List.of(
-                point(sample.peerUp() ? 1 : 0, Labels.of("node", node, "peer", sample.peer())))));
-    sample
-        .peerLastAnswer()
-        .ifPresent(
-            at ->
-                metrics.add(
-                    gauge(
-                        "zferry_peer_last_answer_timestamp_seconds",
-                        "When the peer node's API last answered a heartbeat (Unix time).",
-                        List.of(
-                            point(seconds(at), Labels.of("node", node, "peer", sample.peer()))))));
+            sample.peers().stream()
+                .map(p -> point(p.up() ? 1 : 0, Labels.of("node", node, "peer", p.name())))
+                .toList()));
+    List<GaugeDataPointSnapshot> answers = new ArrayList<>();
+    for (NodeSample.PeerSample p : sample.peers()) {
+      p.lastAnswer()
+          .ifPresent(
+              at -> answers.add(point(seconds(at), Labels.of("node", node, "peer", p.name()))));
+    }
+    if (!answers.isEmpty()) {
+      metrics.add(
+          gauge(
+              "zferry_peer_last_answer_timestamp_seconds",
+              "When the peer node's API last answered a heartbeat (Unix time).",
+              answers));
+    }
 
     List<GaugeDataPointSnapshot> roles = new ArrayList<>();
     for (ServiceSample s : services) {
@@ -102,11 +106,27 @@ public final class PrometheusMetrics {
         gauge(
             "zferry_replication_lag_seconds",
             "Age of the newest snapshot the passive node applied: the data at risk. On the active"
-                + " node, as the passive reports it. Absent while unknown.",
+                + " node, as the passive reports it (of several, the most up-to-date one's)."
+                + " Absent while unknown.",
             each(
                 services,
                 node,
                 s -> s.status().lagSeconds() == null ? null : (double) s.status().lagSeconds())));
+    List<GaugeDataPointSnapshot> passiveLags = new ArrayList<>();
+    for (ServiceSample s : services) {
+      for (var passive : s.status().passives()) {
+        if (passive.lagSeconds() != null) {
+          passiveLags.add(
+              point(passive.lagSeconds(), labels(s, node).add("passive", passive.node())));
+        }
+      }
+    }
+    metrics.add(
+        gauge(
+            "zferry_passive_lag_seconds",
+            "On the active node, each passive's lag as it reports it (an off-site one may pull"
+                + " hourly); zferry_replication_lag_seconds is the smallest. Absent while unknown.",
+            passiveLags));
     metrics.add(
         gauge(
             "zferry_replication_last_success_timestamp_seconds",

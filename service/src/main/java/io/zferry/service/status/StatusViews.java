@@ -15,8 +15,27 @@ public final class StatusViews {
    *
    * @param peer the peer node as this node last heard it; null from a daemon that does not say
    */
+  /**
+   * @param peer the other node of two; of more, the first listed
+   * @param peers every other node (one of two nodes, up to eight under Pacemaker)
+   */
   public record NodeStatus(
-      String node, String cluster, String time, List<ServiceStatus> services, PeerStatus peer) {
+      String node,
+      String cluster,
+      String time,
+      List<ServiceStatus> services,
+      PeerStatus peer,
+      List<PeerStatus> peers) {
+    public NodeStatus {
+      // A status from a zferryd before several passives names one peer.
+      peers = peers != null ? List.copyOf(peers) : peer == null ? List.of() : List.of(peer);
+    }
+
+    public NodeStatus(
+        String node, String cluster, String time, List<ServiceStatus> services, PeerStatus peer) {
+      this(node, cluster, time, services, peer, null);
+    }
+
     public NodeStatus(String node, String cluster, String time, List<ServiceStatus> services) {
       this(node, cluster, time, services, null);
     }
@@ -51,7 +70,24 @@ public final class StatusViews {
       List<String> vipsHeld,
       List<String> vipProblems,
       HookView lastHooks,
-      List<String> keptForTransfer) {}
+      List<String> keptForTransfer,
+      List<PassiveView> passives) {
+    public ServiceStatus {
+      // A status from a zferryd before several passives has none.
+      passives = passives == null ? List.of() : List.copyOf(passives);
+    }
+  }
+
+  /**
+   * One passive of a service, as the active sees it (asked of the passive, cached briefly); on a
+   * passive the list is empty. The service's lagSeconds is the smallest of them: the data a
+   * takeover of the most up-to-date passive would lose.
+   *
+   * @param answering whether the passive's status answered
+   * @param lagSeconds now − creation of the snapshot it applied last; null when unknown
+   */
+  public record PassiveView(
+      String node, boolean answering, Long lagSeconds, SnapshotView lastApplied) {}
 
   /**
    * The last hook phase that ran on this node.

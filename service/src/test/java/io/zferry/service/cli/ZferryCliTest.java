@@ -61,6 +61,7 @@ class ZferryCliTest {
                   List.of("10.99.0.100/24"),
                   List.of(),
                   null,
+                  List.of(),
                   List.of())));
 
   @TempDir Path dir;

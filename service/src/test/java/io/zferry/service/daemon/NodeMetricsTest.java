@@ -35,7 +35,7 @@ class NodeMetricsTest {
       new NodeMetrics(
           "lab",
           "node-a",
-          new PeerPresence("node-b", peerWatch, Duration.ofSeconds(3)),
+          List.of(new PeerPresence("node-b", peerWatch, Duration.ofSeconds(3))),
           () -> List.of(Statuses.passive().build()),
           zfs,
           store,
@@ -82,9 +82,8 @@ class NodeMetricsTest {
     NodeSample sample = metrics.sample();
     assertThat(sample.cluster()).isEqualTo("lab");
     assertThat(sample.node()).isEqualTo("node-a");
-    assertThat(sample.peer()).isEqualTo("node-b");
-    assertThat(sample.peerUp()).isTrue();
-    assertThat(sample.peerLastAnswer()).contains(START);
+    assertThat(sample.peers())
+        .containsExactly(new NodeSample.PeerSample("node-b", true, Optional.of(START)));
     assertThat(sample.services().get(0).counts().bytesPulled()).isEqualTo(4096);
   }
 }

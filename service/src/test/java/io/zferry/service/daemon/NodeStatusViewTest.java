@@ -27,7 +27,11 @@ class NodeStatusViewTest {
   private List<ServiceStatus> services = List.of(Statuses.passive().build());
   private final NodeStatusView view =
       new NodeStatusView(
-          "node-a", "lab", () -> services, new PeerPresence("node-b", peerWatch, UP_WITHIN), clock);
+          "node-a",
+          "lab",
+          () -> services,
+          List.of(new PeerPresence("node-b", peerWatch, UP_WITHIN)),
+          clock);
 
   @Test
   void aPeerNeverHeardIsDownWithNoAnswer() {

@@ -6,6 +6,7 @@ import io.zferry.fakes.FakeZfs;
 import io.zferry.service.daemon.ReplicationStatus.Replication;
 import io.zferry.service.status.Role;
 import io.zferry.service.status.StatusViews.NodeStatus;
+import io.zferry.service.status.StatusViews.PassiveView;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.service.status.StatusViews.SnapshotView;
 import io.zferry.service.testing.MutableClock;
@@ -34,8 +35,20 @@ class ReplicationStatusTest {
           () -> lastPulled,
           Optional::<TransferActivity>empty,
           zfs,
-          () -> peer,
+          () -> peers(),
           clock);
+
+  // node-b, and with a second passive also node-c.
+  private Optional<NodeStatus> secondPeer = null;
+
+  private java.util.Map<String, Optional<NodeStatus>> peers() {
+    java.util.Map<String, Optional<NodeStatus>> peers = new java.util.LinkedHashMap<>();
+    peers.put("node-b", peer);
+    if (secondPeer != null) {
+      peers.put("node-c", secondPeer);
+    }
+    return peers;
+  }
 
   @Test
   void aPassiveThatHasNotPulledSinceItStartedCountsFromItsNewestRootSnapshot() {
@@ -97,6 +110,43 @@ class ReplicationStatusTest {
   }
 
   @Test
+  void ofSeveralPassivesTheActiveShowsEachAndTheSmallestLagIsTheServices() {
+    SnapshotView offSite = new SnapshotView("tank@s1", "7", "2025-12-31T23:00:00Z");
+    SnapshotView local = new SnapshotView("tank@s9", "9", "2025-12-31T23:59:55Z");
+    peer =
+        Optional.of(
+            new NodeStatus(
+                "node-b",
+                "lab",
+                "2026-01-01T00:00:00Z",
+                List.of(withApplied(Statuses.passive().withLag(3600L).build(), offSite))));
+    secondPeer =
+        Optional.of(
+            new NodeStatus(
+                "node-c",
+                "lab",
+                "2026-01-01T00:00:00Z",
+                List.of(withApplied(Statuses.passive().withLag(5L).build(), local))));
+
+    Replication active = replication.of(Role.ACTIVE);
+    assertThat(active.passives())
+        .containsExactly(
+            new PassiveView("node-b", true, 3600L, offSite),
+            new PassiveView("node-c", true, 5L, local));
+    assertThat(active.lagSeconds()).as("the most up-to-date passive's").isEqualTo(5L);
+    assertThat(active.lastApplied()).isEqualTo(local);
+
+    secondPeer = Optional.empty();
+    Replication oneSilent = replication.of(Role.ACTIVE);
+    assertThat(oneSilent.passives())
+        .containsExactly(
+            new PassiveView("node-b", true, 3600L, offSite),
+            new PassiveView("node-c", false, null, null));
+    assertThat(oneSilent.lagSeconds()).isEqualTo(3600L);
+    assertThat(replication.of(Role.PASSIVE).passives()).isEmpty();
+  }
+
+  @Test
   void theActiveWithASilentPeerHasNoLag() {
     zfs.snapshot(TANK, "s1", false);
     Replication active = replication.of(Role.ACTIVE);
@@ -130,6 +180,7 @@ class ReplicationStatusTest {
         s.vipsHeld(),
         s.vipProblems(),
         s.lastHooks(),
-        s.keptForTransfer());
+        s.keptForTransfer(),
+        s.passives());
   }
 }

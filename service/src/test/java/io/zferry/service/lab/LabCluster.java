@@ -38,6 +38,8 @@ final class LabCluster implements AutoCloseable {
   private final String settings;
   private final String clusterExtras;
   private final String serviceExtras;
+  // The nodes that run zferryd: node-a and node-b, or also node-c (startFreshManaged).
+  private List<String> zferryNodes = List.of("node-a", "node-b");
   private String apiExtras = "";
   private String topLevelExtras = "";
 
@@ -163,15 +165,28 @@ final class LabCluster implements AutoCloseable {
    * neither serves until Pacemaker promotes one.
    */
   void startFreshManaged(String... upArgs) {
+    startFreshManaged(List.of("node-a", "node-b"), upArgs);
+  }
+
+  /** {@link #startFreshManaged(String...)} with zferryd on each of {@code nodes}. */
+  void startFreshManaged(List<String> nodes, String... upArgs) {
     lab.down();
     List<String> args = new ArrayList<>(List.of("up"));
     args.addAll(List.of(upArgs));
     lab.command(args.toArray(String[]::new));
+    zferryNodes = List.copyOf(nodes);
     prepareFresh();
-    launch("node-a", List.of());
-    launch("node-b", List.of());
-    awaitStatus("node-a", Duration.ofSeconds(60), s -> true, "zferryd on node-a to answer");
-    awaitStatus("node-b", Duration.ofSeconds(60), s -> true, "zferryd on node-b to answer");
+    for (String node : zferryNodes) {
+      launch(node, List.of());
+    }
+    for (String node : zferryNodes) {
+      awaitStatus(node, Duration.ofSeconds(60), s -> true, "zferryd on " + node + " to answer");
+    }
+  }
+
+  /** The nodes zferryd runs on. */
+  List<String> zferryNodes() {
+    return zferryNodes;
   }
 
   /**
@@ -201,13 +216,21 @@ final class LabCluster implements AutoCloseable {
       TokenFile.add(tokensFile(), "cli", new SecureRandom());
       TokenFile.add(tokensFile(), "prometheus", new SecureRandom());
       // Kept across clusters of the same name: keytool costs seconds of CPU per certificate.
-      for (String node : List.of("node-a", "node-b")) {
+      for (String node : zferryNodes) {
         if (!Files.exists(certificate(node)) || !Files.exists(privateKey(node))) {
           NodeCertificate.create(
               certificate(node), privateKey(node), node, List.of(lab.node(node).address()));
         }
       }
-      for (String node : List.of("node-a", "node-b")) {
+      for (String node : zferryNodes) {
+        // Every other node's certificate, pinned: one file, one certificate after the other.
+        StringBuilder others = new StringBuilder();
+        for (String other : zferryNodes) {
+          if (!other.equals(node)) {
+            others.append(Files.readString(certificate(other)));
+          }
+        }
+        Files.writeString(peerCertificates(node), others.toString());
         Files.deleteIfExists(stateDb(node));
         Files.deleteIfExists(Path.of(stateDb(node) + "-wal"));
         Files.deleteIfExists(Path.of(stateDb(node) + "-shm"));
@@ -253,10 +276,7 @@ final class LabCluster implements AutoCloseable {
         "  privateKey: /root/.ssh/id_ed25519",
         "  knownHosts: /root/.ssh/known_hosts",
         "nodes:",
-        "  - name: node-a",
-        "    address: " + lab.nodeA().address(),
-        "  - name: node-b",
-        "    address: " + lab.nodeB().address(),
+        nodesYaml(),
         "defaults:",
         settings,
         "services:",
@@ -280,13 +300,25 @@ final class LabCluster implements AutoCloseable {
    * other's pinned. The CLI and {@link #api} speak HTTPS too.
    */
   private String tlsYaml(String node) {
-    String other = node.equals("node-a") ? "node-b" : "node-a";
     return String.join(
         "\n",
         "  tls:",
         "    certificate: " + certificate(node),
         "    privateKey: " + privateKey(node),
-        "    peerCertificate: " + certificate(other));
+        "    peerCertificate: " + peerCertificates(node));
+  }
+
+  private Path peerCertificates(String node) {
+    return dir.resolve(node + "-peers.pem");
+  }
+
+  private String nodesYaml() {
+    StringBuilder yaml = new StringBuilder();
+    for (String node : zferryNodes) {
+      yaml.append("  - name: ").append(node).append("\n");
+      yaml.append("    address: ").append(lab.node(node).address()).append("\n");
+    }
+    return yaml.toString().stripTrailing();
   }
 
   /** Starts zferryd in the node, detached; its output goes to {@link #log}. */
@@ -558,7 +590,7 @@ final class LabCluster implements AutoCloseable {
     Path out = Path.of("target", "lab-logs", scenario);
     try {
       Files.createDirectories(out);
-      for (String node : List.of("node-a", "node-b")) {
+      for (String node : zferryNodes) {
         if (Files.exists(log(node))) {
           Files.copy(log(node), out.resolve(node + "-zferryd.log"), REPLACE_EXISTING);
         }
@@ -578,7 +610,6 @@ final class LabCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    stop("node-a");
-    stop("node-b");
+    zferryNodes.forEach(this::stop);
   }
 }

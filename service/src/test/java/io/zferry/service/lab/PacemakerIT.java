@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zferry.lab.Lab;
 import io.zferry.lab.LabExtension;
 import io.zferry.lab.LabNode;
+import io.zferry.service.status.StatusViews;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.snapshot.host.CommandResult;
 import java.time.Duration;
@@ -18,9 +19,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Service tank under real corosync and Pacemaker on three lab nodes ({@code lab up --nodes 3
- * --manager pacemaker}, STONITH through the lab's fence agent): zferryd on node-a and node-b with
- * cluster.manager: pacemaker, the promotable clone of ocf:zferry:service (this checkout's agent),
- * node-c a quorum member only. docs/pacemaker.md, with cibadmin in place of pcs.
+ * --manager pacemaker}, STONITH through the lab's fence agent): zferryd on each with
+ * cluster.manager: pacemaker, the promotable clone of ocf:zferry:service (this checkout's agent)
+ * promoted on one and two passives pulling from it. docs/pacemaker.md, with cibadmin in place of
+ * pcs.
  */
 @ExtendWith(LabExtension.class)
 class PacemakerIT {
@@ -40,7 +42,8 @@ class PacemakerIT {
             List.of("snapshotInterval: 5s", "pullInterval: 1s", "retentionCount: 5"),
             List.of("manager: pacemaker", "heartbeatTimeout: 3s"),
             List.of());
-    cluster.startFreshManaged("--nodes", "3", "--manager", "pacemaker");
+    cluster.startFreshManaged(
+        List.of("node-a", "node-b", "node-c"), "--nodes", "3", "--manager", "pacemaker");
   }
 
   /**
@@ -75,13 +78,23 @@ class PacemakerIT {
   }
 
   @Test
-  void aMoveLosesNothingAndKillingThePromotedNodePromotesTheOtherLocked() {
+  void aMoveLosesNothingAndKillingThePromotedNodePromotesAPassiveTheOtherFollows() {
     ocfTesterPasses();
     createClone();
     awaitPromoted("node-a");
-    cluster.awaitStatus(
-        "node-b", BUDGET, s -> s.lastAppliedSnapshot() != null, "node-b to pull from node-a");
-    assertThat(crmMon("node-c")).contains("node-a node-b node-c").contains("Promoted: [ node-a ]");
+    for (String passive : List.of("node-b", "node-c")) {
+      cluster.awaitStatus(
+          passive, BUDGET, s -> s.lastAppliedSnapshot() != null, passive + " to pull from node-a");
+    }
+    assertThat(crmMon("node-c"))
+        .contains("node-a node-b node-c")
+        .contains("Promoted: [ node-a ]")
+        .contains("Unpromoted: [ node-b node-c ]");
+    ServiceStatus onActive = cluster.status("node-a").orElseThrow();
+    assertThat(onActive.passives())
+        .as("the active shows the lag of each passive")
+        .extracting(StatusViews.PassiveView::node)
+        .containsExactly("node-b", "node-c");
 
     // A planned move: demote node-a (final snapshot), promote node-b (pulls it, no lock).
     Writer onA = new Writer(lab.nodeA());
@@ -99,40 +112,100 @@ class PacemakerIT {
           .as("acknowledged on node-a, after the move on node-b")
           .containsEntry(write.path(), write.sha256());
     }
-    cluster.awaitStatus(
-        "node-a",
-        BUDGET,
-        s -> "node-b".equals(s.activeNode()) && s.lastAppliedSnapshot() != null,
-        "node-a to follow node-b");
+    for (String passive : List.of("node-a", "node-c")) {
+      cluster.awaitStatus(
+          passive,
+          BUDGET,
+          s ->
+              "node-b".equals(s.activeNode())
+                  && !s.syncLocked()
+                  && s.lagSeconds() != null
+                  && s.lagSeconds() < 10,
+          passive + " to follow node-b");
+    }
 
-    // Power loss of the promoted node: Pacemaker fences it and promotes node-a, which takes
-    // over with its own copy and locks the sync.
+    // Power loss of the promoted node: Pacemaker fences it and promotes a passive, which takes
+    // over with its own copy and locks the sync; the third follows the new active.
     Writer onB2 =
         new Writer(lab.nodeB(), java.nio.file.Path.of("target", "writer-b2.acks").toAbsolutePath());
-    cluster.await(
-        BUDGET,
-        "node-a to hold node-b's writes",
-        () ->
-            cluster
-                .status("node-a")
-                .map(s -> s.lagSeconds() != null && s.lagSeconds() < 10)
-                .orElse(false));
+    for (String passive : List.of("node-a", "node-c")) {
+      cluster.await(
+          BUDGET,
+          passive + " to hold node-b's writes",
+          () ->
+              cluster
+                  .status(passive)
+                  .map(s -> s.lagSeconds() != null && s.lagSeconds() < 10)
+                  .orElse(false));
+    }
     long killed = System.nanoTime();
     lab.command("kill", "node-b");
-    ServiceStatus taken = awaitPromoted("node-a");
+    String promoted = awaitAnyPromoted(List.of("node-a", "node-c"));
+    String other = promoted.equals("node-a") ? "node-c" : "node-a";
     long seconds = Duration.ofNanos(System.nanoTime() - killed).toSeconds();
-    System.out.println("pacemaker: node-b powered off, node-a serving after " + seconds + " s");
+    System.out.println(
+        "pacemaker: node-b powered off, " + promoted + " serving after " + seconds + " s");
+    ServiceStatus taken = cluster.status(promoted).orElseThrow();
     assertThat(taken.syncLocked()).as("a takeover locks the sync").isTrue();
-    assertThat(crmMon("node-c")).contains("OFFLINE").contains("node-b");
+    assertThat(crmMon(promoted)).contains("OFFLINE").contains("node-b");
     assertThat(onB2.acknowledgedWrites()).isNotEmpty();
 
-    // Quorum lost: node-a alone must not serve.
-    lab.command("kill", "node-c");
+    // The third node follows the new active, unlocked, and holds what it writes.
+    Writer onNew = new Writer(lab.node(promoted));
+    LabCluster.sleep(Duration.ofSeconds(3));
+    onNew.stop();
+    List<Writer.Write> acknowledgedOnNew = onNew.acknowledgedWrites();
+    assertThat(acknowledgedOnNew).isNotEmpty();
+    Writer.Write last = acknowledgedOnNew.get(acknowledgedOnNew.size() - 1);
+    cluster.await(
+        BUDGET,
+        other + " to follow " + promoted + " and hold its last write",
+        () ->
+            cluster
+                    .status(other)
+                    .map(s -> promoted.equals(s.activeNode()) && !s.syncLocked())
+                    .orElse(false)
+                && last.sha256().equals(Writer.checksumsOn(lab.node(other)).get(last.path())));
+    assertThat(Writer.checksumsOn(lab.node(other)))
+        .as("the same data on " + other + " as on the new active " + promoted)
+        .containsAllEntriesOf(checksumsOf(acknowledgedOnNew));
+
+    // Quorum lost: the new active alone must not serve.
+    lab.command("kill", other);
     cluster.awaitStatus(
-        "node-a",
+        promoted,
         BUDGET,
         s -> !"active".equals(s.state()),
-        "node-a to stop serving without quorum");
+        promoted + " to stop serving without quorum");
+  }
+
+  private static Map<String, String> checksumsOf(List<Writer.Write> writes) {
+    Map<String, String> last = new java.util.HashMap<>();
+    writes.forEach(w -> last.put(w.path(), w.sha256()));
+    return last;
+  }
+
+  /** The node of {@code candidates} Pacemaker promotes, once it serves. */
+  private String awaitAnyPromoted(List<String> candidates) {
+    String[] found = new String[1];
+    cluster.await(
+        BUDGET,
+        "one of " + candidates + " to be promoted and serve",
+        () -> {
+          for (String node : candidates) {
+            boolean serving =
+                cluster
+                    .status(node)
+                    .map(s -> node.equals(s.activeNode()) && "active".equals(s.state()))
+                    .orElse(false);
+            if (serving) {
+              found[0] = node;
+              return true;
+            }
+          }
+          return false;
+        });
+    return found[0];
   }
 
   private ServiceStatus awaitPromoted(String node) {
@@ -153,9 +226,8 @@ class PacemakerIT {
             nvpair("zc-promotable", "promotable", "true"),
             nvpair("zc-promoted-max", "promoted-max", "1"),
             nvpair("zc-promoted-node-max", "promoted-node-max", "1"),
-            nvpair("zc-clone-max", "clone-max", "2"),
+            nvpair("zc-clone-max", "clone-max", "3"),
             nvpair("zc-notify", "notify", "true"),
-            // Started once the constraints exist, or node-c would be tried first.
             nvpair("zc-target-role", "target-role", "Stopped"),
             "</meta_attributes>",
             "<primitive id=\"zferry-tank\" class=\"ocf\" provider=\"zferry\" type=\"service\">",
@@ -163,8 +235,9 @@ class PacemakerIT {
             nvpair("zt-service", "service", "tank"),
             nvpair("zt-zferry", "zferry", repo + "/bin/zferry"),
             "</instance_attributes>",
-            configOn("node-a", 2),
-            configOn("node-b", 1),
+            configOn("node-a", 3),
+            configOn("node-b", 2),
+            configOn("node-c", 1),
             "<operations>",
             op("zt-mon-p", "monitor", "3s", " role=\"Promoted\""),
             op("zt-mon-u", "monitor", "4s", " role=\"Unpromoted\""),
@@ -176,17 +249,6 @@ class PacemakerIT {
             "</primitive>",
             "</clone>");
     crm("node-a", "cibadmin", "--create", "-o", "resources", "--xml-text", xml);
-    crm(
-        "node-a",
-        "cibadmin",
-        "--create",
-        "-o",
-        "constraints",
-        "--xml-text",
-        "<rsc_location id=\"zferry-not-on-c\" rsc=\""
-            + CLONE
-            + "\" node=\"node-c\""
-            + " score=\"-INFINITY\"/>");
     crm("node-a", "crm_resource", "-r", CLONE, "--meta", "-d", "target-role");
   }
 

@@ -35,6 +35,56 @@ class PrometheusMetricsTest {
   }
 
   @Test
+  void theActiveExportsTheLagOfEachPassive() {
+    io.zferry.service.status.StatusViews.ServiceStatus base =
+        Statuses.passive().withRole("active").withLag(5L).build();
+    List<io.zferry.service.status.StatusViews.PassiveView> passives =
+        List.of(
+            new io.zferry.service.status.StatusViews.PassiveView("node-a", true, 5L, null),
+            new io.zferry.service.status.StatusViews.PassiveView("node-c", true, 3600L, null),
+            new io.zferry.service.status.StatusViews.PassiveView("node-d", false, null, null));
+    var status =
+        new io.zferry.service.status.StatusViews.ServiceStatus(
+            base.name(),
+            base.pool(),
+            base.activeNode(),
+            base.role(),
+            base.epoch(),
+            base.syncLocked(),
+            base.lagSeconds(),
+            base.lastAppliedSnapshot(),
+            base.lastSnapshot(),
+            base.vips(),
+            base.transfer(),
+            base.lastRun(),
+            base.nextSnapshot(),
+            base.settings(),
+            base.state(),
+            base.lock(),
+            base.vipsHeld(),
+            base.vipProblems(),
+            base.lastHooks(),
+            base.keptForTransfer(),
+            passives);
+    NodeCounters counters = new NodeCounters();
+    String text =
+        PrometheusMetrics.text(
+            sample(
+                new ServiceSample(
+                    status, OptionalLong.of(12), Optional.of(LAST_PULL), counters.counts("tank"))));
+
+    assertThat(text)
+        .contains("# TYPE zferry_passive_lag_seconds gauge")
+        .contains(
+            "zferry_passive_lag_seconds{node=\"node-b\",passive=\"node-a\",service=\"tank\"} 5.0")
+        .contains(
+            "zferry_passive_lag_seconds{node=\"node-b\",passive=\"node-c\",service=\"tank\"}"
+                + " 3600.0")
+        .doesNotContain("passive=\"node-d\"")
+        .contains("zferry_replication_lag_seconds{node=\"node-b\",service=\"tank\"} 5.0");
+  }
+
+  @Test
   void countsTheCommandsRunOnEachHostByWhatTheyDo() {
     NodeSample sample =
         new NodeSample(

@@ -138,6 +138,7 @@ public record Statuses(
         List.of(),
         vipProblems,
         lastHooks,
-        keptForTransfer);
+        keptForTransfer,
+        List.of());
   }
 }
