@@ -196,6 +196,7 @@ async function renderHealth() {
       el("dt", {}, "Last snapshot"), el("dd", { class: "mono" }, active && active.lastSnapshot ? active.lastSnapshot.name + " (" + ago(active.lastSnapshot.creation) + ")" : "—"),
       el("dt", {}, "Last applied on passive"), el("dd", { class: "mono" }, s.lastAppliedSnapshot ? s.lastAppliedSnapshot.name : "—"),
       el("dt", {}, "Lag"), el("dd", { id: "lag-" + s.name }, seconds(s.lagSeconds)),
+      ...passiveLags(s),
       el("dt", {}, "Rollback window"), el("dd", {}, s.settings.rollbackWindow + " (" + s.settings.snapshotInterval + " × " + s.settings.retentionCount + ")"),
       el("dt", {}, "Unreplicated bytes"), el("dd", {}, unreplicated),
       el("dt", {}, "Decision"), el("dd", { class: "muted" }, s.state)));
@@ -204,6 +205,15 @@ async function renderHealth() {
   if (!self.services.length) cards.append(el("p", { class: "muted" }, "No services are configured."));
   content().replaceChildren(el("h2", {}, "Nodes"), nodes, el("h2", {}, "Services"), cards,
     el("div", { id: "divergence" }, divergenceView));
+}
+
+// Of several passives (under Pacemaker), the active lists each one's lag; the service's lag above
+// is the most up-to-date one's.
+function passiveLags(s) {
+  if (!s.passives || s.passives.length < 2) return [];
+  return [el("dt", {}, "Lag per passive"), el("dd", { id: "passives-" + s.name },
+    ...s.passives.map((p, i) => el("span", { class: p.answering ? "" : "muted" },
+      (i ? ", " : "") + p.node + " " + (p.answering ? seconds(p.lagSeconds) : "does not answer"))))];
 }
 
 // The divergence report and the result of marking sync as fixed stay while the page refreshes.
