@@ -44,10 +44,7 @@ final class Endpoints {
                 () ->
                     service(request)
                         .markSyncAsFixed(
-                            new HashSet<>(body.nodes()),
-                            body.discardDivergent(),
-                            actor(request),
-                            daemon.peerCommands())));
+                            new HashSet<>(body.nodes()), body.discardDivergent(), actor(request))));
     routes.get(
         "/services/{service}/divergence",
         Access.OPERATE,
@@ -224,7 +221,7 @@ final class Endpoints {
   private Object divergence(ApiRequest request) {
     ServiceRuntime service = service(request);
     if (service.claim().activeNode().equals(daemon.self().value())) {
-      return daemon.peerCommands().divergence(service.name());
+      return service.divergentPeer().divergence(service.name());
     }
     return service.divergence();
   }

@@ -12,10 +12,22 @@ import io.zferry.sync.pull.Puller;
 final class MarkingSide implements MarkSyncAsFixed.Local {
   private final ServiceSide side;
   private final ServiceRuntime runtime;
+  private final String peer;
+  private final java.util.function.Supplier<PeerView> peerView;
 
-  MarkingSide(ServiceSide side, ServiceRuntime runtime) {
+  /**
+   * @param peer the other node the operator named (of two nodes, the peer)
+   * @param peerView that node's view
+   */
+  MarkingSide(
+      ServiceSide side,
+      ServiceRuntime runtime,
+      String peer,
+      java.util.function.Supplier<PeerView> peerView) {
     this.side = side;
     this.runtime = runtime;
+    this.peer = peer;
+    this.peerView = peerView;
   }
 
   @Override
@@ -30,12 +42,12 @@ final class MarkingSide implements MarkSyncAsFixed.Local {
 
   @Override
   public String peer() {
-    return side.peer();
+    return peer;
   }
 
   @Override
   public PeerView peerView() {
-    return side.peerView();
+    return peerView.get();
   }
 
   @Override

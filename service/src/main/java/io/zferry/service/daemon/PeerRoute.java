@@ -73,6 +73,16 @@ final class PeerRoute {
         .flatMap(s -> of(s.activeNode()));
   }
 
+  /** The first other node whose heartbeat says its record of the service is locked. */
+  Optional<PeerChannel> locked() {
+    return channels.stream()
+        .filter(
+            c ->
+                c.watch().view(service, heartbeatTimeout) instanceof PeerView.Answering a
+                    && a.service().map(PeerView.PeerServiceState::locked).orElse(false))
+        .findFirst();
+  }
+
   Optional<PeerChannel> of(String node) {
     return channels.stream().filter(c -> c.name().value().equals(node)).findFirst();
   }

@@ -385,11 +385,49 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
 
   /** mark-sync-as-fixed, from either node: see {@link MarkSyncAsFixed}. */
   public synchronized ActionReport markSyncAsFixed(
-      Set<String> nodes, boolean discardIfNoRoom, String actor, PeerCommands peer) {
+      Set<String> nodes, boolean discardIfNoRoom, String actor) {
+    PeerChannel other = namedOther(nodes);
+    MarkingSide marking =
+        new MarkingSide(
+            side, this, other.name().value(), () -> other.watch().view(name(), heartbeatTimeout));
     return holdingTheLoop(
         () ->
-            new MarkSyncAsFixed(new MarkingSide(side, this), store, clock)
-                .run(nodes, discardIfNoRoom, actor, peer));
+            new MarkSyncAsFixed(marking, store, clock)
+                .run(nodes, discardIfNoRoom, actor, other.commands()));
+  }
+
+  /**
+   * The other node mark-sync-as-fixed names: of two nodes, the peer (MarkSyncAsFixed says what is
+   * wrong with the names); of more, the two of a takeover, this node one of them.
+   */
+  private PeerChannel namedOther(Set<String> nodes) {
+    if (peers.all().size() == 1) {
+      return peers.all().get(0);
+    }
+    java.util.List<String> others = nodes.stream().filter(n -> !n.equals(self.value())).toList();
+    if (!nodes.contains(self.value()) || others.size() != 1) {
+      throw new io.zferry.service.operations.OperationException(
+          io.zferry.service.operations.OperationException.Kind.INVALID,
+          "name "
+              + self.value()
+              + " and the node it took over from (or that took over from it), and run"
+              + " mark-sync-as-fixed on one of the two");
+    }
+    return peers
+        .of(others.get(0))
+        .orElseThrow(
+            () ->
+                new io.zferry.service.operations.OperationException(
+                    io.zferry.service.operations.OperationException.Kind.INVALID,
+                    "'" + others.get(0) + "' is not a node of this cluster"));
+  }
+
+  /**
+   * Whom the owner asks for the divergence report: a node whose record is locked (of two nodes, the
+   * peer).
+   */
+  public io.zferry.service.operations.HttpPeerCommands divergentPeer() {
+    return peers.locked().orElse(peers.followed()).commands();
   }
 
   /**

@@ -17,6 +17,9 @@ import java.util.Optional;
  *   <li>while this node owns the record, an answering peer that names itself the owner (at this
  *       node's epoch or below) or another owner at this node's epoch: a rival claim the rules must
  *       see to hold or wait (I1);
+ *   <li>while this node owns the record, an answering peer that agrees with it; else a silent one
+ *       (an answering peer with an older record naming a third node neither serves nor knows
+ *       whether that node does: it has merely not adopted this node's record yet);
  *   <li>the owner of this node's record, when another node owns it: whom a passive pulls from;
  *   <li>otherwise the first answering peer, else the first peer listed.
  * </ol>
@@ -60,6 +63,25 @@ public final class FollowedPeer {
               .findFirst();
       if (rival.isPresent()) {
         return rival.get();
+      }
+      Optional<String> agreeing =
+          answering.entrySet().stream()
+              .filter(e -> e.getValue().epoch() == local.epoch())
+              .map(Map.Entry::getKey)
+              .findFirst();
+      if (agreeing.isPresent()) {
+        return agreeing.get();
+      }
+      // What is left answers with an older record naming a third node, which it will adopt from
+      // here: it does not serve itself, and the node it names is silent (fenced, under
+      // Pacemaker), so a silent peer is the truer picture.
+      Optional<String> silent =
+          views.entrySet().stream()
+              .filter(e -> e.getValue() instanceof PeerView.Silent)
+              .map(Map.Entry::getKey)
+              .findFirst();
+      if (silent.isPresent()) {
+        return silent.get();
       }
     } else if (views.containsKey(local.activeNode())) {
       return local.activeNode();

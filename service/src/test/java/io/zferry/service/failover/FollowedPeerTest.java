@@ -72,6 +72,20 @@ class FollowedPeerTest {
   }
 
   @Test
+  void aNewOwnerIsNotHeldBackByAThirdNodeThatHasNotAdoptedItsRecordYet() {
+    // node-a took over from node-b (fenced) at epoch 2; node-c still names node-b at epoch 1.
+    Map<String, PeerView> views = views("node-b", SILENT, "node-c", answering("node-b", 1));
+    assertThat(FollowedPeer.choose("node-a", state("node-a", 2), views)).isEqualTo("node-b");
+    // Once it adopted, it agrees.
+    Map<String, PeerView> adopted = views("node-b", SILENT, "node-c", answering("node-a", 2));
+    assertThat(FollowedPeer.choose("node-a", state("node-a", 2), adopted)).isEqualTo("node-c");
+    // But node-b answering with its own claim is a rival, whatever node-c says.
+    Map<String, PeerView> alive =
+        views("node-b", answering("node-b", 1), "node-c", answering("node-b", 1));
+    assertThat(FollowedPeer.choose("node-a", state("node-a", 2), alive)).isEqualTo("node-b");
+  }
+
+  @Test
   void aPeerThatDoesNotRunTheServiceCountsAsNoClaim() {
     Map<String, PeerView> views =
         views("node-b", new PeerView.Answering(Optional.empty()), "node-c", SILENT);

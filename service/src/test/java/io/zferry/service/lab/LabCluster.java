@@ -602,6 +602,14 @@ final class LabCluster implements AutoCloseable {
                     "zfs list -t all -o name,guid,mountpoint,mounted,readonly -r tank 2>&1;"
                         + " grep fuse /proc/self/mountinfo");
         Files.writeString(out.resolve(node + "-zfs.txt"), state.stdout() + state.stderr());
+        // Under Pacemaker, what the cluster decided and when.
+        for (String daemon : List.of("pacemaker", "corosync")) {
+          Path cluster = lab.directory().resolve(node).resolve("var-log/" + daemon);
+          Path file = cluster.resolve(daemon + ".log");
+          if (Files.exists(file)) {
+            Files.copy(file, out.resolve(node + "-" + daemon + ".log"), REPLACE_EXISTING);
+          }
+        }
       }
     } catch (IOException | RuntimeException e) {
       System.err.println("could not save the lab evidence of " + scenario + ": " + e);
