@@ -483,10 +483,28 @@ public final class ConfigLoader {
       Integer sshPort =
           s.optional("sshPort", NodeConfig.DEFAULT_SSH_PORT, Values.integer(IntRange.TCP_PORT));
       Integer apiPort = s.optional("apiPort", defaultApiPort, Values.integer(IntRange.TCP_PORT));
+      // An off-site passive's own pace: read only when set, so an absent key is the service's.
+      boolean ownInterval = s.has("pullInterval");
+      Duration pullInterval =
+          s.optional("pullInterval", null, Values.duration(Settings.PULL_INTERVAL_RANGE));
+      boolean ownLimit = s.has("bandwidthLimit");
+      Long bandwidthLimit = s.optional("bandwidthLimit", null, Values.byteRate());
       nodeFacts.add(new ConfigRules.NodeFacts(name, address, sshPort, apiPort));
       s.finish();
       return present(name, address, sshPort, apiPort)
-          ? s.build(() -> new NodeConfig(name, address, sshPort, apiPort))
+              && (!ownInterval || pullInterval != null)
+              && (!ownLimit || bandwidthLimit != null)
+          ? s.build(
+              () ->
+                  new NodeConfig(
+                      name,
+                      address,
+                      sshPort,
+                      apiPort,
+                      Optional.ofNullable(pullInterval),
+                      bandwidthLimit == null
+                          ? java.util.OptionalLong.empty()
+                          : java.util.OptionalLong.of(bandwidthLimit)))
           : null;
     }
 

@@ -49,6 +49,8 @@ final class ConfigSchema {
                 "nodes[].address",
                 "nodes[].sshPort",
                 "nodes[].apiPort",
+                "nodes[].pullInterval",
+                "nodes[].bandwidthLimit",
                 "services",
                 "services[].name",
                 "services[].pool",

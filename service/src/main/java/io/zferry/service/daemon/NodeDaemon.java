@@ -151,7 +151,7 @@ public final class NodeDaemon implements AutoCloseable {
       Optional<LeaderLease> lease = serviceLease.map(ServiceLeases.ServiceLease::lease);
       services.add(
           new ServiceRuntime(
-              self,
+              me,
               peers,
               service,
               this.store,

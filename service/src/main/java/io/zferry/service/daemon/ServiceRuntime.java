@@ -2,6 +2,7 @@ package io.zferry.service.daemon;
 
 import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.StateStore;
+import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.config.Settings;
 import io.zferry.service.control.LeaderLease;
@@ -89,7 +90,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
   private volatile Settings settings;
 
   public ServiceRuntime(
-      NodeName self,
+      NodeConfig me,
       List<PeerChannel> peerChannels,
       ServiceConfig config,
       StateStore store,
@@ -103,7 +104,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
       LongSupplier nanoTime,
       Optional<LeaderLease> lease,
       Optional<Path> pacemakerDirectory) {
-    this.self = self;
+    this.self = me.name();
     this.config = config;
     this.store = store;
     this.localZfs = localZfs;
@@ -135,7 +136,8 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
             self,
             () -> peers.owner().map(owner -> new PullLoop.Source(owner.name(), owner.zfs())),
             config.pool(),
-            () -> settings,
+            // This node's own pull interval and limit, if it has them (an off-site passive).
+            () -> me.pullingBy(settings),
             config.rawSends(),
             store,
             localZfs,
@@ -212,6 +214,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
                 clock),
             active,
             () -> settings,
+            me::pullingBy,
             control::decision);
     this.claimView =
         new ServiceClaimView(

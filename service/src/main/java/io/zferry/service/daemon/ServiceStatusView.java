@@ -24,12 +24,15 @@ final class ServiceStatusView {
   private final ReplicationStatus replication;
   private final ActiveDuties active;
   private final Supplier<Settings> settings;
+  private final java.util.function.UnaryOperator<Settings> pullingHere;
   private final Supplier<Decision> decision;
 
   /**
    * @param replication the lag, the snapshots and the transfer: what pulls and the peer say
    * @param active the active's duties: snapshot rounds, VIPs, hooks
    * @param settings the settings in force, with the operator's run-time changes
+   * @param pullingHere the settings as this node pulls by them as a passive (its own pull interval
+   *     and limit, if it has them)
    * @param decision the control loop's last decision
    */
   ServiceStatusView(
@@ -39,6 +42,7 @@ final class ServiceStatusView {
       ReplicationStatus replication,
       ActiveDuties active,
       Supplier<Settings> settings,
+      java.util.function.UnaryOperator<Settings> pullingHere,
       Supplier<Decision> decision) {
     this.self = self;
     this.config = config;
@@ -46,6 +50,7 @@ final class ServiceStatusView {
     this.replication = replication;
     this.active = active;
     this.settings = settings;
+    this.pullingHere = pullingHere;
     this.decision = decision;
   }
 
@@ -56,7 +61,8 @@ final class ServiceStatusView {
   ServiceStatus status() {
     ServiceState state = store.serviceState(name()).orElseThrow();
     Role role = state.isActive(self) ? Role.ACTIVE : Role.PASSIVE;
-    Settings settings = this.settings.get();
+    Settings settings =
+        role == Role.PASSIVE ? pullingHere.apply(this.settings.get()) : this.settings.get();
     ReplicationStatus.Replication progress = replication.of(role);
     return new ServiceStatus(
         name(),

@@ -57,6 +57,30 @@ class PacemakerConfigTest {
   }
 
   @Test
+  void anOffSitePassivePullsAtItsOwnPace() {
+    String yaml =
+        UNDER_PACEMAKER.replace(
+            "services:\n",
+            "  - name: node-c\n    address: 10.99.0.14\n    pullInterval: 1h\n"
+                + "    bandwidthLimit: 20MB/s\nservices:\n");
+    ZferryConfig config = ConfigLoader.parse(yaml, "zferry.yaml");
+    NodeConfig offSite = config.node(new io.zferry.service.model.NodeName("node-c"));
+    Settings service = config.services().get(0).settings();
+
+    Settings there = offSite.pullingBy(service);
+    assertThat(there.pullInterval()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(there.bandwidthLimitBytesPerSecond()).isEqualTo(20_000_000L);
+    assertThat(there.snapshotInterval()).isEqualTo(service.snapshotInterval());
+    NodeConfig local = config.node(new io.zferry.service.model.NodeName("node-b"));
+    assertThat(local.pullingBy(service)).isSameAs(service);
+
+    assertThat(problems(yaml.replace("pullInterval: 1h", "pullInterval: 2d")))
+        .singleElement()
+        .asString()
+        .contains("nodes[2].pullInterval");
+  }
+
+  @Test
   void anUnknownManagerIsRefusedWithTheChoices() {
     assertThat(problems(UNDER_PACEMAKER.replace("manager: pacemaker", "manager: corosync")))
         .singleElement()

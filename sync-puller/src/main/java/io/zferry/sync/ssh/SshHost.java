@@ -63,6 +63,13 @@ public final class SshHost implements Host {
   /** The connection being opened, if one is: {@link #abortRunning()} drops it. */
   private volatile SSHClient connecting;
 
+  // Sessions being opened on an established connection, and that connection: on a peer that has
+  // just died, opening one waits for the keep-alive to give up (15 s), which abortRunning ends.
+  private final java.util.concurrent.ConcurrentHashMap<SSHClient, Integer> openingOn =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong aborts =
+      new java.util.concurrent.atomic.AtomicLong();
+
   public SshHost(SshEndpoint endpoint) {
     this(endpoint, SshSettings.defaults());
   }
@@ -93,11 +100,19 @@ public final class SshHost implements Host {
   @Override
   public RunningCommand start(Command command) {
     String line = RemoteArguments.commandLine(command);
+    long generation = aborts.get();
     SSHClient connection = connection();
     Session session;
+    SSHClient counted = connection;
+    openingOn.merge(counted, 1, Integer::sum);
     try {
       session = connection.startSession();
     } catch (IOException | SSHRuntimeException e) {
+      if (aborts.get() != generation) {
+        // abortRunning ended the connection under it: the caller gave up on this peer.
+        throw new RemoteHostException(
+            endpoint, "opening a session for '" + command + "' was ended: " + describe(e), e);
+      }
       if (connection.isConnected()) {
         throw new RemoteHostException(
             endpoint,
@@ -113,6 +128,8 @@ public final class SshHost implements Host {
       log.info("{}: SSH connection was lost ({}), reconnecting", name(), describe(e));
       connection = reconnect(connection);
       session = openSession(connection, command);
+    } finally {
+      openingOn.computeIfPresent(counted, (c, n) -> n > 1 ? n - 1 : null);
     }
     SSHClient sessionConnection = connection;
     try {
@@ -142,7 +159,20 @@ public final class SshHost implements Host {
 
   @Override
   public int abortRunning() {
+    aborts.incrementAndGet();
     int ended = 0;
+    for (SSHClient stuck : List.copyOf(openingOn.keySet())) {
+      // A session still being opened waits on the peer's answer: closing the socket fails it (and
+      // every other wait on that connection) at once; the next command connects anew.
+      try {
+        if (stuck.getSocket() != null) {
+          stuck.getSocket().close();
+          ended++;
+        }
+      } catch (IOException e) {
+        log.debug("{}: closing a connection opening a session: {}", name(), e.getMessage());
+      }
+    }
     SSHClient opening = connecting;
     if (opening != null && opening.getSocket() != null) {
       // Closing its socket ends connect() or the handshake at once with an IOException; the

@@ -426,6 +426,51 @@ class SshHostIT {
     }
   }
 
+  /**
+   * A peer that froze after the connection was made (powered off): opening a session waits for the
+   * keep-alive to give up (15 s in zferryd). A takeover waited that long for the cancelled pull
+   * under Pacemaker; abortRunning ends the wait at once, and the host connects anew afterwards.
+   */
+  @Test
+  void abortRunningEndsASessionBeingOpenedOnAFrozenPeer() throws Exception {
+    Path own = Files.createDirectories(dir.resolve("frozen-open"));
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try (LocalSshd frozen = LocalSshd.start(own)) {
+      Path hosts = frozen.knownHosts("known_hosts", "node-f " + frozen.hostKey());
+      SshHost peer = closeLater(new SshHost(frozen.endpoint("node-f", hosts)));
+      assertThat(peer.run(Command.of("true"), Duration.ofSeconds(10)).exitCode()).isZero();
+      signal("STOP", frozen);
+      try {
+        Future<CommandResult> opening =
+            caller.submit(() -> peer.run(Command.of("true"), Duration.ofSeconds(60)));
+        Thread.sleep(1_000);
+        assertThat(opening).as("still waiting for the frozen peer to open a session").isNotDone();
+        long start = System.nanoTime();
+
+        assertThat(peer.abortRunning()).isEqualTo(1);
+
+        assertThatThrownBy(() -> opening.get(5, java.util.concurrent.TimeUnit.SECONDS))
+            .isInstanceOf(java.util.concurrent.ExecutionException.class)
+            .satisfies(
+                e ->
+                    assertThat(e.getCause())
+                        .isInstanceOf(RemoteHostException.class)
+                        .hasMessageContaining("was ended"));
+        System.out.println(
+            "session opening ended "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis()
+                + " ms after abortRunning");
+      } finally {
+        signal("CONT", frozen);
+      }
+      assertThat(peer.run(Command.of("true"), Duration.ofSeconds(10)).exitCode())
+          .as("a new connection once the peer answers again")
+          .isZero();
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
   /** Sends a signal to a test server and everything it forked (all started by this test). */
   private static void signal(String signal, LocalSshd server) throws Exception {
     List<String> argv = new ArrayList<>(List.of("kill", "-" + signal));
