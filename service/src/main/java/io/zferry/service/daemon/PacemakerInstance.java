@@ -33,6 +33,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
   private final Path directory;
   private final StateStore store;
   private final Function<FinalSnapshot, String> catchUp;
+  private final Supplier<String> catchUpFromOtherPassives;
   private final Supplier<Optional<Instant>> newestApplied;
   private final Runnable refreshPeerView;
   private final Duration staleAfter;
@@ -50,6 +51,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
       Path directory,
       StateStore store,
       Function<FinalSnapshot, String> catchUp,
+      Supplier<String> catchUpFromOtherPassives,
       Supplier<Optional<Instant>> newestApplied,
       Runnable refreshPeerView,
       Duration heartbeatTimeout,
@@ -59,6 +61,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
     this.intent = intent;
     this.store = store;
     this.catchUp = catchUp;
+    this.catchUpFromOtherPassives = catchUpFromOtherPassives;
     this.newestApplied = newestApplied;
     this.refreshPeerView = refreshPeerView;
     this.staleAfter = staleAfter(heartbeatTimeout);
@@ -147,6 +150,11 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
   }
 
   // PacemakerPromotion.Local and PacemakerHandover.Local
+
+  @Override
+  public String catchUpFromOtherPassives() {
+    return catchUpFromOtherPassives.get();
+  }
 
   @Override
   public String service() {

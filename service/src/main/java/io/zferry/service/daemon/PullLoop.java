@@ -207,6 +207,19 @@ final class PullLoop implements AutoCloseable {
   }
 
   /**
+   * One cycle from {@code from} rather than from the owner (another passive further along, before a
+   * takeover), waiting for a cycle under way to end first.
+   */
+  Optional<PullReport> runNowFrom(Source from) {
+    cycleLock.lock();
+    try {
+      return cycle(Puller.Divergence.REPORT, Optional.of(from));
+    } finally {
+      cycleLock.unlock();
+    }
+  }
+
+  /**
    * One cycle that resolves divergence as the operator chose, although the sync is still locked: it
    * is the operator's resolution of that lock (mark-sync-as-fixed).
    */
@@ -269,6 +282,10 @@ final class PullLoop implements AutoCloseable {
   }
 
   private Optional<PullReport> cycle(Puller.Divergence divergence) {
+    return cycle(divergence, Optional.empty());
+  }
+
+  private Optional<PullReport> cycle(Puller.Divergence divergence, Optional<Source> explicit) {
     long runId = -1;
     try {
       ServiceState state = store.serviceState(service).orElseThrow();
@@ -276,7 +293,7 @@ final class PullLoop implements AutoCloseable {
         log.info("{}: sync is locked ({}); not pulling", service, state.lock().get().reason());
         return Optional.empty();
       }
-      Optional<Source> from = source.get();
+      Optional<Source> from = explicit.isPresent() ? explicit : source.get();
       if (from.isEmpty()) {
         log.info("{}: no other node owns the service here; not pulling", service);
         return Optional.empty();

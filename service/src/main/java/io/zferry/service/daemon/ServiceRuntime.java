@@ -195,6 +195,14 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
                     pacemakerDirectory.get(),
                     store,
                     this::catchUp,
+                    new OtherPassives(
+                            name(),
+                            config.pool(),
+                            localZfs,
+                            peers,
+                            heartbeatTimeout,
+                            pullLoop::runNowFrom)
+                        ::catchUp,
                     new NewestApplied(pullLoop::lastApplied, localZfs, config.pool(), nanoTime),
                     peers::beatAll,
                     heartbeatTimeout,

@@ -48,6 +48,12 @@ public final class PacemakerPromotion {
     /** Pulls until the final snapshot is applied on every dataset; throws if it cannot. */
     String catchUp(FinalSnapshot last);
 
+    /**
+     * Before a takeover, with pulling stopped: pulls from every other passive that applied a
+     * snapshot this node lacks (of several passives, one may be further along); what it did.
+     */
+    String catchUpFromOtherPassives();
+
     /** Stops pulling; false if a cancelled cycle still runs after {@code wait}. */
     boolean stopPulling(Duration wait);
 
@@ -170,6 +176,9 @@ public final class PacemakerPromotion {
               + DurationText.format(WAIT_FOR_CANCELLED_PULL)
               + "; not promoting until it ends");
     }
+    // The newest copy any survivor holds: what is lost is then only what the owner alone had.
+    String others = local.catchUpFromOtherPassives();
+    log.info("{}: before taking over: {}", local.service(), others);
     String reason =
         "Pacemaker promoted "
             + local.self()
@@ -187,7 +196,7 @@ public final class PacemakerPromotion {
         owned.epoch(),
         reason);
     local.rollBackIfPassive(record);
-    return serve(owned, actor) + "; sync locked until mark-sync-as-fixed";
+    return serve(owned, actor) + "; " + others + "; sync locked until mark-sync-as-fixed";
   }
 
   private String serve(ServiceState owned, String actor) {

@@ -40,6 +40,8 @@ final class LabCluster implements AutoCloseable {
   private final String serviceExtras;
   // The nodes that run zferryd: node-a and node-b, or also node-c (startFreshManaged).
   private List<String> zferryNodes = List.of("node-a", "node-b");
+  // Keys of a node's own entry under nodes: (its own pullInterval, say), in every node's file.
+  private final java.util.Map<String, List<String>> nodeKeys = new java.util.HashMap<>();
   private String apiExtras = "";
   private String topLevelExtras = "";
 
@@ -184,6 +186,11 @@ final class LabCluster implements AutoCloseable {
     }
   }
 
+  /** Adds keys to {@code node}'s entry under {@code nodes:}, such as {@code pullInterval: 20s}. */
+  void nodeKeys(String node, List<String> keys) {
+    nodeKeys.put(node, List.copyOf(keys));
+  }
+
   /** The nodes zferryd runs on. */
   List<String> zferryNodes() {
     return zferryNodes;
@@ -317,6 +324,9 @@ final class LabCluster implements AutoCloseable {
     for (String node : zferryNodes) {
       yaml.append("  - name: ").append(node).append("\n");
       yaml.append("    address: ").append(lab.node(node).address()).append("\n");
+      for (String key : nodeKeys.getOrDefault(node, List.of())) {
+        yaml.append("    ").append(key).append("\n");
+      }
     }
     return yaml.toString().stripTrailing();
   }

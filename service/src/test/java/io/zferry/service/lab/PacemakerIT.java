@@ -11,6 +11,7 @@ import io.zferry.snapshot.host.CommandResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PacemakerIT {
   private static final Duration BUDGET = Duration.ofSeconds(90);
   private static final String CLONE = "zferry-tank-clone";
+  private static final String SLOW_PULLS = "20s";
 
   private Lab lab;
   private LabCluster cluster;
@@ -42,6 +44,9 @@ class PacemakerIT {
             List.of("snapshotInterval: 5s", "pullInterval: 1s", "retentionCount: 5"),
             List.of("manager: pacemaker", "heartbeatTimeout: 3s"),
             List.of());
+    // node-c is the slow passive (an off-site one would pull hourly): it pulls every 20 s, so
+    // node-a, which pulls every second, is further along when the promoted node fails.
+    cluster.nodeKeys("node-c", List.of("pullInterval: " + SLOW_PULLS));
     cluster.startFreshManaged(
         List.of("node-a", "node-b", "node-c"), "--nodes", "3", "--manager", "pacemaker");
   }
@@ -112,36 +117,59 @@ class PacemakerIT {
           .as("acknowledged on node-a, after the move on node-b")
           .containsEntry(write.path(), write.sha256());
     }
-    for (String passive : List.of("node-a", "node-c")) {
-      cluster.awaitStatus(
-          passive,
-          BUDGET,
-          s ->
-              "node-b".equals(s.activeNode())
-                  && !s.syncLocked()
-                  && s.lagSeconds() != null
-                  && s.lagSeconds() < 10,
-          passive + " to follow node-b");
-    }
+    cluster.awaitStatus(
+        "node-a",
+        BUDGET,
+        s ->
+            "node-b".equals(s.activeNode())
+                && !s.syncLocked()
+                && s.lagSeconds() != null
+                && s.lagSeconds() < 10,
+        "node-a to follow node-b");
+    cluster.awaitStatus(
+        "node-c",
+        BUDGET,
+        s ->
+            "node-b".equals(s.activeNode())
+                && !s.syncLocked()
+                && s.settings().pullInterval().equals(SLOW_PULLS),
+        "node-c to follow node-b at its own pace");
 
-    // Power loss of the promoted node: Pacemaker fences it and promotes a passive, which takes
-    // over with its own copy and locks the sync; the third follows the new active.
+    // Power loss of the promoted node: Pacemaker fences it and promotes node-c (node-a may not
+    // be promoted now), which is behind node-a: it pulls what node-a has before it takes over
+    // with the sync locked, and node-a follows it.
+    crm(
+        "node-a",
+        "cibadmin",
+        "--create",
+        "-o",
+        "constraints",
+        "--xml-text",
+        "<rsc_location id=\"not-node-a\" rsc=\""
+            + CLONE
+            + "\" role=\"Promoted\" node=\"node-a\" score=\"-INFINITY\"/>");
     Writer onB2 =
         new Writer(lab.nodeB(), java.nio.file.Path.of("target", "writer-b2.acks").toAbsolutePath());
-    for (String passive : List.of("node-a", "node-c")) {
-      cluster.await(
-          BUDGET,
-          passive + " to hold node-b's writes",
-          () ->
-              cluster
-                  .status(passive)
-                  .map(s -> s.lagSeconds() != null && s.lagSeconds() < 10)
-                  .orElse(false));
-    }
+    String[] aheadOnA = new String[1];
+    cluster.await(
+        BUDGET,
+        "node-a to hold node-b's writes and be further along than node-c",
+        () -> {
+          Optional<ServiceStatus> a = cluster.status("node-a");
+          Optional<ServiceStatus> c = cluster.status("node-c");
+          if (a.isEmpty() || c.isEmpty() || a.get().lastAppliedSnapshot() == null) {
+            return false;
+          }
+          aheadOnA[0] = a.get().lastAppliedSnapshot().guid();
+          return a.get().lagSeconds() != null
+              && a.get().lagSeconds() < 10
+              && c.get().lastAppliedSnapshot() != null
+              && !aheadOnA[0].equals(c.get().lastAppliedSnapshot().guid());
+        });
     long killed = System.nanoTime();
     lab.command("kill", "node-b");
-    String promoted = awaitAnyPromoted(List.of("node-a", "node-c"));
-    String other = promoted.equals("node-a") ? "node-c" : "node-a";
+    String promoted = awaitAnyPromoted(List.of("node-c"));
+    String other = "node-a";
     long seconds = Duration.ofNanos(System.nanoTime() - killed).toSeconds();
     System.out.println(
         "pacemaker: node-b powered off, " + promoted + " serving after " + seconds + " s");
@@ -149,8 +177,18 @@ class PacemakerIT {
     assertThat(taken.syncLocked()).as("a takeover locks the sync").isTrue();
     assertThat(crmMon(promoted)).contains("OFFLINE").contains("node-b");
     assertThat(onB2.acknowledgedWrites()).isNotEmpty();
+    assertThat(guidsOf(lab.node(promoted)))
+        .as("node-c took over with the newest copy a survivor held: node-a's " + aheadOnA[0])
+        .contains(aheadOnA[0]);
+    assertThat(Writer.checksumsOn(lab.node(promoted)))
+        .as("everything node-a held of node-b's writes is on node-c")
+        .containsAllEntriesOf(Writer.checksumsOn(lab.node(other)));
+    assertThat(readString(cluster.log(promoted)))
+        .as("node-c's incremental base was kept for it: nothing was bootstrapped")
+        .doesNotContain("no common snapshot");
+    crm("node-c", "cibadmin", "--delete", "--xml-text", "<rsc_location id=\"not-node-a\"/>");
 
-    // The third node follows the new active, unlocked, and holds what it writes.
+    // node-a follows the new active, unlocked, and holds what it writes.
     Writer onNew = new Writer(lab.node(promoted));
     LabCluster.sleep(Duration.ofSeconds(3));
     onNew.stop();
@@ -177,6 +215,27 @@ class PacemakerIT {
         BUDGET,
         s -> !"active".equals(s.state()),
         promoted + " to stop serving without quorum");
+  }
+
+  private static String readString(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The GUIDs of every snapshot of the pool's root in {@code node}. */
+  private static List<String> guidsOf(LabNode node) {
+    CommandResult listed =
+        node.exec("zfs", "get", "-H", "-p", "-r", "-o", "name,value", "guid", "tank");
+    assertThat(listed.exitCode()).as(listed.stderr()).isZero();
+    return listed
+        .stdout()
+        .lines()
+        .filter(l -> l.startsWith("tank@"))
+        .map(l -> l.split("\t")[1])
+        .toList();
   }
 
   private static Map<String, String> checksumsOf(List<Writer.Write> writes) {

@@ -87,6 +87,28 @@ class PacemakerPromotionTest {
   }
 
   @Test
+  void beforeATakeoverItCatchesUpFromAnotherPassiveFurtherAlong() {
+    a.unanswered = true;
+    List<ServiceState> seen = new ArrayList<>();
+    List<Boolean> pullsStoppedThen = new ArrayList<>();
+    b.onCatchUpFromOthers =
+        () -> {
+          seen.add(store.serviceState("tank").orElseThrow());
+          pullsStoppedThen.add(b.pullsStopped);
+        };
+
+    String result = new PacemakerPromotion(b, store).run(a, "pacemaker");
+
+    assertThat(seen)
+        .as("asked once, with the old owner's record still in place")
+        .singleElement()
+        .satisfies(r -> assertThat(r.activeNode()).isEqualTo("node-a"));
+    assertThat(pullsStoppedThen).containsExactly(true);
+    assertThat(store.serviceState("tank").orElseThrow().activeNode()).isEqualTo("node-b");
+    assertThat(result).contains("caught up from node-c");
+  }
+
+  @Test
   void aPassiveWhosePullCannotBeStoppedDoesNotTakeOver() {
     a.unanswered = true;
     b.pullStops = false;
@@ -166,6 +188,7 @@ class PacemakerPromotionTest {
     boolean serving;
     boolean pullStops = true;
     boolean pullsStopped;
+    Runnable onCatchUpFromOthers = () -> {};
     int peerViewRefreshed;
 
     @Override
@@ -193,6 +216,12 @@ class PacemakerPromotionTest {
     public String catchUp(FinalSnapshot last) {
       caughtUp.add(last);
       return "caught up";
+    }
+
+    @Override
+    public String catchUpFromOtherPassives() {
+      onCatchUpFromOthers.run();
+      return "caught up from node-c: ok";
     }
 
     @Override
