@@ -70,6 +70,8 @@ final class PullLoop implements AutoCloseable {
   private volatile Optional<Snapshot> lastApplied = Optional.empty();
   // The node the cycle under way pulls from: a cancel ends the commands waiting there.
   private volatile Optional<Source> pullingFrom = Optional.empty();
+  // Whether the cycle under way pulls from a source named by its caller, not from the owner.
+  private volatile boolean explicitSource;
   private volatile InFlightTransfers inFlight = new InFlightTransfers();
 
   PullLoop(
@@ -232,6 +234,28 @@ final class PullLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends a scheduled cycle that still pulls from a node that no longer owns the record: another
+   * node took the service over from it, which is then most likely gone, and a command waiting there
+   * would hold this loop until the SSH keep-alive gives up (15 s). The next cycle pulls from the
+   * new owner.
+   */
+  void leaveAFormerOwner() {
+    Optional<Source> from = pullingFrom;
+    if (from.isEmpty() || explicitSource) {
+      return;
+    }
+    boolean stillOwner =
+        source.get().map(owner -> owner.node().equals(from.get().node())).orElse(false);
+    if (stillOwner) {
+      return;
+    }
+    log.info(
+        "{}: {} no longer owns the service; ending the pull from it", service, from.get().node());
+    current.ifPresent(Puller::cancel);
+    from.get().zfs().abortRunning();
+  }
+
   Optional<TransferActivity> transfer() {
     return transfer;
   }
@@ -298,6 +322,7 @@ final class PullLoop implements AutoCloseable {
         log.info("{}: no other node owns the service here; not pulling", service);
         return Optional.empty();
       }
+      explicitSource = explicit.isPresent();
       pullingFrom = from;
       runId = store.startRun(service, from.get().node().value(), self.value(), Optional.empty());
       Settings now = settings.get();
@@ -344,6 +369,7 @@ final class PullLoop implements AutoCloseable {
       current = Optional.empty();
       transfer = Optional.empty();
       pullingFrom = Optional.empty();
+      explicitSource = false;
     }
   }
 

@@ -10,6 +10,7 @@ import io.zferry.service.config.FencingPolicy;
 import io.zferry.service.config.NodeConfig;
 import io.zferry.service.config.ServiceConfig;
 import io.zferry.service.control.ControlPorts;
+import io.zferry.service.failover.FollowedPeer;
 import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
@@ -101,29 +102,18 @@ final class ServiceExecutor implements ControlPorts {
   @Override
   public PeerView peerView() {
     PeerView view = peers.followed().watch().view(name(), heartbeatTimeout);
-    if (bystander()
-        && view instanceof PeerView.Answering answering
-        && answering.service().filter(PeerView.PeerServiceState::locked).isPresent()) {
-      // Of more than two nodes, a lock binds the two of a takeover: the new owner and the one it
-      // took over from, whose record names itself until it adopts the new one (and locks). A third
-      // node pulls from the new owner as before; the planner never rolls back or destroys what it
-      // has and the owner lacks (that is reported as diverged).
-      PeerView.PeerServiceState theirs = answering.service().get();
-      return new PeerView.Answering(
-          Optional.of(
-              new PeerView.PeerServiceState(
-                  theirs.activeNode(), theirs.epoch(), false, theirs.health())));
-    }
-    return view;
+    return store
+        .serviceState(name())
+        .map(local -> FollowedPeer.asWeighedBy(self, local, peers.all().size(), view))
+        .orElse(view);
   }
 
-  /**
-   * Whether this node stands outside the lock its peers may hold: one of more than two, whose own
-   * record is unlocked and names another node the owner.
-   */
+  /** {@link FollowedPeer#bystander}: a lock among the others is not this node's. */
   private boolean bystander() {
-    return peers.all().size() > 1
-        && store.serviceState(name()).map(s -> !s.isActive(self) && !s.isLocked()).orElse(false);
+    return store
+        .serviceState(name())
+        .map(local -> FollowedPeer.bystander(self, local, peers.all().size()))
+        .orElse(false);
   }
 
   @Override

@@ -273,6 +273,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
     passiveHolds.noteReports();
     Decision before = control.decision();
     Decision applied = control.tick();
+    pullLoop.leaveAFormerOwner();
     pacemaker.ifPresent(PacemakerInstance::report);
     // Reasons carry durations that change every tick; a new kind of decision is what is news.
     if (applied.getClass() != before.getClass()

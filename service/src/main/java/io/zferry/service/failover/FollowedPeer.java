@@ -88,4 +88,32 @@ public final class FollowedPeer {
     }
     return answering.keySet().stream().findFirst().orElse(views.keySet().iterator().next());
   }
+
+  /**
+   * Whether this node stands outside the lock its peers may hold: one of more than two nodes
+   * ({@code otherNodes} > 1), whose own record is unlocked and names another node the owner. Of
+   * more than two nodes, a lock binds the two of a takeover: the new owner and the one it took over
+   * from, whose record names itself until it adopts the new one (and locks, having served).
+   */
+  public static boolean bystander(String self, ServiceState local, int otherNodes) {
+    return otherNodes > 1 && !local.isActive(self) && !local.isLocked();
+  }
+
+  /**
+   * The followed peer's view as the rules weigh it on this node: a bystander follows a locked owner
+   * as an unlocked one (it pulls from it; the planner never rolls back or destroys what it holds
+   * and the owner lacks, that is reported as diverged). Otherwise unchanged.
+   */
+  public static PeerView asWeighedBy(
+      String self, ServiceState local, int otherNodes, PeerView view) {
+    if (bystander(self, local, otherNodes)
+        && view instanceof PeerView.Answering answering
+        && answering.service().filter(PeerServiceState::locked).isPresent()) {
+      PeerServiceState theirs = answering.service().get();
+      return new PeerView.Answering(
+          Optional.of(
+              new PeerServiceState(theirs.activeNode(), theirs.epoch(), false, theirs.health())));
+    }
+    return view;
+  }
 }

@@ -93,6 +93,34 @@ class FollowedPeerTest {
   }
 
   @Test
+  void aThirdNodeFollowsALockedOwnerUnlockedButTheTwoOfTheTakeoverStayLocked() {
+    PeerView lockedOwner =
+        new PeerView.Answering(Optional.of(new PeerServiceState("node-b", 5, true)));
+    // node-c: a passive of the old owner node-a, now following node-b.
+    PeerView weighed = FollowedPeer.asWeighedBy("node-c", state("node-b", 5), 2, lockedOwner);
+    assertThat(((PeerView.Answering) weighed).service().orElseThrow().locked()).isFalse();
+    assertThat(FollowedPeer.bystander("node-c", state("node-b", 5), 2)).isTrue();
+    // node-a, the old owner, whose record still names itself: it adopts the lock.
+    assertThat(FollowedPeer.bystander("node-a", state("node-a", 4), 2)).isFalse();
+    assertThat(FollowedPeer.asWeighedBy("node-a", state("node-a", 4), 2, lockedOwner))
+        .isSameAs(lockedOwner);
+    // Of two nodes, a lock always binds both.
+    assertThat(FollowedPeer.asWeighedBy("node-c", state("node-b", 5), 1, lockedOwner))
+        .isSameAs(lockedOwner);
+    // A node whose own record is locked stays locked.
+    ServiceState lockedHere =
+        new ServiceState(
+            "tank",
+            "node-b",
+            5,
+            Optional.of(
+                io.zferry.lockstate.SyncLock.of(
+                    "took over", Instant.parse("2026-12-05T00:00:00Z"), "zferry")),
+            Instant.parse("2026-12-05T00:00:00Z"));
+    assertThat(FollowedPeer.bystander("node-c", lockedHere, 2)).isFalse();
+  }
+
+  @Test
   void noPeersIsAMistake() {
     assertThatThrownBy(() -> FollowedPeer.choose("node-a", state("node-a", 1), Map.of()))
         .isInstanceOf(IllegalArgumentException.class);

@@ -113,7 +113,14 @@ final class Writer {
   static Map<String, String> checksumsOn(LabNode node) {
     Map<String, String> sums = new HashMap<>();
     String out =
-        node.exec("sh", "-c", "cd /tank/w 2>/dev/null && find . -type f | xargs -r sha256sum")
+        node.exec(
+                "sh",
+                "-c",
+                // zfs-fuse leaves the kernel's FUSE page cache as it was when a receive replaces a
+                // file: a file read before the receive reads stale afterwards (a lab quirk; kernel
+                // OpenZFS invalidates). Clean pages are dropped first, on the whole host.
+                "sync; echo 1 > /proc/sys/vm/drop_caches;"
+                    + " cd /tank/w 2>/dev/null && find . -type f | xargs -r sha256sum")
             .stdout();
     for (String line : out.split("\n")) {
       String[] parts = line.strip().split("\\s+");
