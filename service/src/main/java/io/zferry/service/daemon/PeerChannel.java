@@ -31,6 +31,8 @@ import javax.net.ssl.SSLContext;
  * @param api reads the GUI shows, with the short timeout
  * @param commands the operator actions' requests, with their long timeout
  * @param owner a promotion's requests to the owner under Pacemaker (a hand-over's timeout)
+ * @param silentOwner the same, connecting within {@link #SILENT_OWNER_CONNECT}: for an owner whose
+ *     heartbeats have already stopped, which Pacemaker fenced before it promoted this node
  */
 record PeerChannel(
     NodeConfig node,
@@ -40,9 +42,18 @@ record PeerChannel(
     PeerWatch watch,
     ApiClient api,
     HttpPeerCommands commands,
-    HttpPeerCommands owner) {
+    HttpPeerCommands owner,
+    HttpPeerCommands silentOwner) {
 
   static final Duration API_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * How long a promotion waits for a TCP and TLS connection to an owner already silent in the
+   * heartbeats: a node that answers does so within milliseconds on a LAN; one that Pacemaker
+   * powered off never does, and the 2 s of {@link #API_TIMEOUT} were a fifth of a failover.
+   */
+  static final Duration SILENT_OWNER_CONNECT = Duration.ofMillis(500);
+
   // A switchover's catch-up pull and a resync run inside one request to the peer.
   private static final Duration ACTION_TIMEOUT = Duration.ofMinutes(35);
   // A hand-over to the node Pacemaker promotes takes a snapshot at most.
@@ -87,8 +98,9 @@ record PeerChannel(
         watch,
         new ApiClient(url, token, API_TIMEOUT, API_TIMEOUT, trust),
         new HttpPeerCommands(new ApiClient(url, token, API_TIMEOUT, ACTION_TIMEOUT, trust), name),
+        new HttpPeerCommands(new ApiClient(url, token, API_TIMEOUT, HANDOVER_TIMEOUT, trust), name),
         new HttpPeerCommands(
-            new ApiClient(url, token, API_TIMEOUT, HANDOVER_TIMEOUT, trust), name));
+            new ApiClient(url, token, SILENT_OWNER_CONNECT, HANDOVER_TIMEOUT, trust), name));
   }
 
   private static Duration min(Duration a, Duration b) {

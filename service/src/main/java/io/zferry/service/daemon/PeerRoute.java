@@ -114,7 +114,11 @@ final class PeerRoute {
     return new PacemakerPromotion.Owner() {
       @Override
       public PacemakerHandover.Answer handover(String service) {
-        return ownerOrFollowed().owner().handover(service);
+        PeerChannel owner = ownerOrFollowed();
+        // Still asked, never presumed gone: but an owner silent for a heartbeat timeout gets the
+        // short connect time-out.
+        boolean silent = owner.watch().apiSilentFor().compareTo(heartbeatTimeout) >= 0;
+        return (silent ? owner.silentOwner() : owner.owner()).handover(service);
       }
 
       @Override
