@@ -148,7 +148,7 @@ public final class HealthCheck {
     List<String> perf = new ArrayList<>();
     for (ServiceStatus s : services) {
       Thresholds limits = limits(s, thresholds);
-      List<Finding> found = judge(s, status.peer(), limits);
+      List<Finding> found = judge(s, status.peers(), limits);
       problems.addAll(found);
       if (found.isEmpty()) {
         fine.add(
@@ -176,7 +176,7 @@ public final class HealthCheck {
         : ", retention keeps " + kept.size() + " snapshot(s) for the passive's transfer";
   }
 
-  private static List<Finding> judge(ServiceStatus s, PeerStatus peer, Thresholds limits) {
+  private static List<Finding> judge(ServiceStatus s, List<PeerStatus> peers, Thresholds limits) {
     List<Finding> found = new ArrayList<>();
     String name = s.name();
     boolean active = "active".equals(s.role());
@@ -191,18 +191,29 @@ public final class HealthCheck {
     } else {
       judgeLag(s, limits).ifPresent(found::add);
     }
-    if (peer != null && !peer.reachable()) {
-      found.add(
-          active
-              ? new Finding(
-                  State.WARNING,
-                  name + ": peer " + peer.name() + " unreachable, nothing is replicated")
-              : new Finding(
-                  State.CRITICAL,
-                  name
-                      + ": active node "
-                      + peer.name()
-                      + " unreachable, clients may not be served"));
+    for (PeerStatus peer : peers) {
+      if (peer.reachable()) {
+        continue;
+      }
+      if (active) {
+        found.add(
+            new Finding(
+                State.WARNING,
+                name
+                    + ": "
+                    + (peers.size() == 1 ? "peer " : "passive ")
+                    + peer.name()
+                    + " unreachable, nothing is replicated"
+                    + (peers.size() == 1 ? "" : " to it")));
+      } else if (peer.name().equals(s.activeNode())) {
+        found.add(
+            new Finding(
+                State.CRITICAL,
+                name + ": active node " + peer.name() + " unreachable, clients may not be served"));
+      } else {
+        // Another passive of the same active (under Pacemaker): its own check says more.
+        found.add(new Finding(State.WARNING, name + ": passive " + peer.name() + " unreachable"));
+      }
     }
     if (!active && s.lastRun() != null) {
       if ("failed".equals(s.lastRun().result())) {

@@ -37,6 +37,14 @@ public interface ControlPorts {
   boolean servedWrites();
 
   /**
+   * Whether this node has more than one peer (under Pacemaker): then it may hear of a newer record
+   * from a node outside the takeover, whose record carries no lock.
+   */
+  default boolean severalPeers() {
+    return false;
+  }
+
+  /**
    * Runs the fence command against the peer and records the outcome; empty if it succeeded, else
    * what failed.
    */

@@ -224,18 +224,25 @@ public final class ServiceControl {
   /**
    * Records the peer's newer record. A node that served writes and is demoted by it sets the lock
    * (design §5 rule 7): what it accepted since the last snapshot the new owner holds exists only
-   * here, and an unlocked pull would roll it back.
+   * here, and an unlocked pull would roll it back. Of more than two nodes, so does a node whose
+   * record named itself the owner.
    */
   private ServiceState adopt(PeerView.PeerServiceState theirs) {
     boolean served = ports.servedWrites();
+    // Of more than two nodes, the record may come from a third node that holds no lock: an owner
+    // taken over from (powered off, then booted) has served nothing since it started, but what it
+    // accepted before may exist only here all the same.
+    boolean ownedHere =
+        ports.severalPeers()
+            && store.serviceState(service).map(s -> s.isActive(self)).orElse(false);
     ServiceState adopted =
         store.adoptPeerState(
             service, theirs.activeNode(), theirs.epoch(), ports.peerLock(), peer.get());
     ports.recorded(adopted, "adopted the peer's record");
-    if (served && !adopted.isActive(self) && !adopted.isLocked()) {
+    if ((served || ownedHere) && !adopted.isActive(self) && !adopted.isLocked()) {
       String reason =
           self
-              + " served writes until "
+              + (served ? " served writes until " : " owned the record until ")
               + peer.get()
               + "'s epoch "
               + adopted.epoch()

@@ -122,6 +122,11 @@ final class ServiceExecutor implements ControlPorts {
   }
 
   @Override
+  public boolean severalPeers() {
+    return peers.all().size() > 1;
+  }
+
+  @Override
   public Optional<SyncLock> peerLock() {
     if (bystander()) {
       return Optional.empty();

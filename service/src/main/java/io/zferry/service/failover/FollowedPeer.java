@@ -12,8 +12,9 @@ import java.util.Optional;
  * picks the one whose word matters most, in this order:
  *
  * <ol>
- *   <li>an answering peer whose record is newer than this node's (the highest epoch): its record is
- *       adopted, even while the owner this node knew is silent (fenced, say);
+ *   <li>an answering peer whose record is newer than this node's (the highest epoch; of equals, the
+ *       owner it names, which holds the record's lock): its record is adopted, even while the owner
+ *       this node knew is silent (fenced, say);
  *   <li>while this node owns the record, an answering peer that names itself the owner (at this
  *       node's epoch or below) or another owner at this node's epoch: a rival claim the rules must
  *       see to hold or wait (I1);
@@ -43,10 +44,18 @@ public final class FollowedPeer {
             answering.put(peer, a.service().get());
           }
         });
+    // Of equally new records, the one of the node it names the owner: it holds the record's lock.
     Optional<String> newest =
         answering.entrySet().stream()
             .filter(e -> e.getValue().epoch() > local.epoch())
-            .reduce((a, b) -> b.getValue().epoch() > a.getValue().epoch() ? b : a)
+            .reduce(
+                (a, b) ->
+                    b.getValue().epoch() > a.getValue().epoch()
+                            || (b.getValue().epoch() == a.getValue().epoch()
+                                && b.getValue().activeNode().equals(b.getKey())
+                                && !a.getValue().activeNode().equals(a.getKey()))
+                        ? b
+                        : a)
             .map(Map.Entry::getKey);
     if (newest.isPresent()) {
       return newest.get();

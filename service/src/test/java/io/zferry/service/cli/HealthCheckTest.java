@@ -136,6 +136,39 @@ class HealthCheckTest {
   }
 
   @Test
+  void ofSeveralPassivesEachUnreachableNodeIsNamedAndOnlyTheActiveIsCritical() {
+    PeerStatus siblingDown = new PeerStatus("node-c", false, "2025-01-01T00:00:00Z");
+    Verdict onPassive =
+        HealthCheck.evaluate(
+            new NodeStatus(
+                "node-b",
+                "lab",
+                "2025-01-01T00:00:00Z",
+                List.of(Statuses.passive().build()),
+                PEER_UP,
+                List.of(PEER_UP, siblingDown)),
+            Thresholds.derivedPerService(),
+            Optional.empty());
+    assertThat(onPassive.state()).isEqualTo(State.WARNING);
+    assertThat(onPassive.line()).contains("tank: passive node-c unreachable");
+
+    Verdict onActive =
+        HealthCheck.evaluate(
+            new NodeStatus(
+                "node-b",
+                "lab",
+                "2025-01-01T00:00:00Z",
+                List.of(Statuses.passive().withRole("active").build()),
+                PEER_UP,
+                List.of(PEER_UP, siblingDown)),
+            Thresholds.derivedPerService(),
+            Optional.empty());
+    assertThat(onActive.state()).isEqualTo(State.WARNING);
+    assertThat(onActive.line())
+        .contains("tank: passive node-c unreachable, nothing is replicated to it");
+  }
+
+  @Test
   void aFailedLastPullWarnsWithItsErrorOnOneLine() {
     Verdict verdict =
         judge(

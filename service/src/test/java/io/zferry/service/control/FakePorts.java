@@ -17,6 +17,7 @@ final class FakePorts implements ControlPorts {
   Optional<SyncLock> peerLock = Optional.empty();
   Isolation isolation = Isolation.CONNECTED;
   boolean servedWrites;
+  boolean severalPeers;
   NodeHealth ownHealth = NodeHealth.online();
   boolean pullCycleEnded = true;
   final Deque<Optional<String>> fenceOutcomes = new ArrayDeque<>();
@@ -57,6 +58,11 @@ final class FakePorts implements ControlPorts {
   @Override
   public boolean servedWrites() {
     return servedWrites;
+  }
+
+  @Override
+  public boolean severalPeers() {
+    return severalPeers;
   }
 
   @Override

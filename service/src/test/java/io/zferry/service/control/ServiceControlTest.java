@@ -99,6 +99,44 @@ class ServiceControlTest {
     assertThat(decision).isEqualTo(new Decision.Follow(true));
   }
 
+  /**
+   * Of three nodes under Pacemaker: node-a, the owner, was powered off; node-c took over (locked);
+   * node-b, a third node, adopted node-c's record without the lock. node-a boots, has served
+   * nothing since, and first hears of the new record from node-b: it must lock all the same, for
+   * what it accepted before it was powered off may exist only here (bench/pacemaker found it
+   * rejoining unlocked and pulling).
+   */
+  @Test
+  void ofSeveralNodesAnOwnerTakenOverFromLocksWhoeverItHearsTheNewRecordFrom() {
+    store.initialiseService("tank", "node-a");
+    ports.severalPeers = true;
+    ServiceControl a = control("node-a", new FencingPolicy.Ignore());
+    ports.peerView = FakePorts.answering("node-c", 1, false);
+
+    Decision decision = a.tick();
+
+    assertThat(record().activeNode()).isEqualTo("node-c");
+    assertThat(record().isLocked()).as("locked although node-b's record is not").isTrue();
+    assertThat(record().lock().orElseThrow().reason())
+        .contains("node-a owned the record until")
+        .contains("may exist only here");
+    assertThat(decision).isEqualTo(new Decision.Follow(false));
+  }
+
+  @Test
+  void ofTwoNodesAnOwnerThatServedNothingTakesThePeersRecordAsItIs() {
+    // A record that names this node but nothing served since it started: of two nodes the
+    // peer's record carries its lock (a takeover or a force always locks), so none is added.
+    store.initialiseService("tank", "node-a");
+    ServiceControl a = control("node-a", new FencingPolicy.Ignore());
+    ports.peerView = FakePorts.answering("node-b", 1, false);
+
+    a.tick();
+
+    assertThat(record().activeNode()).isEqualTo("node-b");
+    assertThat(record().isLocked()).isFalse();
+  }
+
   @Test
   void noTakeoverWhileACancelledPullCycleMayStillAct() {
     store.initialiseService("tank", "node-a");

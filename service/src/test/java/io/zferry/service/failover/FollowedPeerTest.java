@@ -48,6 +48,17 @@ class FollowedPeerTest {
   }
 
   @Test
+  void ofEquallyNewRecordsTheOneOfTheOwnerItNamesWins() {
+    // node-a comes back: node-b adopted node-c's takeover (unlocked), node-c holds the lock.
+    Map<String, PeerView> views =
+        views("node-b", answering("node-c", 5), "node-c", answering("node-c", 5));
+    assertThat(FollowedPeer.choose("node-a", state("node-a", 4), views)).isEqualTo("node-c");
+    Map<String, PeerView> reversed =
+        views("node-c", answering("node-c", 5), "node-b", answering("node-c", 5));
+    assertThat(FollowedPeer.choose("node-a", state("node-a", 4), reversed)).isEqualTo("node-c");
+  }
+
+  @Test
   void anOwnerLooksAtAPeerThatStillNamesItselfTheOwner() {
     Map<String, PeerView> views =
         views("node-b", answering("node-a", 5), "node-c", answering("node-c", 4));
