@@ -1,9 +1,8 @@
 package io.zferry.service.daemon;
 
 import io.zferry.service.failover.PeerView;
-import io.zferry.service.status.HeartbeatView.AppliedView;
-import io.zferry.service.status.HeartbeatView.ServiceClaim;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.PullReport;
 import java.time.Duration;
@@ -18,10 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Before a passive takes a service over from an owner that does not answer, it pulls from every
- * other passive that applied a snapshot it lacks: they all pulled from the same owner, so such a
- * passive is further along, and the new owner starts from the newest copy any survivor holds. The
- * others then follow it incrementally, and the sync lock covers only what the old owner alone held.
- * Pacemaker's promotion scores rank passives only coarsely (two within a minute tie).
+ * other answering passive whose newest snapshot it lacks: they all pulled from the same owner, so
+ * such a passive is further along, and the new owner starts from the newest copy any survivor
+ * holds. The others then follow it incrementally, and the sync lock covers only what the old owner
+ * alone held. Pacemaker's promotion scores rank passives only coarsely (two within a minute tie).
  */
 final class OtherPassives {
   private static final Logger log = LoggerFactory.getLogger(OtherPassives.class);
@@ -67,15 +66,29 @@ final class OtherPassives {
     List<String> done = new ArrayList<>();
     for (PeerChannel other : peers.all()) {
       String name = other.name().value();
-      Optional<AppliedView> applied = appliedOn(other);
-      if (name.equals(owner) || applied.isEmpty() || here.contains(applied.get().guid())) {
+      if (name.equals(owner) || !answers(other)) {
+        continue;
+      }
+      // Its own listing, not its heartbeat's last applied: a passive that was the owner until a
+      // planned move holds its final snapshot without ever having pulled it.
+      Optional<Snapshot> newest;
+      try {
+        newest =
+            other.zfs().listSnapshots(pool).snapshots().stream()
+                .filter(s -> s.dataset().equals(pool))
+                .max(Snapshot.BY_CREATION);
+      } catch (RuntimeException e) {
+        done.add("could not list " + name + "'s snapshots: " + e.getMessage());
+        continue;
+      }
+      if (newest.isEmpty() || here.contains(newest.get().guid().toString())) {
         continue;
       }
       log.info(
-          "{}: {} applied {}, which is not here: pulling from it before taking over",
+          "{}: {} holds {}, which is not here: pulling from it before taking over",
           service,
           name,
-          applied.get().name());
+          newest.get().name());
       Optional<PullReport> report = pullFrom.apply(new PullLoop.Source(other.name(), other.zfs()));
       done.add(
           "from " + name + ": " + report.map(PullReport::summary).orElse("no pull (see the log)"));
@@ -85,14 +98,7 @@ final class OtherPassives {
         : "caught up " + String.join("; ", done);
   }
 
-  private Optional<AppliedView> appliedOn(PeerChannel other) {
-    if (!(other.watch().view(service, heartbeatTimeout) instanceof PeerView.Answering)) {
-      return Optional.empty();
-    }
-    return other
-        .watch()
-        .lastHeartbeat()
-        .flatMap(h -> h.services().stream().filter(c -> c.name().equals(service)).findFirst())
-        .map(ServiceClaim::lastApplied);
+  private boolean answers(PeerChannel other) {
+    return other.watch().view(service, heartbeatTimeout) instanceof PeerView.Answering;
   }
 }

@@ -208,7 +208,29 @@ class PacemakerIT {
         .as("the same data on " + other + " as on the new active " + promoted)
         .containsAllEntriesOf(checksumsOf(acknowledgedOnNew));
 
+    // The old owner boots: whichever node it hears the new record from, it rejoins locked, and
+    // mark-sync-as-fixed of the two nodes of the takeover resumes its replication.
+    lab.command("start", "node-b");
+    cluster.start("node-b");
+    cluster.awaitStatus(
+        "node-b",
+        BUDGET,
+        s -> promoted.equals(s.activeNode()) && s.syncLocked(),
+        "node-b to rejoin locked");
+    CommandResult bystander = cluster.cli(other, "mark-sync-as-fixed", "tank", promoted, "node-b");
+    assertThat(bystander.exitCode())
+        .as("refused on a node outside the takeover: " + bystander.stdout() + bystander.stderr())
+        .isNotZero();
+    CommandResult fixed = cluster.cli(promoted, "mark-sync-as-fixed", "tank", promoted, "node-b");
+    assertThat(fixed.exitCode()).as(fixed.stdout() + fixed.stderr()).isZero();
+    cluster.awaitStatus(
+        "node-b",
+        BUDGET,
+        s -> promoted.equals(s.activeNode()) && !s.syncLocked() && s.lastAppliedSnapshot() != null,
+        "node-b to pull from " + promoted + " again");
+
     // Quorum lost: the new active alone must not serve.
+    lab.command("kill", "node-b");
     lab.command("kill", other);
     cluster.awaitStatus(
         promoted,
