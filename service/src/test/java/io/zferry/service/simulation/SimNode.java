@@ -8,18 +8,26 @@ import io.zferry.service.control.ControlPorts;
 import io.zferry.service.control.LeaderLease;
 import io.zferry.service.control.ServiceControl;
 import io.zferry.service.control.Witness;
+import io.zferry.service.failover.FollowedPeer;
 import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.NodeHealth;
 import io.zferry.service.failover.PeerView;
+import io.zferry.service.pacemaker.PacemakerIntent;
 import io.zferry.service.testing.MutableClock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * One simulated node: its state store and pool survive a crash; its control step ({@link
  * ServiceControl}, the daemon's own) and what it does now are lost with it. It is the executor of
  * its control step over the simulated pool, network and fence agent.
+ *
+ * <p>Of more than two nodes (under Pacemaker), it hears every other node, and each control step
+ * weighs the one {@link FollowedPeer#choose} picks, as {@link FollowedPeer#asWeighedBy} shows it,
+ * as the daemon's {@code PeerRoute} and {@code ServiceExecutor} do.
  */
 final class SimNode implements ControlPorts {
   static final String SERVICE = "tank";
@@ -50,10 +58,27 @@ final class SimNode implements ControlPorts {
    * The peer's service record as a heartbeat carried it, and the step it was sent at: a late answer
    * is one to a request this process sent, never older than the process itself.
    */
-  record Claim(String owner, long epoch, Optional<SyncLock> lock, NodeHealth health, int sentAt) {}
+  record Claim(
+      String owner,
+      long epoch,
+      Optional<SyncLock> lock,
+      NodeHealth health,
+      int sentAt,
+      long lastApplied) {}
+
+  /** What this node last heard from one other node since it started. */
+  private static final class Heard {
+    long heardAt;
+    boolean seenSinceStart;
+    Optional<Claim> lastClaim = Optional.empty();
+  }
 
   final String name;
-  final Simulation sim;
+  final SimCluster sim;
+
+  /** The other nodes, in the order the configuration lists them. */
+  final List<String> peers;
+
   final MutableClock clock;
   final InMemoryStateStore store;
   final SimPool pool;
@@ -74,19 +99,28 @@ final class SimNode implements ControlPorts {
   PoolFault poolFault = PoolFault.NONE;
   long poolFaultSince;
   long startedAt;
-  long heardAt;
-  boolean seenSinceStart;
-  Optional<Claim> lastClaim = Optional.empty();
+  private final Map<String, Heard> heard = new LinkedHashMap<>();
+
+  /** The peer the last control step weighed ({@link #choosePeer}). */
+  String followed;
+
+  /** Whom a cancelled pull cycle that has not returned yet pulls from. */
+  String staleFrom;
+
+  /** What Pacemaker last asked of this node's instance; empty under zferry's own rules. */
+  Optional<PacemakerIntent> intent = Optional.empty();
 
   SimNode(
       String name,
-      Simulation sim,
+      SimCluster sim,
+      List<String> peers,
       MutableClock clock,
       SimPool pool,
       FencingPolicy fencing,
       Optional<Witness> witness) {
     this.name = name;
     this.sim = sim;
+    this.peers = List.copyOf(peers);
     this.clock = clock;
     this.store = new InMemoryStateStore(clock);
     this.pool = pool;
@@ -103,14 +137,17 @@ final class SimNode implements ControlPorts {
     pulling = false;
     staleCycle = false;
     startedAt = clock.nanoTime();
-    seenSinceStart = false;
-    lastClaim = Optional.empty();
+    heard.clear();
+    peers.forEach(peer -> heard.put(peer, new Heard()));
+    followed = peers.get(0);
+    // A reboot empties /run, where Pacemaker's last word is kept: it waits for Pacemaker again.
+    intent = intent.map(i -> PacemakerIntent.STOPPED);
     store.initialiseService(SERVICE, "node-a");
     control =
         new ServiceControl(
             SERVICE,
             name,
-            sim.peerOf(this).name,
+            () -> followed,
             fencing,
             HEARTBEAT_TIMEOUT,
             store,
@@ -164,35 +201,74 @@ final class SimNode implements ControlPorts {
 
   Claim claim(int step) {
     ServiceState state = record();
-    return new Claim(state.activeNode(), state.epoch(), state.lock(), health(), step);
+    return new Claim(
+        state.activeNode(), state.epoch(), state.lock(), health(), step, pool.newestOwn().guid());
   }
 
+  /** A heartbeat from the one peer of two nodes. */
   void heard(Claim claim) {
+    heard(peers.get(0), claim);
+  }
+
+  void heard(String from, Claim claim) {
     if (claim.sentAt() < bootStep) {
       return;
     }
-    heardAt = clock.nanoTime();
-    seenSinceStart = true;
-    lastClaim = Optional.of(claim);
+    Heard h = heard.get(from);
+    h.heardAt = clock.nanoTime();
+    h.seenSinceStart = true;
+    h.lastClaim = Optional.of(claim);
   }
 
-  @Override
-  public PeerView peerView() {
+  /** What the heartbeats say about {@code peer} now, as it answered (not as the rules weigh it). */
+  PeerView viewOf(String peer) {
+    Heard h = heard.get(peer);
     long now = clock.nanoTime();
-    if (seenSinceStart && now - heardAt < HEARTBEAT_TIMEOUT.toNanos()) {
-      Claim c = lastClaim.orElseThrow();
+    if (h.seenSinceStart && now - h.heardAt < HEARTBEAT_TIMEOUT.toNanos()) {
+      Claim c = h.lastClaim.orElseThrow();
       return new PeerView.Answering(
           Optional.of(
               new PeerView.PeerServiceState(
                   c.owner(), c.epoch(), c.lock().isPresent(), c.health())));
     }
-    Duration silent = Duration.ofNanos(now - (seenSinceStart ? heardAt : startedAt));
-    return new PeerView.Silent(silent, silent, seenSinceStart);
+    Duration silent = Duration.ofNanos(now - (h.seenSinceStart ? h.heardAt : startedAt));
+    return new PeerView.Silent(silent, silent, h.seenSinceStart);
+  }
+
+  /** The claim {@code peer} last sent that reached this node since it started. */
+  Optional<Claim> lastClaim(String peer) {
+    return heard.get(peer).lastClaim;
+  }
+
+  /**
+   * Chooses the peer this control step weighs, as the daemon's control loop does before each step
+   * ({@code PeerRoute.choose}); operator actions and Pacemaker's settle weigh the last choice.
+   */
+  void choosePeer() {
+    if (peers.size() > 1) {
+      Map<String, PeerView> views = new LinkedHashMap<>();
+      peers.forEach(peer -> views.put(peer, viewOf(peer)));
+      followed = FollowedPeer.choose(name, record(), views);
+    }
+  }
+
+  @Override
+  public PeerView peerView() {
+    return FollowedPeer.asWeighedBy(name, record(), peers.size(), viewOf(followed));
   }
 
   @Override
   public Optional<SyncLock> peerLock() {
-    return lastClaim.flatMap(Claim::lock);
+    // A lock among the others is not a bystander's (ServiceExecutor.peerLock).
+    if (FollowedPeer.bystander(name, record(), peers.size())) {
+      return Optional.empty();
+    }
+    return heard.get(followed).lastClaim.flatMap(Claim::lock);
+  }
+
+  @Override
+  public Optional<PacemakerIntent> pacemakerIntent() {
+    return intent;
   }
 
   @Override
@@ -220,6 +296,7 @@ final class SimNode implements ControlPorts {
     // Only a loop that was pulling can leave a cycle behind.
     if (pulling && sim.pullCycleStuck(this)) {
       staleCycle = true;
+      staleFrom = record().activeNode();
     }
     pulling = false;
     return !staleCycle;

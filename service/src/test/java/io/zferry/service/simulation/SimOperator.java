@@ -16,27 +16,31 @@ import io.zferry.service.operations.OperationException;
  * not pure: its checks and steps are modelled here one for one over the simulated node, with the
  * pure rules ({@link ForceRule}, the store's epoch checks) called as they are. The requests from
  * the node the operator runs them on to its peer travel over the simulated network, where the
- * request or its reply may be lost.
+ * request or its reply may be lost. Of more than two nodes, the operator names the two of the
+ * takeover, as docs/pacemaker.md tells them: the node it runs on and the other one.
  */
 final class SimOperator {
   static final String ACTOR = "operator";
 
-  private final Simulation sim;
+  private final SimCluster sim;
 
-  SimOperator(Simulation sim) {
+  SimOperator(SimCluster sim) {
     this.sim = sim;
   }
 
-  /** {@code zferry mark-sync-as-fixed tank node-a node-b [--discard-divergent]} on {@code from}. */
-  void markSyncAsFixed(SimNode from, boolean discard) {
+  /**
+   * {@code zferry mark-sync-as-fixed tank FROM PEER [--discard-divergent]} on {@code from}; what it
+   * knows of {@code peer} is that node's own heartbeat ({@code MarkingSide}), not the view its
+   * control step weighs.
+   */
+  void markSyncAsFixed(SimNode from, SimNode peer, boolean discard) {
     String command = "mark-sync-as-fixed" + (discard ? " --discard-divergent" : "");
     if (!from.up) {
       sim.noteOperator(command + " on " + from.name + ": it does not answer");
       return;
     }
-    SimNode peer = sim.peerOf(from);
     ServiceState local = from.record();
-    PeerView view = from.peerView();
+    PeerView view = from.viewOf(peer.name);
     if (!(view instanceof PeerView.Answering answering) || answering.service().isEmpty()) {
       sim.noteOperator(
           command + " on " + from.name + " refused: " + peer.name + " does not answer");
@@ -55,12 +59,12 @@ final class SimOperator {
     SimNode old = ownerHere ? peer : from;
     sim.noteOperator(command + " on " + from.name + ": " + old.name + " resyncs");
     try {
+      SimNode owner = ownerHere ? from : peer;
       if (ownerHere) {
-        sim.overNetwork(from, peer, "resync", () -> resync(old, discard));
+        sim.overNetwork(from, peer, "resync", () -> resync(old, owner, discard));
       } else {
-        resync(old, discard);
+        resync(old, owner, discard);
       }
-      SimNode owner = sim.peerOf(old);
       String unlocked =
           ownerHere
               ? unlock(from, local.epoch())
@@ -72,7 +76,7 @@ final class SimOperator {
   }
 
   /** The old active's half ({@code ServiceRuntime.resync}): rescue snapshot, resolve, unlock. */
-  private String resync(SimNode old, boolean discard) {
+  private String resync(SimNode old, SimNode owner, boolean discard) {
     ServiceState local = old.record();
     if (local.isActive(old.name)) {
       throw new OperationException(
@@ -83,7 +87,6 @@ final class SimOperator {
           OperationException.Kind.FAILED, old.name + "'s pool is " + old.poolFault);
     }
     old.pool.rescueSnapshot(sim.newGuid());
-    SimNode owner = sim.peerOf(old);
     // The product tries the pull twice before it gives up.
     if (!pullReaches(owner, old) && !pullReaches(owner, old)) {
       throw new OperationException(
@@ -104,7 +107,7 @@ final class SimOperator {
   }
 
   private boolean pullReaches(SimNode owner, SimNode old) {
-    return sim.delivered(owner, old) && sim.poolsWork(old);
+    return sim.delivered(owner, old) && old.poolWorks() && owner.poolWorks();
   }
 
   /** {@code ServiceRuntime.unlock}: clears the node's lock if its record is still at the epoch. */
@@ -123,12 +126,11 @@ final class SimOperator {
    * sure the peer is down, as docs/failover.md tells them (power it off); with one they rely on the
    * witness, which {@code --force} does not override.
    */
-  void force(SimNode on) {
+  void force(SimNode on, SimNode peer) {
     if (!on.up) {
       sim.noteOperator("force on " + on.name + ": it does not answer");
       return;
     }
-    SimNode peer = sim.peerOf(on);
     ServiceState local = on.record();
     PeerView view = on.peerView();
     var refusal = ForceRule.refusal(on.name, peer.name, local, view);
@@ -136,7 +138,7 @@ final class SimOperator {
       sim.noteOperator("force on " + on.name + " refused: " + refusal.get());
       return;
     }
-    if (view instanceof PeerView.Silent && !sim.setup().witness() && peer.up) {
+    if (view instanceof PeerView.Silent && !sim.hasWitness() && peer.up) {
       peer.crash();
       sim.noteOperator("the operator powers " + peer.name + " off before forcing " + on.name);
     }

@@ -228,6 +228,19 @@ final class SimPool {
     return snapshots.get(snapshots.size() - 1);
   }
 
+  /**
+   * The newest snapshot the schedule took (not a rescue snapshot): what a heartbeat reports as the
+   * last applied one.
+   */
+  Snap newestOwn() {
+    for (int i = snapshots.size() - 1; i > 0; i--) {
+      if (!snapshots.get(i).foreign()) {
+        return snapshots.get(i);
+      }
+    }
+    return snapshots.get(0);
+  }
+
   Snap snapshot(long guid) {
     Snap snap = new Snap(guid, List.copyOf(live), false);
     add(snap);

@@ -51,7 +51,7 @@ import java.util.function.Supplier;
  * Everything random comes from the one seed, the faults and the operator from streams of their own,
  * so a seed replays its schedule exactly and injects the same faults whatever the setup.
  */
-final class Simulation {
+final class Simulation implements SimCluster, Schedule {
   static final int FAULT_STEPS = 150;
   static final int HEAL_STEPS = 40;
   private static final Duration STEP = Duration.ofSeconds(1);
@@ -184,8 +184,12 @@ final class Simulation {
     this.witness = new FakeWitness(witnessClock::nanoTime);
     FencingPolicy fencing =
         setup.fenceIgnore() ? new FencingPolicy.Ignore() : SimNode.FENCE_COMMAND;
-    this.a = new SimNode("node-a", this, clockA, poolA, fencing, witnessClient("node-a"));
-    this.b = new SimNode("node-b", this, clockB, poolB, fencing, witnessClient("node-b"));
+    this.a =
+        new SimNode(
+            "node-a", this, List.of("node-b"), clockA, poolA, fencing, witnessClient("node-a"));
+    this.b =
+        new SimNode(
+            "node-b", this, List.of("node-a"), clockB, poolB, fencing, witnessClient("node-b"));
     a.boot(0);
     b.boot(0);
   }
@@ -223,6 +227,16 @@ final class Simulation {
     return setup;
   }
 
+  @Override
+  public String setupName() {
+    return setup.toString();
+  }
+
+  @Override
+  public boolean hasWitness() {
+    return setup.witness();
+  }
+
   SimNode peerOf(SimNode node) {
     return node == a ? b : a;
   }
@@ -231,7 +245,8 @@ final class Simulation {
     return seed;
   }
 
-  List<String> trace() {
+  @Override
+  public List<String> trace() {
     return List.copyOf(trace);
   }
 
@@ -246,7 +261,8 @@ final class Simulation {
   }
 
   /** Runs the schedule; returns the first violations found (the run stops at the first step). */
-  List<Violation> run() {
+  @Override
+  public List<Violation> run() {
     for (step = 0; step < FAULT_STEPS + HEAL_STEPS && violations.isEmpty(); step++) {
       if (step == FAULT_STEPS) {
         heal();
@@ -281,7 +297,7 @@ final class Simulation {
       } else if (step == FAULT_STEPS + 10 && disputed()) {
         // Healed, both hold on equal epochs with different owners: the operator chooses, as the
         // status tells them to.
-        operator.force(a);
+        operator.force(a, b);
       }
       checkSafety();
     }
@@ -300,24 +316,27 @@ final class Simulation {
     SimNode on = operatorRandom.nextBoolean() ? a : b;
     boolean discard = operatorRandom.nextBoolean();
     if (action < 0.03) {
-      operator.markSyncAsFixed(on, discard);
+      operator.markSyncAsFixed(on, peerOf(on), discard);
     } else if (action < 0.04) {
-      operator.force(on);
+      operator.force(on, peerOf(on));
     }
   }
 
   /** An operator action and its outcome: in the trace, and in the log of every such action. */
-  void noteOperator(String line) {
+  @Override
+  public void noteOperator(String line) {
     operatorLog.add(step + " " + line);
     note(line);
   }
 
   /** Every operator action of the run with its outcome, prefixed by its step. */
-  List<String> operatorLog() {
+  @Override
+  public List<String> operatorLog() {
     return List.copyOf(operatorLog);
   }
 
-  void note(String line) {
+  @Override
+  public void note(String line) {
     trace.addLast(step + " " + line);
     if (trace.size() > Integer.getInteger("sim.trace", 60)) {
       trace.removeFirst();
@@ -432,7 +451,8 @@ final class Simulation {
     note("healed");
   }
 
-  boolean delivered(SimNode from, SimNode to) {
+  @Override
+  public boolean delivered(SimNode from, SimNode to) {
     return from.up && to.up && !partitioned && random.nextDouble() >= dropRate;
   }
 
@@ -508,7 +528,8 @@ final class Simulation {
 
   // ----- ports the nodes call back -----
 
-  Optional<String> fence(SimNode by) {
+  @Override
+  public Optional<String> fence(SimNode by) {
     if (fenceFails) {
       note(by.name + " fails to fence");
       return Optional.of("exit 1");
@@ -523,24 +544,29 @@ final class Simulation {
     return Optional.empty();
   }
 
-  boolean pullCycleStuck(SimNode node) {
+  @Override
+  public boolean pullCycleStuck(SimNode node) {
     return pullsStick;
   }
 
-  long newGuid() {
+  @Override
+  public long newGuid() {
     return nextGuid++;
   }
 
-  void resolvedByOperator(List<Integer> writes) {
+  @Override
+  public void resolvedByOperator(List<Integer> writes) {
     resolvedByOperator.addAll(writes);
   }
 
-  void operatorUnlocks(SimNode node) {
+  @Override
+  public void operatorUnlocks(SimNode node) {
     operatorUnlocks.merge(node.name, 1, Integer::sum);
   }
 
   /** A request from one node to its peer and its reply, either of which may be lost. */
-  <T> T overNetwork(SimNode from, SimNode to, String what, Supplier<T> action) {
+  @Override
+  public <T> T overNetwork(SimNode from, SimNode to, String what, Supplier<T> action) {
     if (!delivered(from, to)) {
       note(what + ": request lost");
       throw new OperationException(OperationException.Kind.UNANSWERED, "request lost");
@@ -554,7 +580,8 @@ final class Simulation {
   }
 
   /** I3: what a rollback discards must exist somewhere else. */
-  void discarded(SimNode node, List<Integer> writes, String how) {
+  @Override
+  public void discarded(SimNode node, List<Integer> writes, String how) {
     for (int write : writes) {
       if (!a.pool.contains(write) && !b.pool.contains(write)) {
         violations.add(

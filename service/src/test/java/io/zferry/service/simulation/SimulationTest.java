@@ -16,9 +16,12 @@ class SimulationTest {
     StringBuilder failures = new StringBuilder();
     for (long seed = 1; seed <= 300; seed++) {
       for (Simulation.Setup setup : Simulation.Setup.forSeed(seed)) {
-        List<Simulation.Violation> violations = new Simulation(seed, setup).run();
+        Simulation simulation = new Simulation(seed, setup);
+        List<Simulation.Violation> violations = simulation.run();
         if (!violations.isEmpty()) {
-          failures.append(SimulationMain.describe(seed, setup, violations, List.of())).append('\n');
+          failures
+              .append(SimulationMain.describe(seed, simulation, violations, List.of()))
+              .append('\n');
         }
       }
     }
@@ -36,10 +39,11 @@ class SimulationTest {
       for (Simulation.Setup setup : Simulation.Setup.forSeed(seed)) {
         Simulation.Setup onFakeZfs =
             new Simulation.Setup(setup.fenceIgnore(), setup.witness(), true);
-        List<Simulation.Violation> violations = new Simulation(seed, onFakeZfs).run();
+        Simulation simulation = new Simulation(seed, onFakeZfs);
+        List<Simulation.Violation> violations = simulation.run();
         if (!violations.isEmpty()) {
           failures
-              .append(SimulationMain.describe(seed, onFakeZfs, violations, List.of()))
+              .append(SimulationMain.describe(seed, simulation, violations, List.of()))
               .append('\n');
         }
       }

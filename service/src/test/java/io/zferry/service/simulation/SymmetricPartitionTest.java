@@ -46,12 +46,11 @@ class SymmetricPartitionTest {
           new Simulation(seed, new Simulation.Setup(true, false)).run();
       if (!without.isEmpty() && without.get(0).invariant().equals("I1")) {
         twoActivesWithout++;
-        List<Simulation.Violation> with =
-            new Simulation(seed, new Simulation.Setup(true, true)).run();
+        Simulation withSetup = new Simulation(seed, new Simulation.Setup(true, true));
+        List<Simulation.Violation> with = withSetup.run();
         if (!with.isEmpty()) {
           withWitness
-              .append(
-                  SimulationMain.describe(seed, new Simulation.Setup(true, true), with, List.of()))
+              .append(SimulationMain.describe(seed, withSetup, with, List.of()))
               .append('\n');
         }
       }

@@ -1,0 +1,580 @@
+package io.zferry.service.simulation;
+
+import io.zferry.fakes.FakeZfs;
+import io.zferry.service.config.FencingPolicy;
+import io.zferry.service.failover.Decision;
+import io.zferry.service.operations.OperationException;
+import io.zferry.service.pacemaker.PacemakerIntent;
+import io.zferry.service.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One seeded schedule of three nodes under {@code cluster.manager: pacemaker}: each runs the
+ * daemon's control step with Pacemaker's intent, weighing the peer {@code FollowedPeer} chooses of
+ * the two others; a simulated Pacemaker ({@link SimPacemaker}) fences, starts, stops, promotes and
+ * moves through the real {@code PacemakerPromotion} and {@code PacemakerHandover}; passives pull
+ * from the owner of their record; the operator runs mark-sync-as-fixed naming the two nodes of a
+ * takeover. Faults: partitions (one node cut off, or all three apart), dropped, late and lost
+ * messages, crashes and restarts (also in the middle of an action), failing STONITH, full,
+ * suspended and hung pools, failing start hooks, stepped wall clocks. After every phase of a step
+ * it checks I1-I4; at the end it heals everything and checks I5 on every unlocked passive.
+ */
+final class PacemakerSimulation implements SimCluster, Schedule {
+  private static final Duration STEP = Duration.ofSeconds(1);
+  private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final long seed;
+  private final SplittableRandom random;
+  private final SplittableRandom faultRandom;
+  private final SplittableRandom operatorRandom;
+  private final List<SimNode> nodes = new ArrayList<>();
+  private final Map<String, SimNode> byName = new LinkedHashMap<>();
+  private final Map<SimNode, PacemakerSide> sides = new HashMap<>();
+  private final Map<SimNode, Deque<SimNode.Claim>> sent = new HashMap<>();
+  private final Map<Long, Instant> created = new HashMap<>();
+  private final ClusterInvariants invariants;
+  private final SimOperator operator = new SimOperator(this);
+  private final SimPacemaker pacemaker;
+  private final List<Simulation.Violation> violations = new ArrayList<>();
+  private final Deque<String> trace = new ArrayDeque<>();
+  private final List<String> operatorLog = new ArrayList<>();
+
+  /** Each node's side of the partition: nodes reach each other when their groups are equal. */
+  private final int[] group = new int[3];
+
+  private int step;
+  private int nextWrite = 1;
+  private long nextGuid = 2;
+  private double dropRate;
+  private double lostReplyRate;
+  private boolean fenceFails;
+  private boolean pullsStick;
+  private boolean faults = true;
+  private int crashIn;
+  private int takeovers;
+  private Optional<List<SimNode>> lastTakeover = Optional.empty();
+
+  PacemakerSimulation(long seed) {
+    this.seed = seed;
+    SplittableRandom root = new SplittableRandom(seed);
+    this.random = root.split();
+    this.faultRandom = root.split();
+    this.operatorRandom = root.split();
+    SplittableRandom pacemakerRandom = root.split();
+    List<String> names = List.of("node-a", "node-b", "node-c");
+    SimPool first = null;
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      MutableClock clock = new MutableClock(START);
+      Optional<FakeZfs> zfs = Optional.of(FakeZfs.openZfs(name, clock, seed + i));
+      SimPool pool =
+          first == null
+              ? SimPool.first(zfs, new SimPool.Snap(1, List.of(), false))
+              : SimPool.replicaOf(first, zfs);
+      first = first == null ? pool : first;
+      List<String> peers = names.stream().filter(n -> !n.equals(name)).toList();
+      // Under Pacemaker, STONITH fences: zferry's own fencing policy is never used.
+      SimNode node =
+          new SimNode(name, this, peers, clock, pool, new FencingPolicy.Ignore(), Optional.empty());
+      node.intent = Optional.of(PacemakerIntent.STOPPED);
+      nodes.add(node);
+      byName.put(name, node);
+      sent.put(node, new ArrayDeque<>());
+    }
+    created.put(1L, START);
+    this.invariants = new ClusterInvariants(nodes);
+    this.pacemaker = new SimPacemaker(this, pacemakerRandom);
+    nodes.forEach(this::boot);
+  }
+
+  @Override
+  public String setupName() {
+    return "pacemaker, three nodes";
+  }
+
+  long seed() {
+    return seed;
+  }
+
+  List<SimNode> nodes() {
+    return nodes;
+  }
+
+  SimNode node(String name) {
+    return byName.get(name);
+  }
+
+  PacemakerSide side(SimNode node) {
+    return sides.get(node);
+  }
+
+  SimPacemaker pacemaker() {
+    return pacemaker;
+  }
+
+  /** Promotions that took over from an owner that did not answer (the sync locked). */
+  int takeovers() {
+    return takeovers;
+  }
+
+  @Override
+  public List<String> trace() {
+    return List.copyOf(trace);
+  }
+
+  @Override
+  public List<String> operatorLog() {
+    return List.copyOf(operatorLog);
+  }
+
+  @Override
+  public List<Simulation.Violation> run() {
+    for (step = 0;
+        step < Simulation.FAULT_STEPS + Simulation.HEAL_STEPS && violations.isEmpty();
+        step++) {
+      if (step == Simulation.FAULT_STEPS) {
+        heal();
+      }
+      if (faults) {
+        injectFaults();
+      } else {
+        // Healed: a node STONITH powered off boots again.
+        nodes.stream().filter(n -> !n.up).forEach(this::boot);
+      }
+      cycle(faults);
+      if (faults && violations.isEmpty()) {
+        operatorActions();
+        check();
+      }
+    }
+    if (violations.isEmpty()) {
+      checkLiveness();
+    }
+    return List.copyOf(violations);
+  }
+
+  /** Heartbeats, Pacemaker's transition, every node's control step, clients, pulls; checked. */
+  private void cycle(boolean withFaults) {
+    nodes.forEach(n -> n.clock.advance(STEP));
+    heartbeats();
+    pacemaker.step(step, withFaults);
+    check();
+    for (SimNode node : nodes) {
+      if (node.up) {
+        node.choosePeer();
+        Decision d = node.control.tick();
+        note(node.name + " (follows " + node.followed + "): " + d.describe());
+      }
+    }
+    check();
+    clientsWriteAndSnapshot();
+    pulls();
+    check();
+  }
+
+  private void check() {
+    if (violations.isEmpty()) {
+      invariants.check(step).ifPresent(violations::add);
+    }
+  }
+
+  /** Draws the same numbers at every step whatever the nodes do, so a seed's faults never vary. */
+  private void injectFaults() {
+    SplittableRandom r = faultRandom;
+    double partition = r.nextDouble();
+    double apart = r.nextDouble();
+    int alone = r.nextInt(3);
+    if (partition < 0.04) {
+      boolean whole = group[0] == group[1] && group[1] == group[2];
+      for (int i = 0; i < 3; i++) {
+        group[i] = !whole ? 0 : apart < 0.25 ? i : i == alone ? 1 : 0;
+      }
+      note(
+          !whole
+              ? "partition healed"
+              : apart < 0.25
+                  ? "partition: all three nodes apart"
+                  : "partition: " + nodes.get(alone).name + " cut off");
+    }
+    if (r.nextDouble() < 0.05) {
+      dropRate = r.nextDouble() < 0.5 ? 0 : r.nextDouble() * 0.5;
+      lostReplyRate = r.nextDouble() < 0.5 ? 0 : r.nextDouble() * 0.5;
+    }
+    if (r.nextDouble() < 0.03) {
+      fenceFails = !fenceFails;
+    }
+    pullsStick = r.nextDouble() < 0.1;
+    for (SimNode node : nodes) {
+      double crash = r.nextDouble();
+      double wallStep = r.nextDouble();
+      int stepMinutes = r.nextInt(-120, 121);
+      double fill = r.nextDouble();
+      double hooks = r.nextDouble();
+      double poolFault = r.nextDouble();
+      boolean suspended = r.nextBoolean();
+      if (node.up && crash < 0.01) {
+        node.crash();
+        note(node.name + " crashes");
+      } else if (!node.up && crash < 0.1) {
+        boot(node);
+        note(node.name + " restarts");
+      }
+      if (wallStep < 0.01) {
+        node.clock.stepWall(Duration.ofMinutes(stepMinutes));
+      }
+      if (fill < 0.02) {
+        node.pool.full(!node.pool.full());
+      }
+      if (hooks < 0.02) {
+        node.startHooksFail = !node.startHooksFail;
+      }
+      if (node.up && poolFault < 0.01) {
+        SimNode.PoolFault fault =
+            !node.poolWorks()
+                ? SimNode.PoolFault.NONE
+                : suspended ? SimNode.PoolFault.SUSPENDED : SimNode.PoolFault.HUNG;
+        node.poolFault(fault);
+        note(node.name + "'s pool: " + fault);
+      }
+    }
+  }
+
+  /** Network healed, pools working, no more faults: what I5 starts from. */
+  private void heal() {
+    faults = false;
+    java.util.Arrays.fill(group, 0);
+    dropRate = 0;
+    lostReplyRate = 0;
+    fenceFails = false;
+    pullsStick = false;
+    for (SimNode node : nodes) {
+      node.pool.full(false);
+      node.startHooksFail = false;
+      node.poolFault(SimNode.PoolFault.NONE);
+    }
+    note("healed");
+  }
+
+  /** A promotion took over from an owner that did not answer: the two nodes of the lock. */
+  void tookOver(String newOwner, String from) {
+    takeovers++;
+    lastTakeover = Optional.of(List.of(node(newOwner), node(from)));
+  }
+
+  /**
+   * mark-sync-as-fixed at random steps while something is locked, naming the two nodes of the last
+   * takeover (Pacemaker's log says whom it fenced and promoted), on either of them: whether they
+   * are up, agree, or have adopted the lock yet.
+   */
+  private void operatorActions() {
+    double action = operatorRandom.nextDouble();
+    boolean onNewOwner = operatorRandom.nextBoolean();
+    boolean discard = operatorRandom.nextBoolean();
+    if (action >= 0.04
+        || lastTakeover.isEmpty()
+        || nodes.stream().noneMatch(n -> n.record().isLocked())) {
+      return;
+    }
+    SimNode newOwner = lastTakeover.get().get(0);
+    SimNode from = lastTakeover.get().get(1);
+    operator.markSyncAsFixed(onNewOwner ? newOwner : from, onNewOwner ? from : newOwner, discard);
+  }
+
+  // ----- the network and the pools -----
+
+  /** The up nodes that can reach a majority of the three, if any partition has one. */
+  List<SimNode> quoratePartition() {
+    for (SimNode node : nodes) {
+      List<SimNode> together =
+          nodes.stream().filter(n -> n.up && node.up && connected(n, node)).toList();
+      if (together.size() * 2 > nodes.size()) {
+        return together;
+      }
+    }
+    return List.of();
+  }
+
+  private boolean connected(SimNode one, SimNode other) {
+    return group[nodes.indexOf(one)] == group[nodes.indexOf(other)];
+  }
+
+  @Override
+  public boolean delivered(SimNode from, SimNode to) {
+    return from.up && to.up && connected(from, to) && random.nextDouble() >= dropRate;
+  }
+
+  /** Each heartbeat carries the sender's record; some arrive late (an older one) or twice. */
+  private void heartbeats() {
+    for (SimNode from : nodes) {
+      Deque<SimNode.Claim> claims = sent.get(from);
+      if (from.up) {
+        claims.addLast(from.claim(step));
+        if (claims.size() > 3) {
+          claims.removeFirst();
+        }
+      }
+      for (SimNode to : nodes) {
+        if (to != from && !claims.isEmpty() && delivered(from, to)) {
+          boolean late = faults && random.nextDouble() < 0.1;
+          to.heard(from.name, late ? claims.peekFirst() : claims.peekLast());
+        }
+      }
+    }
+  }
+
+  /** Every other node answers this one now ({@code PeerRoute.beatAll}), if it can. */
+  void beatTo(SimNode node) {
+    for (SimNode other : nodes) {
+      if (other != node && delivered(other, node)) {
+        node.heard(other.name, other.claim(step));
+      }
+    }
+  }
+
+  private void clientsWriteAndSnapshot() {
+    for (SimNode node : nodes) {
+      if (node.acceptsWrites()) {
+        int write = nextWrite++;
+        if (node.pool.write(write)) {
+          invariants.acknowledged(write);
+        }
+      }
+      if (node.up
+          && node.mode == SimNode.Mode.ACTIVE
+          && node.poolWorks()
+          && random.nextDouble() < 0.3) {
+        snapshot(node);
+      }
+    }
+  }
+
+  /** A passive pulls from the owner of its record; a cancelled cycle from whom it pulled from. */
+  private void pulls() {
+    for (SimNode node : nodes) {
+      if (node.up && node.staleCycle) {
+        node.staleCycle = false;
+        node.pool.readOnly = true;
+        pullNow(node, node(node.staleFrom));
+        note(node.name + ": a cancelled pull cycle from " + node.staleFrom + " ended");
+        continue;
+      }
+      String owner = node.record().activeNode();
+      if (node.up && node.pulling && !node.record().isLocked() && !owner.equals(node.name)) {
+        pullNow(node, node(owner));
+      }
+    }
+  }
+
+  /** One incremental pull now, if the source answers; empty if none ran or it diverged. */
+  Optional<SimPool.Received> pullNow(SimNode node, SimNode source) {
+    if (!delivered(source, node) || !node.poolWorks() || !source.poolWorks()) {
+      return Optional.empty();
+    }
+    SimPool.Received received = node.pool.pullFrom(source.pool);
+    discarded(node, received.discarded(), "receive -F from " + source.name);
+    return received.diverged() ? Optional.empty() : Optional.of(received);
+  }
+
+  SimPool.Snap snapshot(SimNode node) {
+    long guid = nextGuid++;
+    created.put(guid, node.clock.instant());
+    return node.pool.snapshot(guid);
+  }
+
+  /** How old the newest snapshot the node holds is, by its own wall clock. */
+  Duration lag(SimNode node) {
+    return Duration.between(created.get(node.pool.newestOwn().guid()), node.clock.instant());
+  }
+
+  // ----- what Pacemaker and the nodes' actions ask -----
+
+  void boot(SimNode node) {
+    node.boot(step);
+    sides.put(node, new PacemakerSide(node, this));
+  }
+
+  void stonith(SimNode node) {
+    if (node.up) {
+      node.crash();
+    }
+    note("pacemaker: STONITH powers " + node.name + " off");
+  }
+
+  boolean fenceFails() {
+    return fenceFails;
+  }
+
+  double lostReplyRate() {
+    return lostReplyRate;
+  }
+
+  /** With faults, one action in ten crashes a node at one of its next few steps. */
+  void armCrash(boolean withFaults) {
+    double draw = random.nextDouble();
+    int at = random.nextInt(1, 8);
+    crashIn = withFaults && draw < 0.1 ? at : 0;
+  }
+
+  void disarmCrash() {
+    crashIn = 0;
+  }
+
+  /** A step of an action on {@code node}: it crashes here if this is the armed step. */
+  void crashPoint(SimNode node) {
+    if (crashIn > 0 && --crashIn == 0) {
+      node.crash();
+      note(node.name + " crashes in the middle of an action");
+      throw new PacemakerSide.Crashed(node.name);
+    }
+  }
+
+  /** A call to another node's instance over the network; a crash there is no answer. */
+  <T> T remote(SimNode from, SimNode to, String what, Function<PacemakerSide, T> call) {
+    return overNetwork(
+        from,
+        to,
+        what,
+        () -> {
+          try {
+            crashPoint(to);
+            return call.apply(sides.get(to));
+          } catch (PacemakerSide.Crashed e) {
+            throw new OperationException(
+                OperationException.Kind.UNANSWERED, to.name + " crashed before it answered");
+          }
+        });
+  }
+
+  // ----- SimCluster -----
+
+  @Override
+  public void note(String line) {
+    trace.addLast(step + " " + line);
+    if (trace.size() > Integer.getInteger("sim.trace", 60)) {
+      trace.removeFirst();
+    }
+  }
+
+  @Override
+  public void noteOperator(String line) {
+    operatorLog.add(step + " " + line);
+    note(line);
+  }
+
+  @Override
+  public <T> T overNetwork(SimNode from, SimNode to, String what, Supplier<T> action) {
+    if (!delivered(from, to)) {
+      note(what + " from " + from.name + " to " + to.name + ": request lost");
+      throw new OperationException(OperationException.Kind.UNANSWERED, "request lost");
+    }
+    T result = action.get();
+    if (!delivered(to, from) || random.nextDouble() < lostReplyRate) {
+      note(what + " from " + from.name + " to " + to.name + ": reply lost");
+      throw new OperationException(OperationException.Kind.UNANSWERED, "reply lost");
+    }
+    return result;
+  }
+
+  @Override
+  public long newGuid() {
+    return nextGuid++;
+  }
+
+  @Override
+  public void discarded(SimNode node, List<Integer> writes, String how) {
+    invariants
+        .lostEverywhere(writes)
+        .ifPresent(
+            write ->
+                violations.add(
+                    new Simulation.Violation(
+                        "I3", step, node.name + " destroyed write " + write + " by " + how)));
+  }
+
+  @Override
+  public void resolvedByOperator(List<Integer> writes) {
+    invariants.resolvedByOperator(writes);
+  }
+
+  @Override
+  public void operatorUnlocks(SimNode node) {
+    invariants.operatorUnlocks(node);
+  }
+
+  @Override
+  public Optional<String> fence(SimNode by) {
+    // Under Pacemaker a TakeOver is a Hold: zferry never fences on its own.
+    violations.add(
+        new Simulation.Violation("Pacemaker", step, by.name + " ran zferry's fence command"));
+    return Optional.of("not under Pacemaker");
+  }
+
+  @Override
+  public boolean pullCycleStuck(SimNode node) {
+    return pullsStick;
+  }
+
+  @Override
+  public boolean hasWitness() {
+    return false;
+  }
+
+  // ----- I5 -----
+
+  /** I5: healed and up, one node serves and every passive not locked receives its snapshots. */
+  private void checkLiveness() {
+    List<SimNode> serving = invariants.serving();
+    if (serving.size() != 1) {
+      StringBuilder decisions = new StringBuilder();
+      nodes.forEach(
+          n ->
+              decisions
+                  .append("; ")
+                  .append(n.name)
+                  .append(": ")
+                  .append(n.control.decision().describe()));
+      violations.add(
+          new Simulation.Violation(
+              "I5",
+              step,
+              serving.size()
+                  + " nodes serve after "
+                  + Simulation.HEAL_STEPS
+                  + " healed steps"
+                  + decisions));
+      return;
+    }
+    SimNode active = serving.get(0);
+    long guid = snapshot(active).guid();
+    for (int i = 0; i < 10 && violations.isEmpty(); i++, step++) {
+      cycle(false);
+    }
+    for (SimNode node : nodes) {
+      if (node != active && !node.record().isLocked() && !node.pool.holds(guid)) {
+        violations.add(
+            new Simulation.Violation(
+                "I5",
+                step,
+                node.name
+                    + " did not receive "
+                    + active.name
+                    + "'s snapshot within 10 cycles ("
+                    + node.control.decision().describe()
+                    + ")"));
+        return;
+      }
+    }
+  }
+}
