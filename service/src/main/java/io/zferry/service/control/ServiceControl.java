@@ -224,22 +224,29 @@ public final class ServiceControl {
   /**
    * Records the peer's newer record. A node that served writes and is demoted by it sets the lock
    * (design §5 rule 7): what it accepted since the last snapshot the new owner holds exists only
-   * here, and an unlocked pull would roll it back. Of more than two nodes, so does a node whose
-   * record named itself the owner.
+   * here, and an unlocked pull would roll it back. Of more than two nodes (under Pacemaker), so
+   * does a node whose own record named it the owner: it never releases the record by adopting (a
+   * switchover or a Pacemaker hand-over changes its own record), so the newer epoch was taken over
+   * from it, and the peer it adopts from may be a bystander that adopted the new owner's record
+   * without its lock. There a node's own lock is kept, too: only mark-sync-as-fixed clears it (an
+   * unlocked owner may have been promoted since, by a move). Of two nodes the peer's lock always
+   * comes with such a record.
    */
   private ServiceState adopt(PeerView.PeerServiceState theirs) {
     boolean served = ports.servedWrites();
-    // Of more than two nodes, the record may come from a third node that holds no lock: an owner
-    // taken over from (powered off, then booted) has served nothing since it started, but what it
-    // accepted before may exist only here all the same.
-    boolean ownedHere =
-        ports.severalPeers()
-            && store.serviceState(service).map(s -> s.isActive(self)).orElse(false);
+    ServiceState before = store.serviceState(service).orElseThrow();
+    boolean several = ports.severalPeers();
+    boolean owned = several && before.isActive(self);
+    Optional<SyncLock> lock = several ? ports.peerLock().or(before::lock) : ports.peerLock();
     ServiceState adopted =
         store.adoptPeerState(
-            service, theirs.activeNode(), theirs.epoch(), ports.peerLock(), peer.get());
+            service,
+            theirs.activeNode(),
+            theirs.epoch(),
+            lock,
+            peer.get());
     ports.recorded(adopted, "adopted the peer's record");
-    if ((served || ownedHere) && !adopted.isActive(self) && !adopted.isLocked()) {
+    if ((served || owned) && !adopted.isActive(self) && !adopted.isLocked()) {
       String reason =
           self
               + (served ? " served writes until " : " owned the record until ")

@@ -64,6 +64,25 @@ public final class MarkSyncAsFixed {
             : Puller.Divergence.KEEP_ASIDE_AND_RESYNC;
     Steps steps = new Steps("mark-sync-as-fixed of " + service, clock, s -> {});
     boolean ownerHere = record.isActive(local.self());
+    if (!ownerHere && !record.isActive(local.peer())) {
+      // Of more than two nodes, a planned move may have given the record to a third node since
+      // the takeover: resyncing one named node and unlocking the other would unlock a node whose
+      // divergent data nobody kept aside. Each locked node is resolved against the owner.
+      throw new OperationException(
+          OperationException.Kind.CONFLICT,
+          record.activeNode()
+              + " owns "
+              + service
+              + " now, neither "
+              + local.self()
+              + " nor "
+              + local.peer()
+              + "; name the owner and a locked node: `zferry mark-sync-as-fixed "
+              + service
+              + " "
+              + record.activeNode()
+              + " NODE`, once for each locked node");
+    }
     String oldSide = ownerHere ? local.peer() : local.self();
     ResyncResult resync =
         steps.run(

@@ -120,6 +120,29 @@ class MarkSyncAsFixedTest {
     assertThat(b.resyncs).isEmpty();
   }
 
+  /**
+   * Of three nodes: node-a took over from node-b, then a planned move under Pacemaker gave the
+   * record to node-c (epoch 2), and both keep their locks. Resyncing one and unlocking the other
+   * would unlock a node whose divergent data nobody kept aside (the simulation's seed 105).
+   */
+  @Test
+  void aRecordNeitherNamedNodeOwnsIsRefused() {
+    for (Node node : List.of(a, b)) {
+      node.store.changeOwner("tank", 1, "node-c", "pacemaker", "a planned move", false);
+    }
+    a.peerView = answering(a.peerSees());
+
+    assertThatThrownBy(() -> on(a).run(BOTH, false, "alice", a.peerCommands(b)))
+        .isInstanceOfSatisfying(
+            OperationException.class,
+            e -> assertThat(e.kind()).isEqualTo(OperationException.Kind.CONFLICT))
+        .hasMessageStartingWith("node-c owns tank now, neither node-a nor node-b");
+    assertThat(a.resyncs).isEmpty();
+    assertThat(b.resyncs).isEmpty();
+    assertThat(a.locked()).isTrue();
+    assertThat(b.locked()).isTrue();
+  }
+
   @Test
   void bothNodesMustBeNamed() {
     assertThatThrownBy(() -> on(a).run(Set.of("node-a"), false, "alice", a.peerCommands(b)))

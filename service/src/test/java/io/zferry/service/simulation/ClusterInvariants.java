@@ -39,6 +39,17 @@ final class ClusterInvariants {
     return nodes.stream().anyMatch(n -> n.record().isLocked());
   }
 
+  /**
+   * Whether a node still names itself the owner at an older epoch than the active's: a former owner
+   * taken over from (of a chain of takeovers, the lock the operator cleared may bind two later
+   * nodes) that has not heard the newer record yet. It locks as it adopts it ({@code
+   * ServiceControl.adopt}), so what it alone holds is as safe as under a lock: I3 and I4 say so.
+   */
+  private boolean aFormerOwnerHasNotAdopted(SimNode active) {
+    long epoch = active.record().epoch();
+    return nodes.stream().anyMatch(n -> n.record().isActive(n.name) && n.record().epoch() < epoch);
+  }
+
   List<SimNode> serving() {
     return nodes.stream().filter(SimNode::acceptsWrites).toList();
   }
@@ -69,7 +80,7 @@ final class ClusterInvariants {
     // (then it must still exist where the divergence report finds it) or the operator's
     // mark-sync-as-fixed kept it aside or, with --discard-divergent, chose to discard it.
     SimNode active = serving.isEmpty() ? null : serving.get(0);
-    boolean locked = anyLocked();
+    boolean locked = anyLocked() || (active != null && aFormerOwnerHasNotAdopted(active));
     for (int write : acked) {
       if (resolvedByOperator.contains(write)) {
         continue;

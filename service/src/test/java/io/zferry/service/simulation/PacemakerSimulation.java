@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -36,8 +37,8 @@ final class PacemakerSimulation implements SimCluster, Schedule {
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
   private final long seed;
+  private final Optional<Map<Integer, Consumer<PacemakerSimulation>>> script;
   private final SplittableRandom random;
-  private final SplittableRandom faultRandom;
   private final SplittableRandom operatorRandom;
   private final List<SimNode> nodes = new ArrayList<>();
   private final Map<String, SimNode> byName = new LinkedHashMap<>();
@@ -51,26 +52,34 @@ final class PacemakerSimulation implements SimCluster, Schedule {
   private final Deque<String> trace = new ArrayDeque<>();
   private final List<String> operatorLog = new ArrayList<>();
 
-  /** Each node's side of the partition: nodes reach each other when their groups are equal. */
-  private final int[] group = new int[3];
+  /** The partition and the faults of the network, the pools and the fence device. */
+  private final PacemakerFaults network;
 
   private int step;
   private int nextWrite = 1;
   private long nextGuid = 2;
-  private double dropRate;
-  private double lostReplyRate;
-  private boolean fenceFails;
-  private boolean pullsStick;
   private boolean faults = true;
   private int crashIn;
   private int takeovers;
   private Optional<List<SimNode>> lastTakeover = Optional.empty();
 
   PacemakerSimulation(long seed) {
+    this(seed, Optional.empty());
+  }
+
+  /** A scripted schedule: at each step the script names, it does what the script says. */
+  static PacemakerSimulation scripted(
+      long seed, Map<Integer, Consumer<PacemakerSimulation>> script) {
+    return new PacemakerSimulation(seed, Optional.of(Map.copyOf(script)));
+  }
+
+  private PacemakerSimulation(
+      long seed, Optional<Map<Integer, Consumer<PacemakerSimulation>>> script) {
     this.seed = seed;
+    this.script = script;
     SplittableRandom root = new SplittableRandom(seed);
     this.random = root.split();
-    this.faultRandom = root.split();
+    SplittableRandom faultRandom = root.split();
     this.operatorRandom = root.split();
     SplittableRandom pacemakerRandom = root.split();
     List<String> names = List.of("node-a", "node-b", "node-c");
@@ -95,6 +104,7 @@ final class PacemakerSimulation implements SimCluster, Schedule {
     }
     created.put(1L, START);
     this.invariants = new ClusterInvariants(nodes);
+    this.network = new PacemakerFaults(faultRandom, nodes, this);
     this.pacemaker = new SimPacemaker(this, pacemakerRandom);
     nodes.forEach(this::boot);
   }
@@ -112,7 +122,8 @@ final class PacemakerSimulation implements SimCluster, Schedule {
     return nodes;
   }
 
-  SimNode node(String name) {
+  @Override
+  public SimNode node(String name) {
     return byName.get(name);
   }
 
@@ -141,28 +152,65 @@ final class PacemakerSimulation implements SimCluster, Schedule {
 
   @Override
   public List<Simulation.Violation> run() {
-    for (step = 0;
-        step < Simulation.FAULT_STEPS + Simulation.HEAL_STEPS && violations.isEmpty();
-        step++) {
-      if (step == Simulation.FAULT_STEPS) {
-        heal();
-      }
-      if (faults) {
-        injectFaults();
-      } else {
-        // Healed: a node STONITH powered off boots again.
-        nodes.stream().filter(n -> !n.up).forEach(this::boot);
-      }
-      cycle(faults);
-      if (faults && violations.isEmpty()) {
-        operatorActions();
-        check();
-      }
-    }
+    steps(Simulation.FAULT_STEPS + Simulation.HEAL_STEPS);
     if (violations.isEmpty()) {
       checkLiveness();
     }
     return List.copyOf(violations);
+  }
+
+  /**
+   * Runs the steps before {@code until} (from where it stopped), checked; returns the violations so
+   * far. A scripted schedule runs only its script: no random faults, no random moves or operator.
+   */
+  List<Simulation.Violation> steps(int until) {
+    for (; step < until && violations.isEmpty(); step++) {
+      if (step == Simulation.FAULT_STEPS) {
+        heal();
+      }
+      if (faults && script.isPresent()) {
+        script.get().getOrDefault(step, s -> {}).accept(this);
+      } else if (faults) {
+        network.inject();
+      } else {
+        // Healed: a node STONITH powered off boots again.
+        nodes.stream().filter(n -> !n.up).forEach(this::boot);
+      }
+      cycle(faults && script.isEmpty());
+      if (faults && script.isEmpty() && violations.isEmpty()) {
+        operatorActions();
+        check();
+      }
+    }
+    return List.copyOf(violations);
+  }
+
+  // ----- what a script does -----
+
+  void crash(String name) {
+    node(name).crash();
+    note(name + " crashes");
+  }
+
+  void restart(String name) {
+    boot(node(name));
+    note(name + " restarts");
+  }
+
+  /** Every node on its own: no partition has quorum. */
+  void apart() {
+    network.apart();
+    note("partition: all three nodes apart");
+  }
+
+  void healNetwork() {
+    network.healPartition();
+    note("partition healed");
+  }
+
+  /** {@code pcs resource move zferry-tank-clone TO --promoted}. */
+  void move(String to) {
+    pacemaker.move(node(to), false);
   }
 
   /** Heartbeats, Pacemaker's transition, every node's control step, clients, pulls; checked. */
@@ -190,80 +238,10 @@ final class PacemakerSimulation implements SimCluster, Schedule {
     }
   }
 
-  /** Draws the same numbers at every step whatever the nodes do, so a seed's faults never vary. */
-  private void injectFaults() {
-    SplittableRandom r = faultRandom;
-    double partition = r.nextDouble();
-    double apart = r.nextDouble();
-    int alone = r.nextInt(3);
-    if (partition < 0.04) {
-      boolean whole = group[0] == group[1] && group[1] == group[2];
-      for (int i = 0; i < 3; i++) {
-        group[i] = !whole ? 0 : apart < 0.25 ? i : i == alone ? 1 : 0;
-      }
-      note(
-          !whole
-              ? "partition healed"
-              : apart < 0.25
-                  ? "partition: all three nodes apart"
-                  : "partition: " + nodes.get(alone).name + " cut off");
-    }
-    if (r.nextDouble() < 0.05) {
-      dropRate = r.nextDouble() < 0.5 ? 0 : r.nextDouble() * 0.5;
-      lostReplyRate = r.nextDouble() < 0.5 ? 0 : r.nextDouble() * 0.5;
-    }
-    if (r.nextDouble() < 0.03) {
-      fenceFails = !fenceFails;
-    }
-    pullsStick = r.nextDouble() < 0.1;
-    for (SimNode node : nodes) {
-      double crash = r.nextDouble();
-      double wallStep = r.nextDouble();
-      int stepMinutes = r.nextInt(-120, 121);
-      double fill = r.nextDouble();
-      double hooks = r.nextDouble();
-      double poolFault = r.nextDouble();
-      boolean suspended = r.nextBoolean();
-      if (node.up && crash < 0.01) {
-        node.crash();
-        note(node.name + " crashes");
-      } else if (!node.up && crash < 0.1) {
-        boot(node);
-        note(node.name + " restarts");
-      }
-      if (wallStep < 0.01) {
-        node.clock.stepWall(Duration.ofMinutes(stepMinutes));
-      }
-      if (fill < 0.02) {
-        node.pool.full(!node.pool.full());
-      }
-      if (hooks < 0.02) {
-        node.startHooksFail = !node.startHooksFail;
-      }
-      if (node.up && poolFault < 0.01) {
-        SimNode.PoolFault fault =
-            !node.poolWorks()
-                ? SimNode.PoolFault.NONE
-                : suspended ? SimNode.PoolFault.SUSPENDED : SimNode.PoolFault.HUNG;
-        node.poolFault(fault);
-        note(node.name + "'s pool: " + fault);
-      }
-    }
-  }
-
   /** Network healed, pools working, no more faults: what I5 starts from. */
   private void heal() {
     faults = false;
-    java.util.Arrays.fill(group, 0);
-    dropRate = 0;
-    lostReplyRate = 0;
-    fenceFails = false;
-    pullsStick = false;
-    for (SimNode node : nodes) {
-      node.pool.full(false);
-      node.startHooksFail = false;
-      node.poolFault(SimNode.PoolFault.NONE);
-    }
+    network.heal(nodes);
     note("healed");
   }
 
@@ -289,6 +267,13 @@ final class PacemakerSimulation implements SimCluster, Schedule {
     }
     SimNode newOwner = lastTakeover.get().get(0);
     SimNode from = lastTakeover.get().get(1);
+    SimNode owner = node(newOwner.record().activeNode());
+    if (owner != newOwner && owner != from) {
+      // A planned move since: as the refusal says, the owner and a locked node of the takeover.
+      SimNode locked = onNewOwner ? newOwner : from;
+      operator.markSyncAsFixed(owner, locked, discard);
+      return;
+    }
     operator.markSyncAsFixed(onNewOwner ? newOwner : from, onNewOwner ? from : newOwner, discard);
   }
 
@@ -307,12 +292,12 @@ final class PacemakerSimulation implements SimCluster, Schedule {
   }
 
   private boolean connected(SimNode one, SimNode other) {
-    return group[nodes.indexOf(one)] == group[nodes.indexOf(other)];
+    return network.connected(nodes.indexOf(one), nodes.indexOf(other));
   }
 
   @Override
   public boolean delivered(SimNode from, SimNode to) {
-    return from.up && to.up && connected(from, to) && random.nextDouble() >= dropRate;
+    return from.up && to.up && connected(from, to) && random.nextDouble() >= network.dropRate();
   }
 
   /** Each heartbeat carries the sender's record; some arrive late (an older one) or twice. */
@@ -327,7 +312,7 @@ final class PacemakerSimulation implements SimCluster, Schedule {
       }
       for (SimNode to : nodes) {
         if (to != from && !claims.isEmpty() && delivered(from, to)) {
-          boolean late = faults && random.nextDouble() < 0.1;
+          boolean late = faults && script.isEmpty() && random.nextDouble() < 0.1;
           to.heard(from.name, late ? claims.peekFirst() : claims.peekLast());
         }
       }
@@ -413,11 +398,11 @@ final class PacemakerSimulation implements SimCluster, Schedule {
   }
 
   boolean fenceFails() {
-    return fenceFails;
+    return network.fenceFails();
   }
 
   double lostReplyRate() {
-    return lostReplyRate;
+    return network.lostReplyRate();
   }
 
   /** With faults, one action in ten crashes a node at one of its next few steps. */
@@ -480,7 +465,7 @@ final class PacemakerSimulation implements SimCluster, Schedule {
       throw new OperationException(OperationException.Kind.UNANSWERED, "request lost");
     }
     T result = action.get();
-    if (!delivered(to, from) || random.nextDouble() < lostReplyRate) {
+    if (!delivered(to, from) || random.nextDouble() < network.lostReplyRate()) {
       note(what + " from " + from.name + " to " + to.name + ": reply lost");
       throw new OperationException(OperationException.Kind.UNANSWERED, "reply lost");
     }
@@ -523,7 +508,7 @@ final class PacemakerSimulation implements SimCluster, Schedule {
 
   @Override
   public boolean pullCycleStuck(SimNode node) {
-    return pullsStick;
+    return network.pullsStick();
   }
 
   @Override
@@ -572,6 +557,9 @@ final class PacemakerSimulation implements SimCluster, Schedule {
                     + active.name
                     + "'s snapshot within 10 cycles ("
                     + node.control.decision().describe()
+                    + (node.pool.divergedFrom(active.pool)
+                        ? "; its copy diverged: it holds snapshots " + active.name + " lacks"
+                        : "")
                     + ")"));
         return;
       }

@@ -13,6 +13,9 @@ import java.util.function.Supplier;
 interface SimCluster {
   void note(String line);
 
+  /** The node of that name. */
+  SimNode node(String name);
+
   /** An operator action and its outcome: in the trace, and in the log of every such action. */
   void noteOperator(String line);
 

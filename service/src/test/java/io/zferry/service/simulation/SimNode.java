@@ -282,6 +282,11 @@ final class SimNode implements ControlPorts {
   }
 
   @Override
+  public boolean severalPeers() {
+    return peers.size() > 1;
+  }
+
+  @Override
   public boolean servedWrites() {
     return mode == Mode.ACTIVE && hooksDone;
   }

@@ -56,20 +56,27 @@ final class SimOperator {
       return;
     }
     boolean ownerHere = local.isActive(from.name);
+    if (!ownerHere && !local.isActive(peer.name)) {
+      sim.noteOperator(
+          command + " on " + from.name + " refused: " + local.activeNode() + " owns tank now");
+      return;
+    }
     SimNode old = ownerHere ? peer : from;
     sim.noteOperator(command + " on " + from.name + ": " + old.name + " resyncs");
     try {
-      SimNode owner = ownerHere ? from : peer;
+      // As MarkSyncAsFixed does: the named node that does not own the record resyncs from the
+      // owner its record names (its pull source), and the other named node unlocks.
+      SimNode source = sim.node(old.record().activeNode());
       if (ownerHere) {
-        sim.overNetwork(from, peer, "resync", () -> resync(old, owner, discard));
+        sim.overNetwork(from, peer, "resync", () -> resync(old, source, discard));
       } else {
-        resync(old, owner, discard);
+        resync(old, source, discard);
       }
       String unlocked =
           ownerHere
               ? unlock(from, local.epoch())
               : sim.overNetwork(from, peer, "unlock", () -> unlock(peer, local.epoch()));
-      sim.noteOperator(command + ": done, " + unlocked + " (" + owner.name + " owns)");
+      sim.noteOperator(command + ": done, " + unlocked + " (" + local.activeNode() + " owns)");
     } catch (OperationException e) {
       sim.noteOperator(command + " failed: " + e.getMessage());
     }

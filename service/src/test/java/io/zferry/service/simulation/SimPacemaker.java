@@ -64,6 +64,10 @@ final class SimPacemaker {
   private List<SimNode> quorum = List.of();
 
   private int noQuorumFor;
+
+  /** The boot each node was last seen running. */
+  private final Map<String, Integer> seenBoot = new HashMap<>();
+
   private Optional<String> promoted = Optional.empty();
   private boolean quorate = true;
   private int fences;
@@ -94,6 +98,14 @@ final class SimPacemaker {
 
   /** One transition: quorum, STONITH, starts, monitor, then a promotion or a planned move. */
   void step(int step, boolean faults) {
+    for (SimNode node : sim.nodes()) {
+      if (seenBoot.getOrDefault(node.name, node.bootStep) != node.bootStep) {
+        // It rebooted within the token: corosync saw it leave and join again, and the probe
+        // finds its instance stopped, whatever it ran before.
+        promoted = promoted.filter(p -> !p.equals(node.name));
+      }
+      seenBoot.put(node.name, node.bootStep);
+    }
     quorum = sim.quoratePartition();
     for (SimNode node : sim.nodes()) {
       int missing = quorum.contains(node) ? 0 : missingFor.getOrDefault(node.name, 0) + 1;
@@ -161,7 +173,7 @@ final class SimPacemaker {
       boolean serving = node.mode == SimNode.Mode.ACTIVE;
       boolean failed =
           switch (intent(node)) {
-            case STOPPED, STARTED -> serving;
+            case STOPPED, STARTED -> serving || promoted.filter(node.name::equals).isPresent();
             case PROMOTED -> !serving;
           };
       if (failed) {
@@ -204,14 +216,19 @@ final class SimPacemaker {
     }
   }
 
+  /** A random planned move to another member that has a score. */
   private void move(boolean faults) {
     SimNode from = sim.node(promoted.orElseThrow());
     List<SimNode> targets =
         members().stream().filter(n -> n != from && score(n).isPresent()).toList();
-    if (targets.isEmpty()) {
-      return;
+    if (!targets.isEmpty()) {
+      move(targets.get(random.nextInt(targets.size())), faults);
     }
-    SimNode to = targets.get(random.nextInt(targets.size()));
+  }
+
+  /** {@code pcs resource move --promoted}: demote the promoted node, then promote {@code to}. */
+  void move(SimNode to, boolean faults) {
+    SimNode from = sim.node(promoted.orElseThrow());
     moves++;
     sim.note("pacemaker: planned move from " + from.name + " to " + to.name);
     promoted = Optional.empty();

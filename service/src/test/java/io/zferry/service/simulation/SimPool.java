@@ -276,6 +276,18 @@ final class SimPool {
     snapshots.forEach(snap -> snapshotted.addAll(snap.content()));
   }
 
+  /** Whether this pool holds snapshots of its own after the newest one it shares with source. */
+  boolean divergedFrom(SimPool source) {
+    int common = -1;
+    for (int i = 0; i < snapshots.size(); i++) {
+      if (source.holds(snapshots.get(i).guid())) {
+        common = i;
+      }
+    }
+    return common < 0
+        || snapshots.subList(common + 1, snapshots.size()).stream().anyMatch(s -> !s.foreign());
+  }
+
   boolean holds(long guid) {
     return guids.contains(guid);
   }

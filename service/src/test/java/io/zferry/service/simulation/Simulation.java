@@ -237,6 +237,11 @@ final class Simulation implements SimCluster, Schedule {
     return setup.witness();
   }
 
+  @Override
+  public SimNode node(String name) {
+    return a.name.equals(name) ? a : b;
+  }
+
   SimNode peerOf(SimNode node) {
     return node == a ? b : a;
   }

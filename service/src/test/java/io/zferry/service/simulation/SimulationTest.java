@@ -3,6 +3,7 @@ package io.zferry.service.simulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** A few hundred seeded schedules in the normal build; bench/simulate runs thousands. */
@@ -96,6 +97,80 @@ class SimulationTest {
     assertThat(fixed).as("mark-sync-as-fixed done").isPositive();
     assertThat(fixedDiscarding).as("mark-sync-as-fixed --discard-divergent done").isPositive();
     assertThat(forced).as("nodes forced").isPositive();
+  }
+
+  /**
+   * Three nodes under the simulated Pacemaker: no schedule breaks a safety invariant (I1-I4, after
+   * every phase of every step). I5 is left to the test below until the two open product issues it
+   * finds are settled.
+   */
+  @Test
+  void safetyHoldsOnEveryPacemakerSchedule() {
+    StringBuilder failures = new StringBuilder();
+    for (long seed = 1; seed <= 300; seed++) {
+      PacemakerSimulation simulation = new PacemakerSimulation(seed);
+      List<Simulation.Violation> violations = simulation.run();
+      if (!violations.isEmpty() && !violations.get(0).invariant().equals("I5")) {
+        failures
+            .append(SimulationMain.describe(seed, simulation, violations, List.of()))
+            .append('\n');
+      }
+    }
+    assertThat(failures.toString()).isEmpty();
+  }
+
+  /**
+   * I5 under Pacemaker as well. Open: two passives take over at the same epoch when the first new
+   * owner is lost before the third node heard its record (seed 10), and nothing settles that
+   * dispute under Pacemaker, where failover --force is refused; a passive further along than the
+   * node that took over (its catch-up from the other passives failed) stays diverged and unlocked
+   * (seed 1).
+   */
+  @Disabled("open product issues: equal-epoch takeovers (seed 10), a diverged bystander (seed 1)")
+  @Test
+  void invariantsHoldOnEveryPacemakerSchedule() {
+    StringBuilder failures = new StringBuilder();
+    for (long seed = 1; seed <= 300; seed++) {
+      PacemakerSimulation simulation = new PacemakerSimulation(seed);
+      List<Simulation.Violation> violations = simulation.run();
+      if (!violations.isEmpty()) {
+        failures
+            .append(SimulationMain.describe(seed, simulation, violations, List.of()))
+            .append('\n');
+      }
+    }
+    assertThat(failures.toString()).isEmpty();
+  }
+
+  /**
+   * The Pacemaker schedules reach what they check: takeovers after STONITH, planned moves, quorum
+   * losses, mark-sync-as-fixed naming the two nodes of a takeover.
+   */
+  @Test
+  void pacemakerSchedulesFenceTakeOverMoveAndLoseQuorum() {
+    int takeovers = 0;
+    int moves = 0;
+    int fences = 0;
+    int quorumLosses = 0;
+    int fixed = 0;
+    for (long seed = 1; seed <= 100; seed++) {
+      PacemakerSimulation simulation = new PacemakerSimulation(seed);
+      simulation.run();
+      takeovers += simulation.takeovers();
+      moves += simulation.pacemaker().moves();
+      fences += simulation.pacemaker().fences();
+      quorumLosses += simulation.pacemaker().quorumLosses();
+      fixed +=
+          (int)
+              simulation.operatorLog().stream()
+                  .filter(line -> line.contains("mark-sync-as-fixed") && line.contains(": done"))
+                  .count();
+    }
+    assertThat(takeovers).as("takeovers").isPositive();
+    assertThat(moves).as("planned moves").isPositive();
+    assertThat(fences).as("STONITH").isPositive();
+    assertThat(quorumLosses).as("quorum losses").isPositive();
+    assertThat(fixed).as("mark-sync-as-fixed done").isPositive();
   }
 
   @Test
