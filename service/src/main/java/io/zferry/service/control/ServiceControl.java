@@ -239,12 +239,7 @@ public final class ServiceControl {
     boolean owned = several && before.isActive(self);
     Optional<SyncLock> lock = several ? ports.peerLock().or(before::lock) : ports.peerLock();
     ServiceState adopted =
-        store.adoptPeerState(
-            service,
-            theirs.activeNode(),
-            theirs.epoch(),
-            lock,
-            peer.get());
+        store.adoptPeerState(service, theirs.activeNode(), theirs.epoch(), lock, peer.get());
     ports.recorded(adopted, "adopted the peer's record");
     if ((served || owned) && !adopted.isActive(self) && !adopted.isLocked()) {
       String reason =

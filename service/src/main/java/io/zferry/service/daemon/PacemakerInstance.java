@@ -34,6 +34,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
   private final StateStore store;
   private final Function<FinalSnapshot, String> catchUp;
   private final Supplier<String> catchUpFromOtherPassives;
+  private final java.util.function.BooleanSupplier heardSinceStart;
   private final Supplier<Optional<Instant>> newestApplied;
   private final Runnable refreshPeerView;
   private final Duration staleAfter;
@@ -52,6 +53,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
       StateStore store,
       Function<FinalSnapshot, String> catchUp,
       Supplier<String> catchUpFromOtherPassives,
+      java.util.function.BooleanSupplier heardSinceStart,
       Supplier<Optional<Instant>> newestApplied,
       Runnable refreshPeerView,
       Duration heartbeatTimeout,
@@ -62,6 +64,7 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
     this.store = store;
     this.catchUp = catchUp;
     this.catchUpFromOtherPassives = catchUpFromOtherPassives;
+    this.heardSinceStart = heardSinceStart;
     this.newestApplied = newestApplied;
     this.refreshPeerView = refreshPeerView;
     this.staleAfter = staleAfter(heartbeatTimeout);
@@ -143,13 +146,19 @@ final class PacemakerInstance implements PacemakerPromotion.Local, PacemakerHand
     return new MonitorReport(
         now,
         state,
-        PromotionScore.of(now, record.isActive(self()), record.isLocked(), lag),
+        PromotionScore.of(
+            now, record.isActive(self()), heardSinceStart.getAsBoolean(), record.isLocked(), lag),
         clock.instant(),
         staleAfter,
         reason);
   }
 
   // PacemakerPromotion.Local and PacemakerHandover.Local
+
+  @Override
+  public boolean heardSinceStart() {
+    return heardSinceStart.getAsBoolean();
+  }
 
   @Override
   public String catchUpFromOtherPassives() {

@@ -101,6 +101,11 @@ final class PeerRoute {
     return statuses;
   }
 
+  /** Whether any other node's API answered since zferryd started. */
+  boolean heardSinceStart() {
+    return channels.stream().anyMatch(c -> c.watch().lastApiAnswer().isPresent());
+  }
+
   /** Asks every peer now rather than at the next heartbeat. */
   void beatAll() {
     channels.forEach(c -> c.watch().beat());

@@ -203,6 +203,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
                             heartbeatTimeout,
                             pullLoop::runNowFrom)
                         ::catchUp,
+                    peers::heardSinceStart,
                     new NewestApplied(pullLoop::lastApplied, localZfs, config.pool(), nanoTime),
                     peers::beatAll,
                     heartbeatTimeout,

@@ -49,6 +49,12 @@ public final class PacemakerPromotion {
     String catchUp(FinalSnapshot last);
 
     /**
+     * Whether another node answered since zferryd started: until then this node's record may be
+     * stale (read after a reboot, while another node took the service over).
+     */
+    boolean heardSinceStart();
+
+    /**
      * Before a takeover, with pulling stopped: pulls from every other passive that applied a
      * snapshot this node lacks (of several passives, one may be further along); what it did.
      */
@@ -89,6 +95,15 @@ public final class PacemakerPromotion {
   public String run(Owner owner, String actor) {
     ServiceState record = store.serviceState(local.service()).orElseThrow();
     if (record.isActive(local.self())) {
+      if (!local.heardSinceStart()) {
+        throw new OperationException(
+            OperationException.Kind.CONFLICT,
+            local.self()
+                + "'s record names it the owner of "
+                + local.service()
+                + ", but no other node has answered since zferryd started: another may have"
+                + " taken it over meanwhile; it serves once a peer confirms its record");
+      }
       return serve(record, actor);
     }
     PacemakerHandover.Answer answer;

@@ -33,11 +33,27 @@ public final class PromotionScore {
    */
   public static OptionalInt of(
       PacemakerIntent intent, boolean owner, boolean locked, Optional<Duration> lag) {
+    return of(intent, owner, true, locked, lag);
+  }
+
+  /**
+   * @param heardSinceStart whether another node answered since zferryd started: an owner's record
+   *     read after a reboot may be stale (another node took over meanwhile), and until a peer
+   *     confirms or replaces it the node asks for no promotion, as a restarted node never makes
+   *     itself active under zferry's own rules (design §5 rule 5). With quorum one does within a
+   *     heartbeat.
+   */
+  public static OptionalInt of(
+      PacemakerIntent intent,
+      boolean owner,
+      boolean heardSinceStart,
+      boolean locked,
+      Optional<Duration> lag) {
     if (intent == PacemakerIntent.STOPPED) {
       return OptionalInt.empty();
     }
     if (owner) {
-      return OptionalInt.of(OWNER);
+      return heardSinceStart ? OptionalInt.of(OWNER) : OptionalInt.empty();
     }
     if (locked || lag.isEmpty()) {
       return OptionalInt.empty();

@@ -154,6 +154,20 @@ class PacemakerPromotionTest {
   }
 
   @Test
+  void anOwnerThatHasHeardNoPeerSinceItStartedIsNotPromotedOnItsRecord() {
+    store.changeOwner("tank", 1, "node-b", "test", "node-b owns it", false);
+    b.heardSinceStart = false;
+
+    assertThatThrownBy(() -> new PacemakerPromotion(b, store).run(a, "pacemaker"))
+        .hasMessageContaining("no other node has answered since zferryd started");
+    assertThat(b.serving).isFalse();
+
+    b.heardSinceStart = true;
+    assertThat(new PacemakerPromotion(b, store).run(a, "pacemaker")).contains("serves");
+    assertThat(b.serving).isTrue();
+  }
+
+  @Test
   void theOwnerItselfServesAgain() {
     store.changeOwner("tank", 1, "node-b", "test", "node-b owns it", false);
 
@@ -189,6 +203,7 @@ class PacemakerPromotionTest {
     boolean pullStops = true;
     boolean pullsStopped;
     Runnable onCatchUpFromOthers = () -> {};
+    boolean heardSinceStart = true;
     int peerViewRefreshed;
 
     @Override
@@ -216,6 +231,11 @@ class PacemakerPromotionTest {
     public String catchUp(FinalSnapshot last) {
       caughtUp.add(last);
       return "caught up";
+    }
+
+    @Override
+    public boolean heardSinceStart() {
+      return heardSinceStart;
     }
 
     @Override

@@ -37,6 +37,13 @@ class PromotionScoreTest {
         .isEqualTo(OptionalInt.empty());
   }
 
+  @Test
+  void anOwnerThatHasHeardNoOtherNodeSinceItStartedAsksForNoPromotion() {
+    assertThat(PromotionScore.of(PacemakerIntent.STARTED, true, false, false, SECONDS)).isEmpty();
+    assertThat(PromotionScore.of(PacemakerIntent.STARTED, true, true, false, SECONDS))
+        .hasValue(PromotionScore.OWNER);
+  }
+
   private static int score(Duration lag) {
     return PromotionScore.of(PacemakerIntent.STARTED, false, false, Optional.of(lag)).getAsInt();
   }

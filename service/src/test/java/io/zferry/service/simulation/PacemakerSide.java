@@ -50,6 +50,11 @@ final class PacemakerSide implements PacemakerPromotion.Local, PacemakerHandover
     this.handover = new PacemakerHandover(this, node.store);
   }
 
+  @Override
+  public boolean heardSinceStart() {
+    return node.heardSinceStart();
+  }
+
   /** Pacemaker's promote here ({@code PacemakerInstance.promote}). */
   String promote() {
     ServiceState before = node.record();

@@ -22,11 +22,18 @@ interface Schedule {
    * Simulation.Setup#forSeed}), then three under Pacemaker ({@link PacemakerSimulation}).
    */
   static List<Schedule> forSeed(long seed) {
+    return forSeed(seed, true);
+  }
+
+  /** {@link #forSeed(long)}, with or without the Pacemaker setup. */
+  static List<Schedule> forSeed(long seed, boolean pacemaker) {
     List<Schedule> schedules = new ArrayList<>();
     for (Simulation.Setup setup : Simulation.Setup.forSeed(seed)) {
       schedules.add(new Simulation(seed, setup));
     }
-    schedules.add(new PacemakerSimulation(seed));
+    if (pacemaker) {
+      schedules.add(new PacemakerSimulation(seed));
+    }
     return schedules;
   }
 }

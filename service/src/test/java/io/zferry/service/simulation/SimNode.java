@@ -220,6 +220,11 @@ final class SimNode implements ControlPorts {
     h.lastClaim = Optional.of(claim);
   }
 
+  /** Whether any other node answered since this daemon started. */
+  boolean heardSinceStart() {
+    return heard.values().stream().anyMatch(h -> h.seenSinceStart);
+  }
+
   /** What the heartbeats say about {@code peer} now, as it answered (not as the rules weigh it). */
   PeerView viewOf(String peer) {
     Heard h = heard.get(peer);

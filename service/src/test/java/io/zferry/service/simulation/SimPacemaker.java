@@ -284,6 +284,7 @@ final class SimPacemaker {
     return PromotionScore.of(
         intent(node),
         node.record().isActive(node.name),
+        node.heardSinceStart(),
         node.record().isLocked(),
         Optional.of(sim.lag(node)));
   }

@@ -22,8 +22,11 @@ public final class SimulationMain {
     long first = 1;
     long count = 10_000;
     boolean verbose = false;
+    boolean pacemaker = false;
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--seed")) {
+      if (args[i].equals("--pacemaker")) {
+        pacemaker = true;
+      } else if (args[i].equals("--seed")) {
         first = Long.parseLong(args[++i]);
         count = 1;
         verbose = true;
@@ -34,15 +37,15 @@ public final class SimulationMain {
     long violations = 0;
     long started = System.nanoTime();
     Map<String, long[]> perSetup = new LinkedHashMap<>();
-    PacemakerTally pacemaker = new PacemakerTally();
+    PacemakerTally pacemakerTally = new PacemakerTally();
     for (long seed = first; seed < first + count; seed++) {
       boolean violated = false;
-      for (Schedule schedule : Schedule.forSeed(seed)) {
+      for (Schedule schedule : Schedule.forSeed(seed, pacemaker)) {
         List<Simulation.Violation> found = schedule.run();
         long[] tally = perSetup.computeIfAbsent(kind(schedule), k -> new long[2]);
         tally[0]++;
         if (schedule instanceof PacemakerSimulation p) {
-          pacemaker.add(p);
+          pacemakerTally.add(p);
         }
         if (!found.isEmpty()) {
           violated = true;
@@ -62,7 +65,9 @@ public final class SimulationMain {
         (kind, tally) ->
             System.out.println(
                 "setup " + kind + ": schedules=" + tally[0] + " violations=" + tally[1]));
-    System.out.println(pacemaker);
+    if (pacemaker) {
+      System.out.println(pacemakerTally);
+    }
     System.out.println("simulation: schedules=" + count + " violations=" + violations);
     System.exit(violations == 0 ? 0 : 1);
   }
@@ -109,7 +114,9 @@ public final class SimulationMain {
                 + schedule.setupName()
                 + "): "
                 + found
-                + "; replay: bench/simulate --seed "
+                + "; replay: bench/simulate "
+                + (schedule instanceof PacemakerSimulation ? "--pacemaker " : "")
+                + "--seed "
                 + seed);
     trace.forEach(line -> text.append("\n  ").append(line));
     return text.toString();
