@@ -10,6 +10,7 @@ import io.zferry.service.failover.FailoverDecider;
 import io.zferry.service.failover.Isolation;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.failover.Situation;
+import io.zferry.service.pacemaker.PacemakerIntent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -118,6 +119,11 @@ public final class ServiceControl {
     Decision next = decide(local);
     if (next instanceof Decision.AdoptPeer adopt) {
       local = adopt(adopt.peer());
+      next = decide(local);
+    }
+    Optional<ServiceState> settled = settleEqualEpochsAsPromoted(local);
+    if (settled.isPresent()) {
+      local = settled.get();
       next = decide(local);
     }
     Decision applied = apply(next, local);
@@ -257,6 +263,48 @@ public final class ServiceControl {
       ports.recorded(adopted, reason);
     }
     return adopted;
+  }
+
+  /**
+   * Under Pacemaker, two passives can take a service over at the same epoch: the first new owner is
+   * lost before the third node heard its record, and Pacemaker promotes the third, which takes over
+   * from the same old owner. Nothing would settle that dispute (failover --force is Pacemaker's
+   * under it), and the promoted node would hold for ever. Pacemaker promoted this node with quorum,
+   * after fencing or stopping the others, so its word decides: it records itself the owner at the
+   * next epoch, locked, and the other node adopts that record, locked in turn (it owned the record:
+   * what it accepted may exist only there, and the divergence report names it).
+   */
+  private Optional<ServiceState> settleEqualEpochsAsPromoted(ServiceState local) {
+    if (!ports.severalPeers()
+        || ports.pacemakerIntent().filter(i -> i == PacemakerIntent.PROMOTED).isEmpty()
+        || !local.isActive(self)
+        || !(ports.peerView() instanceof PeerView.Answering answering)
+        || answering.service().isEmpty()) {
+      return Optional.empty();
+    }
+    PeerView.PeerServiceState theirs = answering.service().get();
+    if (theirs.epoch() != local.epoch() || theirs.activeNode().equals(self)) {
+      return Optional.empty();
+    }
+    String reason =
+        "Pacemaker promoted "
+            + self
+            + " while "
+            + theirs.activeNode()
+            + " also recorded itself the owner at epoch "
+            + local.epoch()
+            + " (two takeovers from one owner); "
+            + self
+            + " records itself the owner at the next epoch";
+    try {
+      ServiceState owned =
+          store.changeOwner(service, local.epoch(), self, StateStore.SYSTEM_ACTOR, reason, true);
+      disputedEpoch = -1;
+      ports.recorded(owned, reason);
+      return Optional.of(owned);
+    } catch (EpochConflictException e) {
+      return Optional.empty();
+    }
   }
 
   /**

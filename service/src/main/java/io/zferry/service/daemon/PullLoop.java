@@ -56,6 +56,7 @@ final class PullLoop implements AutoCloseable {
   private final DatasetName pool;
   private final Supplier<Settings> settings;
   private final boolean rawSends;
+  private final boolean lockWhenDiverged;
   private final StateStore store;
   private final Zfs localZfs;
   private final Optional<StreamRelay> relay;
@@ -81,6 +82,7 @@ final class PullLoop implements AutoCloseable {
       DatasetName pool,
       Supplier<Settings> settings,
       boolean rawSends,
+      boolean lockWhenDiverged,
       StateStore store,
       Zfs localZfs,
       Optional<StreamRelay> relay,
@@ -92,6 +94,7 @@ final class PullLoop implements AutoCloseable {
     this.pool = pool;
     this.settings = settings;
     this.rawSends = rawSends;
+    this.lockWhenDiverged = lockWhenDiverged;
     if (rawSends) {
       log.info(
           "{}: replication.raw is on: every dataset is bootstrapped with raw sends (zfs send -w);"
@@ -385,12 +388,51 @@ final class PullLoop implements AutoCloseable {
       event("previous data kept as " + aside + " (no common snapshot)");
     }
     report.notes().stream().filter(note -> !announced.contains(note)).forEach(this::event);
+    if (report.diverged() && lockWhenDiverged && !explicitSource) {
+      lockDiverged(report);
+    }
     RunResult result =
         report.diverged()
             ? RunResult.DIVERGED
             : report.succeeded() ? RunResult.OK : RunResult.FAILED;
     store.finishRun(
         runId, report.bytes(), result, Optional.of(report.summary()), report.firstError());
+  }
+
+  /**
+   * Of more than two nodes, a passive can hold snapshots the owner lacks: it was further along than
+   * the node that took over, and could not give them to it first. They may exist nowhere else, so
+   * it neither rolls them back nor waits unnoticed: it locks, and the divergence report names them
+   * until an operator runs mark-sync-as-fixed with the owner.
+   */
+  private void lockDiverged(PullReport report) {
+    ServiceState state = store.serviceState(service).orElseThrow();
+    if (state.isLocked()) {
+      return;
+    }
+    String reason =
+        self.value()
+            + " holds snapshots "
+            + state.activeNode()
+            + " lacks ("
+            + report.summary()
+            + "); they may exist nowhere else: see zferry divergence "
+            + service
+            + ", then zferry mark-sync-as-fixed "
+            + service
+            + " "
+            + state.activeNode()
+            + " "
+            + self.value();
+    try {
+      store.lockSync(
+          service,
+          state.epoch(),
+          io.zferry.lockstate.SyncLock.of(reason, clock.instant(), StateStore.SYSTEM_ACTOR));
+      log.warn("{}: {}", service, reason);
+    } catch (io.zferry.lockstate.EpochConflictException e) {
+      // The record changed meanwhile: the next cycle pulls from the new owner.
+    }
   }
 
   private void finishFailed(long runId, RuntimeException e) {

@@ -101,7 +101,10 @@ final class ServiceExecutor implements ControlPorts {
 
   @Override
   public PeerView peerView() {
-    PeerView view = peers.followed().watch().view(name(), heartbeatTimeout);
+    // Chosen anew for every decision, not only at the control loop's steps: a promotion's or an
+    // operator action's step must not weigh the choice of a step before (after a boot, the first
+    // peer listed, perhaps silent while another answers with a newer record).
+    PeerView view = peers.choose().watch().view(name(), heartbeatTimeout);
     return store
         .serviceState(name())
         .map(local -> FollowedPeer.asWeighedBy(self, local, peers.all().size(), view))

@@ -139,6 +139,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
             // This node's own pull interval and limit, if it has them (an off-site passive).
             () -> me.pullingBy(settings),
             config.rawSends(),
+            peerChannels.size() > 1,
             store,
             localZfs,
             relay,

@@ -18,6 +18,7 @@ final class FakePorts implements ControlPorts {
   Isolation isolation = Isolation.CONNECTED;
   boolean servedWrites;
   boolean severalPeers;
+  Optional<io.zferry.service.pacemaker.PacemakerIntent> pacemakerIntent = Optional.empty();
   NodeHealth ownHealth = NodeHealth.online();
   boolean pullCycleEnded = true;
   final Deque<Optional<String>> fenceOutcomes = new ArrayDeque<>();
@@ -58,6 +59,11 @@ final class FakePorts implements ControlPorts {
   @Override
   public boolean servedWrites() {
     return servedWrites;
+  }
+
+  @Override
+  public Optional<io.zferry.service.pacemaker.PacemakerIntent> pacemakerIntent() {
+    return pacemakerIntent;
   }
 
   @Override

@@ -123,6 +123,53 @@ class ServiceControlTest {
     assertThat(decision).isEqualTo(new Decision.Follow(false));
   }
 
+  /**
+   * Under Pacemaker, node-b and node-c both took the service over from node-a at epoch 1 (node-b
+   * was lost before node-c heard its record). Pacemaker promoted node-c: it records itself at epoch
+   * 2, locked, and serves; node-b, not promoted, adopts that record and locks (it owned the
+   * record).
+   */
+  @Test
+  void underPacemakerThePromotedNodeSettlesTwoTakeoversAtOneEpoch() {
+    store.initialiseService("tank", "node-a");
+    store.changeOwner("tank", 0, "node-c", "pacemaker", "took over from node-a", true);
+    ports.severalPeers = true;
+    ports.pacemakerIntent = Optional.of(io.zferry.service.pacemaker.PacemakerIntent.PROMOTED);
+    ports.peerView = FakePorts.answering("node-b", 1, true);
+    ServiceControl c = control("node-c", new FencingPolicy.Ignore());
+
+    Decision decision = c.tick();
+
+    assertThat(record().activeNode()).isEqualTo("node-c");
+    assertThat(record().epoch()).isEqualTo(2);
+    assertThat(record().isLocked()).isTrue();
+    assertThat(decision.describe()).contains("node-b still names itself the owner at epoch 1");
+    // Once node-b has adopted epoch 2 (at its next heartbeat), node-c serves.
+    ports.peerView = FakePorts.answering("node-c", 2, true);
+    assertThat(c.tick()).isEqualTo(new Decision.Serve());
+
+    // Not promoted, the same node holds as before: Pacemaker decides who settles it.
+    InMemoryStateStore other = new InMemoryStateStore(clock);
+    other.initialiseService("tank", "node-a");
+    other.changeOwner("tank", 0, "node-c", "pacemaker", "took over from node-a", true);
+    ports.pacemakerIntent = Optional.of(io.zferry.service.pacemaker.PacemakerIntent.STARTED);
+    ports.peerView = FakePorts.answering("node-b", 1, true);
+    ServiceControl unpromoted =
+        new ServiceControl(
+            "tank",
+            "node-c",
+            "node-b",
+            new FencingPolicy.Ignore(),
+            TIMEOUT,
+            other,
+            ports,
+            clock,
+            clock::nanoTime,
+            Optional.empty());
+    unpromoted.tick();
+    assertThat(other.serviceState("tank").orElseThrow().epoch()).isEqualTo(1);
+  }
+
   @Test
   void ofTwoNodesAnOwnerThatServedNothingTakesThePeersRecordAsItIs() {
     // A record that names this node but nothing served since it started: of two nodes the

@@ -2,6 +2,7 @@ package io.zferry.service.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -129,5 +130,60 @@ class PacemakerScenarioTest {
     assertThat(sim.run()).isEmpty();
     assertThat(sim.operatorLog())
         .anyMatch(line -> line.equals("69 mark-sync-as-fixed on node-b: node-c resyncs"));
+  }
+
+  /**
+   * Seed 10: node-b took over from node-a at epoch 1 and was lost before node-c heard its record;
+   * Pacemaker promoted node-c, which took over from node-a at epoch 1 too. Both held for ever
+   * (equal epochs, different owners, and failover --force is Pacemaker's). The promoted node now
+   * records itself at the next epoch, locked, and node-b adopts that, locked (I5).
+   */
+  @Test
+  void twoTakeoversAtOneEpochAreSettledByThePromotedNode() {
+    PacemakerSimulation sim = new PacemakerSimulation(10);
+
+    assertThat(runKeepingTheWholeTrace(sim)).isEmpty();
+    assertThat(sim.trace()).anyMatch(line -> line.contains("two takeovers from one owner"));
+  }
+
+  /**
+   * Seed 1: a passive further along than the node that took over could not give it its newer
+   * snapshots first, and stayed diverged, unlocked and unnoticed (I5). It locks now, and the
+   * divergence report names what only it holds.
+   */
+  @Test
+  void aPassiveThatDivergedFromTheNewOwnerLocks() {
+    PacemakerSimulation sim = new PacemakerSimulation(1);
+
+    assertThat(runKeepingTheWholeTrace(sim)).isEmpty();
+    assertThat(sim.trace()).anyMatch(line -> line.matches(".* diverged from node-., locked"));
+  }
+
+  /** Runs {@code sim} keeping its whole trace, not only the last lines a violation prints. */
+  private static List<Simulation.Violation> runKeepingTheWholeTrace(PacemakerSimulation sim) {
+    String before = System.getProperty("sim.trace");
+    System.setProperty("sim.trace", "1000000");
+    try {
+      return sim.run();
+    } finally {
+      if (before == null) {
+        System.clearProperty("sim.trace");
+      } else {
+        System.setProperty("sim.trace", before);
+      }
+    }
+  }
+
+  /**
+   * Seed 5588: node-a booted in the step Pacemaker promoted it, and its promotion weighed the peer
+   * chosen at boot (node-b, not heard yet) rather than node-c, which answered with a newer record:
+   * it served its old epoch without a write it had acknowledged before (I2). Every decision now
+   * chooses its peer anew ({@code ServiceExecutor.peerView}).
+   */
+  @Test
+  void aPromotionWeighsThePeerChosenForItNotTheOneAtBoot() {
+    PacemakerSimulation sim = new PacemakerSimulation(5588);
+
+    assertThat(sim.run()).isEmpty();
   }
 }

@@ -65,7 +65,10 @@ final class PacemakerSide implements PacemakerPromotion.Local, PacemakerHandover
     } finally {
       // What Pacemaker's log and the lock tell the operator: who took over from whom.
       ServiceState after = node.record();
-      if (after.epoch() > before.epoch() && after.isActive(node.name) && after.isLocked()) {
+      if (after.epoch() > before.epoch()
+          && after.isActive(node.name)
+          && after.isLocked()
+          && !before.isActive(node.name)) {
         sim.tookOver(node.name, before.activeNode());
       }
     }

@@ -369,6 +369,19 @@ final class PacemakerSimulation implements SimCluster, Schedule {
     }
     SimPool.Received received = node.pool.pullFrom(source.pool);
     discarded(node, received.discarded(), "receive -F from " + source.name);
+    if (received.diverged()
+        && source.name.equals(node.record().activeNode())
+        && !node.record().isLocked()) {
+      // As PullLoop does of more than two nodes: a copy diverged from the owner's locks.
+      node.store.lockSync(
+          SimNode.SERVICE,
+          node.record().epoch(),
+          io.zferry.lockstate.SyncLock.of(
+              node.name + " holds snapshots " + source.name + " lacks",
+              node.clock.instant(),
+              "zferry"));
+      note(node.name + ": diverged from " + source.name + ", locked");
+    }
     return received.diverged() ? Optional.empty() : Optional.of(received);
   }
 

@@ -246,8 +246,8 @@ final class SimNode implements ControlPorts {
   }
 
   /**
-   * Chooses the peer this control step weighs, as the daemon's control loop does before each step
-   * ({@code PeerRoute.choose}); operator actions and Pacemaker's settle weigh the last choice.
+   * Chooses the peer a decision weighs, as the daemon does before each one ({@code
+   * ServiceExecutor.peerView} calls {@code PeerRoute.choose}).
    */
   void choosePeer() {
     if (peers.size() > 1) {
@@ -259,6 +259,7 @@ final class SimNode implements ControlPorts {
 
   @Override
   public PeerView peerView() {
+    choosePeer();
     return FollowedPeer.asWeighedBy(name, record(), peers.size(), viewOf(followed));
   }
 
@@ -284,6 +285,13 @@ final class SimNode implements ControlPorts {
   @Override
   public NodeHealth ownHealth() {
     return health();
+  }
+
+  @Override
+  public void recorded(ServiceState state, String why) {
+    if (why.contains("two takeovers")) {
+      sim.note(name + ": " + why);
+    }
   }
 
   @Override

@@ -22,10 +22,10 @@ public final class SimulationMain {
     long first = 1;
     long count = 10_000;
     boolean verbose = false;
-    boolean pacemaker = false;
+    boolean pacemaker = true;
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--pacemaker")) {
-        pacemaker = true;
+      if (args[i].equals("--two-node-setups")) {
+        pacemaker = false;
       } else if (args[i].equals("--seed")) {
         first = Long.parseLong(args[++i]);
         count = 1;
@@ -114,9 +114,7 @@ public final class SimulationMain {
                 + schedule.setupName()
                 + "): "
                 + found
-                + "; replay: bench/simulate "
-                + (schedule instanceof PacemakerSimulation ? "--pacemaker " : "")
-                + "--seed "
+                + "; replay: bench/simulate --seed "
                 + seed);
     trace.forEach(line -> text.append("\n  ").append(line));
     return text.toString();
