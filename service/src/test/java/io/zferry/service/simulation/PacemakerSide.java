@@ -263,23 +263,6 @@ final class PacemakerSide implements PacemakerPromotion.Local, PacemakerHandover
   }
 
   private PullReport report() {
-    SimPool.Snap newest = node.pool.newest();
-    Instant at = node.clock.instant();
-    return new PullReport(
-        TANK,
-        at,
-        at,
-        List.of(),
-        Optional.of(
-            new Snapshot(
-                SnapshotName.parse("tank@s" + newest.guid()),
-                new Guid(newest.guid()),
-                newest.guid(),
-                at)),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of());
+    return Simulation.report(node);
   }
 }

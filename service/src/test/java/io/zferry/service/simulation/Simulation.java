@@ -820,7 +820,8 @@ final class Simulation implements SimCluster, Schedule {
         List.of());
   }
 
-  private static io.zferry.sync.pull.PullReport report(SimNode node) {
+  /** What a pull that applied {@code node}'s newest snapshot reports. */
+  static io.zferry.sync.pull.PullReport report(SimNode node) {
     SimPool.Snap newest = node.pool.newest();
     Instant at = node.clock.instant();
     return new io.zferry.sync.pull.PullReport(
