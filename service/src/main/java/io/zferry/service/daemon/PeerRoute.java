@@ -42,7 +42,7 @@ final class PeerRoute {
     this.followed = this.channels.get(0);
   }
 
-  /** Chooses the peer for this control step from the stored record and every peer's view. */
+  /** Chooses the peer a decision weighs, from the stored record and every peer's view. */
   PeerChannel choose() {
     if (channels.size() == 1) {
       return followed;

@@ -271,7 +271,6 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
 
   /** One control step: decide from the stored record and the peer's view, then converge. */
   public synchronized void tick() {
-    peers.choose();
     passiveHolds.noteReports();
     Decision before = control.decision();
     Decision applied = control.tick();
