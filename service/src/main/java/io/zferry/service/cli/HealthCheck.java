@@ -2,6 +2,7 @@ package io.zferry.service.cli;
 
 import io.zferry.service.config.DurationText;
 import io.zferry.service.status.StatusViews.NodeStatus;
+import io.zferry.service.status.StatusViews.PassiveView;
 import io.zferry.service.status.StatusViews.PeerStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import java.time.Duration;
@@ -18,7 +19,9 @@ import java.util.Optional;
  * <ul>
  *   <li>sync locked: CRITICAL. A failover happened and replication stopped until an operator looks.
  *   <li>lag above the critical threshold: CRITICAL; above the warning threshold, or unknown:
- *       WARNING. Not judged while locked (it grows by design then).
+ *       WARNING. Not judged while locked (it grows by design then). An active with several passives
+ *       (under Pacemaker) judges each passive's lag by that passive's own pull interval: the
+ *       service's lag is the smallest, so a passive that stopped would never show in it.
  *   <li>peer unreachable: on the active node WARNING (clients are served, but nothing is
  *       replicated: the lag rule turns it CRITICAL once the data at risk exceeds the threshold); on
  *       the passive node CRITICAL (the node serving the clients may be down, and the takeover, if
@@ -148,7 +151,7 @@ public final class HealthCheck {
     List<String> perf = new ArrayList<>();
     for (ServiceStatus s : services) {
       Thresholds limits = limits(s, thresholds);
-      List<Finding> found = judge(s, status.peers(), limits);
+      List<Finding> found = judge(s, status.peers(), limits, thresholds);
       problems.addAll(found);
       if (found.isEmpty()) {
         fine.add(
@@ -162,6 +165,15 @@ public final class HealthCheck {
                     + keptForTransfer(s)));
       }
       perf.add(perfData(s, limits));
+      if (s.passives().size() > 1) {
+        for (PassiveView passive : s.passives()) {
+          perf.add(
+              lagData(
+                  s.name() + "_lag_" + passive.node(),
+                  passive.lagSeconds(),
+                  limits(s, passive.pullInterval(), thresholds)));
+        }
+      }
     }
     problems.sort(Comparator.comparing(Finding::state).reversed());
     State state = problems.stream().map(Finding::state).reduce(State.OK, State::worst);
@@ -176,7 +188,8 @@ public final class HealthCheck {
         : ", retention keeps " + kept.size() + " snapshot(s) for the passive's transfer";
   }
 
-  private static List<Finding> judge(ServiceStatus s, List<PeerStatus> peers, Thresholds limits) {
+  private static List<Finding> judge(
+      ServiceStatus s, List<PeerStatus> peers, Thresholds limits, Thresholds given) {
     List<Finding> found = new ArrayList<>();
     String name = s.name();
     boolean active = "active".equals(s.role());
@@ -188,8 +201,20 @@ public final class HealthCheck {
                   + ": sync locked after a failover (zferry divergence "
                   + name
                   + ", then zferry mark-sync-as-fixed)"));
+    } else if (active && s.passives().size() > 1) {
+      // The service's lag is the smallest of its passives': one that stopped pulling, an off-site
+      // copy say, would never show in it. Each is judged by its own pull interval.
+      for (PassiveView passive : s.passives()) {
+        if (passive.answering()) {
+          judgeLag(
+                  name + ": passive " + passive.node(),
+                  passive.lagSeconds(),
+                  limits(s, passive.pullInterval(), given))
+              .ifPresent(found::add);
+        }
+      }
     } else {
-      judgeLag(s, limits).ifPresent(found::add);
+      judgeLag(name, s.lagSeconds(), limits).ifPresent(found::add);
     }
     for (PeerStatus peer : peers) {
       if (peer.reachable()) {
@@ -257,35 +282,44 @@ public final class HealthCheck {
     return found;
   }
 
-  private static Optional<Finding> judgeLag(ServiceStatus s, Thresholds limits) {
-    if (s.lagSeconds() == null) {
+  private static Optional<Finding> judgeLag(String what, Long lagSeconds, Thresholds limits) {
+    if (lagSeconds == null) {
       return Optional.of(
           new Finding(
               State.WARNING,
-              s.name() + ": lag unknown (no snapshot applied on the passive node yet?)"));
+              what + ": lag unknown (no snapshot applied on the passive node yet?)"));
     }
-    long lag = s.lagSeconds();
+    long lag = lagSeconds;
     long critical = limits.lagCritical().orElseThrow().toSeconds();
     long warning = limits.lagWarning().orElseThrow().toSeconds();
     if (lag > critical) {
       return Optional.of(
-          new Finding(State.CRITICAL, s.name() + ": lag " + lag + " s > " + critical + " s"));
+          new Finding(State.CRITICAL, what + ": lag " + lag + " s > " + critical + " s"));
     }
     if (lag > warning) {
       return Optional.of(
-          new Finding(State.WARNING, s.name() + ": lag " + lag + " s > " + warning + " s"));
+          new Finding(State.WARNING, what + ": lag " + lag + " s > " + warning + " s"));
     }
     return Optional.empty();
   }
 
   /** The given thresholds, else the service's derived ones. */
   private static Thresholds limits(ServiceStatus s, Thresholds given) {
+    return limits(s, null, given);
+  }
+
+  /**
+   * The given thresholds, else those derived from the service's snapshot interval and {@code
+   * pullInterval} (a passive's own), or the service's pull interval when that is null.
+   */
+  private static Thresholds limits(ServiceStatus s, String pullInterval, Thresholds given) {
     Thresholds derived;
     try {
       derived =
           derived(
               DurationText.parse(s.settings().snapshotInterval()),
-              DurationText.parse(s.settings().pullInterval()));
+              DurationText.parse(
+                  pullInterval != null ? pullInterval : s.settings().pullInterval()));
     } catch (RuntimeException e) {
       // No settings in the answer, or ones this CLI cannot read: the production defaults.
       derived = derived(Duration.ofMinutes(15), Duration.ofMinutes(3));
@@ -295,16 +329,7 @@ public final class HealthCheck {
   }
 
   private static String perfData(ServiceStatus s, Thresholds limits) {
-    String lag =
-        s.name()
-            + "_lag="
-            + (s.lagSeconds() == null ? "U" : s.lagSeconds() + "s")
-            + ";"
-            + limits.lagWarning().orElseThrow().toSeconds()
-            + ";"
-            + limits.lagCritical().orElseThrow().toSeconds()
-            + ";0;";
-    return lag
+    return lagData(s.name() + "_lag", s.lagSeconds(), limits)
         + " "
         + s.name()
         + "_locked="
@@ -313,6 +338,17 @@ public final class HealthCheck {
         + s.name()
         + "_epoch="
         + s.epoch();
+  }
+
+  private static String lagData(String label, Long lagSeconds, Thresholds limits) {
+    return label
+        + "="
+        + (lagSeconds == null ? "U" : lagSeconds + "s")
+        + ";"
+        + limits.lagWarning().orElseThrow().toSeconds()
+        + ";"
+        + limits.lagCritical().orElseThrow().toSeconds()
+        + ";0;";
   }
 
   private static String oneLine(String text) {

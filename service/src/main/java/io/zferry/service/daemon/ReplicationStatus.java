@@ -4,6 +4,7 @@ import io.zferry.service.status.Role;
 import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.PassiveView;
 import io.zferry.service.status.StatusViews.ServiceStatus;
+import io.zferry.service.status.StatusViews.SettingsView;
 import io.zferry.service.status.StatusViews.SnapshotView;
 import io.zferry.service.status.StatusViews.TransferView;
 import io.zferry.snapshot.zfs.DatasetName;
@@ -92,7 +93,8 @@ final class ReplicationStatus {
                 peer.getKey(),
                 seen.isPresent(),
                 seen.map(ServiceStatus::lagSeconds).orElse(null),
-                seen.map(ServiceStatus::lastAppliedSnapshot).orElse(null));
+                seen.map(ServiceStatus::lastAppliedSnapshot).orElse(null),
+                seen.map(ServiceStatus::settings).map(SettingsView::pullInterval).orElse(null));
         passives.add(passive);
         if (passive.lagSeconds() != null
             && (best == null || passive.lagSeconds() < best.lagSeconds())) {

@@ -85,9 +85,15 @@ public final class StatusViews {
    *
    * @param answering whether the passive's status answered
    * @param lagSeconds now − creation of the snapshot it applied last; null when unknown
+   * @param pullInterval how often it pulls (its own, or the service's), as its status says; null
+   *     when it does not answer
    */
   public record PassiveView(
-      String node, boolean answering, Long lagSeconds, SnapshotView lastApplied) {}
+      String node,
+      boolean answering,
+      Long lagSeconds,
+      SnapshotView lastApplied,
+      String pullInterval) {}
 
   /**
    * The last hook phase that ran on this node.

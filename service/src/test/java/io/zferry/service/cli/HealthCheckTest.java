@@ -7,6 +7,7 @@ import io.zferry.service.cli.HealthCheck.Thresholds;
 import io.zferry.service.cli.HealthCheck.Verdict;
 import io.zferry.service.status.StatusViews.HookView;
 import io.zferry.service.status.StatusViews.NodeStatus;
+import io.zferry.service.status.StatusViews.PassiveView;
 import io.zferry.service.status.StatusViews.PeerStatus;
 import io.zferry.service.status.StatusViews.RunView;
 import io.zferry.service.testing.Statuses;
@@ -166,6 +167,62 @@ class HealthCheckTest {
     assertThat(onActive.state()).isEqualTo(State.WARNING);
     assertThat(onActive.line())
         .contains("tank: passive node-c unreachable, nothing is replicated to it");
+  }
+
+  @Test
+  void ofSeveralPassivesEachLagIsJudgedByItsOwnPullInterval() {
+    // Snapshots every 5m. node-c pulls every minute: 2 x (5m + 1m) = 720 s, 4 x = 1440 s; the
+    // off-site node-d pulls hourly: 2 x 65m = 7800 s, 4 x = 15600 s.
+    List<PassiveView> fine =
+        List.of(
+            new PassiveView("node-c", true, 30L, null, "1m"),
+            new PassiveView("node-d", true, 3700L, null, "1h"));
+    Verdict healthy = judgeActive(Thresholds.derivedPerService(), fine);
+    assertThat(healthy.state()).isEqualTo(State.OK);
+    assertThat(healthy.line())
+        .contains("tank_lag_node-c=30s;720;1440;0;")
+        .contains("tank_lag_node-d=3700s;7800;15600;0;");
+
+    // node-c stopped pulling: the service's lag (the smallest, node-d's) hides it no more.
+    List<PassiveView> stopped =
+        List.of(
+            new PassiveView("node-c", true, 2000L, null, "1m"),
+            new PassiveView("node-d", true, 1200L, null, "1h"));
+    Verdict verdict = judgeActive(Thresholds.derivedPerService(), stopped);
+    assertThat(verdict.state()).isEqualTo(State.CRITICAL);
+    assertThat(verdict.line())
+        .contains("tank: passive node-c: lag 2000 s > 1440 s")
+        .doesNotContain("node-d: lag");
+
+    // Thresholds the operator gives apply to every passive.
+    Verdict given =
+        judgeActive(
+            new Thresholds(Optional.of(Duration.ofMinutes(10)), Optional.of(Duration.ofHours(1))),
+            fine);
+    assertThat(given.state()).isEqualTo(State.CRITICAL);
+    assertThat(given.line()).contains("tank: passive node-d: lag 3700 s > 3600 s");
+
+    // A passive that does not answer is named as unreachable, not as a lag it cannot tell.
+    Verdict silent =
+        judgeActive(
+            Thresholds.derivedPerService(),
+            List.of(
+                new PassiveView("node-c", true, 30L, null, "1m"),
+                new PassiveView("node-d", false, null, null, null)));
+    assertThat(silent.state()).isEqualTo(State.OK);
+    assertThat(silent.line()).contains("tank_lag_node-d=U;720;1440;0;");
+  }
+
+  private static Verdict judgeActive(Thresholds thresholds, List<PassiveView> passives) {
+    return HealthCheck.evaluate(
+        new NodeStatus(
+            "node-b",
+            "lab",
+            "2025-01-01T00:00:00Z",
+            List.of(Statuses.passive().withRole("active").feeding(passives)),
+            PEER_UP),
+        thresholds,
+        Optional.empty());
   }
 
   @Test

@@ -131,8 +131,8 @@ class ReplicationStatusTest {
     Replication active = replication.of(Role.ACTIVE);
     assertThat(active.passives())
         .containsExactly(
-            new PassiveView("node-b", true, 3600L, offSite),
-            new PassiveView("node-c", true, 5L, local));
+            new PassiveView("node-b", true, 3600L, offSite, "1m"),
+            new PassiveView("node-c", true, 5L, local, "1m"));
     assertThat(active.lagSeconds()).as("the most up-to-date passive's").isEqualTo(5L);
     assertThat(active.lastApplied()).isEqualTo(local);
 
@@ -140,8 +140,8 @@ class ReplicationStatusTest {
     Replication oneSilent = replication.of(Role.ACTIVE);
     assertThat(oneSilent.passives())
         .containsExactly(
-            new PassiveView("node-b", true, 3600L, offSite),
-            new PassiveView("node-c", false, null, null));
+            new PassiveView("node-b", true, 3600L, offSite, "1m"),
+            new PassiveView("node-c", false, null, null, null));
     assertThat(oneSilent.lagSeconds()).isEqualTo(3600L);
     assertThat(replication.of(Role.PASSIVE).passives()).isEmpty();
   }

@@ -40,9 +40,10 @@ class PrometheusMetricsTest {
         Statuses.passive().withRole("active").withLag(5L).build();
     List<io.zferry.service.status.StatusViews.PassiveView> passives =
         List.of(
-            new io.zferry.service.status.StatusViews.PassiveView("node-a", true, 5L, null),
-            new io.zferry.service.status.StatusViews.PassiveView("node-c", true, 3600L, null),
-            new io.zferry.service.status.StatusViews.PassiveView("node-d", false, null, null));
+            new io.zferry.service.status.StatusViews.PassiveView("node-a", true, 5L, null, "5s"),
+            new io.zferry.service.status.StatusViews.PassiveView("node-c", true, 3600L, null, "1h"),
+            new io.zferry.service.status.StatusViews.PassiveView(
+                "node-d", false, null, null, null));
     var status =
         new io.zferry.service.status.StatusViews.ServiceStatus(
             base.name(),

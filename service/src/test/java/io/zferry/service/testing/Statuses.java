@@ -1,6 +1,7 @@
 package io.zferry.service.testing;
 
 import io.zferry.service.status.StatusViews.HookView;
+import io.zferry.service.status.StatusViews.PassiveView;
 import io.zferry.service.status.StatusViews.RunView;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.service.status.StatusViews.SettingsView;
@@ -118,6 +119,15 @@ public record Statuses(
 
   /** As {@link #build()}, for an active whose retention keeps these for the passive's transfer. */
   public ServiceStatus build(List<String> keptForTransfer) {
+    return build(keptForTransfer, List.of());
+  }
+
+  /** As {@link #build()}, for an active feeding these passives. */
+  public ServiceStatus feeding(List<PassiveView> passives) {
+    return build(List.of(), passives);
+  }
+
+  private ServiceStatus build(List<String> keptForTransfer, List<PassiveView> passives) {
     return new ServiceStatus(
         name,
         name,
@@ -139,6 +149,6 @@ public record Statuses(
         vipProblems,
         lastHooks,
         keptForTransfer,
-        List.of());
+        passives);
   }
 }
