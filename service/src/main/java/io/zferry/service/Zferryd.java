@@ -83,7 +83,71 @@ public final class Zferryd implements Callable<Integer> {
   static final String CDS_READY_PROPERTY = "zferry.cdsReadyMarker";
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Zferryd()).execute(args));
+    Zferryd daemon = new Zferryd();
+    System.exit(daemon.takeArguments(args) ? daemon.run() : new CommandLine(daemon).execute(args));
+  }
+
+  /**
+   * Takes the daemon's usual arguments without picocli: its classes are compiled for Java 5, which
+   * class-data sharing cannot archive, so building its model cost every start about 0.3 s of the 2
+   * s systemd waits for READY. False for anything else (help, version, a wrong or repeated option),
+   * which picocli then parses, answers and explains; {@code ZferrydArgumentsTest} holds both
+   * parsers to the same result.
+   */
+  boolean takeArguments(String[] args) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      int equals = arg.indexOf('=');
+      String name = equals > 0 ? arg.substring(0, equals) : arg;
+      if (!seen.add(name)) {
+        return false;
+      }
+      switch (name) {
+        case "--check-config", "--init-state" -> {
+          if (equals > 0) {
+            return false;
+          }
+          if (name.equals("--check-config")) {
+            checkOnly = true;
+          } else {
+            initState = true;
+          }
+        }
+        case "--config", "--node" -> {
+          String value;
+          if (equals > 0) {
+            value = arg.substring(equals + 1);
+          } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+            value = args[++i];
+          } else {
+            return false;
+          }
+          if (value.isEmpty()) {
+            return false;
+          }
+          if (name.equals("--config")) {
+            configFile = Path.of(value);
+          } else {
+            node = value;
+          }
+        }
+        default -> {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** {@link #call()}, failing as picocli's execute would: the stack trace, exit status 1. */
+  private int run() {
+    try {
+      return call();
+    } catch (Exception e) {
+      e.printStackTrace();
+      return 1;
+    }
   }
 
   @Override
