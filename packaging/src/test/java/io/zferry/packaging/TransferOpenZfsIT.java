@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.lab.OpenZfsLab;
 import io.zferry.lab.OpenZfsLabExtension;
+import io.zferry.snapshot.host.CommandResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -154,7 +155,7 @@ class TransferOpenZfsIT {
           "a receive refused for lack of space on the passive",
           () -> lab.exec(B, "journalctl", "-u", "zferryd", "-o", "cat", "--since", mark),
           out -> out.contains("quota") || out.contains("space"),
-          Duration.ofMinutes(2));
+          OpenZfsNodes.REPLICATED_WITHIN);
       // The active's retention (8 snapshots) drops the ones holding fill.bin; the passive expires
       // them too, before its next transfer, and the file arrives.
       awaitOn(
@@ -195,6 +196,14 @@ class TransferOpenZfsIT {
         file + " on the passive with the active's sha256",
         () -> lab.exec(B, "sha256sum", "/tank/big/" + file),
         out -> out.contains(sum));
+    // The file is there once tank/big is received; the pull's report follows the pool's other
+    // datasets, a minute later in VMs under TCG.
+    awaitOn(
+        lab,
+        B,
+        "the report of the pull that resumed tank/big",
+        () -> journalResult(lab, mark),
+        out -> resumingPullReported(out.lines().toList()));
     List<String> journal = journalSince(lab, B, mark).lines().toList();
     long resumed = bytesOfTheResumingPull(journal);
     long resent = killed.bytes() + resumed - stream;
@@ -263,7 +272,7 @@ class TransferOpenZfsIT {
                 node,
                 String.join(
                     "\n",
-                    "end=$(( $(date +%s) + 180 ))",
+                    "end=$(( $(date +%s) + 480 ))",
                     "while [ $(date +%s) -lt $end ]; do",
                     "  for p in $(pgrep -x zfs); do",
                     "    c=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null) || continue",
@@ -333,6 +342,21 @@ class TransferOpenZfsIT {
             .lines()
             .toList();
     return names.get(names.size() - 1);
+  }
+
+  private static CommandResult journalResult(OpenZfsLab lab, String mark) {
+    return lab.exec(B, "journalctl", "-u", "zferryd", "-o", "cat", "--since", mark);
+  }
+
+  private static boolean resumingPullReported(List<String> journal) {
+    boolean resuming = false;
+    for (String line : journal) {
+      resuming |= line.contains("tank/big: resuming an interrupted receive");
+      if (resuming && PULL_BYTES.matcher(line).find()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The bytes of the first pull that resumed tank/big, from zferryd's journal on the passive. */
