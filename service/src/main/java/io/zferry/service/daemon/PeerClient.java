@@ -82,6 +82,14 @@ public final class PeerClient {
     return cached;
   }
 
+  /** The peer's status asked now, whatever was cached: a takeover compares snapshots by it. */
+  public synchronized Optional<NodeStatus> statusNow() {
+    cached = fetch();
+    cachedAt = clock.instant();
+    cached.ifPresent(s -> lastKnown = cached);
+    return cached;
+  }
+
   /** The last status the peer gave, however old. */
   public Optional<NodeStatus> lastKnown() {
     return lastKnown;

@@ -196,7 +196,7 @@ public final class ServiceRuntime implements ControlLoop, AutoCloseable {
                     pacemakerDirectory.get(),
                     store,
                     this::catchUp,
-                    new OtherPassives(
+                    OtherPassives.of(
                             name(),
                             config.pool(),
                             localZfs,
