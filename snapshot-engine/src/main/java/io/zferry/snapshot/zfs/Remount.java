@@ -39,7 +39,9 @@ public final class Remount {
   public static List<String> tree(Zfs zfs, DatasetName root) {
     List<DatasetName> tree = new ArrayList<>();
     for (DatasetProperties dataset : rootFirst(zfs, root)) {
-      if (mountedByZfs(dataset)) {
+      // An encrypted dataset whose key is not loaded here (a raw copy on the passive) is mounted
+      // nowhere and cannot be: trying would fail after every retry and stop the datasets after it.
+      if (mountedByZfs(dataset) && !dataset.is(KEYSTATUS, "unavailable")) {
         tree.add(dataset.dataset());
       }
     }

@@ -50,6 +50,30 @@ class OpenZfsDataPlaneTest {
   }
 
   /**
+   * Seen on kernel OpenZFS 2.1 (TransferOpenZfsIT): after a receive that remounts the tree, the
+   * passive tried twenty times to mount an encrypted dataset whose key it never holds, logged
+   * "could not mount tank/secret again: encryption key not loaded" as a replication error, and
+   * stopped there, leaving every dataset after it in the tree unmounted.
+   */
+  @Test
+  void remountingTheTreeLeavesAnEncryptedDatasetWithoutItsKeyAloneAndMountsTheRest() {
+    FakeNodes nodes = FakeNodes.openZfs();
+    nodes.active.createEncryptedFilesystem(SECRET);
+    DatasetName users = TANK.child("users");
+    nodes.active.createFilesystem(users);
+    nodes.active.writeFile(users, "f", "home");
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.passive.unmount(users);
+
+    List<String> problems = io.zferry.snapshot.zfs.Remount.tree(nodes.passive, TANK);
+
+    assertThat(problems).isEmpty();
+    assertThat(nodes.passive.isMounted(users)).as("the dataset after it").isTrue();
+    assertThat(nodes.passive.isMounted(SECRET)).isFalse();
+  }
+
+  /**
    * Seen on kernel OpenZFS 2.3: a child received with {@code -u} stayed unmounted on the passive
    * for good, so its mountpoint showed an empty directory where the replicated files belong.
    */
