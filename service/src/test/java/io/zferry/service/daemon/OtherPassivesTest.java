@@ -3,12 +3,11 @@ package io.zferry.service.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.service.model.NodeName;
+import io.zferry.service.testing.PullReports;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.SnapshotName;
-import io.zferry.sync.pull.DatasetOutcome;
-import io.zferry.sync.pull.PullReport;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,26 +76,12 @@ class OtherPassivesTest {
         () -> List.of(siblings),
         source -> {
           pulledFrom.add(source.node().value());
-          return Optional.of(applied(NEWER));
+          return Optional.of(PullReports.upToDate(DatasetName.of("tank"), NEWER));
         });
   }
 
   private static Snapshot snapshot(String name, long guid) {
     return new Snapshot(SnapshotName.parse("tank@" + name), new Guid(guid), guid, Instant.EPOCH);
-  }
-
-  private static PullReport applied(Snapshot root) {
-    return new PullReport(
-        DatasetName.of("tank"),
-        Instant.EPOCH,
-        Instant.EPOCH,
-        List.of(new DatasetOutcome.Current(DatasetName.of("tank"), "up to date")),
-        Optional.of(root),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of());
   }
 
   private static final class FakeSibling implements OtherPassives.Sibling {

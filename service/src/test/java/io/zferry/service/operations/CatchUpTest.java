@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zferry.service.testing.MutableClock;
+import io.zferry.service.testing.PullReports;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
@@ -57,17 +58,7 @@ class CatchUpTest {
   private static PullReport report(DatasetOutcome... outcomes) {
     Instant at = Instant.parse("2026-01-01T00:00:00Z");
     Snapshot root = snapshot("tank@final", 42);
-    return new PullReport(
-        TANK,
-        at,
-        at,
-        List.of(outcomes),
-        Optional.of(root),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of());
+    return PullReports.of(TANK, at, root, List.of(outcomes));
   }
 
   private static Snapshot snapshot(String name, long guid) {

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zferry.lockstate.InMemoryStateStore;
 import io.zferry.lockstate.ServiceState;
 import io.zferry.service.testing.MutableClock;
+import io.zferry.service.testing.PullReports;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.SnapshotListing;
 import io.zferry.snapshot.zfs.SnapshotName;
-import io.zferry.sync.pull.DatasetOutcome;
 import io.zferry.sync.pull.PullReport;
 import io.zferry.sync.pull.Puller;
 import java.time.Duration;
@@ -193,17 +193,7 @@ class SwitchoverTest {
 
   private static PullReport rootApplied(FinalSnapshot last) {
     Snapshot root = new Snapshot(last.name(), last.rootGuid(), 7, Instant.EPOCH);
-    return new PullReport(
-        DatasetName.of(SERVICE),
-        Instant.EPOCH,
-        Instant.EPOCH,
-        List.of(new DatasetOutcome.Current(DatasetName.of(SERVICE), "up to date")),
-        Optional.of(root),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of());
+    return PullReports.upToDate(DatasetName.of(SERVICE), root);
   }
 
   /** node-a's side: what it serves. */
