@@ -31,7 +31,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -95,7 +97,7 @@ public final class Zferryd implements Callable<Integer> {
    * parsers to the same result.
    */
   boolean takeArguments(String[] args) {
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       int equals = arg.indexOf('=');
@@ -104,15 +106,17 @@ public final class Zferryd implements Callable<Integer> {
         return false;
       }
       switch (name) {
-        case "--check-config", "--init-state" -> {
+        case "--check-config" -> {
           if (equals > 0) {
             return false;
           }
-          if (name.equals("--check-config")) {
-            checkOnly = true;
-          } else {
-            initState = true;
+          checkOnly = true;
+        }
+        case "--init-state" -> {
+          if (equals > 0) {
+            return false;
           }
+          initState = true;
         }
         case "--config", "--node" -> {
           String value;

@@ -1,7 +1,6 @@
 package io.zferry.service.daemon;
 
 import io.zferry.service.failover.PeerView;
-import io.zferry.service.status.StatusViews.NodeStatus;
 import io.zferry.service.status.StatusViews.ServiceStatus;
 import io.zferry.service.status.StatusViews.SnapshotView;
 import io.zferry.snapshot.zfs.DatasetName;
@@ -166,8 +165,7 @@ final class OtherPassives {
       return channel
           .client()
           .statusNow()
-          .map(NodeStatus::services)
-          .flatMap(all -> all.stream().filter(s -> s.name().equals(service)).findFirst())
+          .flatMap(status -> status.service(service))
           .map(ServiceStatus::lastSnapshot)
           .map(SnapshotView::guid);
     }

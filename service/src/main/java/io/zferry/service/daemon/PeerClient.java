@@ -76,10 +76,7 @@ public final class PeerClient {
     if (Duration.between(cachedAt, now).compareTo(CACHE_FOR) < 0) {
       return cached;
     }
-    cached = fetch();
-    cachedAt = now;
-    cached.ifPresent(s -> lastKnown = cached);
-    return cached;
+    return statusNow();
   }
 
   /** The peer's status asked now, whatever was cached: a takeover compares snapshots by it. */

@@ -87,7 +87,7 @@ final class ReplicationStatus {
       passives = new ArrayList<>();
       PassiveView best = null;
       for (Map.Entry<String, Optional<NodeStatus>> peer : peerStatuses.get().entrySet()) {
-        Optional<ServiceStatus> seen = peer.getValue().flatMap(this::serviceOf);
+        Optional<ServiceStatus> seen = peer.getValue().flatMap(s -> s.service(service));
         PassiveView passive =
             new PassiveView(
                 peer.getKey(),
@@ -111,10 +111,6 @@ final class ReplicationStatus {
         newestLocal.map(StatusMapping::snapshot).orElse(null),
         transfer.get().map(StatusMapping::transfer).orElse(null),
         passives);
-  }
-
-  private Optional<ServiceStatus> serviceOf(NodeStatus status) {
-    return status.services().stream().filter(s -> s.name().equals(service)).findFirst();
   }
 
   private Optional<Snapshot> newestLocal() {

@@ -2,6 +2,7 @@ package io.zferry.service.status;
 
 import io.zferry.service.status.HeartbeatView.LockView;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The JSON shapes of {@code GET /api/v1/status}: plain values only (instants as ISO-8601 text,
@@ -34,6 +35,11 @@ public final class StatusViews {
     public NodeStatus(
         String node, String cluster, String time, List<ServiceStatus> services, PeerStatus peer) {
       this(node, cluster, time, services, peer, null);
+    }
+
+    /** The named service as this node reports it. */
+    public Optional<ServiceStatus> service(String name) {
+      return services.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     public NodeStatus(String node, String cluster, String time, List<ServiceStatus> services) {
