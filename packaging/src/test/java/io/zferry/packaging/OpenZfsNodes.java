@@ -75,8 +75,16 @@ final class OpenZfsNodes {
 
   /** zferryd's journal on the node since a {@link #journalMark}. */
   static String journalSince(OpenZfsLab lab, String node, String mark) {
-    return run(lab, node, "journalctl", "-u", "zferryd", "--no-pager", "-o", "cat", "--since", mark)
-        .stdout();
+    return run(lab, node, journalSinceCommand(mark)).stdout();
+  }
+
+  /** The same, as a probe for {@code awaitOn}. */
+  static CommandResult readJournalSince(OpenZfsLab lab, String node, String mark) {
+    return lab.exec(node, journalSinceCommand(mark));
+  }
+
+  private static String[] journalSinceCommand(String mark) {
+    return new String[] {"journalctl", "-u", "zferryd", "--no-pager", "-o", "cat", "--since", mark};
   }
 
   static String[] snapshotListing() {

@@ -6,16 +6,17 @@ import static io.zferry.packaging.OpenZfsNodes.awaitOn;
 import static io.zferry.packaging.OpenZfsNodes.awaitReplicated;
 import static io.zferry.packaging.OpenZfsNodes.journalMark;
 import static io.zferry.packaging.OpenZfsNodes.journalSince;
+import static io.zferry.packaging.OpenZfsNodes.readJournalSince;
 import static io.zferry.packaging.OpenZfsNodes.run;
 import static io.zferry.packaging.OpenZfsNodes.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.lab.OpenZfsLab;
 import io.zferry.lab.OpenZfsLabExtension;
-import io.zferry.snapshot.host.CommandResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,6 +44,7 @@ class TransferOpenZfsIT {
   // Killed once this much of the stream went through: about a third of it.
   private static final long KILL_AFTER = 12 * MIB;
   // zferryd's journal lines carry a time, level, thread and logger before the message.
+  private static final String RESUMING = "tank/big: resuming an interrupted receive";
   private static final Pattern PULL_BYTES = Pattern.compile(" - pull tank: .*, (\\d+) bytes in ");
 
   @Test
@@ -108,7 +110,7 @@ class TransferOpenZfsIT {
         lab,
         B,
         "the stale token dropped and tank/big received afresh",
-        () -> lab.exec(B, "sh", "-c", "journalctl -u zferryd -o cat --since " + mark),
+        () -> readJournalSince(lab, B, mark),
         // Where the killed -I stream had applied some of its snapshots before the cut, the
         // passive drops those (the active destroyed them) with the partial receive; otherwise
         // it finds the token stale and drops the partial receive alone.
@@ -153,7 +155,7 @@ class TransferOpenZfsIT {
           lab,
           B,
           "a receive refused for lack of space on the passive",
-          () -> lab.exec(B, "journalctl", "-u", "zferryd", "-o", "cat", "--since", mark),
+          () -> readJournalSince(lab, B, mark),
           out -> out.contains("quota") || out.contains("space"),
           OpenZfsNodes.REPLICATED_WITHIN);
       // The active's retention (8 snapshots) drops the ones holding fill.bin; the passive expires
@@ -202,8 +204,8 @@ class TransferOpenZfsIT {
         lab,
         B,
         "the report of the pull that resumed tank/big",
-        () -> journalResult(lab, mark),
-        out -> resumingPullReported(out.lines().toList()));
+        () -> readJournalSince(lab, B, mark),
+        out -> resumingPullBytes(out.lines().toList()).isPresent());
     List<String> journal = journalSince(lab, B, mark).lines().toList();
     long resumed = bytesOfTheResumingPull(journal);
     long resent = killed.bytes() + resumed - stream;
@@ -344,38 +346,29 @@ class TransferOpenZfsIT {
     return names.get(names.size() - 1);
   }
 
-  private static CommandResult journalResult(OpenZfsLab lab, String mark) {
-    return lab.exec(B, "journalctl", "-u", "zferryd", "-o", "cat", "--since", mark);
-  }
-
-  private static boolean resumingPullReported(List<String> journal) {
-    boolean resuming = false;
-    for (String line : journal) {
-      resuming |= line.contains("tank/big: resuming an interrupted receive");
-      if (resuming && PULL_BYTES.matcher(line).find()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** The bytes of the first pull that resumed tank/big, from zferryd's journal on the passive. */
   private static long bytesOfTheResumingPull(List<String> journal) {
-    int resuming = -1;
-    for (int i = 0; i < journal.size(); i++) {
-      if (journal.get(i).contains("tank/big: resuming an interrupted receive")) {
-        resuming = i;
-        break;
-      }
-    }
-    assertThat(resuming).as("the passive resumed the receive:%n%s", journal).isNotNegative();
-    for (String line : journal.subList(resuming, journal.size())) {
+    assertThat(journal.stream().anyMatch(line -> line.contains(RESUMING)))
+        .as("the passive resumed the receive:%n%s", journal)
+        .isTrue();
+    return resumingPullBytes(journal)
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no pull report after the resume:\n" + String.join("\n", journal)));
+  }
+
+  /** The bytes the first pull report after the resume of tank/big names, if one is logged yet. */
+  private static Optional<Long> resumingPullBytes(List<String> journal) {
+    boolean resuming = false;
+    for (String line : journal) {
+      resuming |= line.contains(RESUMING);
       Matcher m = PULL_BYTES.matcher(line);
-      if (m.find()) {
-        return Long.parseLong(m.group(1));
+      if (resuming && m.find()) {
+        return Optional.of(Long.parseLong(m.group(1)));
       }
     }
-    throw new AssertionError("no pull report after the resume:\n" + String.join("\n", journal));
+    return Optional.empty();
   }
 
   /** The exact size of the stream the pair sends from one snapshot to another, on the active. */
