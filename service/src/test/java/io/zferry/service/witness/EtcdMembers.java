@@ -100,13 +100,41 @@ final class EtcdMembers implements AutoCloseable {
     }
   }
 
+  /** Starts a member, or restarts one that was killed; one that runs is left as it is. */
   void start(int member) throws IOException {
+    Process running = processes.get(member);
+    if (running != null && running.isAlive()) {
+      // A second etcd on the same ports and data directory would exit at once, and this list
+      // would then name a dead process instead of the member that runs.
+      return;
+    }
     processes.set(
         member,
         new ProcessBuilder(commands.get(member))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("m" + member + ".log").toFile())
             .start());
+  }
+
+  /**
+   * A member that is not the leader (etcd's own metric {@code etcd_server_is_leader}): killing it
+   * needs no election, so the others answer at once.
+   */
+  int follower() throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < clientUrls.size(); i++) {
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(clientUrls.get(i).resolve("/metrics"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      if (metrics.lines().anyMatch(l -> l.equals("etcd_server_is_leader 0"))) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("every etcd member says it leads; see " + dir);
   }
 
   void awaitHealthy(int member) throws InterruptedException {
