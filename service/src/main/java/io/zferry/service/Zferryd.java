@@ -18,6 +18,7 @@ import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.daemon.NodeDaemon;
 import io.zferry.service.daemon.PeerHost;
 import io.zferry.service.model.NodeName;
+import io.zferry.service.systemd.ProcessAge;
 import io.zferry.service.systemd.SystemdNotifier;
 import io.zferry.service.systemd.UnixDatagramTransport;
 import io.zferry.snapshot.host.LocalHost;
@@ -170,6 +171,9 @@ public final class Zferryd implements Callable<Integer> {
                 UnixDatagramTransport::to,
                 Clock.systemUTC());
     systemd.startupStep("starting: reading " + configFile, STARTUP_STEP);
+    if (!checkOnly) {
+      log.info("starting: {} after the JVM started", sinceJvmStart());
+    }
     try {
       config = ConfigLoader.load(configFile);
       self = new NodeName(node != null ? node : hostName());
@@ -255,9 +259,15 @@ public final class Zferryd implements Callable<Integer> {
             + self.value()
             + "; API on port "
             + daemon.apiPort());
+    log.info("ready: {} after the JVM started", sinceJvmStart());
     markReadyForClassDataArchive();
     stopped.await();
     return 0;
+  }
+
+  /** How long ago this process started: start-up's cost, logged. */
+  private static String sinceJvmStart() {
+    return ProcessAge.ofThisProcess().map(age -> age.toMillis() + " ms").orElse("an unknown time");
   }
 
   /**
