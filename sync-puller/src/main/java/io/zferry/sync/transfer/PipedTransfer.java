@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,19 @@ public final class PipedTransfer {
 
   /** A process killed by SIGPIPE: it wrote into a pipe nobody reads any more. */
   private static final int KILLED_BY_SIGPIPE = 128 + 13;
+
+  /**
+   * A sender that exited with one of these never sent: {@code zferry serve} refused the command
+   * (77), or it could not be run (126) or found (127). Whatever failed after it failed of it.
+   */
+  private static final Set<Integer> NEVER_SENT = Set.of(77, 126, 127);
+
+  /**
+   * How long a sender may still end on its own after the receiving side failed, before it is ended
+   * here. Over ssh a sender's stream ends before its exit status arrives, so a receiving side that
+   * read the short stream fails first; ending the sender at once would lose why it stopped.
+   */
+  private static final Duration SENDER_GRACE = Duration.ofSeconds(1);
 
   private final Clock clock;
   private final TransferOptions options;
@@ -152,6 +166,7 @@ public final class PipedTransfer {
     long wireSeen = 0;
     Instant firstByte = null;
     Instant nextReport = start.plus(options.progressInterval());
+    long receivingFailedAt = 0;
     boolean failureSeen = false;
     while (!pipeline.ended()) {
       long counted = count(pipeline, at.streamRelay());
@@ -176,8 +191,14 @@ public final class PipedTransfer {
         nextReport = now.plus(options.progressInterval());
       }
       if (!failureSeen && receivingSideFailedEarly(pipeline, at)) {
-        // The sender would only learn of it by a broken pipe; end it now.
         failureSeen = true;
+        receivingFailedAt = System.nanoTime();
+      }
+      if (failureSeen
+          && !senderEndedForReceiver
+          && pipeline.endedAt(SENDER).isEmpty()
+          && System.nanoTime() - receivingFailedAt >= SENDER_GRACE.toNanos()) {
+        // The sender would only learn of it by a broken pipe; end it now.
         senderEndedForReceiver = true;
         pipeline.kill();
       }
@@ -262,6 +283,11 @@ public final class PipedTransfer {
         at.receivingSide().stream().filter(s -> !results.get(s).succeeded()).findFirst();
     if (receiverSide.isEmpty()) {
       return senderFailed ? Optional.of(SENDER) : Optional.empty();
+    }
+    if (senderFailed
+        && !senderEndedForReceiver
+        && NEVER_SENT.contains(results.get(SENDER).exitCode())) {
+      return Optional.of(SENDER);
     }
     if (!senderFailed
         || senderEndedForReceiver

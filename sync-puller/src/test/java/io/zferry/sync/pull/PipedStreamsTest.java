@@ -127,4 +127,22 @@ class PipedStreamsTest {
     assertThat(compression.choose(DATA, false, false, Optional.empty()).why())
         .isEqualTo("the peer cannot compress");
   }
+
+  @Test
+  void aRefusalWhoseExitStatusComesAfterTheEndOfItsOutputIsStillTheSendersFailure()
+      throws IOException {
+    // Over ssh the end of the stream arrives before the remote exit status: the decoder reads an
+    // empty stream and fails first, and only then does the sender exit with the refusal.
+    script(
+        WireCodec.ZSTD.remoteWord(),
+        "exec >&-\necho \"zferry serve: refused 'zferry-zstd' 'zfs' 'send': only 'zfs' may run,"
+            + " not 'zferry-zstd'\" >&2\nsleep 0.5\nexit 77\n");
+
+    OptionalLong bytes = pull();
+
+    assertThat(Files.readAllLines(received)).hasSize(40_000);
+    assertThat(bytes).hasValue(Files.size(received));
+    assertThat(compression.choose(DATA, false, false, Optional.empty()).why())
+        .isEqualTo("the peer cannot compress");
+  }
 }
