@@ -112,20 +112,16 @@ class PipedStreamsTest {
         .startsWith("its last stream shrank to 0.");
   }
 
+  /** What an older zferry serve answers to a compressed send. */
+  private static final String REFUSAL =
+      "echo \"zferry serve: refused 'zferry-zstd' 'zfs' 'send': only 'zfs' may run, not"
+          + " 'zferry-zstd'\" >&2\n";
+
   @Test
   void aPeerThatRefusesToCompressGetsTheSameSendPlainAtOnce() throws IOException {
-    // What an older zferry serve answers to a compressed send.
-    script(
-        WireCodec.ZSTD.remoteWord(),
-        "echo \"zferry serve: refused 'zferry-zstd' 'zfs' 'send': only 'zfs' may run, not"
-            + " 'zferry-zstd'\" >&2\nexit 77\n");
+    script(WireCodec.ZSTD.remoteWord(), REFUSAL + "exit 77\n");
 
-    OptionalLong bytes = pull();
-
-    assertThat(Files.readAllLines(received)).hasSize(40_000);
-    assertThat(bytes).hasValue(Files.size(received));
-    assertThat(compression.choose(DATA, false, false, Optional.empty()).why())
-        .isEqualTo("the peer cannot compress");
+    assertTheSameSendWentPlain(pull());
   }
 
   @Test
@@ -133,13 +129,12 @@ class PipedStreamsTest {
       throws IOException {
     // Over ssh the end of the stream arrives before the remote exit status: the decoder reads an
     // empty stream and fails first, and only then does the sender exit with the refusal.
-    script(
-        WireCodec.ZSTD.remoteWord(),
-        "exec >&-\necho \"zferry serve: refused 'zferry-zstd' 'zfs' 'send': only 'zfs' may run,"
-            + " not 'zferry-zstd'\" >&2\nsleep 0.5\nexit 77\n");
+    script(WireCodec.ZSTD.remoteWord(), "exec >&-\n" + REFUSAL + "sleep 0.5\nexit 77\n");
 
-    OptionalLong bytes = pull();
+    assertTheSameSendWentPlain(pull());
+  }
 
+  private void assertTheSameSendWentPlain(OptionalLong bytes) throws IOException {
     assertThat(Files.readAllLines(received)).hasSize(40_000);
     assertThat(bytes).hasValue(Files.size(received));
     assertThat(compression.choose(DATA, false, false, Optional.empty()).why())
