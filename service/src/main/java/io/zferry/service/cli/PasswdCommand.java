@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  zferry passwd --role operator admin",
-      "  printf '%s\\n' \"$password\" | zferry passwd --stdin alice"
+      "  printf '%%s\\n' \"$password\" | zferry passwd --stdin alice"
     })
 final class PasswdCommand implements Callable<Integer> {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");

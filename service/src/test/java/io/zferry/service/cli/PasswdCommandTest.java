@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.gui.PasswordHashes;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,23 @@ class PasswdCommandTest {
     assertThat(m.find()).isTrue();
     assertThat(new PasswordHashes().verify("long enough secret".toCharArray(), m.group(1)))
         .isTrue();
+  }
+
+  @Test
+  void theHelpShowsTheStdinExampleAsTypedWithoutAFormattingWarning() {
+    // picocli formats help text: a bare %s is not formatted, and picocli warns on System.err.
+    ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(run("", "passwd", "--help")).isZero();
+    } finally {
+      System.setErr(stderr);
+    }
+
+    assertThat(out.toString())
+        .contains("  printf '%s\\n' \"$password\" | zferry passwd --stdin alice");
+    assertThat(warnings.toString(StandardCharsets.UTF_8)).doesNotContain("Could not format");
   }
 
   @Test
