@@ -54,6 +54,13 @@ public final class PipedTransfer {
   private static final Set<Integer> NEVER_SENT = Set.of(77, 126, 127);
 
   /**
+   * Whether a sender with this exit status never sent a byte (refused, not runnable, not found).
+   */
+  static boolean neverSent(int exitCode) {
+    return NEVER_SENT.contains(exitCode);
+  }
+
+  /**
    * How long a sender may still end on its own after the receiving side failed, before it is ended
    * here. Over ssh a sender's stream ends before its exit status arrives, so a receiving side that
    * read the short stream fails first; ending the sender at once would lose why it stopped.
@@ -284,9 +291,7 @@ public final class PipedTransfer {
     if (receiverSide.isEmpty()) {
       return senderFailed ? Optional.of(SENDER) : Optional.empty();
     }
-    if (senderFailed
-        && !senderEndedForReceiver
-        && NEVER_SENT.contains(results.get(SENDER).exitCode())) {
+    if (senderFailed && !senderEndedForReceiver && neverSent(results.get(SENDER).exitCode())) {
       return Optional.of(SENDER);
     }
     if (!senderFailed

@@ -219,7 +219,7 @@ public final class WireCompression {
     String stderr = failure.stderr() == null ? "" : failure.stderr();
     boolean refused =
         failure.side() == TransferFailedException.Side.SENDER
-            && (failure.exitCode() == 77 || failure.exitCode() == 127)
+            && PipedTransfer.neverSent(failure.exitCode())
             && (stderr.contains(WireCodec.ZSTD.remoteWord())
                 || stderr.contains("wire compression is not available"));
     if (refused) {
