@@ -93,7 +93,8 @@ class TransferOpenZfsIT {
     killMidway(lab, B, "receive", "rchar", "");
     String token = awaitToken(lab);
     String to = tokenTarget(lab, token);
-    run(lab, A, "zfs", "destroy", to);
+    // The active's send, cut by the kill, may still hold it for a moment.
+    lab.shell(A, DESTROY_ONCE_RELEASED + "; destroy '" + to + "'");
     assertThat(lab.exec(A, "zfs", "send", "-nv", "-t", token).exitCode())
         .as("the token's snapshot %s is gone on the active", to)
         .isNotZero();
@@ -247,24 +248,37 @@ class TransferOpenZfsIT {
   }
 
   /**
-   * Kills (SIGKILL) the node's {@code zfs send} or {@code zfs receive} of tank/big once it has
-   * passed {@link #KILL_AFTER} bytes, then runs {@code andThen} with {@code $last} set to its last
-   * argument.
+   * A shell function, {@code destroy SNAPSHOT}, that waits out a killed send: {@code zfs send}
+   * holds each snapshot it carries (temporary holds, {@code .send-PID-1}) until the kernel has
+   * ended the send, and until then a destroy is refused as busy. It gives up, and fails the script,
+   * after 30 s.
    */
+  private static final String DESTROY_ONCE_RELEASED =
+      "destroy() { i=0; while ! zfs destroy \"$1\" 2>/dev/null; do"
+          + " zfs list -H -o name \"$1\" >/dev/null 2>&1 || return 0;"
+          + " i=$((i + 1)); [ $i -lt 150 ] || { echo \"$1 still held after 30 s\" >&2; exit 1; };"
+          + " sleep 0.2; done; }";
+
   /** For {@link #killMidway}'s script: $c is the killed send's command line, $last its TO. */
   private static final String DESTROY_WHAT_THE_SEND_CARRIED =
       String.join(
           "; ",
+          DESTROY_ONCE_RELEASED,
           "ds=${last%@*}",
           "base=$(echo \"$c\" | awk '{print $(NF-1)}')",
           "case \"$base\" in \"$ds\"@*) after=0;"
               + " for s in $(zfs list -H -o name -t snapshot -s createtxg \"$ds\"); do"
-              + " [ $after = 1 ] && zfs destroy \"$s\";"
+              + " [ $after = 1 ] && destroy \"$s\";"
               + " [ \"$s\" = \"$base\" ] && after=1;"
               + " [ \"$s\" = \"$last\" ] && break;"
               + " done ;;"
-              + " *) zfs destroy \"$last\" ;; esac");
+              + " *) destroy \"$last\" ;; esac");
 
+  /**
+   * Kills (SIGKILL) the node's {@code zfs send} or {@code zfs receive} of tank/big once it has
+   * passed {@link #KILL_AFTER} bytes, then runs {@code andThen} with {@code $last} set to its last
+   * argument.
+   */
   private static Killed killMidway(
       OpenZfsLab lab, String node, String verb, String ioField, String andThen) {
     String match =
