@@ -63,6 +63,11 @@ public final class OpenZfsLab implements AutoCloseable {
     return new OpenZfsLab(script, version, readEnv());
   }
 
+  /** Boots whichever VM is not running (a power loss left it off); a no-op when both are up. */
+  public void ensureUp() {
+    script.run(UP_TIMEOUT, "--zfs", version, "up");
+  }
+
   /** Powers both VMs off and removes everything but the cached image. */
   public void down() {
     script.run(DOWN_TIMEOUT, "down");

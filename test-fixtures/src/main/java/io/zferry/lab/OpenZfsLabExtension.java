@@ -7,10 +7,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Brings the OpenZFS VMs up once per test JVM (the {@code ozlab} script builds the image first if
- * its recipe changed, under the lab's lock) and down when the JVM's tests are done, and injects
- * {@link OpenZfsLab}: {@code @ExtendWith(OpenZfsLabExtension.class)} then an {@code OpenZfsLab lab}
- * parameter. The version comes from {@code -Dzferry.openzfs=2.1|2.3}; {@code
- * -Dzferry.ozlab.keep=true} leaves the VMs up after the run.
+ * its recipe changed, under the lab's lock), boots a node again that a previous class left powered
+ * off, takes the VMs down when the JVM's tests are done, and injects {@link OpenZfsLab}:
+ * {@code @ExtendWith(OpenZfsLabExtension.class)} then an {@code OpenZfsLab lab} parameter. The
+ * version comes from {@code -Dzferry.openzfs=2.1|2.3}; {@code -Dzferry.ozlab.keep=true} leaves the
+ * VMs up after the run.
  */
 public final class OpenZfsLabExtension implements BeforeAllCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -18,7 +19,9 @@ public final class OpenZfsLabExtension implements BeforeAllCallback, ParameterRe
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    lab(context);
+    // A class that failed half-way may have left a node powered off (a power-loss test does that
+    // on purpose): each class starts with both VMs up. A no-op when they are.
+    lab(context).ensureUp();
   }
 
   @Override
