@@ -50,6 +50,8 @@ final class FakeReceiver {
           return cut(spec, s, body, kind);
         }
         commit(spec, s, body, prepared);
+      } catch (MountFailed e) {
+        return FakeCommand.Outcome.failed(e.getMessage());
       } catch (FakeZfs.FakeError e) {
         return FakeCommand.Outcome.failed("cannot receive " + kind + " stream: " + e.getMessage());
       }
@@ -228,9 +230,37 @@ final class FakeReceiver {
     FakeReceiveOptions.apply(spec, target);
     target.receivedWith = s.flags();
     if (created && !spec.noMount()) {
-      target.mounted =
+      boolean mountable =
           zfs.properties().whyNotMountable(target) == null
               && zfs.properties().effective(target, "canmount").equals("on");
+      String mountpoint = zfs.properties().effective(target, "mountpoint");
+      if (mountable && zfs.capabilities().receiveNoMount() && insideAReadOnlyMount(mountpoint)) {
+        // OpenZFS: the dataset and its data are received, then its mount needs a directory in a
+        // read-only mount: exit status 1, with the dataset there (kernel OpenZFS 2.1).
+        throw new MountFailed(
+            "cannot mount '"
+                + mountpoint
+                + "': failed to create mountpoint: Read-only file system");
+      }
+      target.mounted = mountable;
+    }
+  }
+
+  /** Whether a mountpoint lies below a mounted filesystem that is read-only. */
+  private boolean insideAReadOnlyMount(String mountpoint) {
+    return zfs.datasets.values().stream()
+        .filter(d -> d.mounted)
+        .filter(d -> d.mountedReadOnly || zfs.properties().effective(d, "readonly").equals("on"))
+        .map(d -> zfs.properties().effective(d, "mountpoint"))
+        .anyMatch(m -> m.startsWith("/") && mountpoint.startsWith(m + "/"));
+  }
+
+  /** A receive that got its data but could not mount it. */
+  private static final class MountFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MountFailed(String stderr) {
+      super(stderr);
     }
   }
 }

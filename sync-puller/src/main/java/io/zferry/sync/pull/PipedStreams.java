@@ -120,7 +120,8 @@ final class PipedStreams {
    */
   OptionalLong resume(
       DatasetName dataset, ResumeToken token, ProgressListener progress, Runnable started) {
-    ReceiveSpec receive = ReceiveSpec.into(dataset).resumably().supportedBy(target.capabilities());
+    ReceiveSpec receive =
+        ReceiveSpec.into(dataset).resumably().unmounted().supportedBy(target.capabilities());
     return bytes(
         attempt(
             Optional.empty(),

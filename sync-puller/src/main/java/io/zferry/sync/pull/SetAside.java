@@ -80,12 +80,16 @@ final class SetAside {
         target.capabilities().sendRaw()
             && target.getProperty(dataset, ENCRYPTION).filter(v -> !v.equals("off")).isPresent();
     SnapshotName point = target.snapshot(dataset, leaf(aside), false);
+    // Unmounted where the ZFS can (OpenZFS): mounted where it lands, the copy would need a
+    // mountpoint directory inside the passive's tree, whose read-only mount refuses it, failing
+    // the receive after its data arrived (and a retry would copy it aside again).
+    ReceiveSpec into = ReceiveSpec.into(aside).unmounted().supportedBy(target.capabilities());
     try (RunningCommand send =
             target.send(new SendSpec.Full(point, SendFlags.PLAIN.withRaw(encrypted)));
-        RunningCommand receive = target.receive(ReceiveSpec.into(aside))) {
+        RunningCommand receive = target.receive(into)) {
       new StreamTransfer(clock, transferOptions, progress -> {}).run(send, receive);
     }
-    mounts.mountOutsideTheTree(cycle, aside);
+    mounts.mountOutsideTheTree(cycle, aside, into.noMount());
     cycle.setAside.add(aside);
     log.warn("{}: {}; its data is kept as {}", dataset, why, aside);
     return true;
@@ -96,7 +100,7 @@ final class SetAside {
     DatasetName aside =
         unusedName(parentOf(dataset), Puller.SET_ASIDE_PREFIX + stamp + "-" + leaf(dataset));
     target.rename(dataset, aside);
-    mounts.mountOutsideTheTree(cycle, aside);
+    mounts.mountOutsideTheTree(cycle, aside, false);
     cycle.setAside.add(aside);
     return aside;
   }

@@ -66,9 +66,10 @@ final class TargetMounts {
    * Mounts a set-aside copy outside the replicated tree. Under its parent it would be mounted on a
    * directory of the parent's own data, which the next receive into the parent or a rollback of it
    * replaces: the copy would drop out of sight while the operator needs it. A pool mounted nowhere
-   * ({@code none}, {@code legacy}) mounts nothing under it, so nothing moves.
+   * ({@code none}, {@code legacy}) mounts nothing under it, so nothing moves. A copy received
+   * unmounted ({@code receive -u}) is mounted once it has its place.
    */
-  void mountOutsideTheTree(PullCycle cycle, DatasetName aside) {
+  void mountOutsideTheTree(PullCycle cycle, DatasetName aside, boolean receivedUnmounted) {
     Optional<String> poolMount =
         target.getProperty(pool, MOUNTPOINT).filter(m -> m.startsWith("/"));
     if (poolMount.isEmpty()) {
@@ -94,6 +95,17 @@ final class TargetMounts {
               + " it is, hidden by the next receive until mounted again";
       log.warn(note);
       cycle.notes.add(note);
+      return;
+    }
+    if (receivedUnmounted) {
+      try {
+        target.mount(aside);
+      } catch (RuntimeException e) {
+        // A raw copy of an encrypted dataset mounts once its key is loaded; its data is kept.
+        String note = aside + " is kept at " + where + " but not mounted: " + e.getMessage();
+        log.warn(note);
+        cycle.notes.add(note);
+      }
     }
   }
 

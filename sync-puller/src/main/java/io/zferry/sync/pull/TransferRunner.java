@@ -146,7 +146,10 @@ final class TransferRunner {
     try (RunningCommand sender = source.resumeSend(token);
         RunningCommand receiver =
             target.receive(
-                ReceiveSpec.into(dataset).resumably().supportedBy(target.capabilities()))) {
+                ReceiveSpec.into(dataset)
+                    .resumably()
+                    .unmounted()
+                    .supportedBy(target.capabilities()))) {
       running.add(sender);
       running.add(receiver);
       try {

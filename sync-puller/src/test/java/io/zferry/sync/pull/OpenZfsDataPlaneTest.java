@@ -141,7 +141,7 @@ class OpenZfsDataPlaneTest {
             new SendSpec.Full(
                 DATA.snapshot(first.shortName()), new SendFlags(false, true, true, false)),
             nodes.passive,
-            ReceiveSpec.into(DATA));
+            ReceiveSpec.into(DATA).unmounted());
     assertThat(legacy.succeeded()).as(legacy.toString()).isTrue();
 
     nodes.active.writeFile(DATA, "f", "x");

@@ -40,6 +40,46 @@ class PullerSafetyTest {
     assertThat(nodes.passive.listDatasets(TANK)).noneMatch(d -> d.value().contains("-child"));
   }
 
+  /**
+   * Seen on kernel OpenZFS 2.1 (PowerLossOpenZfsIT): in the resync after a takeover, the pool root
+   * was received first, which makes it read-only again ({@code -o readonly=on}); the child's copy
+   * aside was then received into the pool, where mounting it needs a directory in that read-only
+   * mount. The receive failed after its data arrived, and the resync's retry copied the child aside
+   * a second time.
+   */
+  @Test
+  void aCopyAsideAfterTheRootWasReceivedInTheSameResyncIsMadeOnceAndMountedOutsideTheTree() {
+    nodes.active.createFilesystem(CHILD);
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    // An old active after a takeover: its child got writes after the common snapshot, its root
+    // only a snapshot.
+    nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "off");
+    nodes.passive.writeFile(CHILD, "written-on-b", "keep me");
+    nodes.clock.advance(java.time.Duration.ofSeconds(30));
+    nodes.passive.snapshot(
+        TANK, io.zferry.snapshot.schedule.SnapshotNaming.shortNameAt(nodes.clock.instant()), true);
+    nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "on");
+    nodes.active.writeFile(TANK, "written-on-a", "new");
+    nodes.snapshotActive();
+
+    PullReport report =
+        nodes.puller().resolvingDivergence(Puller.Divergence.KEEP_ASIDE_AND_RESYNC).pullOnce();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(report.setAside())
+        .singleElement()
+        .satisfies(d -> assertThat(d.value()).startsWith("tank/zferry-aside-").endsWith("-child"));
+    DatasetName aside = report.setAside().get(0);
+    assertThat(nodes.passive.listDatasets(TANK).stream().filter(d -> d.value().contains("aside")))
+        .containsExactly(aside);
+    assertThat(new String(nodes.passive.files(aside).get("written-on-b"))).isEqualTo("keep me");
+    assertThat(nodes.passive.getProperty(aside, PropertyName.of("mountpoint")))
+        .hasValueSatisfying(m -> assertThat(m).startsWith("/tank.zferry-aside/"));
+    assertThat(nodes.passive.isMounted(aside)).as("the copy can be read where it was put").isTrue();
+    assertThat(nodes.passive.files(CHILD)).doesNotContainKey("written-on-b");
+  }
+
   @Test
   void aBootstrapWithoutRoomForTheSetAsideCopyStopsAndDestroysNothing() {
     nodes.passive.writeFile(TANK, "only-here", new byte[8 << 20]);

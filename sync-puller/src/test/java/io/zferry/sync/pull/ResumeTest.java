@@ -152,6 +152,12 @@ class ResumeTest {
     assertThat(resumed.succeeded()).as(resumed.summary()).isTrue();
     assertThat(resumed.bytes()).isLessThan(2 << 20);
     assertThat(nodes.passive.files(DATA).get("big")).hasSize(4 << 20);
+    // Resumed unmounted, as every receive on OpenZFS (mounting it where it lands needs a
+    // directory in the passive's read-only root), then mounted read-only in its place.
+    assertThat(nodes.passive.commands())
+        .filteredOn(argv -> argv.get(0).equals("receive") && argv.contains("-s"))
+        .allSatisfy(argv -> assertThat(argv).contains("-u"));
+    assertThat(nodes.passive.isMounted(DATA)).as("tank/data mounted on the passive").isTrue();
   }
 
   @Test
