@@ -44,6 +44,11 @@ public final class SnapshotNaming {
     return PREFIX + "rescue-" + STAMP.format(instant);
   }
 
+  /** Whether the snapshot is a rescue snapshot zferry took before resolving a divergence. */
+  public static boolean isRescue(SnapshotName name) {
+    return name.shortName().startsWith(PREFIX + "rescue-");
+  }
+
   public static boolean isOwn(SnapshotName name) {
     return timestampOf(name).isPresent();
   }
