@@ -13,20 +13,29 @@ class PullerSafetyTest {
   static final DatasetName CHILD = TANK.child("child");
   final FakeNodes nodes = FakeNodes.openZfs();
 
-  @Test
-  void resyncSetsAsideOnlyDatasetsThatHoldDataBeyondTheCommonSnapshot() {
+  /**
+   * An old active after a takeover: the passive, which shares one snapshot of the root and {@link
+   * #CHILD} with the active, got a write to {@code writtenOnB} and a recursive snapshot of its own
+   * after it; the active wrote and snapshotted too.
+   */
+  void divergeWithAWriteOnThePassiveTo(DatasetName writtenOnB) {
     nodes.active.createFilesystem(CHILD);
     nodes.snapshotActive();
     assertThat(nodes.pull().succeeded()).isTrue();
-    // The passive served writes to the root (an old active after a takeover); its child got a
-    // snapshot with nothing written.
     nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "off");
-    nodes.passive.writeFile(TANK, "written-on-b", "keep me");
+    nodes.passive.writeFile(writtenOnB, "written-on-b", "keep me");
     nodes.clock.advance(java.time.Duration.ofSeconds(30));
     nodes.passive.snapshot(
         TANK, io.zferry.snapshot.schedule.SnapshotNaming.shortNameAt(nodes.clock.instant()), true);
+    nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "on");
     nodes.active.writeFile(TANK, "written-on-a", "new");
     nodes.snapshotActive();
+  }
+
+  @Test
+  void resyncSetsAsideOnlyDatasetsThatHoldDataBeyondTheCommonSnapshot() {
+    // The root was written to; the child got a snapshot with nothing written.
+    divergeWithAWriteOnThePassiveTo(TANK);
 
     PullReport report =
         nodes.puller().resolvingDivergence(Puller.Divergence.KEEP_ASIDE_AND_RESYNC).pullOnce();
@@ -49,19 +58,8 @@ class PullerSafetyTest {
    */
   @Test
   void aCopyAsideAfterTheRootWasReceivedInTheSameResyncIsMadeOnceAndMountedOutsideTheTree() {
-    nodes.active.createFilesystem(CHILD);
-    nodes.snapshotActive();
-    assertThat(nodes.pull().succeeded()).isTrue();
-    // An old active after a takeover: its child got writes after the common snapshot, its root
-    // only a snapshot.
-    nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "off");
-    nodes.passive.writeFile(CHILD, "written-on-b", "keep me");
-    nodes.clock.advance(java.time.Duration.ofSeconds(30));
-    nodes.passive.snapshot(
-        TANK, io.zferry.snapshot.schedule.SnapshotNaming.shortNameAt(nodes.clock.instant()), true);
-    nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "on");
-    nodes.active.writeFile(TANK, "written-on-a", "new");
-    nodes.snapshotActive();
+    // The child was written to; the root got a snapshot with nothing written.
+    divergeWithAWriteOnThePassiveTo(CHILD);
 
     PullReport report =
         nodes.puller().resolvingDivergence(Puller.Divergence.KEEP_ASIDE_AND_RESYNC).pullOnce();
