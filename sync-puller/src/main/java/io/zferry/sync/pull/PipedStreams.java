@@ -119,9 +119,7 @@ final class PipedStreams {
    * if a side cannot be launched here. {@code started} runs once the processes run.
    */
   OptionalLong resume(
-      DatasetName dataset, ResumeToken token, ProgressListener progress, Runnable started) {
-    ReceiveSpec receive =
-        ReceiveSpec.into(dataset).resumably().unmounted().supportedBy(target.capabilities());
+      ReceiveSpec receive, ResumeToken token, ProgressListener progress, Runnable started) {
     return bytes(
         attempt(
             Optional.empty(),

@@ -137,19 +137,18 @@ final class TransferRunner {
   long resume(DatasetName dataset, ResumeToken token, Runnable started) {
     checkNotCancelled();
     ProgressLog progressLog = new ProgressLog(dataset, "resume");
+    // Unmounted, as every receive on OpenZFS: a resumed bootstrap of a new dataset, mounted where
+    // it lands, would need a directory in the passive's read-only root.
+    ReceiveSpec receive =
+        ReceiveSpec.into(dataset).resumably().unmounted().supportedBy(target.capabilities());
     if (piped.available()) {
-      OptionalLong streamed = piped(() -> piped.resume(dataset, token, progressLog, started));
+      OptionalLong streamed = piped(() -> piped.resume(receive, token, progressLog, started));
       if (streamed.isPresent()) {
         return streamed.getAsLong();
       }
     }
     try (RunningCommand sender = source.resumeSend(token);
-        RunningCommand receiver =
-            target.receive(
-                ReceiveSpec.into(dataset)
-                    .resumably()
-                    .unmounted()
-                    .supportedBy(target.capabilities()))) {
+        RunningCommand receiver = target.receive(receive)) {
       running.add(sender);
       running.add(receiver);
       try {
