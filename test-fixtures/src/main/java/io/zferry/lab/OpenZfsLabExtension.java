@@ -19,9 +19,15 @@ public final class OpenZfsLabExtension implements BeforeAllCallback, ParameterRe
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    // A class that failed half-way may have left a node powered off (a power-loss test does that
-    // on purpose): each class starts with both VMs up. A no-op when they are.
-    lab(context).ensureUp();
+    OpenZfsLab running =
+        context.getRoot().getStore(NAMESPACE).get(OpenZfsLab.class, OpenZfsLab.class);
+    if (running == null) {
+      lab(context);
+    } else {
+      // A class that failed half-way may have left a node powered off (a power-loss test does
+      // that on purpose): each later class starts with both VMs up. A no-op when they are.
+      running.ensureUp();
+    }
   }
 
   @Override
