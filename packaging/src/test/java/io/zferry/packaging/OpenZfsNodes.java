@@ -234,9 +234,44 @@ final class OpenZfsNodes {
     for (int retry = 0; retry < 4 && cli.stderr().contains("no zferryd answers"); retry++) {
       cli = lab.exec(node, "zferry", "status");
     }
-    assertThat(done.test(cli.stdout()))
-        .as("zferry status on %s: %s; it printed:%n%s%s", node, what, cli.stdout(), cli.stderr())
-        .isTrue();
+    if (!done.test(cli.stdout())) {
+      throw new AssertionError(
+          String.format(
+              "zferry status on %s: %s; it printed:%n%s%s%n%s",
+              node, what, cli.stdout(), cli.stderr(), daemonReport(lab, node)));
+    }
+  }
+
+  /**
+   * What systemd and zferryd said lately on the node, for a failure message: whether zferryd is
+   * running, and why it last stopped (a watchdog kill, a crash, the OOM killer).
+   */
+  static String daemonReport(OpenZfsLab lab, String node) {
+    String unit =
+        lab.exec(node, "systemctl", "show", "zferryd", "-p", "ActiveState,NRestarts,ExecMainStatus")
+            .stdout();
+    String journal =
+        lab.exec(
+                node,
+                "journalctl",
+                "-u",
+                "zferryd",
+                "--no-pager",
+                "-o",
+                "short-precise",
+                "-n",
+                "60")
+            .stdout();
+    String kernel =
+        lab.exec(
+                node,
+                "sh",
+                "-c",
+                "dmesg | grep -iE 'oom|killed process|hung_task|blocked for' | tail -n 20")
+            .stdout();
+    return String.format(
+        "zferryd on %s:%n%sits journal:%n%skernel (OOM, hung tasks):%n%s",
+        node, unit, journal, kernel);
   }
 
   /**
@@ -313,12 +348,11 @@ final class OpenZfsNodes {
       Thread.sleep(3000);
       last = probe.get();
     }
-    String journal =
-        lab.exec(node, "journalctl", "-u", "zferryd", "--no-pager", "-n", "60").stdout();
-    assertThat(done.test(last.stdout()))
-        .as(
-            "%s within %s; last output:%n%s%s%njournal of %s:%n%s",
-            what, within, last.stdout(), last.stderr(), node, journal)
-        .isTrue();
+    if (!done.test(last.stdout())) {
+      throw new AssertionError(
+          String.format(
+              "%s within %s; last output:%n%s%s%n%s",
+              what, within, last.stdout(), last.stderr(), daemonReport(lab, node)));
+    }
   }
 }
