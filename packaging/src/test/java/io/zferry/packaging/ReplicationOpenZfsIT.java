@@ -16,7 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zferry.lab.OpenZfsLab;
 import io.zferry.lab.OpenZfsLabExtension;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -74,33 +73,12 @@ class ReplicationOpenZfsIT {
   }
 
   private static final String OPERATOR_SNAPSHOT = "tank@operator-before-upgrade";
-  private static final List<String> EVERY_KIND =
-      List.of("tank/secret", "tank/vol", "tank/legacy", "tank/noauto", "tank/off");
 
   private static void everyKindOfDatasetReachesThePassive(OpenZfsLab lab)
       throws InterruptedException {
     // A snapshot an operator (or sanoid, zfs-auto-snapshot) takes on the passive.
     run(lab, B, "zfs", "snapshot", OPERATOR_SNAPSHOT);
-    lab.shell(
-        A,
-        String.join(
-            "\n",
-            "set -e",
-            "head -c 32 /dev/urandom > /root/secret.key",
-            "zfs create -o encryption=aes-256-gcm -o keyformat=raw"
-                + " -o keylocation=file:///root/secret.key tank/secret",
-            "head -c 1048576 /dev/urandom > /tank/secret/secret-file.bin",
-            "zfs create -V 8M tank/vol",
-            "udevadm settle",
-            "head -c 8388608 /dev/urandom > /dev/zvol/tank/vol",
-            "sync",
-            "zfs create -o mountpoint=legacy tank/legacy",
-            "mkdir -p /mnt/legacy",
-            "mount -t zfs tank/legacy /mnt/legacy",
-            "head -c 1048576 /dev/urandom > /mnt/legacy/legacy-file.bin",
-            "umount /mnt/legacy",
-            "zfs create -o canmount=noauto tank/noauto",
-            "zfs create -o canmount=off tank/off"));
+    EveryKindOfDataset.createMissingOn(lab, A);
     String volSum = zvolSha256(lab, A);
 
     // The active's newest snapshot of each dataset, once a round has taken one of each.
@@ -109,7 +87,7 @@ class ReplicationOpenZfsIT {
         A,
         "a snapshot of every new dataset on the active",
         () -> lab.exec(A, "zfs", "list", "-H", "-p", "-t", "snapshot", "-o", "name", "-r", "tank"),
-        out -> EVERY_KIND.stream().allMatch(ds -> out.contains(ds + "@")));
+        out -> EveryKindOfDataset.NAMES.stream().allMatch(ds -> out.contains(ds + "@")));
     String listing = run(lab, A, snapshotListing()).stdout();
     Map<String, String> wanted = newestGuids(listing);
     Map<String, String> names = newestNames(listing);
