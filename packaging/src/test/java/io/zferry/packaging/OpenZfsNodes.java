@@ -182,8 +182,9 @@ final class OpenZfsNodes {
 
   /**
    * The operator's part of a failover with an encrypted dataset (docs/failover.md): the key file,
-   * carried out of band from wherever the operator keeps it, loaded on the node that is to serve.
-   * zferry never carries it.
+   * carried out of band from the operator's key store ({@code tmp}, filled by {@link #storeTheKey},
+   * or else the peer, which created it), installed and loaded on the node that is to serve. zferry
+   * never carries it.
    */
   static void loadTheKeyOn(OpenZfsLab lab, String node, java.nio.file.Path tmp)
       throws java.io.IOException {
@@ -191,17 +192,30 @@ final class OpenZfsNodes {
       return;
     }
     if (lab.exec(node, "test", "-e", "/root/secret.key").exitCode() != 0) {
-      String base64 = run(lab, peer(node), "base64", "-w0", "/root/secret.key").stdout().strip();
       java.nio.file.Path key = tmp.resolve("secret.key");
-      java.nio.file.Files.write(key, java.util.Base64.getDecoder().decode(base64));
+      if (!java.nio.file.Files.exists(key)) {
+        storeTheKey(lab, peer(node), tmp);
+      }
       lab.copy(node, key, "/root/secret.key");
-      java.nio.file.Files.delete(key);
+      run(lab, node, "chmod", "400", "/root/secret.key");
     }
     String status =
         run(lab, node, "zfs", "get", "-H", "-o", "value", "keystatus", "tank/secret").stdout();
     if (!status.strip().equals("available")) {
       run(lab, node, "zfs", "load-key", "tank/secret");
     }
+  }
+
+  /**
+   * Copies the encrypted dataset's key from {@code node} into the operator's key store ({@code
+   * tmp}, off both nodes): done while the node is up, since after its power loss it cannot hand the
+   * key over.
+   */
+  static void storeTheKey(OpenZfsLab lab, String node, java.nio.file.Path tmp)
+      throws java.io.IOException {
+    String base64 = run(lab, node, "base64", "-w0", "/root/secret.key").stdout().strip();
+    java.nio.file.Files.write(
+        tmp.resolve("secret.key"), java.util.Base64.getDecoder().decode(base64));
   }
 
   /** The node whose zferry status says the service is active there. */

@@ -53,6 +53,11 @@ class PowerLossOpenZfsIT {
     boolean secret = lab.exec(A, "zfs", "list", "tank/secret").exitCode() == 0;
     String secretSum = secret ? sha256(lab, A, "/tank/secret/secret-file.bin") : null;
 
+    if (secret) {
+      // The operator's key store holds the key before node-a fails, not node-a alone.
+      OpenZfsNodes.storeTheKey(lab, A, tmp);
+    }
+
     // Acknowledged on node-a (on disk: synced) and never on node-b: node-a loses power at once.
     lab.shell(A, "head -c 1048576 /dev/urandom > /tank/child/unreplicated.bin && sync");
     String unreplicated = sha256(lab, A, "/tank/child/unreplicated.bin");
