@@ -41,6 +41,7 @@ class TransferOpenZfsIT {
   private static final String BIG = "tank/big";
   private static final long MIB = 1024 * 1024;
   private static final int FILE_MIB = 40;
+  private static final String HOLD_TAG = "operator-keeps-this";
   // Killed once this much of the stream went through: about a third of it.
   private static final long KILL_AFTER = 12 * MIB;
   // zferryd's journal lines carry a time, level, thread and logger before the message.
@@ -140,10 +141,23 @@ class TransferOpenZfsIT {
     writeOnTheActive(lab, "fill.bin");
     awaitReplicated(lab, A, B);
     String holdingFill = newestSnapshot(lab, B, BIG);
-    run(lab, A, "rm", "/tank/big/fill.bin");
-    Thread.sleep(16_000); // the next snapshot round, without the file
-    awaitReplicated(lab, A, B);
-    // The passive's pool is full for a second 40 MiB unless those snapshots go.
+    // The active's retention (8 snapshots, 15 s apart) would expire it within two minutes: before
+    // the passive's pool is made full and tried, on a slow guest, and then nothing would be
+    // refused. An operator's hold keeps it on the active, so on the passive too, until released.
+    run(lab, A, "zfs", "hold", HOLD_TAG, holdingFill);
+    try {
+      run(lab, A, "rm", "/tank/big/fill.bin");
+      Thread.sleep(16_000); // the next snapshot round, without the file
+      awaitReplicated(lab, A, B);
+      passiveFullUntilExpiry(lab, holdingFill);
+    } finally {
+      lab.exec(A, "zfs", "release", HOLD_TAG, holdingFill);
+    }
+  }
+
+  private static void passiveFullUntilExpiry(OpenZfsLab lab, String holdingFill)
+      throws InterruptedException {
+    // The passive's pool is full for a second 40 MiB unless the snapshots holding fill.bin go.
     long used =
         Long.parseLong(
             run(lab, B, "zfs", "get", "-H", "-p", "-o", "value", "used", "tank").stdout().strip());
@@ -159,8 +173,12 @@ class TransferOpenZfsIT {
           () -> readJournalSince(lab, B, mark),
           out -> out.contains("quota") || out.contains("space"),
           OpenZfsNodes.REPLICATED_WITHIN);
-      // The active's retention (8 snapshots) drops the ones holding fill.bin; the passive expires
-      // them too, before its next transfer, and the file arrives.
+      assertThat(lab.exec(B, "zfs", "list", holdingFill).exitCode())
+          .as("%s, held on the active, is still on the passive while the pool is full", holdingFill)
+          .isZero();
+      // Released, the active's retention (8 snapshots) drops it at its next round; the passive
+      // expires it too, before its next transfer, and the file arrives.
+      run(lab, A, "zfs", "release", HOLD_TAG, holdingFill);
       awaitOn(
           lab,
           B,
