@@ -15,11 +15,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zferry.lab.OpenZfsLab;
 import io.zferry.lab.OpenZfsLabExtension;
+import io.zferry.snapshot.host.Command;
 import io.zferry.snapshot.host.CommandResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -117,7 +122,14 @@ class PowerLossOpenZfsIT {
     System.out.println(divergence);
     assertThat(divergence).contains("node-a holds data that node-b lacks").contains("tank/child");
 
-    CommandResult fixed = run(lab, B, "zferry", "mark-sync-as-fixed", "tank", "node-a", "node-b");
+    // The resync pulls every dataset and copies aside those written; in 1-vCPU TCG guests that
+    // took over 5 minutes with eight datasets (2.3). The CLI itself waits up to 40.
+    CommandResult fixed =
+        lab.host(B)
+            .run(
+                Command.of("zferry", "mark-sync-as-fixed", "tank", "node-a", "node-b"),
+                Duration.ofMinutes(20))
+            .requireSuccess();
     System.out.println(fixed.stdout());
     List<String> aside =
         run(lab, A, "zfs", "list", "-H", "-o", "name", "-r", "tank")
@@ -125,12 +137,21 @@ class PowerLossOpenZfsIT {
             .lines()
             .filter(name -> name.contains("zferry-aside"))
             .toList();
+    // Aside: each dataset the report named with bytes written, and no other. Besides tank/child,
+    // kernel OpenZFS may report a few KiB written where no file changed (seen on 2.3: 1 KiB on the
+    // zvol and the legacy dataset, 50 KiB on the encrypted one whose key node-a had not loaded,
+    // none of them written by the test after the common snapshot): that is most likely the intent
+    // log the power loss left, which is replayed only where the dataset is mounted or its key
+    // loaded. zferry cannot tell it from a client's write, so it keeps those too (I2, I3).
+    Set<String> written = writtenAfterTheCommonSnapshot(divergence);
+    assertThat(written).contains("tank/child");
     assertThat(aside)
-        .as("only the dataset written after the common snapshot is set aside")
-        .singleElement()
-        .satisfies(name -> assertThat(name).endsWith("-child"));
+        .as("the datasets set aside are those the report named as written: %s", written)
+        .map(PowerLossOpenZfsIT::setAsideFrom)
+        .containsExactlyInAnyOrderElementsOf(written);
+    String childAside = aside.stream().filter(name -> name.endsWith("-child")).findFirst().get();
     String asideMount =
-        run(lab, A, "zfs", "get", "-H", "-o", "value", "mountpoint", aside.get(0)).stdout().strip();
+        run(lab, A, "zfs", "get", "-H", "-o", "value", "mountpoint", childAside).stdout().strip();
     assertThat(sha256(lab, A, asideMount + "/unreplicated.bin")).isEqualTo(unreplicated);
 
     // Replication resumes, from node-b to node-a.
@@ -145,5 +166,25 @@ class PowerLossOpenZfsIT {
           out -> out.contains("tank") && !out.contains("locked"),
           OpenZfsNodes.STATUS_WITHIN);
     }
+  }
+
+  private static final Pattern REPORTED =
+      Pattern.compile("(?m)^  (\\S.*), after \\S+$\\n(?:^    .*$\\n)*?^    bytes written: (\\d+)$");
+
+  /** The datasets the divergence report names with bytes written after the common snapshot. */
+  static Set<String> writtenAfterTheCommonSnapshot(String report) {
+    Set<String> written = new TreeSet<>();
+    Matcher m = REPORTED.matcher(report);
+    while (m.find()) {
+      if (Long.parseLong(m.group(2)) > 0) {
+        written.add(m.group(1));
+      }
+    }
+    return written;
+  }
+
+  /** tank/zferry-aside-20261205-233744-child → tank/child (one level, as the suite's datasets). */
+  static String setAsideFrom(String aside) {
+    return aside.replaceFirst("zferry-aside-\\d{8}-\\d{6}-", "");
   }
 }

@@ -43,8 +43,11 @@ final class StreamChoice {
   }
 
   /**
-   * The flags the pair of {@code dataset} was bootstrapped with, recorded on the target; a pair
-   * bootstrapped before flags were recorded keeps what zferry sent then, recorded now.
+   * The flags the pair of {@code dataset} was bootstrapped with, recorded on the target. After a
+   * switchover or a takeover the pair runs the other way and the record is on the source, the
+   * pair's target until then: its flags still hold, since the data on both nodes came through that
+   * bootstrap. A pair bootstrapped before flags were recorded keeps what zferry sent then (raw for
+   * an encrypted dataset, which was never sent otherwise), recorded now.
    */
   SendFlags ofPair(DatasetName dataset) {
     Capabilities sourceCaps = source.capabilities();
@@ -52,12 +55,13 @@ final class StreamChoice {
     if (!PairFlags.worthRecording(sourceCaps, targetCaps)) {
       return PairFlags.legacy(sourceCaps, targetCaps);
     }
-    Optional<String> recorded = target.getOwnProperty(dataset, PairFlags.PROPERTY);
+    Optional<String> onTarget = target.getOwnProperty(dataset, PairFlags.PROPERTY);
     SendFlags flags =
-        recorded
+        onTarget
+            .or(() -> source.getOwnProperty(dataset, PairFlags.PROPERTY))
             .map(v -> PairFlags.decode(dataset, v))
-            .orElseGet(() -> PairFlags.legacy(sourceCaps, targetCaps));
-    if (recorded.isEmpty()) {
+            .orElseGet(() -> unrecorded(dataset));
+    if (onTarget.isEmpty()) {
       target.setProperty(dataset, PairFlags.PROPERTY, PairFlags.encode(flags));
     }
     SendFlags wanted;
@@ -76,6 +80,15 @@ final class StreamChoice {
           PairFlags.encode(wanted));
     }
     return flags;
+  }
+
+  private SendFlags unrecorded(DatasetName dataset) {
+    boolean encrypted =
+        source.getProperty(dataset, ENCRYPTION).filter(v -> !v.equals("off")).isPresent();
+    return encrypted
+        ? PairFlags.forBootstrap(
+            dataset, source.capabilities(), target.capabilities(), true, rawEverywhere)
+        : PairFlags.legacy(source.capabilities(), target.capabilities());
   }
 
   /**

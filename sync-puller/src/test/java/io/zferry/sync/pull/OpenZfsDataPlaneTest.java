@@ -127,6 +127,70 @@ class OpenZfsDataPlaneTest {
     assertThat(sends(nodes, DATA).get(1)).contains("-c", "-L", "-e").doesNotContain("-w");
   }
 
+  /**
+   * Seen on kernel OpenZFS 2.3 (PowerLossOpenZfsIT): after node-b took over, node-a's resync from
+   * node-b found no record of the pairs' flags on node-a (the record lives on the pair's target,
+   * node-b until then), fell back to {@code -p -c} and recorded that: {@code tank/secret} was
+   * refused ("encrypted dataset may not be sent with properties without the raw flag") in every
+   * cycle after, and every other dataset lost {@code -L -e} against how it was bootstrapped.
+   */
+  @Test
+  void aPairWhoseDirectionReversedKeepsTheFlagsItWasBootstrappedWith() {
+    FakeNodes nodes = FakeNodes.openZfs();
+    nodes.active.createEncryptedFilesystem(SECRET);
+    nodes.active.writeFile(SECRET, "f", "classified");
+    nodes.active.createFilesystem(DATA);
+    nodes.active.writeFile(DATA, "f", "plain");
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+
+    // node-b serves now (a switchover or a takeover); node-a pulls from it.
+    nodes.clock.advance(java.time.Duration.ofMinutes(1));
+    nodes.passive.snapshot(
+        TANK, io.zferry.snapshot.schedule.SnapshotNaming.shortNameAt(nodes.clock.instant()), true);
+    PullReport back =
+        new Puller(
+                nodes.passive,
+                nodes.active,
+                TANK,
+                nodes.clock,
+                io.zferry.sync.transfer.TransferOptions.defaults(),
+                TransferActivity.Listener.NONE)
+            .pullOnce();
+
+    assertThat(back.succeeded()).as(back.summary()).isTrue();
+    List<List<String>> sentBack =
+        nodes.passive.commands().stream().filter(c -> c.get(0).equals("send")).toList();
+    assertThat(sentBack)
+        .filteredOn(c -> c.get(c.size() - 1).startsWith(SECRET + "@"))
+        .singleElement()
+        .satisfies(argv -> assertThat(argv).contains("-w"));
+    assertThat(sentBack)
+        .filteredOn(c -> c.get(c.size() - 1).startsWith(DATA + "@"))
+        .singleElement()
+        .satisfies(argv -> assertThat(argv).contains("-c", "-L", "-e").doesNotContain("-w"));
+    assertThat(nodes.active.getOwnProperty(SECRET, PairFlags.PROPERTY)).hasValue("p,c,w,L,e");
+    assertThat(nodes.active.getOwnProperty(DATA, PairFlags.PROPERTY)).hasValue("p,c,L,e");
+  }
+
+  @Test
+  void anEncryptedPairWithoutARecordIsSentRawAndRecordedSo() {
+    FakeNodes nodes = FakeNodes.openZfs();
+    nodes.active.createEncryptedFilesystem(SECRET);
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    // As an operator would, on the advice of a record zferry could not read.
+    nodes.passive.inheritProperty(SECRET, PairFlags.PROPERTY);
+    nodes.active.writeFile(SECRET, "f", "more");
+    nodes.snapshotActive();
+
+    PullReport report = nodes.pull();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(sends(nodes, SECRET).get(1)).contains("-w");
+    assertThat(nodes.passive.getOwnProperty(SECRET, PairFlags.PROPERTY)).hasValue("p,c,w,L,e");
+  }
+
   @Test
   void aPairBootstrappedBeforeFlagsWereRecordedKeepsSendingWithoutLargeBlocks() {
     FakeNodes nodes = FakeNodes.openZfs();
