@@ -47,7 +47,8 @@ final class StreamChoice {
    * switchover or a takeover the pair runs the other way and the record is on the source, the
    * pair's target until then: its flags still hold, since the data on both nodes came through that
    * bootstrap. A pair bootstrapped before flags were recorded keeps what zferry sent then (raw for
-   * an encrypted dataset, which was never sent otherwise), recorded now.
+   * an encrypted dataset, which was never sent otherwise), recorded now. An encrypted dataset is
+   * always sent raw, whatever its record says: it cannot be sent otherwise.
    */
   SendFlags ofPair(DatasetName dataset) {
     Capabilities sourceCaps = source.capabilities();
@@ -56,12 +57,31 @@ final class StreamChoice {
       return PairFlags.legacy(sourceCaps, targetCaps);
     }
     Optional<String> onTarget = target.getOwnProperty(dataset, PairFlags.PROPERTY);
-    SendFlags flags =
+    Optional<SendFlags> recorded =
         onTarget
             .or(() -> source.getOwnProperty(dataset, PairFlags.PROPERTY))
-            .map(v -> PairFlags.decode(dataset, v))
-            .orElseGet(() -> unrecorded(dataset));
-    if (onTarget.isEmpty()) {
+            .map(v -> PairFlags.decode(dataset, v));
+    SendFlags flags = recorded.filter(SendFlags::raw).orElse(null);
+    if (flags == null) {
+      // Only the target's own listing: a local command, not one more over SSH per dataset.
+      boolean encrypted = isEncryptedOnTarget(dataset);
+      flags =
+          encrypted
+              ? PairFlags.forBootstrap(dataset, sourceCaps, targetCaps, true, rawEverywhere)
+              : recorded.orElseGet(() -> PairFlags.legacy(sourceCaps, targetCaps));
+      if (encrypted && recorded.isPresent()) {
+        // Written by zferry before it read the source's record after roles swapped: an encrypted
+        // dataset cannot be sent that way at all, and its pair was bootstrapped raw.
+        log.warn(
+            "{}: recorded {}={} cannot send an encrypted dataset; it goes raw ({}), as it was"
+                + " bootstrapped, and that is recorded now",
+            dataset,
+            PairFlags.PROPERTY_NAME,
+            PairFlags.encode(recorded.get()),
+            PairFlags.encode(flags));
+      }
+    }
+    if (onTarget.isEmpty() || !recorded.get().equals(flags)) {
       target.setProperty(dataset, PairFlags.PROPERTY, PairFlags.encode(flags));
     }
     SendFlags wanted;
@@ -82,13 +102,8 @@ final class StreamChoice {
     return flags;
   }
 
-  private SendFlags unrecorded(DatasetName dataset) {
-    boolean encrypted =
-        source.getProperty(dataset, ENCRYPTION).filter(v -> !v.equals("off")).isPresent();
-    return encrypted
-        ? PairFlags.forBootstrap(
-            dataset, source.capabilities(), target.capabilities(), true, rawEverywhere)
-        : PairFlags.legacy(source.capabilities(), target.capabilities());
+  private boolean isEncryptedOnTarget(DatasetName dataset) {
+    return target.getProperty(dataset, ENCRYPTION).filter(v -> !v.equals("off")).isPresent();
   }
 
   /**

@@ -192,6 +192,24 @@ class OpenZfsDataPlaneTest {
   }
 
   @Test
+  void anEncryptedPairRecordedWithoutRawIsSentRawAndRecordedAgain() {
+    FakeNodes nodes = FakeNodes.openZfs();
+    nodes.active.createEncryptedFilesystem(SECRET);
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    // What the fallback before reading the source's record wrote after roles swapped.
+    nodes.passive.setProperty(SECRET, PairFlags.PROPERTY, "p,c");
+    nodes.active.writeFile(SECRET, "f", "more");
+    nodes.snapshotActive();
+
+    PullReport report = nodes.pull();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(sends(nodes, SECRET).get(1)).contains("-w");
+    assertThat(nodes.passive.getOwnProperty(SECRET, PairFlags.PROPERTY)).hasValue("p,c,w,L,e");
+  }
+
+  @Test
   void aPairBootstrappedBeforeFlagsWereRecordedKeepsSendingWithoutLargeBlocks() {
     FakeNodes nodes = FakeNodes.openZfs();
     nodes.snapshotActive();
