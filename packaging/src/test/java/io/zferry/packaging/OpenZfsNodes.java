@@ -219,12 +219,21 @@ final class OpenZfsNodes {
   }
 
   /** The node whose zferry status says the service is active there. */
+  /**
+   * Whether the status shows the service active here and serving: "active here" is the recorded
+   * role, which a node also shows while it holds (read-only, no VIPs) until its peer answers, as
+   * node-a did for five minutes after a first start in a starved guest (2.3).
+   */
+  static boolean serving(String status) {
+    return status.contains("active here") && status.contains("  state: active\n");
+  }
+
   static String awaitActive(OpenZfsLab lab, String node) throws InterruptedException {
     awaitStatus(
         lab,
         node,
-        "zferry status on " + node + ": active here",
-        out -> out.contains("active here"),
+        "zferry status on " + node + ": active here and serving",
+        OpenZfsNodes::serving,
         STATUS_WITHIN);
     return node;
   }

@@ -86,7 +86,7 @@ class PowerLossOpenZfsIT {
         lab,
         B,
         "node-b active with the sync locked",
-        out -> out.contains("active here") && out.contains("Sync for tank is locked!"),
+        out -> OpenZfsNodes.serving(out) && out.contains("Sync for tank is locked!"),
         OpenZfsNodes.STATUS_WITHIN);
     if (secret) {
       awaitOn(

@@ -24,6 +24,8 @@ import java.util.List;
  *       {@code zfs get -H -p -r -o name,property,value guid,createtxg,creation DATASET} (zfs-fuse):
  *       the snapshot listing
  *   <li>{@code zfs get -H -p -o value PROPERTY DATASET|SNAPSHOT}: one property (size estimates)
+ *   <li>{@code zfs get -H -p -s local,received -o value PROPERTY DATASET}: the dataset's own value
+ *       (the pair's send flags, recorded there while it was the passive)
  *   <li>{@code zfs send [-n -P] [-R] [-p] [-c] [-w] [-L] [-e] [-I|-i FROM] TO}: a stream, or its
  *       size
  *   <li>{@code zfs send [flags] -i DATASET#BOOKMARK DATASET@SNAPSHOT}: an incremental from a
@@ -138,6 +140,12 @@ public final class ServePolicy {
     throw notAllowed(args);
   }
 
+  /** One property's value, or the dataset's own value only (a pair's send flags). */
+  private static final List<List<String>> PROPERTY_READS =
+      List.of(
+          List.of("get", "-H", "-p", "-o", "value"),
+          List.of("get", "-H", "-p", "-s", "local,received", "-o", "value"));
+
   private static AllowedOperation get(List<String> args) {
     List<String> snapshots =
         List.of("get", "-H", "-p", "-r", "-o", "name,property,value", "guid,createtxg,creation");
@@ -146,13 +154,14 @@ public final class ServePolicy {
       return new AllowedOperation(
           "list-snapshots", args, List.of(dataset(args.get(snapshots.size()))));
     }
-    List<String> property = List.of("get", "-H", "-p", "-o", "value");
-    if (args.size() == property.size() + 2 && args.subList(0, property.size()).equals(property)) {
-      PropertyName.of(args.get(property.size()));
-      String target = args.get(property.size() + 1);
-      DatasetName dataset =
-          target.contains("@") ? SnapshotName.parse(target).dataset() : dataset(target);
-      return new AllowedOperation("get-property", args, List.of(dataset));
+    for (List<String> property : PROPERTY_READS) {
+      if (args.size() == property.size() + 2 && args.subList(0, property.size()).equals(property)) {
+        PropertyName.of(args.get(property.size()));
+        String target = args.get(property.size() + 1);
+        DatasetName dataset =
+            target.contains("@") ? SnapshotName.parse(target).dataset() : dataset(target);
+        return new AllowedOperation("get-property", args, List.of(dataset));
+      }
     }
     throw notAllowed(args);
   }

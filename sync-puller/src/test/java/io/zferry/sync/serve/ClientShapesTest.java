@@ -114,6 +114,8 @@ class ClientShapesTest {
     }
     source.getProperty(s1.dataset(), PropertyName.of("referenced"));
     source.getProperty(s1.dataset(), PropertyName.of("encryption"));
+    // A pair's send flags, read on the active after the roles swapped (StreamChoice).
+    source.getOwnProperty(s1.dataset(), io.zferry.sync.pull.PairFlags.PROPERTY);
     source.getSnapshotProperty(s1, PropertyName.of("referenced"));
   }
 
