@@ -35,9 +35,7 @@ final class StreamChoice {
 
   /** The flags a new pair of {@code dataset} is bootstrapped with. */
   SendFlags forBootstrap(DatasetName dataset) {
-    boolean encrypted =
-        source.capabilities().sendRaw()
-            && source.getProperty(dataset, ENCRYPTION).filter(v -> !v.equals("off")).isPresent();
+    boolean encrypted = source.capabilities().sendRaw() && isEncrypted(source, dataset);
     return PairFlags.forBootstrap(
         dataset, source.capabilities(), target.capabilities(), encrypted, rawEverywhere);
   }
@@ -61,26 +59,8 @@ final class StreamChoice {
         onTarget
             .or(() -> source.getOwnProperty(dataset, PairFlags.PROPERTY))
             .map(v -> PairFlags.decode(dataset, v));
-    SendFlags flags = recorded.filter(SendFlags::raw).orElse(null);
-    if (flags == null) {
-      // Only the target's own listing: a local command, not one more over SSH per dataset.
-      boolean encrypted = isEncryptedOnTarget(dataset);
-      flags =
-          encrypted
-              ? PairFlags.forBootstrap(dataset, sourceCaps, targetCaps, true, rawEverywhere)
-              : recorded.orElseGet(() -> PairFlags.legacy(sourceCaps, targetCaps));
-      if (encrypted && recorded.isPresent()) {
-        // Written by zferry before it read the source's record after roles swapped: an encrypted
-        // dataset cannot be sent that way at all, and its pair was bootstrapped raw.
-        log.warn(
-            "{}: recorded {}={} cannot send an encrypted dataset; it goes raw ({}), as it was"
-                + " bootstrapped, and that is recorded now",
-            dataset,
-            PairFlags.PROPERTY_NAME,
-            PairFlags.encode(recorded.get()),
-            PairFlags.encode(flags));
-      }
-    }
+    SendFlags flags =
+        recorded.filter(SendFlags::raw).orElseGet(() -> recordedWithoutRaw(dataset, recorded));
     if (onTarget.isEmpty() || !recorded.get().equals(flags)) {
       target.setProperty(dataset, PairFlags.PROPERTY, PairFlags.encode(flags));
     }
@@ -102,8 +82,34 @@ final class StreamChoice {
     return flags;
   }
 
-  private boolean isEncryptedOnTarget(DatasetName dataset) {
-    return target.getProperty(dataset, ENCRYPTION).filter(v -> !v.equals("off")).isPresent();
+  /**
+   * A pair recorded without raw, or not at all: raw all the same if the dataset is encrypted (it
+   * cannot be sent otherwise, and its pair was bootstrapped raw). Read on the target, where the
+   * puller runs: a local command, not one more over SSH per dataset.
+   */
+  private SendFlags recordedWithoutRaw(DatasetName dataset, Optional<SendFlags> recorded) {
+    if (!isEncrypted(target, dataset)) {
+      return recorded.orElseGet(
+          () -> PairFlags.legacy(source.capabilities(), target.capabilities()));
+    }
+    SendFlags raw =
+        PairFlags.forBootstrap(
+            dataset, source.capabilities(), target.capabilities(), true, rawEverywhere);
+    // Written by zferry before it read the source's record after roles swapped.
+    recorded.ifPresent(
+        wrong ->
+            log.warn(
+                "{}: recorded {}={} cannot send an encrypted dataset; it goes raw ({}), as it was"
+                    + " bootstrapped, and that is recorded now",
+                dataset,
+                PairFlags.PROPERTY_NAME,
+                PairFlags.encode(wrong),
+                PairFlags.encode(raw)));
+    return raw;
+  }
+
+  private static boolean isEncrypted(Zfs zfs, DatasetName dataset) {
+    return zfs.getProperty(dataset, ENCRYPTION).filter(v -> !v.equals("off")).isPresent();
   }
 
   /**
