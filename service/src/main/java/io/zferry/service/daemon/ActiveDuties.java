@@ -287,6 +287,15 @@ final class ActiveDuties {
           SnapshotRound.Result result = round.run();
           result.taken().ifPresent(s -> event(EventKind.SNAPSHOT, "took " + s));
           keptForTransfer = result.keptForTransfer();
+          for (SnapshotName held : result.foundHeld()) {
+            event(
+                EventKind.SNAPSHOT,
+                "retention keeps "
+                    + held
+                    + ": it is held (`zfs holds "
+                    + held
+                    + "` says by whom); it expires once released");
+          }
           for (SnapshotName released : result.releasedPastLimit()) {
             event(
                 EventKind.REPLICATION_ERROR,

@@ -3,6 +3,7 @@ package io.zferry.snapshot.schedule;
 import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
+import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.Snapshot;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotRound {
   private static final Logger log = LoggerFactory.getLogger(SnapshotRound.class);
+  private static final PropertyName USERREFS = PropertyName.of("userrefs");
 
-  /** What a round did. */
   /**
    * What a round did.
    *
@@ -47,23 +48,27 @@ public final class SnapshotRound {
    *     reports its transfer needs them
    * @param releasedPastLimit snapshots the passive's transfer still needs, destroyed because they
    *     are older than the limit; each is named in one round only
+   * @param foundHeld expired snapshots kept because someone holds them ({@code zfs hold}); each is
+   *     named in the first round that finds it held, and then kept quietly until released
    */
   public record Result(
       Optional<SnapshotName> taken,
       List<SnapshotName> destroyed,
       List<String> problems,
       List<SnapshotName> keptForTransfer,
-      List<SnapshotName> releasedPastLimit) {
+      List<SnapshotName> releasedPastLimit,
+      List<SnapshotName> foundHeld) {
     public Result {
       destroyed = List.copyOf(destroyed);
       problems = List.copyOf(problems);
       keptForTransfer = List.copyOf(keptForTransfer);
       releasedPastLimit = List.copyOf(releasedPastLimit);
+      foundHeld = List.copyOf(foundHeld);
     }
 
     public Result(
         Optional<SnapshotName> taken, List<SnapshotName> destroyed, List<String> problems) {
-      this(taken, destroyed, problems, List.of(), List.of());
+      this(taken, destroyed, problems, List.of(), List.of(), List.of());
     }
   }
 
@@ -89,6 +94,9 @@ public final class SnapshotRound {
   private final Supplier<Duration> transferKeepLimit;
   // Spared no longer for being past the limit, already said: said once, not every round.
   private final Set<Guid> releasedPastLimit = new HashSet<>();
+  // Expired but held by another tool or an operator, already said: asked about each round (one
+  // property read, not a destroy that fails), destroyed once released.
+  private final Set<Guid> held = new HashSet<>();
 
   public SnapshotRound(
       Zfs zfs,
@@ -177,7 +185,12 @@ public final class SnapshotRound {
       expireBookmarks(now, problems);
     }
     return new Result(
-        taken, retained.destroyed, problems, retained.keptForTransfer, retained.releasedPastLimit);
+        taken,
+        retained.destroyed,
+        problems,
+        retained.keptForTransfer,
+        retained.releasedPastLimit,
+        retained.foundHeld);
   }
 
   /**
@@ -292,6 +305,25 @@ public final class SnapshotRound {
     final List<SnapshotName> destroyed = new ArrayList<>();
     final List<SnapshotName> keptForTransfer = new ArrayList<>();
     final List<SnapshotName> releasedPastLimit = new ArrayList<>();
+    final List<SnapshotName> foundHeld = new ArrayList<>();
+  }
+
+  /**
+   * Whether someone holds the snapshot ({@code userrefs} above 0): a destroy fails then, with "it's
+   * being held" or, on some versions, "dataset is busy". Unknown counts as not held, so the failure
+   * is reported as it came.
+   */
+  private boolean isHeld(SnapshotName snapshot) {
+    try {
+      return zfs.getSnapshotProperty(snapshot, USERREFS)
+          .map(String::trim)
+          .filter(refs -> refs.matches("[0-9]+"))
+          .map(refs -> Long.parseLong(refs) > 0)
+          .orElse(false);
+    } catch (RuntimeException e) {
+      log.debug("could not read the holds of {}: {}", snapshot, e.getMessage());
+      return false;
+    }
   }
 
   private Retained applyRetention(List<String> problems, Instant now) {
@@ -341,10 +373,26 @@ public final class SnapshotRound {
                     transferKeepLimit.get());
               }
             }
+            if (held.contains(expired.guid())) {
+              if (isHeld(expired.name())) {
+                continue;
+              }
+              held.remove(expired.guid());
+            }
             try {
               zfs.destroySnapshot(expired.name());
               retained.destroyed.add(expired.name());
             } catch (ZfsCommandException e) {
+              if (isHeld(expired.name())) {
+                held.add(expired.guid());
+                retained.foundHeld.add(expired.name());
+                log.warn(
+                    "retention keeps {}: it is held (`zfs holds {}` says by whom); it expires once"
+                        + " released",
+                    expired.name(),
+                    expired.name());
+                continue;
+              }
               problems.add("could not destroy " + expired.name() + ": " + e.getMessage());
               log.warn(problems.get(problems.size() - 1));
             }

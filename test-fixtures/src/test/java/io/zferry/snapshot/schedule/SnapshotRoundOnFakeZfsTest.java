@@ -134,6 +134,76 @@ class SnapshotRoundOnFakeZfsTest {
         .noneMatch(s -> s.name().shortName().equals(receiving.name().shortName()));
   }
 
+  @Test
+  void aHeldSnapshotIsKeptAndSaidOnceAndExpiresOnceReleased() {
+    Instant start = Instant.parse("2026-12-01T10:00:00Z");
+    MutableClock clock = new MutableClock(start);
+    FakeZfs zfs = FakeZfs.openZfs("node-a", clock, 1);
+    zfs.createPool("tank", 1L << 30);
+    SnapshotRound round =
+        new SnapshotRound(zfs, TANK, clock, () -> new RetentionPolicy(2), Optional::empty);
+    round.run();
+    Snapshot operators = newestOf(zfs);
+    zfs.hold(operators.name(), "operator-keeps-this");
+
+    List<SnapshotRound.Result> whileHeld = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofMinutes(1));
+      whileHeld.add(round.run());
+    }
+
+    assertThat(zfs.listSnapshots(TANK).snapshots())
+        .extracting(Snapshot::guid)
+        .containsExactly(
+            operators.guid(),
+            whileHeld.get(2).taken().map(t -> guidOf(zfs, t)).orElseThrow(),
+            whileHeld.get(3).taken().map(t -> guidOf(zfs, t)).orElseThrow());
+    // Named once, no problem in any round, and asked about without a destroy after the first.
+    assertThat(whileHeld.stream().flatMap(r -> r.foundHeld().stream()))
+        .containsExactly(operators.name());
+    assertThat(whileHeld).allSatisfy(r -> assertThat(r.problems()).isEmpty());
+    assertThat(zfs.commands())
+        .filteredOn(argv -> argv.equals(List.of("destroy", operators.name().toString())))
+        .hasSize(1);
+
+    zfs.release(operators.name(), "operator-keeps-this");
+    clock.advance(Duration.ofMinutes(1));
+    SnapshotRound.Result released = round.run();
+
+    assertThat(released.destroyed()).contains(operators.name());
+    assertThat(released.foundHeld()).isEmpty();
+    assertThat(zfs.listSnapshots(TANK).snapshots()).hasSize(2);
+  }
+
+  @Test
+  void aDestroyThatFailsForAnotherReasonIsAProblemEveryRound() {
+    Instant start = Instant.parse("2026-12-01T10:00:00Z");
+    MutableClock clock = new MutableClock(start);
+    FakeZfs zfs = FakeZfs.openZfs("node-a", clock, 1);
+    zfs.createPool("tank", 1L << 30);
+    SnapshotRound round =
+        new SnapshotRound(zfs, TANK, clock, () -> new RetentionPolicy(1), Optional::empty);
+    round.run();
+    clock.advance(Duration.ofMinutes(1));
+    zfs.failNext(FakeZfs.Op.DESTROY, 1, "cannot destroy snapshot: I/O error");
+
+    SnapshotRound.Result failed = round.run();
+
+    assertThat(failed.problems()).singleElement().asString().contains("I/O error");
+    assertThat(failed.foundHeld()).isEmpty();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(round.run().problems()).isEmpty();
+    assertThat(zfs.listSnapshots(TANK).snapshots()).hasSize(1);
+  }
+
+  private static io.zferry.snapshot.zfs.Guid guidOf(FakeZfs zfs, SnapshotName name) {
+    return zfs.listSnapshots(TANK).snapshots().stream()
+        .filter(s -> s.name().equals(name))
+        .map(Snapshot::guid)
+        .findFirst()
+        .orElseThrow();
+  }
+
   /** A clock the test moves. */
   static final class MutableClock extends Clock {
     private Instant now;
