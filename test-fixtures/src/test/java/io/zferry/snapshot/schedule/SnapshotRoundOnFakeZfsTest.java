@@ -136,12 +136,9 @@ class SnapshotRoundOnFakeZfsTest {
 
   @Test
   void aHeldSnapshotIsKeptAndSaidOnceAndExpiresOnceReleased() {
-    Instant start = Instant.parse("2026-12-01T10:00:00Z");
-    MutableClock clock = new MutableClock(start);
-    FakeZfs zfs = FakeZfs.openZfs("node-a", clock, 1);
-    zfs.createPool("tank", 1L << 30);
-    SnapshotRound round =
-        new SnapshotRound(zfs, TANK, clock, () -> new RetentionPolicy(2), Optional::empty);
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    FakeZfs zfs = tankOn(clock);
+    SnapshotRound round = keeping(2, zfs, clock);
     round.run();
     Snapshot operators = newestOf(zfs);
     zfs.hold(operators.name(), "operator-keeps-this");
@@ -177,12 +174,9 @@ class SnapshotRoundOnFakeZfsTest {
 
   @Test
   void aDestroyThatFailsForAnotherReasonIsAProblemEveryRound() {
-    Instant start = Instant.parse("2026-12-01T10:00:00Z");
-    MutableClock clock = new MutableClock(start);
-    FakeZfs zfs = FakeZfs.openZfs("node-a", clock, 1);
-    zfs.createPool("tank", 1L << 30);
-    SnapshotRound round =
-        new SnapshotRound(zfs, TANK, clock, () -> new RetentionPolicy(1), Optional::empty);
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    FakeZfs zfs = tankOn(clock);
+    SnapshotRound round = keeping(1, zfs, clock);
     round.run();
     clock.advance(Duration.ofMinutes(1));
     zfs.failNext(FakeZfs.Op.DESTROY, 1, "cannot destroy snapshot: I/O error");
@@ -194,6 +188,18 @@ class SnapshotRoundOnFakeZfsTest {
     clock.advance(Duration.ofMinutes(1));
     assertThat(round.run().problems()).isEmpty();
     assertThat(zfs.listSnapshots(TANK).snapshots()).hasSize(1);
+  }
+
+  /** An OpenZFS node with an empty pool tank. */
+  private static FakeZfs tankOn(Clock clock) {
+    FakeZfs zfs = FakeZfs.openZfs("node-a", clock, 1);
+    zfs.createPool("tank", 1L << 30);
+    return zfs;
+  }
+
+  /** Rounds that keep {@code count} snapshots, for no passive. */
+  private static SnapshotRound keeping(int count, FakeZfs zfs, Clock clock) {
+    return new SnapshotRound(zfs, TANK, clock, () -> new RetentionPolicy(count), Optional::empty);
   }
 
   private static io.zferry.snapshot.zfs.Guid guidOf(FakeZfs zfs, SnapshotName name) {
