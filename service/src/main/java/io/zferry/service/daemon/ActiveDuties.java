@@ -287,15 +287,9 @@ final class ActiveDuties {
           SnapshotRound.Result result = round.run();
           result.taken().ifPresent(s -> event(EventKind.SNAPSHOT, "took " + s));
           keptForTransfer = result.keptForTransfer();
-          for (SnapshotName held : result.foundHeld()) {
-            event(
-                EventKind.SNAPSHOT,
-                "retention keeps "
-                    + held
-                    + ": it is held (`zfs holds "
-                    + held
-                    + "` says by whom); it expires once released");
-          }
+          result
+              .foundHeld()
+              .forEach(held -> event(EventKind.SNAPSHOT, SnapshotRound.keptWhileHeld(held)));
           for (SnapshotName released : result.releasedPastLimit()) {
             event(
                 EventKind.REPLICATION_ERROR,

@@ -308,6 +308,15 @@ public final class SnapshotRound {
     final List<SnapshotName> foundHeld = new ArrayList<>();
   }
 
+  /** What an operator is told, once, about an expired snapshot someone holds. */
+  public static String keptWhileHeld(SnapshotName snapshot) {
+    return "retention keeps "
+        + snapshot
+        + ": it is held (`zfs holds "
+        + snapshot
+        + "` says by whom); it expires once released";
+  }
+
   /**
    * Whether someone holds the snapshot ({@code userrefs} above 0): a destroy fails then, with "it's
    * being held" or, on some versions, "dataset is busy". Unknown counts as not held, so the failure
@@ -386,11 +395,7 @@ public final class SnapshotRound {
               if (isHeld(expired.name())) {
                 held.add(expired.guid());
                 retained.foundHeld.add(expired.name());
-                log.warn(
-                    "retention keeps {}: it is held (`zfs holds {}` says by whom); it expires once"
-                        + " released",
-                    expired.name(),
-                    expired.name());
+                log.warn(keptWhileHeld(expired.name()));
                 continue;
               }
               problems.add("could not destroy " + expired.name() + ": " + e.getMessage());
