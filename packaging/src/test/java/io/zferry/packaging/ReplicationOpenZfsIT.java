@@ -5,6 +5,8 @@ import static io.zferry.packaging.OpenZfsNodes.B;
 import static io.zferry.packaging.OpenZfsNodes.atOrPast;
 import static io.zferry.packaging.OpenZfsNodes.awaitOn;
 import static io.zferry.packaging.OpenZfsNodes.awaitStatus;
+import static io.zferry.packaging.OpenZfsNodes.journalMark;
+import static io.zferry.packaging.OpenZfsNodes.journalSince;
 import static io.zferry.packaging.OpenZfsNodes.newestGuids;
 import static io.zferry.packaging.OpenZfsNodes.newestNames;
 import static io.zferry.packaging.OpenZfsNodes.run;
@@ -16,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zferry.lab.OpenZfsLab;
 import io.zferry.lab.OpenZfsLabExtension;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -66,10 +70,57 @@ class ReplicationOpenZfsIT {
         OpenZfsNodes.STATUS_WITHIN);
 
     everyKindOfDatasetReachesThePassive(lab);
+    aRestartedPassiveIsReachedAsSoonAsItIsReady(lab);
 
     // For the log only: the API of a busy 1-vCPU VM may take longer than the CLI waits.
     System.out.println(lab.exec(A, "zferry", "status").stdout());
     System.out.println(lab.exec(B, "zferry", "status").stdout());
+  }
+
+  /**
+   * A few heartbeats (1 s apart, 2 s each at most) of a peer whose zferryd said it is ready: the
+   * host polls the active's journal once a second through a VM command, which adds its own delay.
+   */
+  private static final Duration REACHED_WITHIN = Duration.ofSeconds(20);
+
+  /**
+   * A zferryd restarted on the passive says it is ready only once it answers a heartbeat in time:
+   * the active's next heartbeats reach it, and systemd's watchdog kills neither daemon, not while
+   * they started from scratch above nor after the restart. A fresh JVM's first TLS handshakes took
+   * up to 13 s in these VMs while a heartbeat waits 2 s, so the active gave up on each one and a
+   * starting node could stay unreached for minutes (the active holding, if it had restarted too).
+   */
+  private static void aRestartedPassiveIsReachedAsSoonAsItIsReady(OpenZfsLab lab)
+      throws InterruptedException {
+    String markA = journalMark(lab, A);
+    String markB = journalMark(lab, B);
+    // Type=notify: systemctl returns once the new zferryd has sent READY=1.
+    run(lab, B, "systemctl", "restart", "zferryd");
+    Instant ready = Instant.now();
+    Instant deadline = ready.plus(Duration.ofMinutes(5));
+    Duration reached = null;
+    while (reached == null && Instant.now().isBefore(deadline)) {
+      if (journalSince(lab, A, markA).contains("answers heartbeats again")) {
+        reached = Duration.between(ready, Instant.now());
+      } else {
+        Thread.sleep(1000);
+      }
+    }
+    System.out.printf(
+        "the active reached the restarted passive %s after its READY=1%n",
+        reached == null ? "not within 5 minutes" : reached.toMillis() + " ms");
+    // Long enough for the watchdog (12 s) to have killed a daemon that stopped pinging it.
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), ready.plusSeconds(45)).toMillis()));
+    for (String node : new String[] {A, B}) {
+      assertThat(run(lab, node, "journalctl", "-u", "zferryd", "--no-pager", "-o", "cat").stdout())
+          .as("%s: systemd's watchdog never killed zferryd", node)
+          .doesNotContain("Watchdog timeout");
+    }
+    assertThat(journalSince(lab, B, markB)).as("node-b's zferryd restarted").contains("ready: ");
+    assertThat(reached)
+        .as("the active's heartbeat reached the restarted passive after its READY=1")
+        .isNotNull()
+        .isLessThanOrEqualTo(REACHED_WITHIN);
   }
 
   private static final String OPERATOR_SNAPSHOT = "tank@operator-before-upgrade";

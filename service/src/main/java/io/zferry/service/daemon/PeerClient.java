@@ -28,6 +28,7 @@ public final class PeerClient {
   private volatile Optional<NodeStatus> lastKnown = Optional.empty();
   private boolean refusedLogged;
   private final RecurringFailure handshakeFailure = new RecurringFailure();
+  private final HeartbeatAnswers answers;
 
   /**
    * @param api the peer's API, with the token this node authenticates with
@@ -37,6 +38,7 @@ public final class PeerClient {
     this.api = api;
     this.heartbeatApi = heartbeatApi;
     this.clock = clock;
+    this.answers = new HeartbeatAnswers(clock);
   }
 
   /** The peer's heartbeat, fetched now; empty if it does not answer in time or refuses. */
@@ -44,8 +46,14 @@ public final class PeerClient {
     try {
       HeartbeatView heartbeat = heartbeatApi.get("/heartbeat", HeartbeatView.class);
       handshakeFailure.healed();
+      answers
+          .answered()
+          .ifPresent(news -> log.info("peer API {} {}", heartbeatApi.baseUrl(), news));
       return Optional.of(heartbeat);
     } catch (ApiCallException e) {
+      answers
+          .unanswered(e.getMessage())
+          .ifPresent(news -> log.info("peer API {} {}", heartbeatApi.baseUrl(), news));
       // A failed TLS handshake is not an unreachable peer: something answers on its address
       // without its key, or one side's certificate changed. Said loudly, once for each reason
       // until it heals: the peer restarting, then an impostor, are two warnings.
