@@ -5,6 +5,7 @@ import io.zferry.lockstate.SqliteStateStore;
 import io.zferry.lockstate.StateStore;
 import io.zferry.lockstate.StateStoreException;
 import io.zferry.service.api.TlsKeyStore;
+import io.zferry.service.api.TlsWarmUp;
 import io.zferry.service.api.auth.ApiTokens;
 import io.zferry.service.api.auth.TokenFile;
 import io.zferry.service.api.auth.TokenFileException;
@@ -13,6 +14,7 @@ import io.zferry.service.config.ConfigLoader;
 import io.zferry.service.config.ConfigProblem;
 import io.zferry.service.config.PrivateKeyFiles;
 import io.zferry.service.config.ServiceConfig;
+import io.zferry.service.config.TlsConfig;
 import io.zferry.service.config.UnitWatchdog;
 import io.zferry.service.config.ZferryConfig;
 import io.zferry.service.daemon.NodeDaemon;
@@ -84,6 +86,17 @@ public final class Zferryd implements Callable<Integer> {
   boolean initState;
 
   static final String CDS_READY_PROPERTY = "zferry.cdsReadyMarker";
+
+  /** Set by the launcher when the JVM writes the class-data archive as it exits. */
+  static final String CDS_AT_EXIT_PROPERTY = "zferry.cdsWrittenAtExit";
+
+  /**
+   * The JVM writes the archive after the shutdown hook, every thread stopped, so no watchdog ping
+   * comes meanwhile: on one slow vCPU that took longer than WatchdogSec=12s, systemd killed the JVM
+   * mid-write, the launcher dropped the half-written archive and every start stayed a cold one (80
+   * to 140 s to reach main instead of 10). Twice the longest write seen.
+   */
+  static final Duration CLASS_DATA_AT_EXIT = Duration.ofMinutes(2);
 
   public static void main(String[] args) {
     Zferryd daemon = new Zferryd();
@@ -220,6 +233,7 @@ public final class Zferryd implements Callable<Integer> {
     }
     log.info(
         "API tokens from {}: {}", config.api().tokensFile(), String.join(", ", tokens.labels()));
+    config.api().tls().ifPresent(tls -> warmUpTls(tls, systemd));
     systemd.startupStep("starting: wiring the services and the API", STARTUP_STEP);
     NodeDaemon daemon = new NodeDaemon(config, self, store, tokens, Clock.systemUTC());
     // The heartbeat loop pings the watchdog, but only while every control loop makes progress: a
@@ -241,6 +255,10 @@ public final class Zferryd implements Callable<Integer> {
                   systemd.stopping("stopping");
                   daemon.close();
                   store.close();
+                  if (Boolean.getBoolean(CDS_AT_EXIT_PROPERTY)) {
+                    systemd.stopStep(
+                        "stopping: writing the class-data archive", CLASS_DATA_AT_EXIT);
+                  }
                   systemd.close();
                   stopped.countDown();
                 },
@@ -263,6 +281,19 @@ public final class Zferryd implements Callable<Integer> {
     markReadyForClassDataArchive();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Before the API opens: a fresh JVM's first TLS handshakes outlast the peer's heartbeat (see
+   * {@link TlsWarmUp}). A failure is said and start-up goes on; the API's own handshakes tell.
+   */
+  private static void warmUpTls(TlsConfig tls, SystemdNotifier systemd) {
+    systemd.startupStep("starting: warming up TLS", STARTUP_STEP);
+    try {
+      log.info("TLS warmed up: {}", TlsWarmUp.run(tls, System::nanoTime));
+    } catch (RuntimeException e) {
+      log.warn("TLS warm-up failed, the API starts anyway: {}", e.getMessage());
+    }
   }
 
   /** How long ago this process started: start-up's cost, logged. */
@@ -317,25 +348,26 @@ public final class Zferryd implements Callable<Integer> {
   }
 
   /**
-   * Pings come once per heartbeat round at most, and a round with a silent peer also waits for its
-   * API and SSH probes (up to 2 s each): the watchdog must allow more than that.
+   * A ping comes after every heartbeat round, and a round with a silent peer also waits for its API
+   * and SSH probes (up to 2 s each): the watchdog must allow twice that, for a slow machine's
+   * rounds run long ({@link io.zferry.service.config.UnitWatchdog} checks the shipped unit).
    */
   private static void warnIfWatchdogOutpacesHeartbeat(
       ZferryConfig config, SystemdNotifier systemd) {
     Duration heartbeat = config.cluster().heartbeatInterval();
     Duration slowestRound = heartbeat.plus(SLOWEST_PEER_PROBES);
     systemd
-        .watchdogPingInterval()
-        .filter(ping -> slowestRound.compareTo(ping) >= 0)
+        .watchdogPeriod()
+        .filter(period -> slowestRound.multipliedBy(2).compareTo(period) >= 0)
         .ifPresent(
-            ping ->
+            period ->
                 log.warn(
-                    "cluster.heartbeatInterval {} plus up to {} of peer probes is not shorter than"
-                        + " half the systemd watchdog period ({}): systemd may kill zferryd"
-                        + " although it runs; raise WatchdogSec= above twice that",
+                    "cluster.heartbeatInterval {} plus up to {} of peer probes is not under half"
+                        + " the systemd watchdog period ({}): systemd may kill zferryd although it"
+                        + " runs; raise WatchdogSec= above twice that",
                     heartbeat,
                     SLOWEST_PEER_PROBES,
-                    ping));
+                    period));
   }
 
   private static String hostName() {

@@ -127,7 +127,11 @@ public final class TlsKeyStore {
    * @throws IllegalStateException naming the file and the fix if a file is missing or not PEM
    */
   public static javax.net.ssl.SSLContext peerContext(TlsConfig tls) {
-    PinnedCertificateTrust trust = pinnedTrust(tls);
+    return mutualContext(tls, pinnedTrust(tls));
+  }
+
+  /** This node's certificate and key, trusting exactly what {@code trust} pins. */
+  static javax.net.ssl.SSLContext mutualContext(TlsConfig tls, PinnedCertificateTrust trust) {
     try {
       javax.net.ssl.KeyManagerFactory keys =
           javax.net.ssl.KeyManagerFactory.getInstance(
@@ -139,6 +143,11 @@ public final class TlsKeyStore {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot set up mutual TLS: " + e.getMessage(), e);
     }
+  }
+
+  /** Trust in exactly this node's own certificate (api.tls.certificate's leaf). */
+  static PinnedCertificateTrust ownTrust(TlsConfig tls) {
+    return new PinnedCertificateTrust((X509Certificate) certificates(tls).get(0));
   }
 
   /** Trust in exactly the certificates of api.tls.peerCertificate. */

@@ -23,7 +23,8 @@ public record UnitWatchdog(Duration watchdog, Duration abort, Duration stopPost)
 
   /**
    * A heartbeat round with a silent peer waits for its API and SSH probes (up to 2 s each), and the
-   * watchdog is pinged once per round at most, at half its period.
+   * watchdog is pinged after each round: half the period leaves a slow machine's rounds room to run
+   * twice as long.
    */
   public static final Duration SLOWEST_PEER_PROBES = Duration.ofSeconds(4);
 

@@ -10,7 +10,8 @@ import java.time.Duration;
 /**
  * Whether the peer machine is up, independent of zferryd: its sshd sends an identification line
  * ({@code SSH-2.0-...}) as soon as a client connects. No login is attempted, so the probe costs the
- * peer nothing and needs no credentials.
+ * peer nothing and needs no credentials. The connect and the banner share one time-out: the probe
+ * is part of a heartbeat round, whose length systemd's watchdog bounds.
  */
 public final class SshBannerProbe {
   private static final int MAX_BANNER_BYTES = 255;
@@ -26,14 +27,14 @@ public final class SshBannerProbe {
   }
 
   public boolean answers() {
-    int millis = (int) Math.max(1, timeout.toMillis());
+    long deadline = System.nanoTime() + timeout.toNanos();
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address, port), millis);
-      socket.setSoTimeout(millis);
+      socket.connect(new InetSocketAddress(address, port), millisLeft(deadline));
       InputStream in = socket.getInputStream();
       byte[] banner = new byte[MAX_BANNER_BYTES];
       int length = 0;
       while (length < 4) {
+        socket.setSoTimeout(millisLeft(deadline));
         int read = in.read(banner, length, banner.length - length);
         if (read < 0) {
           return false;
@@ -44,5 +45,10 @@ public final class SshBannerProbe {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** At least 1 ms: a time-out of 0 would mean none at all. */
+  private static int millisLeft(long deadline) {
+    return (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
   }
 }

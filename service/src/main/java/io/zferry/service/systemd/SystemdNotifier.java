@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sd_notify protocol of a {@code Type=notify} service: {@code READY=1} once the daemon serves,
- * {@code WATCHDOG=1} at half the watchdog period, {@code STOPPING=1} on shutdown, and {@code
- * STATUS=} one-liners for {@code systemctl status}. Without {@code NOTIFY_SOCKET} (not started by
- * systemd, or {@code Type=simple}) every call does nothing, and without {@code WATCHDOG_USEC} no
- * watchdog ping is sent.
+ * {@code WATCHDOG=1} after every round of the loop that must not stall, {@code STOPPING=1} on
+ * shutdown, and {@code STATUS=} one-liners for {@code systemctl status}. Without {@code
+ * NOTIFY_SOCKET} (not started by systemd, or {@code Type=simple}) every call does nothing, and
+ * without {@code WATCHDOG_USEC} no watchdog ping is sent.
  *
  * <p>Notification failures are logged, never thrown: systemd not listening must not stop the daemon
  * (if it is waiting for READY, its start timeout tells the operator).
@@ -29,14 +29,14 @@ public final class SystemdNotifier implements AutoCloseable {
   }
 
   private final NotifyTransport transport; // null: systemd is not listening
-  private final Duration watchdogPing; // null: no watchdog
+  private final Duration watchdogPeriod; // null: no watchdog
   private final Clock clock;
   private Instant lastPing; // guarded by this
   private boolean failing; // guarded by this
 
-  SystemdNotifier(NotifyTransport transport, Duration watchdogPing, Clock clock) {
+  SystemdNotifier(NotifyTransport transport, Duration watchdogPeriod, Clock clock) {
     this.transport = transport;
-    this.watchdogPing = watchdogPing;
+    this.watchdogPeriod = watchdogPeriod;
     this.clock = clock;
   }
 
@@ -48,7 +48,7 @@ public final class SystemdNotifier implements AutoCloseable {
   /**
    * Reads {@code NOTIFY_SOCKET}, {@code WATCHDOG_USEC} and {@code WATCHDOG_PID} as sd_notify(3) and
    * sd_watchdog_enabled(3) do: the watchdog applies only if {@code WATCHDOG_PID} is absent or names
-   * this process, and is pinged at half of {@code WATCHDOG_USEC}.
+   * this process; its period is {@code WATCHDOG_USEC}.
    *
    * @param pid this process's id
    */
@@ -69,10 +69,10 @@ public final class SystemdNotifier implements AutoCloseable {
           e.toString());
       return disabled();
     }
-    return new SystemdNotifier(transport, watchdogPing(env, pid).orElse(null), clock);
+    return new SystemdNotifier(transport, watchdogPeriod(env, pid).orElse(null), clock);
   }
 
-  static Optional<Duration> watchdogPing(Map<String, String> env, long pid) {
+  static Optional<Duration> watchdogPeriod(Map<String, String> env, long pid) {
     String usec = env.get("WATCHDOG_USEC");
     if (usec == null || usec.isEmpty()) {
       return Optional.empty();
@@ -91,7 +91,7 @@ public final class SystemdNotifier implements AutoCloseable {
     if (micros <= 0) {
       return Optional.empty();
     }
-    return Optional.of(Duration.ofNanos(micros * 1000 / 2));
+    return Optional.of(Duration.ofNanos(micros * 1000));
   }
 
   /** Whether systemd listens; if not, every other method does nothing. */
@@ -99,9 +99,9 @@ public final class SystemdNotifier implements AutoCloseable {
     return transport != null;
   }
 
-  /** How often {@link #watchdog()} pings, if systemd watches this process. */
-  public Optional<Duration> watchdogPingInterval() {
-    return Optional.ofNullable(watchdogPing);
+  /** systemd's watchdog period ({@code WatchdogSec=}), if systemd watches this process. */
+  public Optional<Duration> watchdogPeriod() {
+    return Optional.ofNullable(watchdogPeriod);
   }
 
   /** The daemon serves: API listening, state store open, services started. */
@@ -123,24 +123,44 @@ public final class SystemdNotifier implements AutoCloseable {
     send("STATUS=" + oneLine(status) + "\nEXTEND_TIMEOUT_USEC=" + micros);
   }
 
+  /**
+   * A last step of stopping that no heartbeat round pings through: systemd's stop timeout ({@code
+   * EXTEND_TIMEOUT_USEC}) and, if it watches, its watchdog ({@code WATCHDOG_USEC}, systemd 236 and
+   * later) are pushed to {@code within} from now. Only once every loop of the daemon has stopped:
+   * nothing is left that the watchdog guards (a frozen control loop keeping its VIPs).
+   */
+  public void stopStep(String status, Duration within) {
+    long micros = Math.max(1, within.toNanos() / 1000);
+    send(
+        "STATUS="
+            + oneLine(status)
+            + "\nEXTEND_TIMEOUT_USEC="
+            + micros
+            + (watchdogPeriod == null ? "" : "\nWATCHDOG_USEC=" + micros));
+  }
+
   public void stopping(String status) {
     send("STOPPING=1\nSTATUS=" + oneLine(status));
   }
 
   /**
-   * Called from a loop that must never stall (each heartbeat round): pings the watchdog if half its
-   * period has passed since the last ping. So a wedged loop stops the pings, and systemd restarts
-   * the daemon.
+   * Called after each round of a loop that must never stall (the heartbeat): pings the watchdog, at
+   * most once per twelfth of its period (1 s of WatchdogSec=12s). So a wedged loop stops the pings
+   * and systemd restarts the daemon, while a loop that runs pings within one round, however its
+   * rounds vary: pinging only once half the period had passed left a round just under half of it
+   * unpinged, and a slower round after it ran past the whole period.
    *
    * @return whether a ping was sent
    */
   public boolean watchdog() {
-    if (transport == null || watchdogPing == null) {
+    if (transport == null || watchdogPeriod == null) {
       return false;
     }
     Instant now = clock.instant();
     synchronized (this) {
-      if (lastPing != null && now.isBefore(lastPing.plus(watchdogPing))) {
+      if (lastPing != null
+          && now.isAfter(lastPing)
+          && now.isBefore(lastPing.plus(watchdogPeriod.dividedBy(12)))) {
         return false;
       }
       lastPing = now;
