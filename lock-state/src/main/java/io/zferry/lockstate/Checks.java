@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 final class Checks {
   static final int MAX_NAME_LENGTH = 255;
-  static final int MAX_LABEL_LENGTH = 1024;
+  static final int MAX_LABEL_LENGTH = StateStore.MAX_LABEL_LENGTH;
 
   private Checks() {}
 

@@ -26,6 +26,9 @@ public interface StateStore extends AutoCloseable {
   /** The actor recorded for changes the daemon makes on its own. */
   String SYSTEM_ACTOR = "zferryd";
 
+  /** The longest one-line text (an actor, a lock's or an unlock's reason) a store accepts. */
+  int MAX_LABEL_LENGTH = 1024;
+
   /**
    * Registers a service with {@code activeNode} as owner at epoch 0, or returns the stored state
    * unchanged if it is already registered: the configuration's preferred node must never override

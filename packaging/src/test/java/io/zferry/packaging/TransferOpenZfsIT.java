@@ -297,6 +297,12 @@ class TransferOpenZfsIT {
    * passed {@link #KILL_AFTER} bytes, then runs {@code andThen} with {@code $last} set to its last
    * argument.
    */
+  /**
+   * How long {@link #killMidway} waits for the transfer to pass its mark: a pull cycle of eight
+   * datasets took up to 5 minutes in the 1-vCPU TCG guests before it reached tank/big.
+   */
+  private static final Duration KILL_WITHIN = Duration.ofMinutes(8);
+
   private static Killed killMidway(
       OpenZfsLab lab, String node, String verb, String ioField, String andThen) {
     String match =
@@ -306,7 +312,7 @@ class TransferOpenZfsIT {
                 node,
                 String.join(
                     "\n",
-                    "end=$(( $(date +%s) + 480 ))",
+                    "end=$(( $(date +%s) + " + KILL_WITHIN.toSeconds() + " ))",
                     "while [ $(date +%s) -lt $end ]; do",
                     "  for p in $(pgrep -x zfs); do",
                     "    c=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null) || continue",
@@ -327,7 +333,9 @@ class TransferOpenZfsIT {
                     "  sleep 0.1",
                     "done",
                     "echo 'no zfs " + verb + " of tank/big passed " + KILL_AFTER + " bytes' >&2",
-                    "exit 1"))
+                    "exit 1"),
+                // The script's own limit says what it waited for; the command's must not cut it.
+                KILL_WITHIN.plusMinutes(1))
             .stdout()
             .strip();
     int space = out.indexOf(' ');

@@ -117,7 +117,12 @@ public final class OpenZfsLab implements AutoCloseable {
 
   /** Runs a shell snippet in the node and requires success; for test set-up only. */
   public CommandResult shell(String node, String script) {
-    return exec(node, "sh", "-c", script).requireSuccess();
+    return shell(node, script, EXEC_TIMEOUT);
+  }
+
+  /** The same, for a snippet that waits longer than a command may take ({@code within}). */
+  public CommandResult shell(String node, String script, Duration within) {
+    return host(node).run(Command.of("sh", "-c", script), within).requireSuccess();
   }
 
   /** Copies a file of this machine into the node. */

@@ -88,7 +88,8 @@ public final class MarkSyncAsFixed {
         steps.run(
             oldSide + " keeps its divergent data aside, rolls back and pulls",
             () -> ownerHere ? peer.resync(service, how, actor) : local.resync(how, actor));
-    String reason = "mark-sync-as-fixed by " + actor + ": " + describe(resync);
+    String account = "mark-sync-as-fixed by " + actor + ": " + describe(resync);
+    String reason = unlockReason(account);
     steps.run(
         "unlock " + record.activeNode(),
         () ->
@@ -99,8 +100,21 @@ public final class MarkSyncAsFixed {
         new ActionReport(
             steps.action(), true, steps.elapsed().toMillis(), steps.done(), describe(resync));
     store.recordEvent(
-        EventKind.OPERATOR_ACTION, service, local.self(), StateStore.SYSTEM_ACTOR, reason);
+        EventKind.OPERATOR_ACTION, service, local.self(), StateStore.SYSTEM_ACTOR, account);
     return report;
+  }
+
+  /**
+   * The account as the unlock's reason, cut to what a store keeps: with many datasets set aside it
+   * ran past the limit, and the unlock failed after the resync was done, the lock left in place
+   * with nothing the operator could do. The event keeps the whole account.
+   */
+  static String unlockReason(String account) {
+    if (account.length() <= StateStore.MAX_LABEL_LENGTH) {
+      return account;
+    }
+    String more = " … (cut; the whole account is among the events, GUI or /api/v1/events)";
+    return account.substring(0, StateStore.MAX_LABEL_LENGTH - more.length()) + more;
   }
 
   private void requireBothNodesNamed(Set<String> nodes) {

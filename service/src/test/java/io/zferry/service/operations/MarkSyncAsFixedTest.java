@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zferry.lockstate.EventFilter;
 import io.zferry.lockstate.EventKind;
 import io.zferry.lockstate.InMemoryStateStore;
+import io.zferry.lockstate.StateStore;
 import io.zferry.service.failover.PeerView;
 import io.zferry.service.testing.MutableClock;
 import io.zferry.sync.pull.Puller;
@@ -61,6 +62,33 @@ class MarkSyncAsFixedTest {
             e ->
                 e.kind() == EventKind.OPERATOR_ACTION
                     && e.message().contains("mark-sync-as-fixed by alice"));
+  }
+
+  /** Seen in the 2.1 VMs: a reason of 1192 characters, an internal error after the resync. */
+  @Test
+  void manyDatasetsSetAsideStillFitTheUnlocksReasonAndTheEventKeepsThemAll() {
+    List<String> aside = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      aside.add("tank/zferry-aside-20261206-081612-dataset-with-a-long-name-" + i);
+    }
+    b.keptAside = aside;
+
+    ActionReport report = on(a).run(BOTH, false, "alice", a.peerCommands(b));
+
+    assertThat(report.ok()).isTrue();
+    assertThat(a.locked()).isFalse();
+    assertThat(b.locked()).isFalse();
+    assertThat(a.unlockReasons).hasSize(1);
+    assertThat(a.unlockReasons.get(0))
+        .hasSizeLessThanOrEqualTo(StateStore.MAX_LABEL_LENGTH)
+        .startsWith("mark-sync-as-fixed by alice: node-b's data")
+        .endsWith("(cut; the whole account is among the events, GUI or /api/v1/events)");
+    assertThat(a.store.events(EventFilter.latest(10)))
+        .anyMatch(
+            e ->
+                e.kind() == EventKind.OPERATOR_ACTION
+                    && e.message().contains(aside.get(39))
+                    && e.message().contains(aside.get(0)));
   }
 
   @Test
@@ -172,6 +200,8 @@ class MarkSyncAsFixedTest {
     final InMemoryStateStore store = new InMemoryStateStore(clock);
     PeerView peerView;
     final List<Puller.Divergence> resyncs = new ArrayList<>();
+    final List<String> unlockReasons = new ArrayList<>();
+    List<String> keptAside = List.of("tank/zferry-aside-1");
     Optional<OperationException> resyncFailure = Optional.empty();
 
     Node(String self, String peer) {
@@ -242,11 +272,12 @@ class MarkSyncAsFixedTest {
       }
       long epoch = store.serviceState("tank").orElseThrow().epoch();
       SyncUnlock.run(store, "tank", self, epoch, actor, "mark-sync-as-fixed by " + actor);
-      return new ResyncResult(self, List.of("tank/zferry-aside-1"), List.of(), "ok");
+      return new ResyncResult(self, keptAside, List.of(), "ok");
     }
 
     @Override
     public String unlock(long epoch, String actor, String reason) {
+      unlockReasons.add(reason);
       return SyncUnlock.run(store, "tank", self, epoch, actor, reason);
     }
   }
