@@ -350,15 +350,14 @@ public final class Zferryd implements Callable<Integer> {
   /**
    * A ping comes after every heartbeat round, and a round with a silent peer also waits for its API
    * and SSH probes (up to 2 s each): the watchdog must allow twice that, for a slow machine's
-   * rounds run long ({@link io.zferry.service.config.UnitWatchdog} checks the shipped unit).
+   * rounds run long ({@link UnitWatchdog#roundFits}).
    */
   private static void warnIfWatchdogOutpacesHeartbeat(
       ZferryConfig config, SystemdNotifier systemd) {
     Duration heartbeat = config.cluster().heartbeatInterval();
-    Duration slowestRound = heartbeat.plus(SLOWEST_PEER_PROBES);
     systemd
         .watchdogPeriod()
-        .filter(period -> slowestRound.multipliedBy(2).compareTo(period) >= 0)
+        .filter(period -> !UnitWatchdog.roundFits(heartbeat, period))
         .ifPresent(
             period ->
                 log.warn(

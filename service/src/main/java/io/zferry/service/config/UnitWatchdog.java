@@ -28,6 +28,15 @@ public record UnitWatchdog(Duration watchdog, Duration abort, Duration stopPost)
    */
   public static final Duration SLOWEST_PEER_PROBES = Duration.ofSeconds(4);
 
+  /**
+   * Whether a heartbeat round with a silent peer (the interval plus {@link #SLOWEST_PEER_PROBES}),
+   * after each of which the watchdog is pinged, stays under half of {@code watchdog}: a slow
+   * machine's rounds may run twice as long.
+   */
+  public static boolean roundFits(Duration heartbeatInterval, Duration watchdog) {
+    return heartbeatInterval.plus(SLOWEST_PEER_PROBES).multipliedBy(2).compareTo(watchdog) < 0;
+  }
+
   /** From the last ping of a frozen zferryd until its VIPs are down, at the latest. */
   public Duration frozenUntilVipsDown() {
     return watchdog.plus(abort).plus(stopPost);
@@ -36,8 +45,7 @@ public record UnitWatchdog(Duration watchdog, Duration abort, Duration stopPost)
   /** What in {@code config} this unit cannot keep to; empty if nothing. */
   public List<ConfigProblem> check(ZferryConfig config) {
     List<ConfigProblem> problems = new ArrayList<>();
-    Duration slowestRound = config.cluster().heartbeatInterval().plus(SLOWEST_PEER_PROBES);
-    if (slowestRound.multipliedBy(2).compareTo(watchdog) >= 0) {
+    if (!roundFits(config.cluster().heartbeatInterval(), watchdog)) {
       problems.add(
           new ConfigProblem(
               "cluster.heartbeatInterval",

@@ -119,7 +119,7 @@ public final class SystemdNotifier implements AutoCloseable {
    * that hangs still ends in a timeout. systemd never shortens its own timeout for this.
    */
   public void startupStep(String status, Duration within) {
-    long micros = Math.max(1, within.toNanos() / 1000);
+    long micros = micros(within);
     send("STATUS=" + oneLine(status) + "\nEXTEND_TIMEOUT_USEC=" + micros);
   }
 
@@ -130,7 +130,7 @@ public final class SystemdNotifier implements AutoCloseable {
    * nothing is left that the watchdog guards (a frozen control loop keeping its VIPs).
    */
   public void stopStep(String status, Duration within) {
-    long micros = Math.max(1, within.toNanos() / 1000);
+    long micros = micros(within);
     send(
         "STATUS="
             + oneLine(status)
@@ -186,6 +186,11 @@ public final class SystemdNotifier implements AutoCloseable {
         failing = true;
       }
     }
+  }
+
+  /** At least 1: systemd reads 0 as "no time-out" or ignores it. */
+  private static long micros(Duration duration) {
+    return Math.max(1, duration.toNanos() / 1000);
   }
 
   /** STATUS is one line; a newline would end the field and start another assignment. */
