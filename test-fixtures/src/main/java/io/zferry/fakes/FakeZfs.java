@@ -12,6 +12,7 @@ import io.zferry.snapshot.zfs.ReceiveSpec;
 import io.zferry.snapshot.zfs.ResumeToken;
 import io.zferry.snapshot.zfs.SendSpec;
 import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotDestruction;
 import io.zferry.snapshot.zfs.SnapshotListing;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
@@ -458,6 +459,43 @@ public final class FakeZfs implements Zfs {
     }
     dataset.removeSnapshot(found.get());
     destroyed.add(new Destroyed(snapshot, found.get().guid, "destroy"));
+  }
+
+  /**
+   * As OpenZFS: one dataset's snapshots in one {@code zfs destroy DATASET@a,b,c}, all of them or,
+   * if one is held, none (then {@link SnapshotDestruction#oneByOne}, as {@code CliZfs} does). A
+   * missing one is skipped.
+   */
+  @Override
+  public synchronized SnapshotDestruction destroySnapshots(List<SnapshotName> snapshots) {
+    boolean oneDataset = snapshots.stream().map(SnapshotName::dataset).distinct().count() == 1;
+    if (!capabilities.destroySnapshotLists() || snapshots.size() < 2 || !oneDataset) {
+      return SnapshotDestruction.oneByOne(this, snapshots);
+    }
+    FakeDataset dataset = datasets.get(snapshots.get(0).dataset());
+    String list =
+        snapshots.get(0).dataset()
+            + "@"
+            + String.join(",", snapshots.stream().map(SnapshotName::shortName).toList());
+    try {
+      run(Op.DESTROY, "destroy", list);
+    } catch (ZfsCommandException e) {
+      return SnapshotDestruction.oneByOne(this, snapshots);
+    }
+    List<FakeSnapshot> found = new ArrayList<>();
+    for (SnapshotName name : snapshots) {
+      if (dataset != null) {
+        dataset.snapshot(name.shortName()).ifPresent(found::add);
+      }
+    }
+    if (found.stream().anyMatch(f -> !f.holds.isEmpty())) {
+      return SnapshotDestruction.oneByOne(this, snapshots);
+    }
+    for (FakeSnapshot f : found) {
+      dataset.removeSnapshot(f);
+      destroyed.add(new Destroyed(dataset.name.snapshot(f.shortName), f.guid, "destroy"));
+    }
+    return new SnapshotDestruction(snapshots, Map.of());
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.Guid;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotDestruction;
 import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.snapshot.zfs.ZfsCommandException;
@@ -367,6 +368,7 @@ public final class SnapshotRound {
                   .filter(s -> receiving.contains(s.guid()))
                   .map(Snapshot::createTxg)
                   .min(Long::compare);
+          Map<SnapshotName, Snapshot> toDestroy = new LinkedHashMap<>();
           for (Snapshot expired : policy.expired(snapshots, keep)) {
             if (neededFrom.isPresent() && expired.createTxg() >= neededFrom.get()) {
               if (!expired.creation().isBefore(oldestKept)) {
@@ -388,20 +390,24 @@ public final class SnapshotRound {
               }
               held.remove(expired.guid());
             }
-            try {
-              zfs.destroySnapshot(expired.name());
-              retained.destroyed.add(expired.name());
-            } catch (ZfsCommandException e) {
-              if (isHeld(expired.name())) {
-                held.add(expired.guid());
-                retained.foundHeld.add(expired.name());
-                log.warn(keptWhileHeld(expired.name()));
-                continue;
-              }
-              problems.add("could not destroy " + expired.name() + ": " + e.getMessage());
-              log.warn(problems.get(problems.size() - 1));
-            }
+            toDestroy.put(expired.name(), expired);
           }
+          // One command for the dataset's expired snapshots where the ZFS allows it.
+          SnapshotDestruction destruction = zfs.destroySnapshots(List.copyOf(toDestroy.keySet()));
+          retained.destroyed.addAll(destruction.gone());
+          destruction
+              .failed()
+              .forEach(
+                  (name, e) -> {
+                    if (isHeld(name)) {
+                      held.add(toDestroy.get(name).guid());
+                      retained.foundHeld.add(name);
+                      log.warn(keptWhileHeld(name));
+                    } else {
+                      problems.add("could not destroy " + name + ": " + e.getMessage());
+                      log.warn(problems.get(problems.size() - 1));
+                    }
+                  });
         });
     if (!retained.destroyed.isEmpty()) {
       log.info("retention destroyed {} snapshot(s) of {}", retained.destroyed.size(), pool);

@@ -16,6 +16,8 @@ package io.zferry.snapshot.zfs;
  * @param sendLargeBlocks {@code zfs send -L}
  * @param sendEmbedded {@code zfs send -e}
  * @param receiveProperties {@code zfs receive -o property=value} and {@code -x property}
+ * @param destroySnapshotLists {@code zfs destroy DATASET@a,b,c}: several snapshots of a dataset in
+ *     one command, destroyed together in one transaction group, or none of them
  */
 public record Capabilities(
     String implementation,
@@ -29,7 +31,8 @@ public record Capabilities(
     boolean sendSizeEstimate,
     boolean sendLargeBlocks,
     boolean sendEmbedded,
-    boolean receiveProperties) {
+    boolean receiveProperties,
+    boolean destroySnapshotLists) {
 
   /**
    * zfs-fuse can go on serving a mounted filesystem's earlier state after a receive into it, even
@@ -59,11 +62,35 @@ public record Capabilities(
 
   public static Capabilities zfsFuse() {
     return new Capabilities(
-        "zfs-fuse", false, false, false, false, false, false, false, false, false, false, false);
+        "zfs-fuse",
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        false);
   }
 
   public static Capabilities openZfs(String version) {
     return new Capabilities(
-        "OpenZFS " + version, true, true, true, true, true, true, true, true, true, true, true);
+        "OpenZFS " + version,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        true);
   }
 }

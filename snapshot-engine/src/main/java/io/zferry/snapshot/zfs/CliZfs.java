@@ -284,6 +284,15 @@ public final class CliZfs implements Zfs {
   }
 
   @Override
+  public SnapshotDestruction destroySnapshots(List<SnapshotName> snapshots) {
+    if (!capabilities().destroySnapshotLists()) {
+      return SnapshotDestruction.oneByOne(this, snapshots);
+    }
+    return SnapshotDestruction.inLists(
+        this, snapshots, list -> host.run(zfs("destroy", list), commandTimeout));
+  }
+
+  @Override
   public void destroyDataset(DatasetName dataset, boolean recursive) {
     if (dataset.isPool()) {
       throw new IllegalArgumentException(

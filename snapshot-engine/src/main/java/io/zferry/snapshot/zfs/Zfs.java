@@ -85,6 +85,17 @@ public interface Zfs {
 
   void destroySnapshot(SnapshotName snapshot);
 
+  /**
+   * Destroys each of {@code snapshots} that can go and says which could not. Where the ZFS destroys
+   * a list in one command ({@link Capabilities#destroySnapshotLists}), each dataset's snapshots go
+   * in one transaction group: expiring ten snapshots costs one pool sync, not ten, which on a busy
+   * or slow pool is most of a small incremental's time. A list is destroyed whole or not at all
+   * (one held or cloned snapshot fails it), so after a failed list each is tried on its own.
+   */
+  default SnapshotDestruction destroySnapshots(List<SnapshotName> snapshots) {
+    return SnapshotDestruction.oneByOne(this, snapshots);
+  }
+
   /** Destroys a dataset (with {@code recursive}, its children and snapshots too). */
   void destroyDataset(DatasetName dataset, boolean recursive);
 

@@ -6,8 +6,9 @@ import io.zferry.snapshot.zfs.ResumeToken;
 import io.zferry.snapshot.zfs.SendFlags;
 import io.zferry.snapshot.zfs.SendSpec;
 import io.zferry.snapshot.zfs.Snapshot;
+import io.zferry.snapshot.zfs.SnapshotDestruction;
+import io.zferry.snapshot.zfs.SnapshotName;
 import io.zferry.snapshot.zfs.Zfs;
-import io.zferry.snapshot.zfs.ZfsCommandException;
 import io.zferry.sync.plan.Plan;
 import io.zferry.sync.transfer.TransferFailedException;
 import java.time.Duration;
@@ -324,6 +325,14 @@ final class PlanExecution {
     }
   }
 
+  /** Destroys every one of {@code snapshots}, or throws the first failure. */
+  private void destroyAll(List<SnapshotName> snapshots) {
+    SnapshotDestruction destruction = target.destroySnapshots(snapshots);
+    if (!destruction.failed().isEmpty()) {
+      throw destruction.failed().values().iterator().next();
+    }
+  }
+
   private static Snapshot last(List<Snapshot> snapshots) {
     return snapshots.get(snapshots.size() - 1);
   }
@@ -355,11 +364,11 @@ final class PlanExecution {
             throw setAside.noRoomToKeep(dataset);
           }
         }
-        for (Snapshot old : target.listSnapshots(dataset).snapshots()) {
-          if (old.dataset().equals(dataset)) {
-            target.destroySnapshot(old.name());
-          }
-        }
+        destroyAll(
+            target.listSnapshots(dataset).snapshots().stream()
+                .filter(old -> old.dataset().equals(dataset))
+                .map(Snapshot::name)
+                .toList());
         receive = receive.forced();
       } else {
         DatasetName aside = setAside.byRename(cycle, dataset, stamp);
@@ -458,19 +467,17 @@ final class PlanExecution {
   }
 
   private void expire(PullCycle cycle, List<Snapshot> snapshots) {
-    for (Snapshot snapshot : snapshots) {
-      try {
-        target.destroySnapshot(snapshot.name());
-        cycle.expired.add(snapshot.name());
-      } catch (ZfsCommandException e) {
-        if (e.reason() == ZfsCommandException.Reason.NOT_FOUND) {
-          // zfs recv -F of an -I stream already dropped it, as planned (zfs-fuse sends -I as a
-          // package stream, and receiving one with -F removes what the source no longer has).
-          cycle.expired.add(snapshot.name());
-        } else {
-          cycle.notes.add("could not expire " + snapshot.name() + ": " + e.getMessage());
-        }
-      }
+    if (snapshots.isEmpty()) {
+      return;
     }
+    // One command for all of them where the ZFS allows it: each destroy is a pool sync.
+    SnapshotDestruction destruction =
+        target.destroySnapshots(snapshots.stream().map(Snapshot::name).toList());
+    // Gone includes what is absent already: zfs recv -F of an -I stream drops what the source
+    // no longer has (zfs-fuse sends -I as a package stream), as planned.
+    cycle.expired.addAll(destruction.gone());
+    destruction
+        .failed()
+        .forEach((name, e) -> cycle.notes.add("could not expire " + name + ": " + e.getMessage()));
   }
 }

@@ -190,6 +190,47 @@ class SnapshotRoundOnFakeZfsTest {
     assertThat(zfs.listSnapshots(TANK).snapshots()).hasSize(1);
   }
 
+  @Test
+  void aDatasetsExpiredSnapshotsGoInOneCommandAndAHeldOneKeepsOnlyItself() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    FakeZfs zfs = tankOn(clock);
+    DatasetName child = TANK.child("a");
+    zfs.createFilesystem(child);
+    SnapshotRound many = keeping(100, zfs, clock);
+    for (int i = 0; i < 6; i++) {
+      many.run();
+      clock.advance(Duration.ofMinutes(1));
+    }
+    SnapshotName held =
+        zfs.listSnapshots(child).snapshots().stream()
+            .filter(s -> s.dataset().equals(child))
+            .toList()
+            .get(1)
+            .name();
+    zfs.hold(held, "operator-keeps-this");
+    int before = zfs.commands().size();
+
+    SnapshotRound.Result result = keeping(1, zfs, clock).run();
+
+    List<List<String>> destroys =
+        zfs.commands().subList(before, zfs.commands().size()).stream()
+            .filter(argv -> argv.get(0).equals("destroy"))
+            .toList();
+    // The root's six expired snapshots: one command. The child's list fails on the held one,
+    // so its six are then destroyed one by one: five go, the held one stays.
+    assertThat(destroys.get(0)).hasSize(2);
+    assertThat(destroys.get(0).get(1)).startsWith("tank@").contains(",");
+    assertThat(destroys).hasSize(1 + 1 + 6);
+    assertThat(result.destroyed()).hasSize(6 + 5).doesNotContain(held);
+    assertThat(result.foundHeld()).containsExactly(held);
+    assertThat(result.problems()).isEmpty();
+    assertThat(zfs.listSnapshots(TANK).snapshots())
+        .extracting(Snapshot::name)
+        .filteredOn(n -> n.dataset().equals(child))
+        .hasSize(2)
+        .contains(held);
+  }
+
   /** An OpenZFS node with an empty pool tank. */
   private static FakeZfs tankOn(Clock clock) {
     FakeZfs zfs = FakeZfs.openZfs("node-a", clock, 1);
