@@ -293,16 +293,16 @@ class TransferOpenZfsIT {
               + " *) destroy \"$last\" ;; esac");
 
   /**
-   * Kills (SIGKILL) the node's {@code zfs send} or {@code zfs receive} of tank/big once it has
-   * passed {@link #KILL_AFTER} bytes, then runs {@code andThen} with {@code $last} set to its last
-   * argument.
-   */
-  /**
    * How long {@link #killMidway} waits for the transfer to pass its mark: a pull cycle of eight
    * datasets took up to 5 minutes in the 1-vCPU TCG guests before it reached tank/big.
    */
   private static final Duration KILL_WITHIN = Duration.ofMinutes(8);
 
+  /**
+   * Kills (SIGKILL) the node's {@code zfs send} or {@code zfs receive} of tank/big once it has
+   * passed {@link #KILL_AFTER} bytes, then runs {@code andThen} with {@code $last} set to its last
+   * argument.
+   */
   private static Killed killMidway(
       OpenZfsLab lab, String node, String verb, String ioField, String andThen) {
     String match =
