@@ -2,6 +2,7 @@ package io.zferry.fakes;
 
 import io.zferry.fakes.FakeDataset.FakeSnapshot;
 import io.zferry.snapshot.host.Command;
+import io.zferry.snapshot.host.CommandResult;
 import io.zferry.snapshot.host.RunningCommand;
 import io.zferry.snapshot.zfs.Bookmark;
 import io.zferry.snapshot.zfs.Capabilities;
@@ -463,39 +464,43 @@ public final class FakeZfs implements Zfs {
 
   /**
    * As OpenZFS: one dataset's snapshots in one {@code zfs destroy DATASET@a,b,c}, all of them or,
-   * if one is held, none (then {@link SnapshotDestruction#oneByOne}, as {@code CliZfs} does). A
-   * missing one is skipped.
+   * if one is held, none; a missing one is skipped. Grouping, lists and the one-by-one pass after a
+   * failed list are {@code CliZfs}'s own ({@link SnapshotDestruction#inLists}).
    */
   @Override
   public synchronized SnapshotDestruction destroySnapshots(List<SnapshotName> snapshots) {
-    boolean oneDataset = snapshots.stream().map(SnapshotName::dataset).distinct().count() == 1;
-    if (!capabilities.destroySnapshotLists() || snapshots.size() < 2 || !oneDataset) {
+    if (!capabilities.destroySnapshotLists()) {
       return SnapshotDestruction.oneByOne(this, snapshots);
     }
-    FakeDataset dataset = datasets.get(snapshots.get(0).dataset());
-    String list =
-        snapshots.get(0).dataset()
-            + "@"
-            + String.join(",", snapshots.stream().map(SnapshotName::shortName).toList());
+    return SnapshotDestruction.inLists(this, snapshots, this::destroyList);
+  }
+
+  private CommandResult destroyList(List<SnapshotName> ofOneDataset) {
+    List<String> argv = List.of("destroy", SnapshotDestruction.listArgument(ofOneDataset));
     try {
-      run(Op.DESTROY, "destroy", list);
+      run(Op.DESTROY, argv);
     } catch (ZfsCommandException e) {
-      return SnapshotDestruction.oneByOne(this, snapshots);
+      return new CommandResult(hostName, command(argv), 1, "", e.stderr());
     }
+    FakeDataset dataset = datasets.get(ofOneDataset.get(0).dataset());
     List<FakeSnapshot> found = new ArrayList<>();
-    for (SnapshotName name : snapshots) {
+    for (SnapshotName name : ofOneDataset) {
       if (dataset != null) {
         dataset.snapshot(name.shortName()).ifPresent(found::add);
       }
     }
-    if (found.stream().anyMatch(f -> !f.holds.isEmpty())) {
-      return SnapshotDestruction.oneByOne(this, snapshots);
+    for (FakeSnapshot f : found) {
+      if (!f.holds.isEmpty()) {
+        String busy =
+            "cannot destroy snapshot " + dataset.name.snapshot(f.shortName) + ": dataset is busy";
+        return new CommandResult(hostName, command(argv), 1, "", busy);
+      }
     }
     for (FakeSnapshot f : found) {
       dataset.removeSnapshot(f);
       destroyed.add(new Destroyed(dataset.name.snapshot(f.shortName), f.guid, "destroy"));
     }
-    return new SnapshotDestruction(snapshots, Map.of());
+    return new CommandResult(hostName, command(argv), 0, "", "");
   }
 
   @Override

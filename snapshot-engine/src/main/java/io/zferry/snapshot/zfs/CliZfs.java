@@ -289,7 +289,9 @@ public final class CliZfs implements Zfs {
       return SnapshotDestruction.oneByOne(this, snapshots);
     }
     return SnapshotDestruction.inLists(
-        this, snapshots, list -> host.run(zfs("destroy", list), commandTimeout));
+        this,
+        snapshots,
+        list -> host.run(zfs("destroy", SnapshotDestruction.listArgument(list)), commandTimeout));
   }
 
   @Override

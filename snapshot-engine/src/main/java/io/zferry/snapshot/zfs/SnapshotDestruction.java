@@ -52,14 +52,16 @@ public record SnapshotDestruction(
   }
 
   /**
-   * Each dataset's snapshots as lists ({@code DATASET@a,b,c}, at most {@value #SNAPSHOTS_PER_LIST}
-   * to a list), each given to {@code destroyList}, which runs {@code zfs destroy} with it. A list
+   * Each dataset's snapshots as lists (at most {@value #SNAPSHOTS_PER_LIST} to a list), each given
+   * to {@code destroyList}, which runs {@code zfs destroy} with its {@link #listArgument}. A list
    * that fails destroyed nothing (OpenZFS destroys a list whole or not at all), so its snapshots
    * are then destroyed one by one through {@code zfs}: those that can go go, and each that cannot
    * has its own reason.
    */
-  static SnapshotDestruction inLists(
-      Zfs zfs, List<SnapshotName> snapshots, Function<String, CommandResult> destroyList) {
+  public static SnapshotDestruction inLists(
+      Zfs zfs,
+      List<SnapshotName> snapshots,
+      Function<List<SnapshotName>, CommandResult> destroyList) {
     Map<DatasetName, List<SnapshotName>> byDataset = new LinkedHashMap<>();
     snapshots.forEach(s -> byDataset.computeIfAbsent(s.dataset(), d -> new ArrayList<>()).add(s));
     List<SnapshotName> gone = new ArrayList<>();
@@ -76,16 +78,21 @@ public record SnapshotDestruction(
     return new SnapshotDestruction(gone, failed);
   }
 
+  /** {@code DATASET@a,b,c}: one dataset's snapshots as one argument of {@code zfs destroy}. */
+  public static String listArgument(List<SnapshotName> ofOneDataset) {
+    return ofOneDataset.get(0).dataset()
+        + "@"
+        + String.join(",", ofOneDataset.stream().map(SnapshotName::shortName).toList());
+  }
+
   private static SnapshotDestruction asOneList(
-      Zfs zfs, List<SnapshotName> ofOneDataset, Function<String, CommandResult> destroyList) {
+      Zfs zfs,
+      List<SnapshotName> ofOneDataset,
+      Function<List<SnapshotName>, CommandResult> destroyList) {
     if (ofOneDataset.size() == 1) {
       return oneByOne(zfs, ofOneDataset);
     }
-    String list =
-        ofOneDataset.get(0).dataset()
-            + "@"
-            + String.join(",", ofOneDataset.stream().map(SnapshotName::shortName).toList());
-    CommandResult result = destroyList.apply(list);
+    CommandResult result = destroyList.apply(ofOneDataset);
     if (result.succeeded()) {
       return new SnapshotDestruction(ofOneDataset, Map.of());
     }

@@ -467,9 +467,6 @@ final class PlanExecution {
   }
 
   private void expire(PullCycle cycle, List<Snapshot> snapshots) {
-    if (snapshots.isEmpty()) {
-      return;
-    }
     // One command for all of them where the ZFS allows it: each destroy is a pool sync.
     SnapshotDestruction destruction =
         target.destroySnapshots(snapshots.stream().map(Snapshot::name).toList());
