@@ -127,6 +127,15 @@ final class FakeProperties {
       throw zfs.error(
           "cannot set property for '" + dataset.name + "': '" + property + "' is readonly", "set");
     }
+    if (dataset.volume && (property.equals("mountpoint") || property.equals("canmount"))) {
+      throw zfs.error(
+          "cannot set property for '"
+              + dataset.name
+              + "': '"
+              + property
+              + "' does not apply to datasets of this type",
+          "set");
+    }
     if (property.equals("readonly") && !value.equals("on") && !value.equals("off")) {
       throw zfs.error("bad property value '" + value + "' for readonly", "set");
     }

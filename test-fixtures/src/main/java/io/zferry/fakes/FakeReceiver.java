@@ -162,7 +162,7 @@ final class FakeReceiver {
     }
     FakeDataset target = zfs.datasets.get(spec.target());
     if (target == null) {
-      target = new FakeDataset(spec.target(), false);
+      target = new FakeDataset(spec.target(), s.volume());
       target.inconsistent = true;
       zfs.datasets.put(spec.target(), target);
     }
@@ -196,7 +196,7 @@ final class FakeReceiver {
       throw new FakeZfs.FakeError("out of space");
     }
     if (target == null) {
-      target = new FakeDataset(spec.target(), false);
+      target = new FakeDataset(spec.target(), s.volume());
       zfs.datasets.put(spec.target(), target);
     }
     boolean created = prepared.existing() == null;

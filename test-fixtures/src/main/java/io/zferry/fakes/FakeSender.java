@@ -277,6 +277,7 @@ final class FakeSender {
     }
     return new Substream(
         source.name.value(),
+        source.volume,
         to.shortName,
         to.guid.value(),
         fromGuid,

@@ -42,6 +42,7 @@ final class FakeStream {
   /**
    * One snapshot's worth of stream.
    *
+   * @param volume whether the dataset is a volume (a stream carries its dataset's type)
    * @param fromGuid 0 for a full stream
    * @param fromName the base's name (snapshot or bookmark, after '@' or '#'), empty for a full one
    * @param properties the dataset's properties when sent with {@code -p} or raw, else empty
@@ -49,6 +50,7 @@ final class FakeStream {
    */
   record Substream(
       String dataset,
+      boolean volume,
       String snapshot,
       long toGuid,
       long fromGuid,
@@ -66,6 +68,7 @@ final class FakeStream {
     Substream resumedAt(long offset) {
       return new Substream(
           dataset,
+          volume,
           snapshot,
           toGuid,
           fromGuid,
@@ -85,6 +88,7 @@ final class FakeStream {
     byte[] header() {
       StringBuilder text = new StringBuilder();
       line(text, "dataset", dataset);
+      line(text, "type", volume ? "volume" : "filesystem");
       line(text, "snapshot", snapshot);
       line(text, "toguid", Long.toUnsignedString(toGuid));
       line(text, "fromguid", Long.toUnsignedString(fromGuid));
@@ -122,6 +126,7 @@ final class FakeStream {
       }
       return new Substream(
           fields.get("dataset"),
+          fields.get("type").equals("volume"),
           fields.get("snapshot"),
           Long.parseUnsignedLong(fields.get("toguid")),
           Long.parseUnsignedLong(fields.get("fromguid")),

@@ -17,6 +17,7 @@ final class TargetMounts {
   private static final Logger log = LoggerFactory.getLogger(Puller.class);
   private static final PropertyName READONLY = PropertyName.of("readonly");
   private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
+  private static final PropertyName TYPE = PropertyName.of("type");
 
   private final Zfs target;
   private final DatasetName pool;
@@ -67,9 +68,16 @@ final class TargetMounts {
    * directory of the parent's own data, which the next receive into the parent or a rollback of it
    * replaces: the copy would drop out of sight while the operator needs it. A pool mounted nowhere
    * ({@code none}, {@code legacy}) mounts nothing under it, so nothing moves. A copy received
-   * unmounted ({@code receive -u}) is mounted once it has its place.
+   * unmounted ({@code receive -u}) is mounted once it has its place. A volume is never mounted: its
+   * copy is whole at its own device, which the note names.
    */
   void mountOutsideTheTree(PullCycle cycle, DatasetName aside, boolean receivedUnmounted) {
+    if (target.getProperty(aside, TYPE).filter(t -> t.equals("volume")).isPresent()) {
+      String note = aside + " is a volume: its data is kept at /dev/zvol/" + aside.value();
+      log.warn(note);
+      cycle.notes.add(note);
+      return;
+    }
     Optional<String> poolMount =
         target.getProperty(pool, MOUNTPOINT).filter(m -> m.startsWith("/"));
     if (poolMount.isEmpty()) {

@@ -78,6 +78,42 @@ class PullerSafetyTest {
     assertThat(nodes.passive.files(CHILD)).doesNotContainKey("written-on-b");
   }
 
+  /**
+   * Seen on kernel OpenZFS 2.1 (PowerLossOpenZfsIT): a zvol's copy aside was given a mountpoint,
+   * which OpenZFS refuses for a volume, and the resync said the copy was unmounted and would be
+   * hidden by the next receive. A volume is not mounted: its copy is whole at its device.
+   */
+  @Test
+  void aVolumeCopiedAsideIsNamedByItsDeviceAndNotMounted() {
+    DatasetName volume = TANK.child("vol");
+    nodes.active.createVolume(volume);
+    nodes.snapshotActive();
+    assertThat(nodes.pull().succeeded()).isTrue();
+    nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "off");
+    nodes.passive.writeFile(volume, "block-0", "keep me");
+    nodes.clock.advance(java.time.Duration.ofSeconds(30));
+    nodes.passive.snapshot(
+        TANK, io.zferry.snapshot.schedule.SnapshotNaming.shortNameAt(nodes.clock.instant()), true);
+    nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "on");
+    nodes.active.writeFile(volume, "block-1", "new");
+    nodes.snapshotActive();
+
+    PullReport report =
+        nodes.puller().resolvingDivergence(Puller.Divergence.KEEP_ASIDE_AND_RESYNC).pullOnce();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(report.setAside())
+        .singleElement()
+        .satisfies(d -> assertThat(d.value()).startsWith("tank/zferry-aside-").endsWith("-vol"));
+    DatasetName aside = report.setAside().get(0);
+    assertThat(new String(nodes.passive.files(aside).get("block-0"))).isEqualTo("keep me");
+    assertThat(report.notes())
+        .as("a volume has no mount to fail")
+        .noneMatch(n -> n.contains("could not mount") || n.contains("hidden"))
+        .anyMatch(n -> n.contains("/dev/zvol/" + aside.value()));
+    assertThat(nodes.passive.files(volume)).containsKey("block-1").doesNotContainKey("block-0");
+  }
+
   @Test
   void aBootstrapWithoutRoomForTheSetAsideCopyStopsAndDestroysNothing() {
     nodes.passive.writeFile(TANK, "only-here", new byte[8 << 20]);
