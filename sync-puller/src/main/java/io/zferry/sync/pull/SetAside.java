@@ -88,11 +88,26 @@ final class SetAside {
             target.send(new SendSpec.Full(point, SendFlags.PLAIN.withRaw(encrypted)));
         RunningCommand receive = target.receive(into)) {
       new StreamTransfer(clock, transferOptions, progress -> {}).run(send, receive);
+    } catch (RuntimeException e) {
+      forget(point);
+      throw e;
     }
     mounts.mountOutsideTheTree(cycle, aside, into.noMount());
     cycle.setAside.add(aside);
     log.warn("{}: {}; its data is kept as {}", dataset, why, aside);
     return true;
+  }
+
+  /**
+   * A copy that failed leaves its dataset as it was (nothing is rolled back without a copy), so the
+   * snapshot taken for it holds nothing the dataset lacks; left, each retry would add one.
+   */
+  private void forget(SnapshotName point) {
+    try {
+      target.destroySnapshot(point);
+    } catch (RuntimeException e) {
+      log.warn("could not destroy {} after its copy failed: {}", point, e.getMessage());
+    }
   }
 
   /** Renames a child dataset aside (free, unlike a copy); returns its new name. */

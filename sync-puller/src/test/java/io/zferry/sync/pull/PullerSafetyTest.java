@@ -78,6 +78,32 @@ class PullerSafetyTest {
     assertThat(nodes.passive.files(CHILD)).doesNotContainKey("written-on-b");
   }
 
+  @Test
+  void aCopyAsideThatFailsLeavesTheDatasetAsItWasWithoutItsSnapshotAndTheNextCycleKeepsIt() {
+    divergeWithAWriteOnThePassiveTo(TANK);
+    int passiveSnapshots = nodes.passive.listSnapshots(TANK).snapshots().size();
+    nodes.passive.failNext(
+        io.zferry.fakes.FakeZfs.Op.RECEIVE, 1, "cannot receive new filesystem stream: I/O error");
+
+    PullReport failed =
+        nodes.puller().resolvingDivergence(Puller.Divergence.KEEP_ASIDE_AND_RESYNC).pullOnce();
+
+    assertThat(failed.succeeded()).as(failed.summary()).isFalse();
+    assertThat(failed.setAside()).isEmpty();
+    assertThat(nodes.passive.files(TANK)).containsKey("written-on-b");
+    assertThat(nodes.passive.listSnapshots(TANK).snapshots())
+        .as("the snapshot taken for the copy is gone with the copy")
+        .hasSize(passiveSnapshots)
+        .noneMatch(s -> s.name().shortName().contains("zferry-aside"));
+
+    PullReport next =
+        nodes.puller().resolvingDivergence(Puller.Divergence.KEEP_ASIDE_AND_RESYNC).pullOnce();
+
+    assertThat(next.succeeded()).as(next.summary()).isTrue();
+    DatasetName aside = next.setAside().get(0);
+    assertThat(new String(nodes.passive.files(aside).get("written-on-b"))).isEqualTo("keep me");
+  }
+
   /**
    * Seen on kernel OpenZFS 2.1 (PowerLossOpenZfsIT): a zvol's copy aside was given a mountpoint,
    * which OpenZFS refuses for a volume, and the resync said the copy was unmounted and would be
