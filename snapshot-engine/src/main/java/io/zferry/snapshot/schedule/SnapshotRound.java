@@ -323,6 +323,11 @@ public final class SnapshotRound {
    * being held" or, on some versions, "dataset is busy". Unknown counts as not held, so the failure
    * is reported as it came.
    */
+  /** How many snapshots this round remembers having said something about (held, released). */
+  int remembered() {
+    return held.size() + releasedPastLimit.size();
+  }
+
   private boolean isHeld(SnapshotName snapshot) {
     try {
       return zfs.getSnapshotProperty(snapshot, USERREFS)
@@ -342,6 +347,12 @@ public final class SnapshotRound {
     for (Snapshot s : zfs.listSnapshots(pool).snapshots()) {
       byDataset.computeIfAbsent(s.dataset(), k -> new ArrayList<>()).add(s);
     }
+    // What was said about a snapshot matters while it exists: one destroyed by someone else is
+    // forgotten, so what a round remembers never outgrows the pool's snapshots.
+    Set<Guid> listed = new HashSet<>();
+    byDataset.values().forEach(snapshots -> snapshots.forEach(s -> listed.add(s.guid())));
+    held.retainAll(listed);
+    releasedPastLimit.retainAll(listed);
     Set<Guid> applied = passivesApplied.get();
     // Of several passives, the one furthest behind.
     Optional<String> protectedShortName =

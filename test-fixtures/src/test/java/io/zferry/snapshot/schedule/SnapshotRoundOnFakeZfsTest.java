@@ -173,6 +173,27 @@ class SnapshotRoundOnFakeZfsTest {
   }
 
   @Test
+  void aHeldSnapshotSomeoneElseDestroysIsForgotten() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    FakeZfs zfs = tankOn(clock);
+    SnapshotRound round = keeping(1, zfs, clock);
+    round.run();
+    Snapshot operators = newestOf(zfs);
+    zfs.hold(operators.name(), "operator-keeps-this");
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(round.run().foundHeld()).containsExactly(operators.name());
+    assertThat(round.remembered()).isEqualTo(1);
+
+    zfs.release(operators.name(), "operator-keeps-this");
+    zfs.destroySnapshot(operators.name());
+    clock.advance(Duration.ofMinutes(1));
+    SnapshotRound.Result after = round.run();
+
+    assertThat(after.problems()).isEmpty();
+    assertThat(round.remembered()).isZero();
+  }
+
+  @Test
   void aDestroyThatFailsForAnotherReasonIsAProblemEveryRound() {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
     FakeZfs zfs = tankOn(clock);
