@@ -149,17 +149,20 @@ class PowerLossOpenZfsIT {
         .as("the datasets set aside are those the report named as written: %s", written)
         .map(PowerLossOpenZfsIT::setAsideFrom)
         .containsExactlyInAnyOrderElementsOf(written);
-    // A zvol set aside (when its intent log counted as written) is not mounted: its copy is the
-    // device mark-sync-as-fixed names.
+    // Each copy says where its data can be read (the zvol's and the encrypted dataset's are set
+    // aside when their intent log counted as written): a zvol's copy at its device, an encrypted
+    // copy, received raw, as not mounted until its key is loaded.
     for (String name : aside) {
-      if (run(lab, A, "zfs", "get", "-H", "-o", "value", "type", name)
-          .stdout()
-          .strip()
-          .equals("volume")) {
+      String type = run(lab, A, "zfs", "get", "-H", "-o", "value", "type", name).stdout().strip();
+      String keystatus =
+          run(lab, A, "zfs", "get", "-H", "-o", "value", "keystatus", name).stdout().strip();
+      if (type.equals("volume")) {
         assertThat(fixed.stdout())
-            .contains("/dev/zvol/" + name)
+            .contains(name + " (a volume: /dev/zvol/" + name + ")")
             .doesNotContain("could not mount " + name);
         assertThat(lab.exec(A, "test", "-b", "/dev/zvol/" + name).exitCode()).isZero();
+      } else if (keystatus.equals("unavailable")) {
+        assertThat(fixed.stdout()).contains(", not mounted: its key is not loaded)");
       }
     }
     String childAside = aside.stream().filter(name -> name.endsWith("-child")).findFirst().get();

@@ -4,12 +4,15 @@ import io.zferry.lockstate.ServiceState;
 import io.zferry.lockstate.StateStore;
 import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.zfs.DatasetName;
+import io.zferry.snapshot.zfs.DatasetProperties;
 import io.zferry.snapshot.zfs.PropertyName;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.DatasetOutcome;
 import io.zferry.sync.pull.PullReport;
 import io.zferry.sync.pull.Puller;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Resync {
   private static final Logger log = LoggerFactory.getLogger(Resync.class);
+  private static final PropertyName TYPE = PropertyName.of("type");
+  private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
+  private static final PropertyName MOUNTED = PropertyName.of("mounted");
+  private static final PropertyName KEYSTATUS = PropertyName.of("keystatus");
 
   /** What a resync asks of this node; the service runtime implements it. */
   public interface Local {
@@ -123,11 +130,31 @@ public final class Resync {
                     || (o instanceof DatasetOutcome.Failed failed && failed.permanent()));
   }
 
+  /**
+   * Where an operator reads a copy aside: at its mount, at a volume's device, or, where it is not
+   * mounted (an encrypted copy whose key is not loaded here), where it will be mounted and why not.
+   */
   private String describeCopy(DatasetName copy) {
-    return copy.value()
-        + zfs.getProperty(copy, PropertyName.of("mountpoint"))
-            .filter(m -> m.startsWith("/"))
-            .map(m -> " (mounted at " + m + ")")
-            .orElse("");
+    DatasetProperties props =
+        zfs.listProperties(copy, List.of(TYPE, MOUNTPOINT, MOUNTED, KEYSTATUS)).stream()
+            .filter(p -> p.dataset().equals(copy))
+            .findFirst()
+            .orElse(new DatasetProperties(copy, Map.of()));
+    if (props.is(TYPE, "volume")) {
+      return copy + " (a volume: /dev/zvol/" + copy + ")";
+    }
+    Optional<String> mountpoint = props.get(MOUNTPOINT).filter(m -> m.startsWith("/"));
+    if (mountpoint.isEmpty()) {
+      return copy.value();
+    }
+    if (props.is(MOUNTED, "yes")) {
+      return copy + " (mounted at " + mountpoint.get() + ")";
+    }
+    return copy
+        + " (at "
+        + mountpoint.get()
+        + ", not mounted"
+        + (props.is(KEYSTATUS, "unavailable") ? ": its key is not loaded" : "")
+        + ")";
   }
 }

@@ -86,6 +86,45 @@ class ResyncTest {
     assertThat(record().isLocked()).isFalse();
   }
 
+  /**
+   * Seen on kernel OpenZFS 2.1 and 2.3 (PowerLossOpenZfsIT): the result called an encrypted copy
+   * "mounted at" a place where it was not mounted (its key is not loaded there), and said of a
+   * zvol's copy that it could not be mounted and would be hidden by the next receive.
+   */
+  @Test
+  void eachCopyAsideSaysWhereItsDataCanBeRead() {
+    DatasetName vol = TANK.child("vol");
+    DatasetName secret = TANK.child("secret");
+    a.createVolume(vol);
+    a.createEncryptedFilesystem(secret);
+    snapshot(a);
+    assertThat(side.puller(Puller.Divergence.REPORT).pullOnce().succeeded()).isTrue();
+    // node-b served both before the takeover, with the key loaded as docs/failover.md says.
+    b.loadKey(secret);
+    b.setProperty(TANK, PropertyName.of("readonly"), "off");
+    b.mount(secret);
+    b.writeFile(vol, "block-0", "written on node-b");
+    b.writeFile(secret, "secret-file", "written on node-b");
+    snapshot(a);
+
+    ResyncResult result = resync().run(Puller.Divergence.KEEP_ASIDE_AND_RESYNC, "alice");
+
+    assertThat(result.keptAside()).hasSize(2);
+    String volCopy = result.keptAside().stream().filter(c -> c.contains("-vol")).findFirst().get();
+    String volAside = volCopy.split(" ")[0];
+    assertThat(volCopy).isEqualTo(volAside + " (a volume: /dev/zvol/" + volAside + ")");
+    String secretCopy =
+        result.keptAside().stream().filter(c -> c.contains("-secret")).findFirst().get();
+    assertThat(secretCopy)
+        .doesNotContain("mounted at")
+        .endsWith(", not mounted: its key is not loaded)");
+    assertThat(result.notes())
+        .as("said once, in the copy's description")
+        .noneMatch(n -> n.contains("hidden by the next receive") || n.contains("not mounted"));
+    assertThat(new String(b.files(DatasetName.of(volAside)).get("block-0")))
+        .isEqualTo("written on node-b");
+  }
+
   @Test
   void aBootstrapThatCannotKeepTheOldDataAsideStopsAndTheSyncStaysLocked() {
     // No common snapshot, old data on node-b, and no room for a copy of it.

@@ -69,13 +69,11 @@ final class TargetMounts {
    * replaces: the copy would drop out of sight while the operator needs it. A pool mounted nowhere
    * ({@code none}, {@code legacy}) mounts nothing under it, so nothing moves. A copy received
    * unmounted ({@code receive -u}) is mounted once it has its place. A volume is never mounted: its
-   * copy is whole at its own device, which the note names.
+   * copy is whole at its own device.
    */
   void mountOutsideTheTree(PullCycle cycle, DatasetName aside, boolean receivedUnmounted) {
     if (target.getProperty(aside, TYPE).filter(t -> t.equals("volume")).isPresent()) {
-      String note = aside + " is a volume: its data is kept at /dev/zvol/" + aside.value();
-      log.warn(note);
-      cycle.notes.add(note);
+      log.info("{} is a volume: its data is kept at /dev/zvol/{}", aside, aside.value());
       return;
     }
     Optional<String> poolMount =
@@ -106,10 +104,14 @@ final class TargetMounts {
       return;
     }
     if (receivedUnmounted) {
+      if (target.getProperty(aside, Remount.KEYSTATUS).filter("unavailable"::equals).isPresent()) {
+        // A raw copy of an encrypted dataset mounts once its key is loaded here; its data is kept.
+        log.info("{} is kept at {}, to be mounted once its key is loaded", aside, where);
+        return;
+      }
       try {
         target.mount(aside);
       } catch (RuntimeException e) {
-        // A raw copy of an encrypted dataset mounts once its key is loaded; its data is kept.
         String note = aside + " is kept at " + where + " but not mounted: " + e.getMessage();
         log.warn(note);
         cycle.notes.add(note);
