@@ -13,13 +13,18 @@ class PullerSafetyTest {
   static final DatasetName CHILD = TANK.child("child");
   final FakeNodes nodes = FakeNodes.openZfs();
 
-  /**
-   * An old active after a takeover: the passive, which shares one snapshot of the root and {@link
-   * #CHILD} with the active, got a write to {@code writtenOnB} and a recursive snapshot of its own
-   * after it; the active wrote and snapshotted too.
-   */
+  /** An old active after a takeover, with the root and {@link #CHILD}: see the next. */
   void divergeWithAWriteOnThePassiveTo(DatasetName writtenOnB) {
     nodes.active.createFilesystem(CHILD);
+    divergeAfterACommonSnapshotWithAWriteTo(writtenOnB);
+  }
+
+  /**
+   * An old active after a takeover: the passive shares one snapshot of every dataset with the
+   * active, then gets a write to {@code writtenOnB} and a recursive snapshot of its own after it;
+   * the active writes and snapshots too.
+   */
+  void divergeAfterACommonSnapshotWithAWriteTo(DatasetName writtenOnB) {
     nodes.snapshotActive();
     assertThat(nodes.pull().succeeded()).isTrue();
     nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "off");
@@ -113,16 +118,7 @@ class PullerSafetyTest {
   void aVolumeCopiedAsideIsNamedByItsDeviceAndNotMounted() {
     DatasetName volume = TANK.child("vol");
     nodes.active.createVolume(volume);
-    nodes.snapshotActive();
-    assertThat(nodes.pull().succeeded()).isTrue();
-    nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "off");
-    nodes.passive.writeFile(volume, "block-0", "keep me");
-    nodes.clock.advance(java.time.Duration.ofSeconds(30));
-    nodes.passive.snapshot(
-        TANK, io.zferry.snapshot.schedule.SnapshotNaming.shortNameAt(nodes.clock.instant()), true);
-    nodes.passive.setProperty(TANK, PropertyName.of("readonly"), "on");
-    nodes.active.writeFile(volume, "block-1", "new");
-    nodes.snapshotActive();
+    divergeAfterACommonSnapshotWithAWriteTo(volume);
 
     PullReport report =
         nodes.puller().resolvingDivergence(Puller.Divergence.KEEP_ASIDE_AND_RESYNC).pullOnce();
@@ -132,12 +128,12 @@ class PullerSafetyTest {
         .singleElement()
         .satisfies(d -> assertThat(d.value()).startsWith("tank/zferry-aside-").endsWith("-vol"));
     DatasetName aside = report.setAside().get(0);
-    assertThat(new String(nodes.passive.files(aside).get("block-0"))).isEqualTo("keep me");
+    assertThat(new String(nodes.passive.files(aside).get("written-on-b"))).isEqualTo("keep me");
     assertThat(report.notes())
         .as("a volume has no mount to fail")
         .noneMatch(n -> n.contains("could not mount") || n.contains("hidden"));
     assertThat(nodes.passive.getProperty(aside, PropertyName.of("mountpoint"))).isEmpty();
-    assertThat(nodes.passive.files(volume)).containsKey("block-1").doesNotContainKey("block-0");
+    assertThat(nodes.passive.files(volume)).doesNotContainKey("written-on-b");
   }
 
   @Test

@@ -85,6 +85,14 @@ class SnapshotRoundOnFakeZfsTest {
         .doesNotContain(taken.get(0).guid(), taken.get(1).guid());
   }
 
+  /** A round's snapshot, which an operator then holds ({@code zfs hold}). */
+  private static Snapshot takenAndHeldByAnOperator(SnapshotRound round, FakeZfs zfs) {
+    round.run();
+    Snapshot held = newestOf(zfs);
+    zfs.hold(held.name(), "operator-keeps-this");
+    return held;
+  }
+
   private static Snapshot newestOf(FakeZfs zfs) {
     return zfs.listSnapshots(TANK).snapshots().stream().max(Snapshot.BY_CREATION).orElseThrow();
   }
@@ -139,9 +147,7 @@ class SnapshotRoundOnFakeZfsTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
     FakeZfs zfs = tankOn(clock);
     SnapshotRound round = keeping(2, zfs, clock);
-    round.run();
-    Snapshot operators = newestOf(zfs);
-    zfs.hold(operators.name(), "operator-keeps-this");
+    Snapshot operators = takenAndHeldByAnOperator(round, zfs);
 
     List<SnapshotRound.Result> whileHeld = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -177,9 +183,7 @@ class SnapshotRoundOnFakeZfsTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
     FakeZfs zfs = tankOn(clock);
     SnapshotRound round = keeping(1, zfs, clock);
-    round.run();
-    Snapshot operators = newestOf(zfs);
-    zfs.hold(operators.name(), "operator-keeps-this");
+    Snapshot operators = takenAndHeldByAnOperator(round, zfs);
     clock.advance(Duration.ofMinutes(1));
     assertThat(round.run().foundHeld()).containsExactly(operators.name());
     assertThat(round.remembered()).isEqualTo(1);
