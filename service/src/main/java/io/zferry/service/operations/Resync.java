@@ -6,6 +6,7 @@ import io.zferry.snapshot.schedule.SnapshotNaming;
 import io.zferry.snapshot.zfs.DatasetName;
 import io.zferry.snapshot.zfs.DatasetProperties;
 import io.zferry.snapshot.zfs.PropertyName;
+import io.zferry.snapshot.zfs.Remount;
 import io.zferry.snapshot.zfs.Zfs;
 import io.zferry.sync.pull.DatasetOutcome;
 import io.zferry.sync.pull.PullReport;
@@ -27,7 +28,6 @@ public final class Resync {
   private static final PropertyName TYPE = PropertyName.of("type");
   private static final PropertyName MOUNTPOINT = PropertyName.of("mountpoint");
   private static final PropertyName MOUNTED = PropertyName.of("mounted");
-  private static final PropertyName KEYSTATUS = PropertyName.of("keystatus");
 
   /** What a resync asks of this node; the service runtime implements it. */
   public interface Local {
@@ -136,7 +136,7 @@ public final class Resync {
    */
   private String describeCopy(DatasetName copy) {
     DatasetProperties props =
-        zfs.listProperties(copy, List.of(TYPE, MOUNTPOINT, MOUNTED, KEYSTATUS)).stream()
+        zfs.listProperties(copy, List.of(TYPE, MOUNTPOINT, MOUNTED, Remount.KEYSTATUS)).stream()
             .filter(p -> p.dataset().equals(copy))
             .findFirst()
             .orElse(new DatasetProperties(copy, Map.of()));
@@ -154,7 +154,7 @@ public final class Resync {
         + " (at "
         + mountpoint.get()
         + ", not mounted"
-        + (props.is(KEYSTATUS, "unavailable") ? ": its key is not loaded" : "")
+        + (props.is(Remount.KEYSTATUS, "unavailable") ? ": its key is not loaded" : "")
         + ")";
   }
 }

@@ -318,16 +318,16 @@ public final class SnapshotRound {
         + "` says by whom); it expires once released";
   }
 
-  /**
-   * Whether someone holds the snapshot ({@code userrefs} above 0): a destroy fails then, with "it's
-   * being held" or, on some versions, "dataset is busy". Unknown counts as not held, so the failure
-   * is reported as it came.
-   */
   /** How many snapshots this round remembers having said something about (held, released). */
   int remembered() {
     return held.size() + releasedPastLimit.size();
   }
 
+  /**
+   * Whether someone holds the snapshot ({@code userrefs} above 0): a destroy fails then, with "it's
+   * being held" or, on some versions, "dataset is busy". Unknown counts as not held, so the failure
+   * is reported as it came.
+   */
   private boolean isHeld(SnapshotName snapshot) {
     try {
       return zfs.getSnapshotProperty(snapshot, USERREFS)
