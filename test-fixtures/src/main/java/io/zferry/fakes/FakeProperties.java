@@ -13,10 +13,80 @@ final class FakeProperties {
   private static final Set<String> SETTABLE =
       Set.of("readonly", "mountpoint", "canmount", "compression", "atime", "recordsize");
 
+  /**
+   * The properties zfs-fuse knows (what its {@code zfs get} lists, and the hidden ones it answers);
+   * it refuses any other, where OpenZFS 2.x knows them all.
+   */
+  private static final Set<String> KNOWN_TO_ZFS_FUSE =
+      Set.of(
+          "name",
+          "guid",
+          "createtxg",
+          "numclones",
+          "available",
+          "compressratio",
+          "creation",
+          "defer_destroy",
+          "mounted",
+          "origin",
+          "referenced",
+          "type",
+          "used",
+          "usedbychildren",
+          "usedbydataset",
+          "usedbyrefreservation",
+          "usedbysnapshots",
+          "userrefs",
+          "aclinherit",
+          "aclmode",
+          "atime",
+          "canmount",
+          "casesensitivity",
+          "checksum",
+          "compression",
+          "copies",
+          "dedup",
+          "devices",
+          "exec",
+          "logbias",
+          "mlslabel",
+          "mountpoint",
+          "nbmand",
+          "normalization",
+          "primarycache",
+          "quota",
+          "readonly",
+          "recordsize",
+          "refquota",
+          "refreservation",
+          "reservation",
+          "secondarycache",
+          "setuid",
+          "sharenfs",
+          "sharesmb",
+          "snapdir",
+          "utf8only",
+          "version",
+          "volblocksize",
+          "volsize",
+          "vscan",
+          "xattr",
+          "zoned");
+
   private final FakeZfs zfs;
 
   FakeProperties(FakeZfs zfs) {
     this.zfs = zfs;
+  }
+
+  /** Fails as zfs-fuse does for a property it does not know; OpenZFS knows every one asked. */
+  void requireKnown(String property, String subcommand) {
+    boolean userProperty = property.contains(":");
+    if (zfs.capabilities.implementation().equals("zfs-fuse")
+        && !userProperty
+        && !KNOWN_TO_ZFS_FUSE.contains(property)) {
+      throw zfs.error("bad property list: invalid property '" + property + "'", subcommand);
+    }
   }
 
   /** What {@code zfs get -H -p -o value} prints, empty for "-". */

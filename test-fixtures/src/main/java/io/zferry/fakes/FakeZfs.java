@@ -76,7 +76,9 @@ import java.util.random.RandomGenerator;
  *       files (OpenZFS #6224), and the fake must catch code that does it.
  *   <li>Capabilities: {@link #openZfs} (2.x: everything) or {@link #zfsFuse} (no {@code -c}, {@code
  *       -w}, {@code -s}, {@code -u}, bookmarks, holds or diff); asking for what the host lacks is
- *       an {@link IllegalArgumentException}, as in {@code CliZfs}.
+ *       an {@link IllegalArgumentException}, as in {@code CliZfs}. zfs-fuse refuses a property it
+ *       does not know ({@code keystatus}, {@code encryption}, {@code written}, ...) as it does:
+ *       {@code bad property list: invalid property 'keystatus'}.
  * </ul>
  *
  * <h2>Faults and observations</h2>
@@ -670,6 +672,7 @@ public final class FakeZfs implements Zfs {
   @Override
   public synchronized Optional<String> getProperty(DatasetName dataset, PropertyName property) {
     run(Op.GET, "get", "-H", "-p", "-o", "value", property.toString(), dataset.toString());
+    properties.requireKnown(property.value(), "get");
     return properties.get(require(dataset), property.value());
   }
 
@@ -677,6 +680,7 @@ public final class FakeZfs implements Zfs {
   public synchronized Optional<String> getSnapshotProperty(
       SnapshotName snapshot, PropertyName property) {
     run(Op.GET, "get", "-H", "-p", "-o", "value", property.toString(), snapshot.toString());
+    properties.requireKnown(property.value(), "get");
     FakeDataset dataset = require(snapshot.dataset());
     return properties.ofSnapshot(dataset, requireSnapshot(snapshot), property.value());
   }
@@ -694,6 +698,7 @@ public final class FakeZfs implements Zfs {
         "value",
         property.toString(),
         dataset.toString());
+    properties.requireKnown(property.value(), "get");
     FakeDataset target = require(dataset);
     String local = target.local.get(property.value());
     if (local != null) {
@@ -744,6 +749,7 @@ public final class FakeZfs implements Zfs {
           "property value for " + property + " must be non-empty printable text");
     }
     run(Op.SET, "set", property + "=" + value, dataset.toString());
+    properties.requireKnown(property.value(), "set");
     properties.set(require(dataset), property.value(), value);
     observe();
   }
@@ -751,6 +757,7 @@ public final class FakeZfs implements Zfs {
   @Override
   public synchronized void inheritProperty(DatasetName dataset, PropertyName property) {
     run(Op.SET, "inherit", property.toString(), dataset.toString());
+    properties.requireKnown(property.value(), "inherit");
     FakeDataset target = require(dataset);
     if (target.received.containsKey(property.value())) {
       target.local.put(property.value(), FakeDataset.INHERIT);

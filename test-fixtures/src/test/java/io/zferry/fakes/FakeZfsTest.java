@@ -332,6 +332,22 @@ class FakeZfsTest {
   }
 
   @Test
+  void zfsFuseRefusesThePropertiesOnlyOpenZfsKnowsAsItDoes() {
+    FakeZfs fuse = FakeZfs.zfsFuse("fuse", CLOCK, 3).createPool("tank", 1L << 20);
+    assertThatThrownBy(() -> fuse.getProperty(TANK, PropertyName.of("keystatus")))
+        .isInstanceOf(ZfsCommandException.class)
+        .hasMessageContaining("bad property list: invalid property 'keystatus'");
+    assertThatThrownBy(
+            () ->
+                fuse.listProperties(
+                    TANK, List.of(PropertyName.of("type"), PropertyName.of("written"))))
+        .hasMessageContaining("invalid property 'written'");
+    assertThat(fuse.getProperty(TANK, PropertyName.of("mounted"))).contains("yes");
+    assertThat(fuse.getProperty(TANK, PropertyName.of("zferry:pair"))).isEmpty();
+    assertThat(a.getProperty(TANK, PropertyName.of("keystatus"))).as("not encrypted: -").isEmpty();
+  }
+
+  @Test
   void armedFailuresFireForTheNextCommandsOfTheirKindOnly() {
     a.failNext(FakeZfs.Op.SNAPSHOT, 2, "cannot create snapshot: out of space");
     assertThatThrownBy(() -> a.snapshot(TANK, "x", false))

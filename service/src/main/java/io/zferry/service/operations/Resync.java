@@ -12,6 +12,7 @@ import io.zferry.sync.pull.DatasetOutcome;
 import io.zferry.sync.pull.PullReport;
 import io.zferry.sync.pull.Puller;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,13 +134,31 @@ public final class Resync {
   /**
    * Where an operator reads a copy aside: at its mount, at a volume's device, or, where it is not
    * mounted (an encrypted copy whose key is not loaded here), where it will be mounted and why not.
+   * The lock is cleared by then, so a listing that fails names the copy and says why, rather than
+   * turning the done resync into an error.
    */
   private String describeCopy(DatasetName copy) {
-    DatasetProperties props =
-        zfs.listProperties(copy, List.of(TYPE, MOUNTPOINT, MOUNTED, Remount.KEYSTATUS)).stream()
-            .filter(p -> p.dataset().equals(copy))
-            .findFirst()
-            .orElse(new DatasetProperties(copy, Map.of()));
+    try {
+      return describe(copy, properties(copy));
+    } catch (RuntimeException e) {
+      log.warn("{}: cannot tell where {} can be read: {}", local.service(), copy, e.getMessage());
+      return copy + " (where it can be read is unknown: " + e.getMessage() + ")";
+    }
+  }
+
+  private DatasetProperties properties(DatasetName copy) {
+    List<PropertyName> wanted = new ArrayList<>(List.of(TYPE, MOUNTPOINT, MOUNTED));
+    if (zfs.capabilities().sendRaw()) {
+      // Only a ZFS with native encryption knows keystatus; zfs-fuse refuses the whole listing.
+      wanted.add(Remount.KEYSTATUS);
+    }
+    return zfs.listProperties(copy, wanted).stream()
+        .filter(p -> p.dataset().equals(copy))
+        .findFirst()
+        .orElse(new DatasetProperties(copy, Map.of()));
+  }
+
+  private static String describe(DatasetName copy, DatasetProperties props) {
     if (props.is(TYPE, "volume")) {
       return copy + " (a volume: /dev/zvol/" + copy + ")";
     }

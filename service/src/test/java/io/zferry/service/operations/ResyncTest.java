@@ -31,8 +31,8 @@ class ResyncTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final InMemoryStateStore store = new InMemoryStateStore(clock);
-  private final FakeZfs a = FakeZfs.openZfs("node-a", clock, 1).createPool("tank", 1L << 30);
-  private final FakeZfs b = FakeZfs.openZfs("node-b", clock, 2).createPool("tank", 1L << 30);
+  private FakeZfs a = FakeZfs.openZfs("node-a", clock, 1).createPool("tank", 1L << 30);
+  private FakeZfs b = FakeZfs.openZfs("node-b", clock, 2).createPool("tank", 1L << 30);
   private final Side side = new Side();
 
   ResyncTest() {
@@ -125,6 +125,46 @@ class ResyncTest {
         .isEqualTo("written on node-b");
   }
 
+  /**
+   * Seen in the zfs-fuse lab (FailoverIT and every fault suite): mark-sync-as-fixed answered 500
+   * because describing the copy asked for {@code keystatus}, which zfs-fuse does not know.
+   */
+  @Test
+  void onZfsFuseTheCopyAsideIsDescribedWithOnlyWhatZfsFuseKnows() {
+    a = FakeZfs.zfsFuse("node-a", clock, 1).createPool("tank", 1L << 30);
+    b = FakeZfs.zfsFuse("node-b", clock, 2).createPool("tank", 1L << 30);
+    diverge();
+
+    ResyncResult result = resync().run(Puller.Divergence.KEEP_ASIDE_AND_RESYNC, "alice");
+
+    String aside = result.keptAside().get(0).split(" ")[0];
+    assertThat(result.keptAside())
+        .containsExactly(
+            aside + " (mounted at /tank.zferry-aside/" + aside.substring("tank/".length()) + ")");
+    assertThat(new String(b.files(DatasetName.of(aside)).get("written-on-b")))
+        .isEqualTo("acknowledged on node-b before the takeover");
+    assertThat(record().isLocked()).isFalse();
+  }
+
+  /** The lock is cleared before the copies are described: a failed listing is said, not thrown. */
+  @Test
+  void aCopyWhoseMountCannotBeReadIsStillNamedAndTheResyncStands() {
+    diverge();
+    side.afterPull = () -> b.failNext(FakeZfs.Op.GET, 10, "cannot open 'tank': I/O error");
+
+    ResyncResult result = resync().run(Puller.Divergence.KEEP_ASIDE_AND_RESYNC, "alice");
+
+    assertThat(result.keptAside())
+        .singleElement()
+        .satisfies(
+            copy ->
+                assertThat(copy)
+                    .startsWith("tank/zferry-aside-")
+                    .contains(" (where it can be read is unknown: node-b: 'zfs get ")
+                    .endsWith("cannot open 'tank': I/O error)"));
+    assertThat(record().isLocked()).isFalse();
+  }
+
   @Test
   void aBootstrapThatCannotKeepTheOldDataAsideStopsAndTheSyncStaysLocked() {
     // No common snapshot, old data on node-b, and no room for a copy of it.
@@ -210,6 +250,7 @@ class ResyncTest {
     int pulls;
     int pauses;
     int unreachableTimes;
+    Runnable afterPull = () -> {};
     final List<PullReport> reports = new ArrayList<>();
 
     Puller puller(Puller.Divergence how) {
@@ -243,6 +284,7 @@ class ResyncTest {
       clock.advance(Duration.ofSeconds(10));
       PullReport report = puller(how).pullOnce();
       reports.add(report);
+      afterPull.run();
       return Optional.of(report);
     }
 
