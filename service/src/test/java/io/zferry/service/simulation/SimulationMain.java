@@ -2,9 +2,12 @@ package io.zferry.service.simulation;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.LongStream;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -38,23 +41,26 @@ public final class SimulationMain {
     long started = System.nanoTime();
     Map<String, long[]> perSetup = new LinkedHashMap<>();
     PacemakerTally pacemakerTally = new PacemakerTally();
-    for (long seed = first; seed < first + count; seed++) {
+    boolean replay = verbose;
+    boolean withPacemaker = pacemaker;
+    // Each seed's schedules share nothing with another seed's, so seeds run on every core; their
+    // outcomes are taken in seed order, so what is printed and counted is what a serial run gives.
+    LongStream seeds = LongStream.range(first, first + count);
+    List<SeedOutcome> outcomes =
+        (replay ? seeds : seeds.parallel())
+            .mapToObj(seed -> SeedOutcome.of(seed, Schedule.forSeed(seed, withPacemaker), replay))
+            .toList();
+    for (SeedOutcome outcome : outcomes) {
       boolean violated = false;
-      for (Schedule schedule : Schedule.forSeed(seed, pacemaker)) {
-        List<Simulation.Violation> found = schedule.run();
-        long[] tally = perSetup.computeIfAbsent(kind(schedule), k -> new long[2]);
+      for (SeedOutcome.Ran ran : outcome.schedules()) {
+        long[] tally = perSetup.computeIfAbsent(ran.kind(), k -> new long[2]);
         tally[0]++;
-        if (schedule instanceof PacemakerSimulation p) {
-          pacemakerTally.add(p);
-        }
-        if (!found.isEmpty()) {
+        ran.pacemaker().ifPresent(pacemakerTally::add);
+        if (ran.violated()) {
           violated = true;
           tally[1]++;
-          System.out.println(describe(seed, schedule, found, schedule.trace()));
-        } else if (verbose) {
-          System.out.println("seed " + seed + " (" + schedule.setupName() + "):");
-          schedule.trace().forEach(System.out::println);
         }
+        ran.report().ifPresent(System.out::println);
       }
       if (violated) {
         violations++;
@@ -72,6 +78,48 @@ public final class SimulationMain {
     System.exit(violations == 0 ? 0 : 1);
   }
 
+  /** What one seed's schedules found, kept small: a report only where there is one to print. */
+  private record SeedOutcome(List<Ran> schedules) {
+    record Ran(
+        String kind,
+        boolean violated,
+        Optional<String> report,
+        Optional<PacemakerCounts> pacemaker) {}
+
+    static SeedOutcome of(long seed, List<Schedule> schedules, boolean replay) {
+      List<Ran> ran = new ArrayList<>();
+      for (Schedule schedule : schedules) {
+        List<Simulation.Violation> found = schedule.run();
+        Optional<String> report = Optional.empty();
+        if (!found.isEmpty()) {
+          report = Optional.of(describe(seed, schedule, found, schedule.trace()));
+        } else if (replay) {
+          report =
+              Optional.of(
+                  "seed "
+                      + seed
+                      + " ("
+                      + schedule.setupName()
+                      + "):\n"
+                      + String.join("\n", schedule.trace()));
+        }
+        Optional<PacemakerCounts> counts =
+            schedule instanceof PacemakerSimulation p
+                ? Optional.of(
+                    new PacemakerCounts(
+                        p.takeovers(),
+                        p.pacemaker().moves(),
+                        p.pacemaker().fences(),
+                        p.pacemaker().quorumLosses()))
+                : Optional.empty();
+        ran.add(new Ran(kind(schedule), !found.isEmpty(), report, counts));
+      }
+      return new SeedOutcome(ran);
+    }
+  }
+
+  private record PacemakerCounts(long takeovers, long moves, long fences, long quorumLosses) {}
+
   /** The setup without what varies by seed (the witness's fencing policy). */
   private static String kind(Schedule schedule) {
     return schedule.setupName().replaceFirst("^fencing (ignore|command), witness", "witness");
@@ -84,11 +132,11 @@ public final class SimulationMain {
     private long fences;
     private long quorumLosses;
 
-    void add(PacemakerSimulation p) {
+    void add(PacemakerCounts p) {
       takeovers += p.takeovers();
-      moves += p.pacemaker().moves();
-      fences += p.pacemaker().fences();
-      quorumLosses += p.pacemaker().quorumLosses();
+      moves += p.moves();
+      fences += p.fences();
+      quorumLosses += p.quorumLosses();
     }
 
     @Override
