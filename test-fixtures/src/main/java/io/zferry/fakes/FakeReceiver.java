@@ -38,7 +38,8 @@ final class FakeReceiver {
     }
     for (FakeStream.Received received : parsed.substreams()) {
       Substream s = received.substream();
-      String kind = s.incremental() ? "incremental" : "new filesystem";
+      String kind =
+          s.resumeOffset() > 0 ? "resume" : s.incremental() ? "incremental" : "new filesystem";
       try {
         byte[] body = received.body();
         boolean resuming = s.resumeOffset() > 0;
@@ -70,6 +71,12 @@ final class FakeReceiver {
         || dataset.partial.bodySoFar().length != s.resumeOffset()) {
       throw new FakeZfs.FakeError(
           "destination " + target + " has no partially-complete state this stream resumes");
+    }
+    boolean onItsBase = dataset.newest().filter(n -> n.guid.value() == s.fromGuid()).isPresent();
+    if (s.incremental() && !onItsBase) {
+      // A snapshot taken on the target since the receive was interrupted (an operator's): OpenZFS
+      // 2.1 refuses every resume with this message, which says nothing of the cause.
+      throw new FakeZfs.FakeError("kernel modules must be upgraded to receive this stream.");
     }
     byte[] soFar = dataset.partial.bodySoFar();
     byte[] whole = Arrays.copyOf(soFar, soFar.length + rest.length);

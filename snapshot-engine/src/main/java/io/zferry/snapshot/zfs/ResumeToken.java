@@ -40,6 +40,21 @@ public record ResumeToken(String value) {
     return STALE_MARKERS.stream().anyMatch(text::contains);
   }
 
+  /**
+   * Whether the receiving side refused a resumed stream for good: {@code zfs receive} failed before
+   * taking any of it ({@code cannot receive resume stream: ...}), not because the stream broke off
+   * (a cut or killed transfer keeps its partial state and says {@code incomplete stream} or {@code
+   * failed to read from stream}). OpenZFS 2.1 says {@code kernel modules must be upgraded to
+   * receive this stream.} when a snapshot was taken on the target since the receive was cut.
+   */
+  public static boolean refusedByReceiver(String receiveStderr) {
+    String text = receiveStderr.toLowerCase(Locale.ROOT);
+    return text.contains("cannot receive resume stream")
+        && !text.contains("incomplete stream")
+        && !text.contains("partially received snapshot is saved")
+        && !text.contains("failed to read from stream");
+  }
+
   @Override
   public String toString() {
     return value;

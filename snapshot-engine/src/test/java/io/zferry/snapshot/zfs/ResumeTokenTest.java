@@ -27,6 +27,31 @@ class ResumeTokenTest {
   }
 
   @Test
+  void recognisesAReceiverThatRefusesTheResumedStreamButNotABrokenOne() {
+    // OpenZFS 2.1.11, a snapshot having been taken on the target since the receive was cut.
+    assertThat(
+            ResumeToken.refusedByReceiver(
+                "cannot receive resume stream: kernel modules must be upgraded to receive this"
+                    + " stream."))
+        .isTrue();
+    assertThat(
+            ResumeToken.refusedByReceiver(
+                "cannot receive resume stream: checksum mismatch or incomplete stream.\n"
+                    + "Partially received snapshot is saved.\n"
+                    + "A resuming stream can be generated on the sending system by running:\n"
+                    + "    zfs send -t 1-abc"))
+        .as("a stream that broke off again keeps its partial state")
+        .isFalse();
+    assertThat(ResumeToken.refusedByReceiver("cannot receive: failed to read from stream"))
+        .isFalse();
+    assertThat(
+            ResumeToken.refusedByReceiver(
+                "cannot receive incremental stream: kernel modules must be upgraded"))
+        .as("not a resume")
+        .isFalse();
+  }
+
+  @Test
   void recognisesTheSendErrorsOfATokenThatCanNeverSucceed() {
     assertThat(
             ResumeToken.isStale(

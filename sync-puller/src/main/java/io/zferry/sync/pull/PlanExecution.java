@@ -288,8 +288,9 @@ final class PlanExecution {
   /**
    * OpenZFS: an earlier cycle's receive into {@code dataset} was interrupted and left a resume
    * token. The rest of that stream is sent ({@code zfs send -t}) rather than all of it again. A
-   * token the source can no longer serve (its snapshot was destroyed meanwhile) is stale: the
-   * partial state is dropped and the normal plan runs. Returns the token that was resumed.
+   * token the source can no longer serve (its snapshot was destroyed meanwhile), or whose stream
+   * the target refuses (a snapshot was taken there since), is stale: the partial state is dropped
+   * and the normal plan runs. Returns the token that was resumed.
    *
    * <p>Where the plan is a bootstrap the target holds no snapshot of {@code dataset}, so the
    * resumed stream was a full one: the pair's flags are recorded as {@link #bootstrap} does, or the
@@ -310,7 +311,14 @@ final class PlanExecution {
       return token;
     } catch (TransferFailedException e) {
       runner.checkNotCancelled();
-      if (e.side() == TransferFailedException.Side.SENDER && ResumeToken.isStale(e.stderr())) {
+      boolean staleAtSource =
+          e.side() == TransferFailedException.Side.SENDER && ResumeToken.isStale(e.stderr());
+      // The partial state holds only what the source still has (or destroyed): dropping it
+      // costs bytes sent again, never data; keeping it would stop replication for good.
+      boolean refusedByTarget =
+          e.side() == TransferFailedException.Side.RECEIVER
+              && ResumeToken.refusedByReceiver(e.stderr());
+      if (staleAtSource || refusedByTarget) {
         log.warn(
             "{}: the resume token is stale ({}); receiving afresh", dataset, e.stderr().strip());
         target.abortResumableReceive(dataset);

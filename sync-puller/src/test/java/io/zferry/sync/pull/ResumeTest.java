@@ -96,6 +96,35 @@ class ResumeTest {
   }
 
   /**
+   * Seen on OpenZFS 2.1 (ReplicationOpenZfsIT): an operator's snapshot on the passive, taken while
+   * a receive was interrupted, makes its partial state unresumable: every {@code zfs send -t} is
+   * refused by the receiver ({@code cannot receive resume stream: kernel modules must be upgraded
+   * to receive this stream.}), and the passive tried it again every cycle, never replicating again.
+   * The partial state is dropped (it holds only what the active still has) and the plan runs, over
+   * the operator's snapshot.
+   */
+  @Test
+  void aTokenTheReceiverRefusesIsAbortedAndTheNextPlanRuns() {
+    bigIncrementalPending();
+    nodes.passive.killNextReceiveAfter(1 << 20);
+    assertThat(nodes.pull().succeeded()).isFalse();
+    assertThat(nodes.passive.resumeToken(DATA)).isPresent();
+    nodes.passive.snapshot(DATA, "operator-before-upgrade", false);
+    nodes.active.writeFile(DATA, "other", "y");
+    SnapshotName next = nodes.snapshotActive();
+
+    PullReport report = nodes.pull();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(nodes.passive.commands()).contains(List.of("receive", "-A", DATA.value()));
+    assertThat(report.notes()).anyMatch(n -> n.contains("could not be resumed"));
+    assertThat(nodes.passive.listSnapshots(DATA).snapshots())
+        .anyMatch(s -> s.name().shortName().equals(next.shortName()));
+    assertThat(nodes.passive.files(DATA).get("big")).hasSize(4 << 20);
+    assertThat(nodes.passive.resumeToken(DATA)).isEmpty();
+  }
+
+  /**
    * An {@code -I} stream applies each of its snapshots as it arrives, so a transfer cut midway
    * leaves the first ones on the passive. When the active then destroys what it sent (an operator,
    * or its retention), the passive holds snapshots after the common one that the active no longer
