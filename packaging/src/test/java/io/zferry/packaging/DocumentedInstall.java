@@ -159,6 +159,8 @@ final class DocumentedInstall {
             "umount /mnt/legacy 2>/dev/null || true",
             "sed -i '/zferry serve/d' /root/.ssh/authorized_keys",
             "zfs inherit readonly tank",
+            // A receive a last run left partial (tank/%recv) is a clone of tank's snapshot.
+            "zfs receive -A tank 2>/dev/null || true",
             // Names may hold spaces: one name a line, never split by the shell.
             "zfs list -H -o name -r -t filesystem,volume tank | tail -n +2 | sort -r"
                 + " | while IFS= read -r fs; do zfs destroy -r \"$fs\"; done",
