@@ -45,6 +45,15 @@ class ResumeTest {
     assertThat(nodes.passive.resumeToken(DATA)).isEmpty();
   }
 
+  /** The cycle dropped the partial state (receive -A), said so, and received up to {@code next}. */
+  void assertDroppedAndReceivedAfresh(PullReport report, SnapshotName next) {
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(nodes.passive.commands()).contains(List.of("receive", "-A", DATA.value()));
+    assertThat(report.notes()).anyMatch(n -> n.contains("could not be resumed"));
+    assertThat(nodes.passive.listSnapshots(DATA).snapshots())
+        .anyMatch(s -> s.name().shortName().equals(next.shortName()));
+  }
+
   @Test
   void aTransferCutOnTheSendingSideResumes() {
     SnapshotName latest = bigIncrementalPending();
@@ -86,13 +95,7 @@ class ResumeTest {
     nodes.active.writeFile(DATA, "other", "y");
     SnapshotName next = nodes.snapshotActive();
 
-    PullReport report = nodes.pull();
-
-    assertThat(report.succeeded()).as(report.summary()).isTrue();
-    assertThat(nodes.passive.commands()).contains(List.of("receive", "-A", DATA.value()));
-    assertThat(report.notes()).anyMatch(n -> n.contains("could not be resumed"));
-    assertThat(nodes.passive.listSnapshots(DATA).snapshots())
-        .anyMatch(s -> s.name().shortName().equals(next.shortName()));
+    assertDroppedAndReceivedAfresh(nodes.pull(), next);
   }
 
   /**
@@ -113,13 +116,7 @@ class ResumeTest {
     nodes.active.writeFile(DATA, "other", "y");
     SnapshotName next = nodes.snapshotActive();
 
-    PullReport report = nodes.pull();
-
-    assertThat(report.succeeded()).as(report.summary()).isTrue();
-    assertThat(nodes.passive.commands()).contains(List.of("receive", "-A", DATA.value()));
-    assertThat(report.notes()).anyMatch(n -> n.contains("could not be resumed"));
-    assertThat(nodes.passive.listSnapshots(DATA).snapshots())
-        .anyMatch(s -> s.name().shortName().equals(next.shortName()));
+    assertDroppedAndReceivedAfresh(nodes.pull(), next);
     assertThat(nodes.passive.files(DATA).get("big")).hasSize(4 << 20);
     assertThat(nodes.passive.resumeToken(DATA)).isEmpty();
   }
