@@ -48,11 +48,10 @@ final class DocumentedInstall {
     System.out.printf("OpenZFS %s (zfsutils-linux %s)%n", lab.version(), lab.zfsPackageVersion());
     // What an operator does on both servers runs on both VMs at once, as in two terminals: each
     // VM has a host core of its own, and one after the other took minutes more.
-    onBothNodes(lab, node -> startFromScratch(lab, node));
+    onBothNodes(node -> startFromScratch(lab, node));
 
     // 2. The package (both): its dependencies are in the image, as on a server with a mirror.
     onBothNodes(
-        lab,
         node -> {
           lab.copy(node, deb, "/root/" + deb.getFileName());
           run(lab, node, "apt-get", "install", "-y", "/root/" + deb.getFileName());
@@ -80,7 +79,7 @@ final class DocumentedInstall {
     authorize(lab, B, A, tmp);
 
     // 5, TLS between the nodes: each node's certificate, the other's copied as peer.pem.
-    onBothNodes(lab, node -> run(lab, node, "zferry", "setup-tls", node));
+    onBothNodes(node -> run(lab, node, "zferry", "setup-tls", node));
     for (String node : OpenZfsLab.NODES) {
       String other = node.equals(A) ? B : A;
       Path certificate = tmp.resolve(node + ".pem");
@@ -90,7 +89,6 @@ final class DocumentedInstall {
 
     // 6. Check the configuration (both).
     onBothNodes(
-        lab,
         node -> {
           run(lab, node, "zferry", "config", "check");
           run(lab, node, "zferryd", "--check-config");
@@ -113,8 +111,7 @@ final class DocumentedInstall {
    * Runs {@code step} for node-a and node-b at the same time and returns once both are done; the
    * first failure (an assertion included) is thrown, the other node's step having ended too.
    */
-  private static void onBothNodes(OpenZfsLab lab, Consumer<String> step)
-      throws InterruptedException {
+  private static void onBothNodes(Consumer<String> step) throws InterruptedException {
     ExecutorService both = Executors.newFixedThreadPool(OpenZfsLab.NODES.size());
     try {
       List<Future<?>> running = new ArrayList<>();

@@ -12,8 +12,6 @@ import io.zferry.sync.pull.DatasetOutcome;
 import io.zferry.sync.pull.PullReport;
 import io.zferry.sync.pull.Puller;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -147,12 +145,7 @@ public final class Resync {
   }
 
   private DatasetProperties properties(DatasetName copy) {
-    List<PropertyName> wanted = new ArrayList<>(List.of(TYPE, MOUNTPOINT, MOUNTED));
-    if (zfs.capabilities().sendRaw()) {
-      // Only a ZFS with native encryption knows keystatus; zfs-fuse refuses the whole listing.
-      wanted.add(Remount.KEYSTATUS);
-    }
-    return zfs.listProperties(copy, wanted).stream()
+    return zfs.listProperties(copy, Remount.mountState(zfs)).stream()
         .filter(p -> p.dataset().equals(copy))
         .findFirst()
         .orElse(new DatasetProperties(copy, Map.of()));

@@ -113,15 +113,23 @@ public final class Remount {
    * listing, where a command per dataset and property made a pool of eight datasets cost forty.
    */
   private static List<DatasetProperties> rootFirst(Zfs zfs, DatasetName root) {
-    List<PropertyName> properties = new ArrayList<>(List.of(TYPE, CANMOUNT, MOUNTPOINT, MOUNTED));
-    if (zfs.capabilities().sendRaw()) {
-      properties.add(KEYSTATUS);
-    }
-    List<DatasetProperties> tree = new ArrayList<>(zfs.listProperties(root, properties));
+    List<DatasetProperties> tree = new ArrayList<>(zfs.listProperties(root, mountState(zfs)));
     tree.sort(
         Comparator.comparingInt((DatasetProperties d) -> d.dataset().components().size())
             .thenComparing(DatasetProperties::dataset));
     return tree;
+  }
+
+  /**
+   * What decides a dataset's mount on this ZFS: type, canmount, mountpoint, mounted, and keystatus
+   * where ZFS has native encryption (zfs-fuse refuses a listing that asks for it).
+   */
+  public static List<PropertyName> mountState(Zfs zfs) {
+    List<PropertyName> properties = new ArrayList<>(List.of(TYPE, CANMOUNT, MOUNTPOINT, MOUNTED));
+    if (zfs.capabilities().sendRaw()) {
+      properties.add(KEYSTATUS);
+    }
+    return properties;
   }
 
   /** Unmounts one dataset, retrying while zfs-fuse says busy; the failure, if it persisted. */
